@@ -1,0 +1,34 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "beamconsole",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "ErlangTerm", targets: ["ErlangTerm"]),
+        .library(name: "ConsoleREPL", targets: ["ConsoleREPL"]),
+        .executable(name: "beamconsole", targets: ["beamconsole"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/attaswift/BigInt", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(
+            name: "ErlangTerm",
+            dependencies: ["CZlib", .product(name: "BigInt", package: "BigInt")]
+        ),
+        .target(name: "ConsoleREPL", dependencies: ["ErlangTerm"]),
+        .executableTarget(
+            name: "beamconsole",
+            dependencies: [
+                "ErlangTerm", "ConsoleREPL",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(name: "ErlangTestSupport", dependencies: ["ErlangTerm"]),
+        .testTarget(name: "ErlangTermTests", dependencies: ["ErlangTerm", "ErlangTestSupport"]),
+        .testTarget(name: "ConsoleREPLTests", dependencies: ["ConsoleREPL", "ErlangTerm", "ErlangTestSupport"]),
+    ]
+)
