@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "ErlangTerm", targets: ["ErlangTerm"]),
+        .library(name: "TermSyntax", targets: ["TermSyntax"]),
         .library(name: "ConsoleREPL", targets: ["ConsoleREPL"]),
         .executable(name: "beamconsole", targets: ["beamconsole"]),
     ],
@@ -19,16 +20,18 @@ let package = Package(
             name: "ErlangTerm",
             dependencies: ["CZlib", .product(name: "BigInt", package: "BigInt")]
         ),
-        .target(name: "ConsoleREPL", dependencies: ["ErlangTerm"]),
+        .target(name: "TermSyntax", dependencies: ["ErlangTerm", .product(name: "BigInt", package: "BigInt")]),
+        .target(name: "ConsoleREPL", dependencies: ["ErlangTerm", "TermSyntax"]),
         .executableTarget(
             name: "beamconsole",
             dependencies: [
-                "ErlangTerm", "ConsoleREPL",
+                "ErlangTerm", "TermSyntax", "ConsoleREPL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .target(name: "ErlangTestSupport", dependencies: ["ErlangTerm"]),
         .testTarget(name: "ErlangTermTests", dependencies: ["ErlangTerm", "ErlangTestSupport"]),
+        .testTarget(name: "TermSyntaxTests", dependencies: ["TermSyntax", "ErlangTerm", "ErlangTestSupport"]),
         .testTarget(name: "ConsoleREPLTests", dependencies: ["ConsoleREPL", "ErlangTerm", "ErlangTestSupport"]),
     ]
 )
