@@ -1,6 +1,12 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 let package = Package(
     name: "beamconsole",
     platforms: [.macOS(.v14)],
@@ -30,8 +36,16 @@ let package = Package(
             ]
         ),
         .target(name: "ErlangTestSupport", dependencies: ["ErlangTerm"]),
+        .executableTarget(name: "etf-bench", dependencies: ["ErlangTerm"], path: "Benchmarks/ETFBench"),
         .testTarget(name: "ErlangTermTests", dependencies: ["ErlangTerm", "ErlangTestSupport"]),
         .testTarget(name: "TermSyntaxTests", dependencies: ["TermSyntax", "ErlangTerm", "ErlangTestSupport"]),
         .testTarget(name: "ConsoleREPLTests", dependencies: ["ConsoleREPL", "ErlangTerm", "ErlangTestSupport"]),
     ]
 )
+
+// libFuzzer targets, built only by scripts/fuzz.sh: their entry point is LLVMFuzzerTestOneInput, not main.
+if getenv("BEAMCONSOLE_FUZZ") != nil {
+    package.targets += [
+        .executableTarget(name: "FuzzETFDecode", dependencies: ["ErlangTerm"], path: "Fuzz/FuzzETFDecode", exclude: ["seeds"]),
+    ]
+}

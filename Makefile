@@ -1,0 +1,46 @@
+# beamconsole — build, test, benchmark, fuzz.
+#
+#   make test        install missing prerequisites (as root), build, run every test
+#   make fixtures    regenerate the golden ETF vectors from the real BEAM
+#   make bench       codec throughput vs the BEAM's own binary_to_term/term_to_binary
+#   make fuzz        run every libFuzzer target (FUZZ_SECONDS per target, default 60)
+#   make install     release build installed under $(PREFIX)
+
+PREFIX ?= /usr/local
+SWIFT ?= swift
+FUZZ_SECONDS ?= 60
+
+# Debian packages the build and the tests need.
+APT_PACKAGES := erlang-nox elixir zlib1g-dev libedit-dev pkg-config
+
+.PHONY: all deps build test fixtures bench fuzz install clean
+
+all: build
+
+deps:
+	@bash scripts/install-deps.sh $(APT_PACKAGES)
+
+build: deps
+	$(SWIFT) build
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test
+
+fixtures:
+	elixir scripts/gen-fixtures.exs
+
+bench: deps
+	bash scripts/bench-codec.sh
+
+fuzz: deps
+	bash scripts/fuzz.sh $(FUZZ_SECONDS)
+
+install: deps
+	$(SWIFT) build -c release --static-swift-stdlib --product beamconsole
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 "$$($(SWIFT) build -c release --static-swift-stdlib --show-bin-path)/beamconsole" $(DESTDIR)$(PREFIX)/bin/beamconsole
+	install -m 644 man/beamconsole.1 $(DESTDIR)$(PREFIX)/share/man/man1/beamconsole.1
+
+clean:
+	rm -rf .build .build-*
