@@ -27,7 +27,11 @@ let package = Package(
             dependencies: ["CZlib", .product(name: "BigInt", package: "BigInt")]
         ),
         .target(name: "TermSyntax", dependencies: ["ErlangTerm", .product(name: "BigInt", package: "BigInt")]),
-        .target(name: "ConsoleREPL", dependencies: ["ErlangTerm", "TermSyntax"]),
+        .target(
+            name: "CEditLine",
+            linkerSettings: [.linkedLibrary("edit")]
+        ),
+        .target(name: "ConsoleREPL", dependencies: ["ErlangTerm", "TermSyntax", "CEditLine"]),
         .executableTarget(
             name: "beamconsole",
             dependencies: [
