@@ -1,0 +1,164 @@
+/// A console command, parsed from a REPL line. The REPL and the one-shot subcommands share these.
+public enum ConsoleCommand: Equatable, Sendable {
+    /// `nodes` — the console's own connections.
+    case nodes
+    /// `members` — every node's `Node.list`, as a matrix.
+    case members
+    /// `connect NODE…`
+    case connect([String])
+    /// `disconnect NODE…`
+    case disconnect([String])
+    /// `use NODE` — the default target.
+    case use(String)
+    /// `ping NODE`
+    case ping(String)
+    /// `call [NODE] EXPR`
+    case call(node: String?, expression: String)
+    /// `multicall EXPR [--nodes a,b]`
+    case multicall(expression: String, nodes: [String]?)
+    /// `eval [NODE] CODE`
+    case eval(node: String?, code: String)
+    /// `info [NODE]`
+    case info(String?)
+    /// `help [COMMAND]`
+    case help(String?)
+    /// `quit` / `exit`
+    case quit
+    /// An empty line.
+    case empty
+
+    /// Every command name, for help and completion.
+    public static let names = [
+        "call", "connect", "disconnect", "eval", "help", "info", "members", "multicall", "nodes", "ping", "quit",
+        "use",
+    ]
+
+    /// One-line usage per command.
+    public static let usage: [String: String] = [
+        "nodes": "nodes                      the console's connections: node, state, type, since, round-trip time",
+        "members": "members                    every node's Node.list as a matrix; flags partial meshes",
+        "connect": "connect NODE...            connect to nodes (as a hidden node)",
+        "disconnect": "disconnect NODE...         close connections",
+        "use": "use NODE                   make NODE the default target",
+        "ping": "ping NODE                  connect if needed and measure a round trip",
+        "call": "call [NODE] EXPR           call Mod.fun(literal args) on NODE (default: the target)",
+        "multicall": "multicall EXPR [--nodes A,B] call on every connected node (or the ones listed), concurrently",
+        "eval": "eval [NODE] CODE           evaluate code on NODE; output captured; errors shown as IEx would",
+        "info": "info [NODE]                versions, uptime, memory, process/port/atom counts, schedulers, apps",
+        "help": "help [COMMAND]             this list, or one command's usage",
+        "quit": "quit                       leave (Ctrl-D too)",
+    ]
+}
+
+/// Why a line is not a command.
+public struct ConsoleCommandError: Error, Equatable, Sendable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+extension ConsoleCommand {
+    /// Parses one REPL line. A line that is not a command word but looks like a remote call (`Mod.fun(...)`,
+    /// `:mod.fun(...)`, `mod:fun(...)`) is a `call` on the target, as in IEx.
+    public static func parse(_ line: String) throws(ConsoleCommandError) -> ConsoleCommand {
+        let trimmed = line.trimmingWhitespace()
+        if trimmed.isEmpty { return .empty }
+        let (word, rest) = splitFirstWord(trimmed)
+        switch word {
+        case "nodes":
+            try noArguments(word, rest)
+            return .nodes
+        case "members":
+            try noArguments(word, rest)
+            return .members
+        case "connect", "disconnect":
+            let nodes = rest.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" }).map(String.init)
+            guard !nodes.isEmpty else { throw ConsoleCommandError("usage: \(word) NODE...") }
+            for n in nodes { try validateNodeName(n) }
+            return word == "connect" ? .connect(nodes) : .disconnect(nodes)
+        case "use", "ping":
+            let (node, extra) = splitFirstWord(rest)
+            guard !node.isEmpty, extra.isEmpty else { throw ConsoleCommandError("usage: \(word) NODE") }
+            try validateNodeName(node)
+            return word == "use" ? .use(node) : .ping(node)
+        case "call", "eval":
+            guard !rest.isEmpty else {
+                throw ConsoleCommandError(word == "call" ? "usage: call [NODE] EXPR" : "usage: eval [NODE] CODE")
+            }
+            let (first, after) = splitFirstWord(rest)
+            let node: String?, body: String
+            if looksLikeNodeName(first), !after.isEmpty {
+                node = first
+                body = after
+            } else {
+                node = nil
+                body = rest
+            }
+            return word == "call" ? .call(node: node, expression: body) : .eval(node: node, code: body)
+        case "multicall":
+            guard !rest.isEmpty else { throw ConsoleCommandError("usage: multicall EXPR [--nodes A,B]") }
+            if rest.hasSuffix(" --nodes") { throw ConsoleCommandError("--nodes needs at least one node") }
+            if let range = rest.range(of: " --nodes ", options: .backwards) ?? rest.range(of: "--nodes ") {
+                let expression = String(rest[..<range.lowerBound]).trimmingWhitespace()
+                let list = rest[range.upperBound...].split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init)
+                guard !list.isEmpty else { throw ConsoleCommandError("--nodes needs at least one node") }
+                for n in list { try validateNodeName(n) }
+                guard !expression.isEmpty else { throw ConsoleCommandError("usage: multicall EXPR [--nodes A,B]") }
+                return .multicall(expression: expression, nodes: list)
+            }
+            return .multicall(expression: rest, nodes: nil)
+        case "info":
+            if rest.isEmpty { return .info(nil) }
+            try validateNodeName(rest)
+            return .info(rest)
+        case "help", "h", "?":
+            return .help(rest.isEmpty ? nil : rest)
+        case "quit", "exit", "q":
+            try noArguments(word, rest)
+            return .quit
+        default:
+            if looksLikeCall(trimmed) { return .call(node: nil, expression: trimmed) }
+            let suggestion = names.first { $0.hasPrefix(word.prefix(2)) }.map { " (did you mean \($0)?)" } ?? ""
+            throw ConsoleCommandError("unknown command \"\(word)\"\(suggestion); type help for the list")
+        }
+    }
+
+    static func noArguments(_ word: String, _ rest: String) throws(ConsoleCommandError) {
+        if !rest.isEmpty { throw ConsoleCommandError("\(word) takes no arguments") }
+    }
+
+    /// `name@host`, both parts non-empty, no spaces.
+    public static func looksLikeNodeName(_ s: String) -> Bool {
+        guard let at = s.firstIndex(of: "@"), at != s.startIndex, s.index(after: at) != s.endIndex else { return false }
+        return !s.contains(where: { $0 == " " || $0 == "(" || $0 == ")" || $0 == "\"" || $0 == "'" })
+            && s.filter { $0 == "@" }.count == 1
+    }
+
+    static func validateNodeName(_ s: String) throws(ConsoleCommandError) {
+        guard looksLikeNodeName(s) else {
+            throw ConsoleCommandError("\"\(s)\" is not a node name (expected name@host)")
+        }
+    }
+
+    /// `Mod.fun(`, `:mod.fun(`, `mod:fun(` at the start of the line.
+    static func looksLikeCall(_ s: String) -> Bool {
+        guard let paren = s.firstIndex(of: "(") else { return false }
+        let head = s[..<paren]
+        guard !head.isEmpty, !head.contains(" ") else { return false }
+        return head.contains(".") || head.contains(":")
+    }
+
+    static func splitFirstWord(_ s: String) -> (String, String) {
+        guard let space = s.firstIndex(where: { $0 == " " || $0 == "\t" }) else { return (s, "") }
+        return (String(s[..<space]), String(s[space...]).trimmingWhitespace())
+    }
+}
+
+extension String {
+    func trimmingWhitespace() -> String {
+        var s = Substring(self)
+        while let f = s.first, f.isWhitespace { s.removeFirst() }
+        while let l = s.last, l.isWhitespace { s.removeLast() }
+        return String(s)
+    }
+}

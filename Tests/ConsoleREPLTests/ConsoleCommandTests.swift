@@ -1,0 +1,48 @@
+import ConsoleREPL
+import XCTest
+
+final class ConsoleCommandTests: XCTestCase {
+    func testParsesEveryCommand() throws {
+        XCTAssertEqual(try ConsoleCommand.parse(""), .empty)
+        XCTAssertEqual(try ConsoleCommand.parse("  nodes "), .nodes)
+        XCTAssertEqual(try ConsoleCommand.parse("members"), .members)
+        XCTAssertEqual(try ConsoleCommand.parse("connect a@h b@h"), .connect(["a@h", "b@h"]))
+        XCTAssertEqual(try ConsoleCommand.parse("disconnect a@h,b@h"), .disconnect(["a@h", "b@h"]))
+        XCTAssertEqual(try ConsoleCommand.parse("use a@h"), .use("a@h"))
+        XCTAssertEqual(try ConsoleCommand.parse("ping a@10.0.0.1"), .ping("a@10.0.0.1"))
+        XCTAssertEqual(try ConsoleCommand.parse("call Node.list()"), .call(node: nil, expression: "Node.list()"))
+        XCTAssertEqual(
+            try ConsoleCommand.parse("call a@h :erlang.memory(:total)"),
+            .call(node: "a@h", expression: ":erlang.memory(:total)"))
+        XCTAssertEqual(
+            try ConsoleCommand.parse("multicall :erlang.node() --nodes a@h,b@h"),
+            .multicall(expression: ":erlang.node()", nodes: ["a@h", "b@h"]))
+        XCTAssertEqual(try ConsoleCommand.parse("multicall Node.list()"), .multicall(expression: "Node.list()", nodes: nil))
+        XCTAssertEqual(try ConsoleCommand.parse("eval a@h 1 + 1"), .eval(node: "a@h", code: "1 + 1"))
+        XCTAssertEqual(try ConsoleCommand.parse("eval Enum.sum([1, 2])"), .eval(node: nil, code: "Enum.sum([1, 2])"))
+        XCTAssertEqual(try ConsoleCommand.parse("info"), .info(nil))
+        XCTAssertEqual(try ConsoleCommand.parse("info a@h"), .info("a@h"))
+        XCTAssertEqual(try ConsoleCommand.parse("help call"), .help("call"))
+        XCTAssertEqual(try ConsoleCommand.parse("quit"), .quit)
+        XCTAssertEqual(try ConsoleCommand.parse("exit"), .quit)
+    }
+
+    func testBareCallIsACallOnTheTarget() throws {
+        XCTAssertEqual(try ConsoleCommand.parse("Node.list()"), .call(node: nil, expression: "Node.list()"))
+        XCTAssertEqual(try ConsoleCommand.parse("erlang:memory()"), .call(node: nil, expression: "erlang:memory()"))
+    }
+
+    func testBadInputGivesOneLineErrors() {
+        XCTAssertThrowsError(try ConsoleCommand.parse("frobnicate")) { e in
+            XCTAssertTrue("\(e)".hasPrefix("unknown command \"frobnicate\""), "\(e)")
+        }
+        XCTAssertThrowsError(try ConsoleCommand.parse("use notanode")) { e in
+            XCTAssertEqual("\(e)", "\"notanode\" is not a node name (expected name@host)")
+        }
+        XCTAssertThrowsError(try ConsoleCommand.parse("ping")) { e in XCTAssertEqual("\(e)", "usage: ping NODE") }
+        XCTAssertThrowsError(try ConsoleCommand.parse("nodes extra")) { e in
+            XCTAssertEqual("\(e)", "nodes takes no arguments")
+        }
+        XCTAssertThrowsError(try ConsoleCommand.parse("multicall x() --nodes ")) { _ in }
+    }
+}
