@@ -13,6 +13,7 @@ let package = Package(
     products: [
         .library(name: "ErlangTerm", targets: ["ErlangTerm"]),
         .library(name: "TermSyntax", targets: ["TermSyntax"]),
+        .library(name: "ClusterDiscovery", targets: ["ClusterDiscovery"]),
         .library(name: "ConsoleREPL", targets: ["ConsoleREPL"]),
         .executable(name: "beamconsole", targets: ["beamconsole"]),
     ],
@@ -31,6 +32,8 @@ let package = Package(
             name: "CEditLine",
             linkerSettings: [.linkedLibrary("edit")]
         ),
+        .target(name: "CAres", linkerSettings: [.linkedLibrary("cares")]),
+        .target(name: "ClusterDiscovery", dependencies: ["CAres"]),
         .target(name: "ConsoleREPL", dependencies: ["ErlangTerm", "TermSyntax", "CEditLine"]),
         .executableTarget(
             name: "beamconsole",
@@ -43,6 +46,7 @@ let package = Package(
         .executableTarget(name: "etf-bench", dependencies: ["ErlangTerm"], path: "Benchmarks/ETFBench"),
         .testTarget(name: "ErlangTermTests", dependencies: ["ErlangTerm", "ErlangTestSupport"]),
         .testTarget(name: "TermSyntaxTests", dependencies: ["TermSyntax", "ErlangTerm", "ErlangTestSupport"]),
+        .testTarget(name: "ClusterDiscoveryTests", dependencies: ["ClusterDiscovery", "ErlangTestSupport"]),
         .testTarget(name: "ConsoleREPLTests", dependencies: ["ConsoleREPL", "ErlangTerm", "ErlangTestSupport"]),
     ]
 )

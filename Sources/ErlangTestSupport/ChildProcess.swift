@@ -1,0 +1,95 @@
+import Foundation
+
+/// A child process started with a clean signal state.
+///
+/// Foundation's `Process` passes on the calling thread's signal mask, and the threads that run async tests have most
+/// signals blocked: a child started from there never sees SIGHUP or SIGTERM. This uses `posix_spawn` with an empty
+/// mask and default dispositions instead. Stopped by PID only.
+public final class ChildProcess: @unchecked Sendable {
+    public let pid: pid_t
+    private var exitStatus: Int32?
+    private let lock = NSLock()
+
+    /// Starts `executable` with `arguments`. Output goes to `outputPath` (stdout and stderr), or is discarded.
+    public init(
+        executable: String, arguments: [String], environment: [String: String]? = nil, outputPath: String? = nil,
+        workingDirectory: String? = nil
+    ) throws {
+        var fileActions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&fileActions)
+        defer { posix_spawn_file_actions_destroy(&fileActions) }
+        let out = outputPath ?? "/dev/null"
+        posix_spawn_file_actions_addopen(&fileActions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&fileActions, 1, out, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        posix_spawn_file_actions_adddup2(&fileActions, 1, 2)
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        var all = sigset_t()
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+        // A working directory goes through /bin/sh (posix_spawn_file_actions_addchdir_np is not in Glibc's module).
+        var executable = executable, arguments = arguments
+        if let workingDirectory {
+            arguments = ["-c", "cd \"$0\" && exec \"$@\"", workingDirectory, executable] + arguments
+            executable = "/bin/sh"
+        }
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        let env = (environment ?? ProcessInfo.processInfo.environment).map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { env.forEach { free($0) } }
+        var child: pid_t = 0
+        let rc = posix_spawn(&child, executable, &fileActions, &attributes, argv, env)
+        guard rc == 0 else { throw TestSupportError("cannot start \(executable): \(String(cString: strerror(rc)))") }
+        pid = child
+    }
+
+    /// Whether the process has not exited yet.
+    public var isRunning: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        if exitStatus != nil { return false }
+        var status: Int32 = 0
+        let r = waitpid(pid, &status, WNOHANG)
+        if r == pid {
+            exitStatus = status
+            return false
+        }
+        return r == 0
+    }
+
+    /// Sends `signal` to the process (by PID).
+    public func signal(_ signal: Int32) {
+        if isRunning { kill(pid, signal) }
+    }
+
+    /// Kills the process (SIGKILL, by PID) and reaps it.
+    public func stop() {
+        lock.lock()
+        defer { lock.unlock() }
+        guard exitStatus == nil else { return }
+        kill(pid, SIGKILL)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        exitStatus = status
+    }
+
+    /// Waits up to `timeout` for the process to exit; returns its raw wait status, or nil.
+    @discardableResult
+    public func wait(timeout: TimeInterval) -> Int32? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if !isRunning { return exitStatus }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        return nil
+    }
+
+    deinit { stop() }
+}
