@@ -46,7 +46,9 @@ let package = Package(
         .executableTarget(name: "etf-bench", dependencies: ["ErlangTerm"], path: "Benchmarks/ETFBench"),
         .testTarget(name: "ErlangTermTests", dependencies: ["ErlangTerm", "ErlangTestSupport"]),
         .testTarget(name: "TermSyntaxTests", dependencies: ["TermSyntax", "ErlangTerm", "ErlangTestSupport"]),
-        .testTarget(name: "ClusterDiscoveryTests", dependencies: ["ClusterDiscovery", "ErlangTestSupport"]),
+        .testTarget(
+            name: "ClusterDiscoveryTests", dependencies: ["ClusterDiscovery", "ErlangTestSupport"], exclude: ["Fixtures"]
+        ),
         .testTarget(name: "ConsoleREPLTests", dependencies: ["ConsoleREPL", "ErlangTerm", "ErlangTestSupport"]),
     ]
 )
