@@ -306,8 +306,8 @@ struct DecoderCore {
                 stack[top].items.append(value)
                 stack[top].remaining -= 1
                 if stack[top].remaining > 0 { continue outer }
-                let frame = stack.removeLast()
-                value = try finish(frame, &funs)
+                var frame = stack.removeLast()
+                value = try finish(&frame, &funs)
             }
             return value
         }
@@ -329,8 +329,10 @@ struct DecoderCore {
         stack.append(Frame(kind: kind, remaining: count, items: items, start: tagOffset))
     }
 
-    private func finish(_ frame: Frame, _ funs: inout [FunHeader]) throws(ETFError) -> Term {
-        var items = frame.items
+    private func finish(_ frame: inout Frame, _ funs: inout [FunHeader]) throws(ETFError) -> Term {
+        // Take the elements out of the frame so that appending to them below does not copy.
+        var items: [Term] = []
+        swap(&items, &frame.items)
         switch frame.kind {
         case .tuple:
             return .tuple(items)
