@@ -42,9 +42,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .target(name: "ErlangTestSupport", dependencies: ["ErlangTerm"]),
+        .target(name: "ErlangTestSupport", dependencies: ["ErlangTerm", .product(name: "BigInt", package: "BigInt")]),
         .executableTarget(name: "etf-bench", dependencies: ["ErlangTerm"], path: "Benchmarks/ETFBench"),
-        .testTarget(name: "ErlangTermTests", dependencies: ["ErlangTerm", "ErlangTestSupport"]),
+        .testTarget(
+            name: "ErlangTermTests", dependencies: ["ErlangTerm", "ErlangTestSupport", .product(name: "BigInt", package: "BigInt")],
+            exclude: ["Fixtures"]
+        ),
         .testTarget(name: "TermSyntaxTests", dependencies: ["TermSyntax", "ErlangTerm", "ErlangTestSupport"]),
         .testTarget(
             name: "ClusterDiscoveryTests", dependencies: ["ClusterDiscovery", "ErlangTestSupport"], exclude: ["Fixtures"]
