@@ -177,24 +177,25 @@ enum EncoderCore {
     @inline(__always)
     static func encodeInt(_ i: Int, into out: inout [UInt8]) {
         if i >= 0 && i <= 255 {
-            out.append(97)
-            out.append(UInt8(truncatingIfNeeded: i))
+            // One append of two bytes: tag and value.
+            let pair = UInt16(97) << 8 | UInt16(truncatingIfNeeded: i)
+            Swift.withUnsafeBytes(of: pair.bigEndian) { out.append(contentsOf: $0) }
         } else if i >= Int(Int32.min) && i <= Int(Int32.max) {
-            out.append(98)
-            out.appendBigEndian(UInt32(bitPattern: Int32(truncatingIfNeeded: i)))
+            // Tag then the big-endian int32, as one 8-byte store of which 5 bytes are used.
+            let word = UInt64(98) << 56 | UInt64(UInt32(bitPattern: Int32(truncatingIfNeeded: i))) << 24
+            Swift.withUnsafeBytes(of: word.bigEndian) { out.append(contentsOf: $0.prefix(5)) }
         } else {
-            var magnitude = i.magnitude
-            out.append(110)
-            let countIndex = out.count
-            out.append(0)
-            out.append(i < 0 ? 1 : 0)
-            var n: UInt8 = 0
-            while magnitude != 0 {
-                out.append(UInt8(truncatingIfNeeded: magnitude))
-                magnitude >>= 8
-                n += 1
+            // SMALL_BIG_EXT: tag, n, sign, then n little-endian magnitude bytes (n <= 8).
+            let magnitude = UInt64(i.magnitude)
+            let n = (UInt64.bitWidth - magnitude.leadingZeroBitCount + 7) / 8
+            var bytes: (UInt64, UInt64) = (0, 0)
+            Swift.withUnsafeMutableBytes(of: &bytes) { raw in
+                raw[0] = 110
+                raw[1] = UInt8(truncatingIfNeeded: n)
+                raw[2] = i < 0 ? 1 : 0
+                raw.storeBytes(of: magnitude.littleEndian, toByteOffset: 3, as: UInt64.self)
+                out.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[0..<(3 + n)]))
             }
-            out[countIndex] = n
         }
     }
 
@@ -226,8 +227,8 @@ enum EncoderCore {
         var name = atom.name
         let byteCount = name.utf8.count
         if byteCount <= 255 {
-            out.append(119)
-            out.append(UInt8(byteCount))
+            let header = UInt16(119) << 8 | UInt16(byteCount)
+            Swift.withUnsafeBytes(of: header.bigEndian) { out.append(contentsOf: $0) }
         } else {
             guard name.unicodeScalars.count <= 255 else {
                 throw ETFError(.unencodable, offset: out.count, "atom longer than 255 characters")
