@@ -77,7 +77,7 @@ enum EncoderCore {
                 out.append(105)
                 out.appendBigEndian(UInt32(elements.count))
             }
-            for e in elements { try encode(e, into: &out) }
+            try encodeAll(elements, into: &out)
         case .list(let elements):
             try encodeList(elements, into: &out)
         case .improperList(let elements, let tail):
@@ -145,6 +145,14 @@ enum EncoderCore {
         }
     }
 
+    /// Encodes each element in order, borrowing them from the array's storage instead of copying each one out.
+    @inline(__always)
+    private static func encodeAll(_ elements: [Term], into out: inout [UInt8]) throws(ETFError) {
+        try elements.withUnsafeBufferPointer { (buffer: UnsafeBufferPointer<Term>) throws(ETFError) in
+            for i in buffer.indices { try encode(buffer[i], into: &out) }
+        }
+    }
+
     @inline(__always)
     private static func checkLength(_ count: Int, _ offset: Int) throws(ETFError) {
         guard count <= Int(UInt32.max) else {
@@ -157,7 +165,7 @@ enum EncoderCore {
         try checkLength(elements.count, out.count)
         out.append(108)
         out.appendBigEndian(UInt32(elements.count))
-        for e in elements { try encode(e, into: &out) }
+        try encodeAll(elements, into: &out)
         try encode(tail, into: &out)
     }
 
@@ -184,7 +192,7 @@ enum EncoderCore {
         try checkLength(elements.count, out.count)
         out.append(108)
         out.appendBigEndian(UInt32(elements.count))
-        for e in elements { try encode(e, into: &out) }
+        try encodeAll(elements, into: &out)
         out.append(106)
     }
 
