@@ -108,7 +108,19 @@ struct ErlangPrettyPrinter {
 
     // MARK: - print_length
 
-    private func text(_ s: String) -> PrettyItem { PrettyItem(node: .text(s), len: s.unicodeScalars.count) }
+    /// An item whose length is `io_lib:chars_length/1`.
+    private func text(_ s: String) -> PrettyItem { PrettyItem(node: .text(s), len: Self.charsLength(s)) }
+
+    /// `io_lib:chars_length/1`: the number of characters when all are below 256 (`iolist_size/1`), else the
+    /// number of grapheme clusters (`string:length/1`).
+    static func charsLength(_ s: String) -> Int {
+        var n = 0
+        for u in s.unicodeScalars {
+            if u.value > 255 { return s.count }
+            n += 1
+        }
+        return n
+    }
 
     func printLength(_ term: Term, _ d: Int) -> PrettyItem {
         switch term {
@@ -347,9 +359,14 @@ struct ErlangPrettyPrinter {
                 return s
             }
             switch printableBin0(bytes, d - 1) {
-            case .whole(true, let chars): return text("<<" + quoted(chars) + ">>")
+            // `length(S)` for the plain forms, `io_lib:chars_length(S)` for the /utf8 ones.
+            case .whole(true, let chars):
+                let s = "<<" + quoted(chars) + ">>"
+                return PrettyItem(node: .text(s), len: s.unicodeScalars.count)
             case .whole(false, let chars): return text("<<" + quoted(chars) + "/utf8>>")
-            case .prefix(true, let chars): return text("<<" + quoted(chars) + "...>>")
+            case .prefix(true, let chars):
+                let s = "<<" + quoted(chars) + "...>>"
+                return PrettyItem(node: .text(s), len: s.unicodeScalars.count)
             case .prefix(false, let chars): return text("<<" + quoted(chars) + "/utf8...>>")
             case .no: break
             }

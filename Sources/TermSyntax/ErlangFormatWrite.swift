@@ -154,13 +154,73 @@ struct ErlangWriter {
         out += ">"
     }
 
-    /// `fun_to_list/1` of an external fun: `fun lists:map/2`.
+    /// `fun_to_list/1` of an external fun: `fun lists:map/2`, the atoms as the emulator prints them
+    /// (see ``writeAtomAsEmulator(_:into:)``).
     static func writeExportFun(_ f: ExportFun, into out: inout String) {
         out += "fun "
-        writeAtom(f.module, unicode: true, into: &out)
+        writeAtomAsEmulator(f.module, into: &out)
         out += ":"
-        writeAtom(f.function, unicode: true, into: &out)
+        writeAtomAsEmulator(f.function, into: &out)
         out += "/\(f.arity)"
+    }
+
+    /// `print_atom_name()` in erts `erl_printf_term.c`, which `fun_to_list/1` uses: no reserved words, Latin-1
+    /// letters judged on the UTF-8 bytes, and the UTF-8 bytes written out one character each (so `café` shows as
+    /// `cafÃ©`, as OTP 25 prints it).
+    static func writeAtomAsEmulator(_ atom: Atom, into out: inout String) {
+        let s = Array(atom.name.utf8)
+        if s.isEmpty {
+            out += "''"
+            return
+        }
+        func latin1Char(_ i: Int) -> Int {
+            let c1 = Int(s[i])
+            let c2 = i + 1 < s.count ? Int(s[i + 1]) : 0
+            if c1 & 0x80 == 0 { return c1 }
+            if c1 & 0xE0 == 0xC0 { return (c1 & 0x1F) << 6 | (c2 & 0x3F) }
+            if c1 & 0xC0 == 0x80 { return 0x61 }
+            return 0
+        }
+        func isLower(_ c: Int) -> Bool { (c >= 0x61 && c <= 0x7A) || (c >= 223 && c <= 255 && c != 247) }
+        func isAlnum(_ c: Int) -> Bool {
+            isLower(c) || (c >= 0x41 && c <= 0x5A) || (c >= 192 && c <= 222 && c != 215) || (c >= 0x30 && c <= 0x39)
+        }
+        var needQuote = !isLower(latin1Char(0))
+        if !needQuote {
+            for i in 1..<s.count where !(isAlnum(latin1Char(i)) || latin1Char(i) == 0x5F) {
+                needQuote = true
+                break
+            }
+        }
+        if needQuote { out += "'" }
+        var i = 0
+        while i < s.count {
+            let c = s[i]
+            switch c {
+            case 0x27: out += "\\'"
+            case 0x5C: out += "\\\\"
+            case 0x0A: out += "\\n"
+            case 0x0C: out += "\\f"
+            case 0x09: out += "\\t"
+            case 0x0D: out += "\\r"
+            case 0x08: out += "\\b"
+            case 0x0B: out += "\\v"
+            case 0..<0x20:
+                out += "\\" + octal3(UInt32(c))
+            case 0xC2 where i + 1 < s.count && s[i + 1] < 0xA0:
+                out += "\\" + octal3(UInt32(s[i + 1]))
+                i += 1
+            default:
+                out.unicodeScalars.append(Unicode.Scalar(c))
+            }
+            i += 1
+        }
+        if needQuote { out += "'" }
+    }
+
+    private static func octal3(_ c: UInt32) -> String {
+        let o = String(c, radix: 8)
+        return String(repeating: "0", count: max(0, 3 - o.count)) + o
     }
 
     /// `fun_to_list/1` of a local fun: `#Fun<Module.OldIndex.OldUniq>`, the module unquoted.
@@ -401,6 +461,7 @@ enum ErlangTermOrder {
         let ra = rank(a)
         let rb = rank(b)
         if ra != rb { return ra < rb ? -1 : 1 }
+        if ra == 9 { return 0 }  // [] and []
         switch (a, b) {
         case (.integer(let x), .integer(let y)): return cmp(x, y)
         case (.integer, .bigInteger), (.bigInteger, .integer), (.bigInteger, .bigInteger):
@@ -408,20 +469,26 @@ enum ErlangTermOrder {
         case (.float(let x), .float(let y)): return cmp(x, y)
         case (.atom(let x), .atom(let y)): return x < y ? -1 : (x == y ? 0 : 1)
         case (.reference(let x), .reference(let y)):
+            // Node, creation, then the words from the most significant one (as printed).
             let c = compareNode(x.node, y.node)
             if c != 0 { return c }
+            if x.creation != y.creation { return cmp(x.creation, y.creation) }
             let xs = Array(x.ids.reversed())
             let ys = Array(y.ids.reversed())
             if xs.count != ys.count { return cmp(xs.count, ys.count) }
             return xs.lexicographicallyPrecedes(ys) ? -1 : (xs == ys ? 0 : 1)
         case (.port(let x), .port(let y)):
-            let c = compareNode(x.node, y.node)
-            return c != 0 ? c : cmp(x.id, y.id)
-        case (.pid(let x), .pid(let y)):
+            // Node, creation, number.
             let c = compareNode(x.node, y.node)
             if c != 0 { return c }
-            if x.serial != y.serial { return cmp(x.serial, y.serial) }
+            if x.creation != y.creation { return cmp(x.creation, y.creation) }
             return cmp(x.id, y.id)
+        case (.pid(let x), .pid(let y)):
+            // Serial, number, then node and creation (checked against OTP 25's lists:sort/1).
+            if x.serial != y.serial { return cmp(x.serial, y.serial) }
+            if x.id != y.id { return cmp(x.id, y.id) }
+            let c = compareNode(x.node, y.node)
+            return c != 0 ? c : cmp(x.creation, y.creation)
         case (.tuple(let x), .tuple(let y)):
             if x.count != y.count { return cmp(x.count, y.count) }
             for (p, q) in zip(x, y) {
