@@ -142,11 +142,11 @@ struct ErlangFormatCorpus {
         }
     }
 
-    mutating func term(depth: Int = 4) -> Term {
-        if depth <= 0 || chance(35) { return leaf() }
+    mutating func term(depth: Int = 3) -> Term {
+        if depth <= 0 || chance(40) { return leaf() }
         switch int(0...9) {
         case 0, 1:
-            let n = chance(15) ? int(10...40) : int(0...8)
+            let n = chance(10) ? int(10...25) : int(0...6)
             return .list((0..<n).map { _ in term(depth: depth - 1) })
         case 2:
             let n = int(1...5)
@@ -161,17 +161,19 @@ struct ErlangFormatCorpus {
             // A keyword list or a proplist.
             return .list((0..<int(1...12)).map { _ in .tuple([.atom(atom()), term(depth: depth - 2)]) })
         case 6, 7:
-            let n = chance(8) ? int(33...60) : int(0...10)
+            // Maps of more than 32 keys are HAMTs, printed in the node's internal order.
+            let big = chance(6)
+            let n = big ? int(33...45) : int(0...8)
             var pairs: [(Term, Term)] = []
             for _ in 0..<n {
                 let key: Term = chance(60) ? (chance(50) ? .atom(atom()) : integer()) : term(depth: 1)
-                pairs.append((key, term(depth: depth - 1)))
+                pairs.append((key, big ? leaf() : term(depth: depth - 1)))
             }
             return .map(TermMap(pairs))
         case 8:
             // Long flat lists and strings push the line breaking.
             if chance(50) { return .list((0..<int(20...80)).map { _ in integer() }) }
-            return .list((0..<int(5...30)).map { _ in binary() })
+            return .list((0..<int(5...20)).map { _ in binary() })
         default:
             return .tuple([.atom(atom()), .list(chars(int(30...90)).map { .integer($0) }), term(depth: depth - 1)])
         }

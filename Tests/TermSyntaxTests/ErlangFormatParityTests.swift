@@ -22,7 +22,9 @@ final class ErlangFormatParityTests: XCTestCase {
     ) throws -> (checked: Int, failures: [String]) {
         let nodes = ErlangFormatCorpus.remoteNodes
         let probes = ErlangFormatOracle.nodeProbes(nodes)
+        let started = Date()
         let answers = try ErlangFormatOracle.run(probes + terms, formats: formats.map(\.0), extraArgs: extraArgs)
+        print("ErlangFormat parity: erl took \(Date().timeIntervalSince(started)) s for \(terms.count) terms")
         var numbers: [Atom: Int] = [:]
         for (node, answer) in zip(nodes, answers) {
             numbers[node] = try XCTUnwrap(ErlangFormatOracle.nodeNumber(fromPidText: answer.outputs[0]))
@@ -46,6 +48,7 @@ final class ErlangFormatParityTests: XCTestCase {
                 }
             }
         }
+        print("ErlangFormat parity: total \(Date().timeIntervalSince(started)) s")
         return (checked, failures)
     }
 
@@ -92,5 +95,16 @@ final class ErlangFormatParityTests: XCTestCase {
             ("~tp", tp, true), ("~p", ErlangFormatOptions(), true), ("~tw", .unicode, false),
         ]
         report(try mismatches(terms, formats: formats, extraArgs: ["+pc", "unicode"]), "+pc unicode")
+    }
+}
+
+final class ErlangFormatCorpusStatsTests: XCTestCase {
+    func testCorpusSizes() {
+        guard ProcessInfo.processInfo.environment["ERLFORMAT_STATS"] != nil else { return }
+        var corpus = ErlangFormatCorpus(seed: 0x5EED_0025)
+        var sizes: [Int] = []
+        for _ in 0..<2000 { sizes.append(ErlangFormat.write(corpus.term()).count) }
+        sizes.sort()
+        print("sizes: median \(sizes[1000]) p90 \(sizes[1800]) p99 \(sizes[1980]) max \(sizes.last!) total \(sizes.reduce(0, +))")
     }
 }
