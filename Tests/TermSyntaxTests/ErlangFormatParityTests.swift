@@ -97,14 +97,3 @@ final class ErlangFormatParityTests: XCTestCase {
         report(try mismatches(terms, formats: formats, extraArgs: ["+pc", "unicode"]), "+pc unicode")
     }
 }
-
-final class ErlangFormatCorpusStatsTests: XCTestCase {
-    func testCorpusSizes() {
-        guard ProcessInfo.processInfo.environment["ERLFORMAT_STATS"] != nil else { return }
-        var corpus = ErlangFormatCorpus(seed: 0x5EED_0025)
-        var sizes: [Int] = []
-        for _ in 0..<2000 { sizes.append(ErlangFormat.write(corpus.term()).count) }
-        sizes.sort()
-        print("sizes: median \(sizes[1000]) p90 \(sizes[1800]) p99 \(sizes[1980]) max \(sizes.last!) total \(sizes.reduce(0, +))")
-    }
-}
