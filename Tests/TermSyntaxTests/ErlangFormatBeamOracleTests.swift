@@ -74,7 +74,8 @@ final class ErlangFormatBeamOracleTests: XCTestCase {
         for (op, options, pretty) in formats {
             let expected = try printed(oracle, op, terms)
             for (term, otp) in zip(terms, expected) {
-                let ours = pretty ? ErlangFormat.pretty(term, options: options) : ErlangFormat.write(term, options: options)
+                let ours =
+                    pretty ? ErlangFormat.pretty(term, options: options) : ErlangFormat.write(term, options: options)
                 checked += 1
                 if ours != otp {
                     failures.append(

@@ -30,9 +30,9 @@ struct ErlangFormatCorpus {
     mutating func pick<T>(_ items: [T]) -> T { items[int(0...items.count - 1)] }
 
     static let atomPool: [String] = [
-        "ok", "error", "true", "false", "nil", "undefined", "Elixir.MyApp.Stats", "Hello", "foo bar", "", "receive",
-        "maybe", "else", "when", "andalso", "a@b", "café", "Café", "ß", "÷x", "x÷", "a×b", "привет", "a\nb", "it's",
-        "q\"uote", "back\\slash", "\u{80}", "\u{9F}x", "\u{7F}", "tab\tx", "😀", "ÿ", "aÀ", "_x", "X", "9lives",
+        "ok", "error", "true", "false", "nil", "undefined", "Elixir.MyApp.Stats", "Hello", "foo bar", "",
+        "receive", "maybe", "else", "when", "andalso", "a@b", "café", "Café", "ß", "÷x", "x÷", "a×b", "привет",
+        "a\nb", "it's", "q\"uote", "back\\slash", "\u{80}", "\u{9F}x", "\u{7F}", "tab\tx", "😀", "ÿ", "aÀ", "_x", "X", "9lives",
         "a9_@Z", "@", "with-dash", "\u{1}", "nonode@nohost", "Elixir.Enum", "ünïcødé", "日本", "x\u{A0}y", "a.b",
     ]
 

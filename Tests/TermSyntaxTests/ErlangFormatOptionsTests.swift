@@ -25,7 +25,8 @@ final class ErlangFormatOptionsTests: XCTestCase {
         }
         // io_lib:format("~P", [lists:seq(1,40), 10])
         let seq10 = "[1,2,3,4,5,6,7,8,9|...]"
-        XCTAssertEqual(ErlangFormat.pretty(.list((1...40).map { .integer($0) }), options: ErlangFormatOptions(depth: 10)), seq10)
+        XCTAssertEqual(
+            ErlangFormat.pretty(.list((1...40).map { .integer($0) }), options: ErlangFormatOptions(depth: 10)), seq10)
         // io_lib:format("~P", [lists:duplicate(40, {abc, "def"}), 20])
         let tuples20 = "[{abc,\"def\"},\n {abc,\"def\"},\n {abc,\"def\"},\n {abc,\"def\"},\n {abc,\"def\"},\n {abc,\"def\"},\n {abc,\"def\"},\n {abc,\"def\"},\n {abc,\"def\"},\n {abc,\"def\"},\n {abc,\"def\"},\n {abc,\"def\"},\n {abc,\"def\"},\n {abc,\"def\"},\n {abc,\"def\"},\n {abc,\"def\"},\n {abc,[...]},\n {abc,...},\n {...}|...]"
         let tuples: Term = .list(Array(repeating: .tuple(["abc", .charlist("def")]), count: 40))
@@ -75,8 +76,8 @@ final class ErlangFormatOptionsTests: XCTestCase {
     func testLargeMapsPrintInOTPOrder() {
         // M = maps:from_list([{K, K rem 7} || K <- lists:seq(1,40)]): term_to_binary(M) holds the keys in this order,
         // and io_lib:format("~p", [M]) prints them in reverse.
-        let etfOrder = [33, 12, 23, 29, 30, 39, 26, 31, 11, 37, 9, 32, 34, 25, 28, 6, 38, 13, 40, 20, 15, 14, 2, 7, 1, 8,
-                        3, 17, 22, 21, 4, 36, 24, 10, 35, 27, 19, 5, 18, 16]
+        let etfOrder = [33, 12, 23, 29, 30, 39, 26, 31, 11, 37, 9, 32, 34, 25, 28, 6, 38, 13, 40, 20, 15, 14, 2, 7, 1,
+                        8, 3, 17, 22, 21, 4, 36, 24, 10, 35, 27, 19, 5, 18, 16]
         let map = Term.map(TermMap(uniqueEntries: etfOrder.map { (key: .integer($0), value: .integer($0 % 7)) }))
         XCTAssertEqual(
             ErlangFormat.pretty(map),
@@ -94,7 +95,8 @@ final class ErlangFormatOptionsTests: XCTestCase {
         given.mapOrder = .asGiven
         XCTAssertTrue(ErlangFormat.write(map, options: given).hasPrefix("#{33 => 5,12 => 5,"))
         // Small maps sort by term order, integers before floats: io_lib:format("~w", [#{1.0 => a, 2 => b, 0.5 => c}])
-        XCTAssertEqual(ErlangFormat.write(.map(TermMap([(1.0, "a"), (2, "b"), (0.5, "c")]))), "#{2 => b,0.5 => c,1.0 => a}")
+        XCTAssertEqual(
+            ErlangFormat.write(.map(TermMap([(1.0, "a"), (2, "b"), (0.5, "c")]))), "#{2 => b,0.5 => c,1.0 => a}")
     }
 
     func testLocalFun() throws {
@@ -115,7 +117,8 @@ final class ErlangFormatOptionsTests: XCTestCase {
         XCTAssertEqual(ErlangFormat.atom("ok"), "ok")
         XCTAssertEqual(ErlangFormat.atom("Elixir.Enum"), "'Elixir.Enum'")
         XCTAssertEqual(ErlangFormat.atom("привет"), "'привет'")
-        XCTAssertEqual(ErlangFormat.atom("привет", unicode: false), "'\\x{43F}\\x{440}\\x{438}\\x{432}\\x{435}\\x{442}'")
+        XCTAssertEqual(
+            ErlangFormat.atom("привет", unicode: false), "'\\x{43F}\\x{440}\\x{438}\\x{432}\\x{435}\\x{442}'")
         XCTAssertEqual(ErlangFormat.float(1e20), "1.0e20")
         XCTAssertEqual(ErlangFormat.float(-0.0), "-0.0")
         XCTAssertEqual(ErlangFormat.float(0.1), "0.1")

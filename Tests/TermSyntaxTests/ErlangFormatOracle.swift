@@ -34,7 +34,11 @@ enum ErlangFormatOracle {
         Loop = fun Loop(<<Len:32, B:Len/binary, Rest/binary>>, Acc) ->
                        T = binary_to_term(B),
                        Rs = [begin
-                                 S = unicode:characters_to_binary(io_lib:format(F, [T])),
+                                 Args = case string:split(F, "/") of
+                                            [F1, D] -> [F1, [T, list_to_integer(D)]];
+                                            [F1] -> [F1, [T]]
+                                        end,
+                                 S = unicode:characters_to_binary(apply(io_lib, format, Args)),
                                  <<(byte_size(S)):32, S/binary>>
                              end || F <- Fmts],
                        E = term_to_binary(T),
@@ -45,7 +49,8 @@ enum ErlangFormatOracle {
         halt().
         """#
 
-    /// Formats every term with every format (such as `~p`, `~w`, `~tp`) in one `erl` run.
+    /// Formats every term with every format (such as `~p`, `~w`, `~tp`) in one `erl` run. A format `~P/5` is
+    /// `io_lib:format("~P", [T, 5])`.
     /// `extraArgs` go to `erl` (for example `["+pc", "unicode"]`).
     static func run(_ terms: [Term], formats: [String], extraArgs: [String] = []) throws -> [Answer] {
         guard let erl = erlPath else { throw XCTSkip("erl is not installed") }

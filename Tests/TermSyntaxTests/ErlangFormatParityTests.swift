@@ -23,7 +23,8 @@ final class ErlangFormatParityTests: XCTestCase {
         let nodes = ErlangFormatCorpus.remoteNodes
         let probes = ErlangFormatOracle.nodeProbes(nodes)
         let started = Date()
-        let answers = try ErlangFormatOracle.run(probes + terms, formats: formats.map(\.0), extraArgs: extraArgs)
+        let answers = try ErlangFormatOracle.run(
+            probes + terms, formats: formats.map(\.0), extraArgs: extraArgs)
         print("ErlangFormat parity: erl took \(Date().timeIntervalSince(started)) s for \(terms.count) terms")
         var numbers: [Atom: Int] = [:]
         for (node, answer) in zip(nodes, answers) {
@@ -33,7 +34,8 @@ final class ErlangFormatParityTests: XCTestCase {
         var checked = 0
         for (term, answer) in zip(terms, answers.dropFirst(probes.count)) {
             if term != answer.canonical {
-                failures.append("round trip changed the term:\n\(ErlangFormat.write(term))\n\(ErlangFormat.write(answer.canonical))")
+                failures.append(
+                    "round trip changed the term:\n\(ErlangFormat.write(term))\n\(ErlangFormat.write(answer.canonical))")
             }
             for (i, (format, baseOptions, pretty)) in formats.enumerated() {
                 var options = baseOptions
@@ -75,10 +77,16 @@ final class ErlangFormatParityTests: XCTestCase {
         let terms = (0..<count).map { _ in corpus.term() }
         var p40 = ErlangFormatOptions()
         p40.lineLength = 40
+        var lp = ErlangFormatOptions()
+        lp.strings = false
         let formats: [(String, ErlangFormatOptions, Bool)] = [
             ("~p", ErlangFormatOptions(), true),
             ("~tp", .unicode, true),
             ("~40p", p40, true),
+            ("~lp", lp, true),
+            ("~P/5", ErlangFormatOptions(depth: 5), true),
+            ("~tP/9", ErlangFormatOptions(unicode: true, depth: 9), true),
+            ("~W/4", ErlangFormatOptions(depth: 4), false),
             ("~w", ErlangFormatOptions(), false),
             ("~tw", .unicode, false),  // last: the reports show the term as ~tw
         ]
