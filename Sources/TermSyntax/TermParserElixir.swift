@@ -6,6 +6,10 @@ struct ElixirTermParser {
     typealias Failure = TermSyntaxError
 
     var sc: TermScanner
+    /// How many binaries enclose the one being read (binaries nest by recursion, so this is bounded separately).
+    var binaryNesting = 0
+    /// The deepest nesting of binaries inside binaries.
+    static let maxBinaryNesting = 32
 
     init(_ text: String, maxDepth: Int) { sc = TermScanner(text, maxDepth: maxDepth) }
 
@@ -50,17 +54,210 @@ struct ElixirTermParser {
 
     // MARK: Values
 
+    /// An open list, tuple or map while its elements are read. Containers are kept on an explicit stack so that
+    /// deep nesting cannot overflow the call stack.
+    struct Frame {
+        enum Kind { case list, tuple, map }
+        var kind: Kind
+        var items: [Term] = []
+        /// A tuple's trailing keyword pairs, which become its last element.
+        var keywordPairs: [Term] = []
+        var pairs: [(Term, Term)] = []
+        /// A keyword pair has been read: only keyword pairs may follow.
+        var keywords = false
+        /// List/tuple: the keyword key of the value being read. Map: the key of the value being read (nil while
+        /// reading a `key =>`).
+        var pendingKey: Term?
+        /// A list after `|`: the value being read is the tail.
+        var inTail = false
+        init(_ kind: Kind) { self.kind = kind }
+    }
+
     /// One term (keyword pairs are handled by the containers).
     mutating func parseValue() throws(Failure) -> Term {
+        var stack: [Frame] = []
+        next: while true {
+            var value: Term
+            if let c = sc.peek(), c == "[" || c == "{" || c == "%" {
+                switch try open() {
+                case .frame(let frame):
+                    stack.append(frame)
+                    continue next
+                case .empty(let t):
+                    value = t
+                }
+            } else {
+                value = try parseScalar()
+            }
+            while var top = stack.popLast() {
+                if let closed = try deliver(value, to: &top) {
+                    sc.leave()
+                    value = closed
+                } else {
+                    stack.append(top)
+                    continue next
+                }
+            }
+            return value
+        }
+    }
+
+    enum Opened {
+        /// The container closed right away.
+        case empty(Term)
+        /// The container, ready for its first element.
+        case frame(Frame)
+    }
+
+    /// Reads an opening bracket (and a struct name).
+    mutating func open() throws(Failure) -> Opened {
+        let start = sc.pos
+        try sc.enter(at: start)
+        var frame: Frame
+        let close: Unicode.Scalar
+        switch sc.peek() {
+        case "[":
+            frame = Frame(.list)
+            close = "]"
+            sc.advance()
+        case "{":
+            frame = Frame(.tuple)
+            close = "}"
+            sc.advance()
+        default:
+            sc.advance()  // %
+            frame = Frame(.map)
+            close = "}"
+            if TermScanner.isASCIIUpper(sc.peek()) {
+                frame.pairs.append((.atom("__struct__"), .atom(try parseAlias())))
+            } else if sc.peek() == ":", sc.peek(1) != ":" {
+                frame.pairs.append((.atom("__struct__"), .atom(try parseColonAtom())))
+            }
+            guard sc.consume("{") else { throw sc.expectedError(["\"{\""]) }
+        }
+        skipSpace()
+        if sc.peek() == close {
+            sc.advance()
+            sc.leave()
+            switch frame.kind {
+            case .list: return .empty(.list([]))
+            case .tuple: return .empty(.tuple([]))
+            case .map: return .empty(.map(makeTermMap(frame.pairs)))
+            }
+        }
+        try startElement(&frame)
+        return .frame(frame)
+    }
+
+    /// At the start of an element: reads a keyword key if there is one.
+    mutating func startElement(_ f: inout Frame) throws(Failure) {
+        let elementStart = sc.pos
+        if let key = try parseKeywordKey() {
+            if f.kind == .tuple && !f.keywords && f.items.isEmpty {
+                throw sc.error(
+                    .unexpectedToken, at: elementStart, expected: ["a term"],
+                    found: sc.foundDescription(at: elementStart),
+                    message: "a keyword list cannot start a tuple: wrap it in [...]")
+            }
+            f.keywords = true
+            f.pendingKey = .atom(key)
+            skipSpace()
+        } else {
+            if f.keywords { throw keywordNotLast(at: elementStart) }
+            f.pendingKey = nil
+        }
+    }
+
+    /// Gives a finished value to the innermost container. Returns the container's term when it closes, or nil when
+    /// it needs another value.
+    mutating func deliver(_ value: Term, to f: inout Frame) throws(Failure) -> Term? {
+        switch f.kind {
+        case .list:
+            if f.inTail {
+                skipSpace()
+                guard sc.consume("]") else { throw sc.expectedError(["\"]\""]) }
+                return Term.list(f.items, tail: value)
+            }
+            if let k = f.pendingKey {
+                f.items.append(.tuple([k, value]))
+                f.pendingKey = nil
+            } else {
+                f.items.append(value)
+            }
+            skipSpace()
+            switch sc.peek() {
+            case ",":
+                sc.advance()
+                skipSpace()
+                if sc.consume("]") { return .list(f.items) }
+                try startElement(&f)
+                return nil
+            case "]":
+                sc.advance()
+                return .list(f.items)
+            case "|" where !f.keywords && !sc.looking(at: "||") && !sc.looking(at: "|>"):
+                sc.advance()
+                skipSpace()
+                f.inTail = true
+                return nil
+            default:
+                throw sc.expectedError(f.keywords ? ["\",\"", "\"]\""] : ["\",\"", "\"|\"", "\"]\""])
+            }
+        case .tuple:
+            if let k = f.pendingKey {
+                f.keywordPairs.append(.tuple([k, value]))
+                f.pendingKey = nil
+            } else {
+                f.items.append(value)
+            }
+            skipSpace()
+            if sc.consume(",") {
+                skipSpace()
+                if !sc.consume("}") {
+                    try startElement(&f)
+                    return nil
+                }
+            } else if !sc.consume("}") {
+                throw sc.expectedError(["\",\"", "\"}\""])
+            }
+            if !f.keywordPairs.isEmpty { f.items.append(.list(f.keywordPairs)) }
+            return .tuple(f.items)
+        case .map:
+            guard let key = f.pendingKey else {
+                // `value` is a key: `=>` and the value follow.
+                skipSpace()
+                guard sc.consume("=>") else {
+                    if sc.peek() == "|" {
+                        throw sc.error(
+                            .notALiteral, at: sc.pos, found: "\"|\"", message: "a map update is not a literal term")
+                    }
+                    throw sc.expectedError(["\"=>\""])
+                }
+                skipSpace()
+                f.pendingKey = value
+                return nil
+            }
+            f.pairs.append((key, value))
+            f.pendingKey = nil
+            skipSpace()
+            if sc.consume(",") {
+                skipSpace()
+                if !sc.consume("}") {
+                    try startElement(&f)
+                    return nil
+                }
+            } else if !sc.consume("}") {
+                throw sc.expectedError(["\",\"", "\"}\""])
+            }
+            return .map(makeTermMap(f.pairs))
+        }
+    }
+
+    /// Any term that is not a list, tuple or map.
+    mutating func parseScalar() throws(Failure) -> Term {
         let start = sc.pos
         guard let c = sc.peek() else { throw sc.expectedError(["a term"]) }
         switch c {
-        case "[":
-            return try parseList()
-        case "{":
-            return try parseTuple()
-        case "%":
-            return try parseMap()
         case "<" where sc.peek(1) == "<":
             return try parseBinary()
         case "\"":
@@ -92,11 +289,6 @@ struct ElixirTermParser {
             if c == "_" || (c.properties.isAlphabetic && !TermScanner.isASCIIUpper(c)) {
                 return try parseIdentifierValue()
             }
-        }
-        if sc.foundDescription(at: start).hasPrefix("\"") && !c.properties.isWhitespace {
-            throw sc.error(
-                .unexpectedToken, at: start, expected: ["a term"], found: sc.foundDescription(at: start),
-                message: "expected a term")
         }
         throw sc.expectedError(["a term"])
     }
@@ -646,55 +838,6 @@ struct ElixirTermParser {
         return .value(try parseValue())
     }
 
-    /// `[...]`, with keywords last and an optional `| tail`.
-    mutating func parseList() throws(Failure) -> Term {
-        let start = sc.pos
-        try sc.enter(at: start)
-        defer { sc.leave() }
-        sc.advance()  // [
-        var items: [Term] = []
-        var keywords = false
-        skipSpace()
-        if sc.peek() == "]" {
-            sc.advance()
-            return .list([])
-        }
-        while true {
-            let elementStart = sc.pos
-            switch try parseElement() {
-            case .value(let t):
-                if keywords { throw keywordNotLast(at: elementStart) }
-                items.append(t)
-            case .keyword(let k, let v):
-                keywords = true
-                items.append(.tuple([.atom(k), v]))
-            }
-            skipSpace()
-            switch sc.peek() {
-            case ",":
-                sc.advance()
-                skipSpace()
-                if sc.peek() == "]" {
-                    sc.advance()
-                    return .list(items)
-                }
-            case "]":
-                sc.advance()
-                return .list(items)
-            case "|" where !keywords && !sc.looking(at: "||") && !sc.looking(at: "|>"):
-                sc.advance()
-                skipSpace()
-                let tail = try parseValue()
-                skipSpace()
-                guard sc.peek() == "]" else { throw sc.expectedError(["\"]\""]) }
-                sc.advance()
-                return Term.list(items, tail: tail)
-            default:
-                throw sc.expectedError(keywords ? ["\",\"", "\"]\""] : ["\",\"", "\"|\"", "\"]\""])
-            }
-        }
-    }
-
     func keywordNotLast(at offset: Int) -> TermSyntaxError {
         sc.error(
             .keywordNotLast, at: offset, found: sc.foundDescription(at: offset),
@@ -752,82 +895,20 @@ struct ElixirTermParser {
         return items
     }
 
-    /// `{...}`; `{1, a: 2}` is `{1, [a: 2]}`.
-    mutating func parseTuple() throws(Failure) -> Term {
-        try sc.enter(at: sc.pos)
-        defer { sc.leave() }
-        sc.advance()  // {
-        return .tuple(try parseSequence(close: "}", trailingComma: true, keywordsFirstAllowed: false))
-    }
-
-    /// `%{k => v, key: v}` or `%Alias{key: v}`.
-    mutating func parseMap() throws(Failure) -> Term {
-        let start = sc.pos
-        try sc.enter(at: start)
-        defer { sc.leave() }
-        sc.advance()  // %
-        var structName: Atom?
-        if TermScanner.isASCIIUpper(sc.peek()) {
-            structName = try parseAlias()
-        } else if sc.peek() == ":", sc.peek(1) != ":" {
-            structName = try parseColonAtom()
-        }
-        guard sc.peek() == "{" else { throw sc.expectedError(["\"{\""]) }
-        sc.advance()
-        var pairs: [(Term, Term)] = []
-        if let structName { pairs.append((.atom("__struct__"), .atom(structName))) }
-        var keywords = false
-        skipSpace()
-        if sc.peek() == "}" {
-            sc.advance()
-            return .map(makeTermMap(pairs))
-        }
-        while true {
-            let entryStart = sc.pos
-            if let key = try parseKeywordKey() {
-                keywords = true
-                skipSpace()
-                pairs.append((.atom(key), try parseValue()))
-            } else {
-                if keywords { throw keywordNotLast(at: entryStart) }
-                let key = try parseValue()
-                skipSpace()
-                guard sc.consume("=>") else {
-                    if sc.peek() == "|" {
-                        throw sc.error(
-                            .notALiteral, at: sc.pos, found: "\"|\"", message: "a map update is not a literal term")
-                    }
-                    throw sc.expectedError(["\"=>\""])
-                }
-                skipSpace()
-                pairs.append((key, try parseValue()))
-            }
-            skipSpace()
-            if sc.peek() == "," {
-                sc.advance()
-                skipSpace()
-                if sc.peek() == "}" {
-                    sc.advance()
-                    break
-                }
-                continue
-            }
-            if sc.peek() == "}" {
-                sc.advance()
-                break
-            }
-            throw sc.expectedError(["\",\"", "\"}\""])
-        }
-        return .map(makeTermMap(pairs))
-    }
-
     // MARK: Binaries
 
     /// `<<seg, seg::type-size(n)-unit(n)-little, ...>>`.
     mutating func parseBinary() throws(Failure) -> Term {
         let start = sc.pos
         try sc.enter(at: start)
-        defer { sc.leave() }
+        binaryNesting += 1
+        defer {
+            sc.leave()
+            binaryNesting -= 1
+        }
+        if binaryNesting > Self.maxBinaryNesting {
+            throw sc.error(.tooDeep, at: start, message: "binaries nested deeper than \(Self.maxBinaryNesting) levels")
+        }
         sc.advance(2)  // <<
         var w = BitWriter()
         skipSpace()
@@ -866,8 +947,11 @@ struct ElixirTermParser {
             let chars = String(decoding: bytes, as: UTF8.self).unicodeScalars.map { Int($0.value) }
             let valid = String(validating: bytes, as: UTF8.self) != nil
             return BinarySegment(value: valid ? .characters(chars, utf8: bytes) : .bits(bytes, bitCount: bytes.count * 8))
+        case "[", "{", "%":
+            throw sc.error(
+                .invalidBinary, at: start, message: "a binary segment must be an integer, a float, a string or a binary")
         default:
-            let t = try parseValue()
+            let t = try parseScalar()
             switch t {
             case .integer(let i): return BinarySegment(value: .integer(BigInt(i)))
             case .bigInteger(let b): return BinarySegment(value: .integer(b))

@@ -6,6 +6,8 @@ struct ErlangTermParser {
     typealias Failure = TermSyntaxError
 
     var sc: TermScanner
+    /// How many binaries enclose the one being read (binaries nest by recursion, so this is bounded separately).
+    var binaryNesting = 0
 
     init(_ text: String, maxDepth: Int) { sc = TermScanner(text, maxDepth: maxDepth) }
 
@@ -65,16 +67,136 @@ struct ErlangTermParser {
 
     // MARK: Values
 
+    /// An open list, tuple or map while its elements are read, kept on an explicit stack so that deep nesting cannot
+    /// overflow the call stack.
+    struct Frame {
+        enum Kind { case list, tuple, map }
+        var kind: Kind
+        var items: [Term] = []
+        var pairs: [(Term, Term)] = []
+        /// Map: the key of the value being read (nil while reading a key).
+        var pendingKey: Term?
+        /// A list after `|`: the value being read is the tail.
+        var inTail = false
+        init(_ kind: Kind) { self.kind = kind }
+    }
+
+    /// One term.
     mutating func parseValue() throws(Failure) -> Term {
+        var stack: [Frame] = []
+        next: while true {
+            var value: Term
+            let c = sc.peek()
+            if c == "[" || c == "{" || (c == "#" && sc.peek(1) == "{") {
+                let start = sc.pos
+                try sc.enter(at: start)
+                let frame: Frame
+                let close: Unicode.Scalar
+                switch c {
+                case "[": (frame, close) = (Frame(.list), "]")
+                case "{": (frame, close) = (Frame(.tuple), "}")
+                default:
+                    sc.advance()
+                    (frame, close) = (Frame(.map), "}")
+                }
+                sc.advance()
+                skipSpace()
+                if sc.consume(String(Character(close))) {
+                    sc.leave()
+                    switch frame.kind {
+                    case .list: value = .list([])
+                    case .tuple: value = .tuple([])
+                    case .map: value = .map(TermMap())
+                    }
+                } else {
+                    stack.append(frame)
+                    continue next
+                }
+            } else {
+                value = try parseScalar()
+            }
+            while var top = stack.popLast() {
+                if let closed = try deliver(value, to: &top) {
+                    sc.leave()
+                    value = closed
+                } else {
+                    stack.append(top)
+                    continue next
+                }
+            }
+            return value
+        }
+    }
+
+    /// Gives a finished value to the innermost container. Returns the container's term when it closes, or nil when
+    /// it needs another value.
+    mutating func deliver(_ value: Term, to f: inout Frame) throws(Failure) -> Term? {
+        skipSpace()
+        switch f.kind {
+        case .list:
+            if f.inTail {
+                guard sc.consume("]") else { throw sc.expectedError(["\"]\""]) }
+                return Term.list(f.items, tail: value)
+            }
+            f.items.append(value)
+            switch sc.peek() {
+            case ",":
+                sc.advance()
+                skipSpace()
+                return nil
+            case "]":
+                sc.advance()
+                return .list(f.items)
+            case "|" where sc.peek(1) != "|":
+                sc.advance()
+                skipSpace()
+                f.inTail = true
+                return nil
+            default:
+                throw sc.expectedError(["\",\"", "\"|\"", "\"]\""])
+            }
+        case .tuple:
+            f.items.append(value)
+            if sc.consume(",") {
+                skipSpace()
+                return nil
+            }
+            guard sc.consume("}") else { throw sc.expectedError(["\",\"", "\"}\""]) }
+            return .tuple(f.items)
+        case .map:
+            guard let key = f.pendingKey else {
+                guard sc.consume("=>") else {
+                    if sc.looking(at: ":=") {
+                        throw sc.error(
+                            .unexpectedToken, at: sc.pos, expected: ["\"=>\""], found: "\":=\"",
+                            message: "expected \"=>\" (\":=\" only updates a map)")
+                    }
+                    throw sc.expectedError(["\"=>\""])
+                }
+                skipSpace()
+                f.pendingKey = value
+                return nil
+            }
+            f.pairs.append((key, value))
+            f.pendingKey = nil
+            if sc.consume(",") {
+                skipSpace()
+                return nil
+            }
+            guard sc.consume("}") else { throw sc.expectedError(["\",\"", "\"}\""]) }
+            return .map(makeTermMap(f.pairs))
+        }
+    }
+
+    /// Any term that is not a list, tuple or map.
+    mutating func parseScalar() throws(Failure) -> Term {
         let start = sc.pos
         guard let c = sc.peek() else { throw sc.expectedError(["a term"]) }
         switch c {
-        case "[":
-            return try parseList()
-        case "{":
-            return try parseTuple()
         case "#":
-            return try parseMap()
+            throw sc.error(
+                .notALiteral, at: start, expected: ["\"#{\""], found: sc.foundDescription(at: start + 1),
+                message: "records are not literal terms: expected \"#{\"")
         case "<" where sc.peek(1) == "<":
             return try parseBinary()
         case "\"":
@@ -385,37 +507,6 @@ struct ErlangTermParser {
 
     // MARK: Containers
 
-    /// `[...]` with an optional `| Tail`.
-    mutating func parseList() throws(Failure) -> Term {
-        try sc.enter(at: sc.pos)
-        defer { sc.leave() }
-        sc.advance()
-        skipSpace()
-        if sc.consume("]") { return .list([]) }
-        var items: [Term] = []
-        while true {
-            items.append(try parseValue())
-            skipSpace()
-            switch sc.peek() {
-            case ",":
-                sc.advance()
-                skipSpace()
-            case "]":
-                sc.advance()
-                return .list(items)
-            case "|" where sc.peek(1) != "|":
-                sc.advance()
-                skipSpace()
-                let tail = try parseValue()
-                skipSpace()
-                guard sc.consume("]") else { throw sc.expectedError(["\"]\""]) }
-                return Term.list(items, tail: tail)
-            default:
-                throw sc.expectedError(["\",\"", "\"|\"", "\"]\""])
-            }
-        }
-    }
-
     /// Comma-separated terms up to `close` (no trailing comma).
     mutating func parseSequence(close: Unicode.Scalar) throws(Failure) -> [Term] {
         skipSpace()
@@ -440,59 +531,22 @@ struct ErlangTermParser {
         }
     }
 
-    mutating func parseTuple() throws(Failure) -> Term {
-        try sc.enter(at: sc.pos)
-        defer { sc.leave() }
-        sc.advance()
-        return .tuple(try parseSequence(close: "}"))
-    }
-
-    /// `#{K => V, ...}`.
-    mutating func parseMap() throws(Failure) -> Term {
-        let start = sc.pos
-        try sc.enter(at: start)
-        defer { sc.leave() }
-        sc.advance()  // #
-        guard sc.peek() == "{" else {
-            if sc.atEnd { throw sc.expectedError(["\"{\""]) }
-            throw sc.error(
-                .notALiteral, at: start, expected: ["\"{\""], found: sc.foundDescription(at: sc.pos),
-                message: "records are not literal terms: expected \"#{\"")
-        }
-        sc.advance()
-        skipSpace()
-        var pairs: [(Term, Term)] = []
-        if sc.consume("}") { return .map(makeTermMap(pairs)) }
-        while true {
-            let key = try parseValue()
-            skipSpace()
-            guard sc.consume("=>") else {
-                if sc.looking(at: ":=") {
-                    throw sc.error(
-                        .unexpectedToken, at: sc.pos, expected: ["\"=>\""], found: "\":=\"",
-                        message: "expected \"=>\" (\":=\" only updates a map)")
-                }
-                throw sc.expectedError(["\"=>\""])
-            }
-            skipSpace()
-            pairs.append((key, try parseValue()))
-            skipSpace()
-            if sc.consume(",") {
-                skipSpace()
-                continue
-            }
-            if sc.consume("}") { return .map(makeTermMap(pairs)) }
-            throw sc.expectedError(["\",\"", "\"}\""])
-        }
-    }
-
     // MARK: Binaries
 
     /// `<<Value:Size/Type-Specifiers, ...>>`.
     mutating func parseBinary() throws(Failure) -> Term {
         let start = sc.pos
         try sc.enter(at: start)
-        defer { sc.leave() }
+        binaryNesting += 1
+        defer {
+            sc.leave()
+            binaryNesting -= 1
+        }
+        if binaryNesting > ElixirTermParser.maxBinaryNesting {
+            throw sc.error(
+                .tooDeep, at: start,
+                message: "binaries nested deeper than \(ElixirTermParser.maxBinaryNesting) levels")
+        }
         sc.advance(2)
         var w = BitWriter()
         skipSpace()
@@ -536,14 +590,23 @@ struct ErlangTermParser {
             return BinarySegment(value: .characters(try parseStrings(), utf8: nil))
         }
         if sc.peek() == "(" {
-            sc.advance()
-            skipSpace()
+            var parens = 0
+            while sc.consume("(") {
+                parens += 1
+                skipSpace()
+            }
             let seg = try parseSegmentValue()
-            skipSpace()
-            guard sc.consume(")") else { throw sc.expectedError(["\")\""]) }
+            for _ in 0..<parens {
+                skipSpace()
+                guard sc.consume(")") else { throw sc.expectedError(["\")\""]) }
+            }
             return seg
         }
-        let t = try parseValue()
+        if let c = sc.peek(), c == "[" || c == "{" || c == "#" {
+            throw sc.error(
+                .invalidBinary, at: start, message: "a binary segment must be an integer, a float, a string or a binary")
+        }
+        let t = try parseScalar()
         switch t {
         case .integer(let i): return BinarySegment(value: .integer(BigInt(i)))
         case .bigInteger(let b): return BinarySegment(value: .integer(b))
