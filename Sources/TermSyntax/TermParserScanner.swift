@@ -171,7 +171,25 @@ struct TermScanner {
     /// Makes an integer from digits in `base`.
     func makeInteger(_ digits: String, base: Int, negative: Bool) -> Term {
         if digits.count <= 18, base == 10, let i = Int(digits) { return .integer(negative ? -i : i) }
-        let big = BigInt(digits, radix: base) ?? 0
+        let big: BigInt
+        if base < 36 {
+            big = BigInt(digits, radix: base) ?? 0
+        } else {
+            // BigInt's parser stops at base 35; fold chunks of 12 digits (36^12 < 2^63).
+            var value = BigInt(0)
+            var chunk = 0, chunkDigits = 0
+            for c in digits.unicodeScalars {
+                chunk = chunk * base + (Self.digitValue(c, base: base) ?? 0)
+                chunkDigits += 1
+                if chunkDigits == 12 {
+                    value = value * BigInt(base).power(12) + BigInt(chunk)
+                    chunk = 0
+                    chunkDigits = 0
+                }
+            }
+            if chunkDigits > 0 { value = value * BigInt(base).power(chunkDigits) + BigInt(chunk) }
+            big = value
+        }
         return .int(negative ? -big : big)
     }
 
