@@ -323,10 +323,16 @@ extension BinarySegment {
             guard let bits = totalBits(defaultSize: 8, defaultUnit: 1) else { return "invalid segment size" }
             if bits > TermScanner.maxBinaryBits { return "segment too large" }
             if little {
-                guard bits % 8 == 0 else { return "a little-endian integer segment must be a whole number of bytes" }
-                var tmp = BitWriter()
-                Self.appendInteger(v, bits: bits, to: &tmp)
-                w.append(tmp.bytes.reversed(), bitCount: bits)
+                // Bytes low first; a final partial byte holds the remaining high bits (as erts does).
+                let words = Array(Self.modulo(v, bits: bits).words)
+                let perWord = UInt.bitWidth / 8
+                func byte(_ i: Int) -> UInt64 {
+                    let word = i / perWord
+                    guard word < words.count else { return 0 }
+                    return UInt64((words[word] >> UInt((i % perWord) * 8)) & 0xFF)
+                }
+                for i in 0..<(bits / 8) { w.appendBits(byte(i), count: 8) }
+                if bits % 8 != 0 { w.appendBits(byte(bits / 8), count: bits % 8) }
             } else {
                 Self.appendInteger(v, bits: bits, to: &w)
             }
@@ -399,16 +405,22 @@ extension BinarySegment {
         return Int(total)
     }
 
+    /// `v` modulo 2^bits, as a non-negative magnitude.
+    private static func modulo(_ v: BigInt, bits: Int) -> BigUInt {
+        if bits <= 64 { return BigUInt(UInt64(truncatingIfNeeded: v) & (bits == 64 ? ~0 : (1 << UInt64(bits)) - 1)) }
+        let modulus = BigInt(1) << bits
+        var m = v % modulus
+        if m < 0 { m += modulus }
+        return m.magnitude
+    }
+
     /// Appends `v` modulo 2^bits, big-endian.
     private static func appendInteger(_ v: BigInt, bits: Int, to w: inout BitWriter) {
         if bits <= 64 {
             w.appendBits(UInt64(truncatingIfNeeded: v), count: bits)
             return
         }
-        let modulus = BigInt(1) << bits
-        var m = v % modulus
-        if m < 0 { m += modulus }
-        let words = Array(m.magnitude.words)
+        let words = Array(modulo(v, bits: bits).words)
         var i = bits - 1
         while i >= 0 {
             let word = i / UInt.bitWidth
