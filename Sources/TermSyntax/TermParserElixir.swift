@@ -175,7 +175,9 @@ struct ElixirTermParser {
         case .list:
             if f.inTail {
                 skipSpace()
-                guard sc.consume("]") else { throw sc.expectedError(["\"]\""]) }
+                let afterTail = sc.pos
+                if sc.consume(",") { skipSpace() }  // Elixir accepts `[h | t,]`
+                guard sc.consume("]") else { throw sc.expectedError(["\"]\""], at: afterTail) }
                 return Term.list(f.items, tail: value)
             }
             if let k = f.pendingKey {
@@ -704,7 +706,7 @@ struct ElixirTermParser {
         guard let c = sc.peek() else { throw sc.expectedError(["a character"]) }
         sc.advance()
         if c == "\\" {
-            guard let e = sc.peek() else { throw sc.expectedError(["an escaped character"]) }
+            guard let e = sc.peek() else { return 92 }  // `?\` at the end is the backslash itself
             sc.advance()
             switch e {
             case "a": return 7
@@ -732,7 +734,7 @@ struct ElixirTermParser {
         let start = sc.pos
         let negative = sc.peek() == "-"
         sc.advance()
-        while sc.peek() == " " || sc.peek() == "\t" { sc.advance() }
+        skipSpace()
         if sc.peek() == "?" {
             let v = try parseCharLiteral()
             return .integer(negative ? -v : v)
@@ -1010,6 +1012,7 @@ struct ElixirTermParser {
             }
             if sc.peek() == "*" {
                 sc.advance()
+                skipSpace()
                 let n = try parseSpecInteger()
                 guard let u = Int(exactly: n), u >= 1, u <= 256 else {
                     throw sc.error(.invalidBinary, at: start, message: "unit must be 1...256")
@@ -1018,6 +1021,7 @@ struct ElixirTermParser {
             }
             if sc.peek() == "-" {
                 sc.advance()
+                skipSpace()
                 continue
             }
             break

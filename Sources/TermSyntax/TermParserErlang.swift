@@ -87,7 +87,7 @@ struct ErlangTermParser {
         next: while true {
             var value: Term
             let c = sc.peek()
-            if c == "[" || c == "{" || (c == "#" && sc.peek(1) == "{") {
+            if c == "[" || c == "{" || (c == "#" && mapBraceFollows()) {
                 let start = sc.pos
                 try sc.enter(at: start)
                 let frame: Frame
@@ -97,6 +97,7 @@ struct ErlangTermParser {
                 case "{": (frame, close) = (Frame(.tuple), "}")
                 default:
                     sc.advance()
+                    skipSpace()  // `#` and `{` are separate tokens
                     (frame, close) = (Frame(.map), "}")
                 }
                 sc.advance()
@@ -126,6 +127,16 @@ struct ErlangTermParser {
             }
             return value
         }
+    }
+
+    /// Whether the `#` at the cursor is followed (after whitespace and comments) by `{`.
+    mutating func mapBraceFollows() -> Bool {
+        let save = sc.pos
+        sc.advance()
+        skipSpace()
+        let brace = sc.peek() == "{"
+        sc.pos = save
+        return brace
     }
 
     /// Gives a finished value to the innermost container. Returns the container's term when it closes, or nil when
@@ -558,16 +569,25 @@ struct ErlangTermParser {
             if sc.peek() == ":" {
                 sc.advance()
                 skipSpace()
-                let sizeStart = sc.pos
-                guard TermScanner.isDigit(sc.peek()) else { throw sc.expectedError(["a segment size"]) }
-                let digits = try sc.scanDigits(base: 10, start: sizeStart)
-                seg.size = BigInt(digits) ?? 0
+                switch try parseScalar() {
+                case .integer(let n): seg.size = BigInt(n)
+                case .bigInteger(let n): seg.size = n
+                default: throw sc.error(.invalidBinary, at: sc.pos, message: "a segment size must be an integer")
+                }
                 skipSpace()
             }
             if sc.peek() == "/" {
                 sc.advance()
+                skipSpace()
                 try parseTypeList(&seg)
                 skipSpace()
+            }
+            if seg.kind == nil {
+                // Erlang's default type is integer whatever the value (Elixir infers float and binary).
+                switch seg.value {
+                case .float, .bits: seg.kind = .integer
+                default: break
+                }
             }
             if let problem = seg.append(to: &w) {
                 throw sc.error(.invalidBinary, at: segStart, message: "invalid binary segment: \(problem)")
@@ -637,7 +657,9 @@ struct ErlangTermParser {
             case "little": seg.little = true
             case "native": seg.little = 1.littleEndian == 1
             case "unit":
+                skipSpace()
                 guard sc.consume(":") else { throw sc.expectedError(["\":\""]) }
+                skipSpace()
                 let uStart = sc.pos
                 guard TermScanner.isDigit(sc.peek()) else { throw sc.expectedError(["an integer"]) }
                 let digits = try sc.scanDigits(base: 10, start: uStart)
@@ -649,7 +671,11 @@ struct ErlangTermParser {
                 throw sc.error(
                     .invalidBinary, at: start, found: "\"\(name)\"", message: "unknown binary segment type \(name)")
             }
-            if sc.consume("-") { continue }
+            skipSpace()
+            if sc.consume("-") {
+                skipSpace()
+                continue
+            }
             return
         }
     }

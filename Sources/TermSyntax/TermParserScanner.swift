@@ -320,6 +320,7 @@ extension BinarySegment {
         switch kind {
         case .integer:
             guard case .integer(let v) = value else { return "an integer segment needs an integer value" }
+            if unit != nil && size == nil { return "a unit needs a size" }
             guard let bits = totalBits(defaultSize: 8, defaultUnit: 1) else { return "invalid segment size" }
             if bits > TermScanner.maxBinaryBits { return "segment too large" }
             if little {
@@ -343,6 +344,7 @@ extension BinarySegment {
             case .integer(let i): d = Double(i)
             default: return "a float segment needs a number"
             }
+            if unit != nil && size == nil { return "a unit needs a size" }
             guard let bits = totalBits(defaultSize: 64, defaultUnit: 1) else { return "invalid segment size" }
             var pattern: UInt64
             switch bits {

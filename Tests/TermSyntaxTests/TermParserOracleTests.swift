@@ -148,16 +148,70 @@ final class TermParserOracleTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(n + m, 100)
     }
 
+    /// How many generated sources per syntax (`TERM_PARSER_ORACLE_COUNT` raises it for a longer soak).
+    static var generatedCount: Int {
+        ProcessInfo.processInfo.environment["TERM_PARSER_ORACLE_COUNT"].flatMap(Int.init) ?? 300
+    }
+
     func testElixirGenerated() throws {
         var gen = LiteralSourceGenerator(syntax: .elixir, seed: 20_261_127)
-        let sources = (0..<300).map { _ in gen.term(depth: 4) }
-        XCTAssertEqual(try compare(sources, syntax: .elixir, expectValid: true), 300)
+        let n = Self.generatedCount
+        for start in stride(from: 0, to: n, by: 500) {
+            let sources = (start..<min(n, start + 500)).map { _ in gen.term(depth: 4) }
+            XCTAssertEqual(try compare(sources, syntax: .elixir, expectValid: true), sources.count)
+        }
     }
 
     func testErlangGenerated() throws {
         var gen = LiteralSourceGenerator(syntax: .erlang, seed: 1_127)
-        let sources = (0..<300).map { _ in gen.term(depth: 4) }
-        XCTAssertEqual(try compare(sources, syntax: .erlang, expectValid: true), 300)
+        let n = Self.generatedCount
+        for start in stride(from: 0, to: n, by: 500) {
+            let sources = (start..<min(n, start + 500)).map { _ in gen.term(depth: 4) }
+            XCTAssertEqual(try compare(sources, syntax: .erlang, expectValid: true), sources.count)
+        }
+    }
+
+    /// Generated sources with one character deleted, inserted or replaced: whatever both sides accept must be equal,
+    /// and we must not accept what the BEAM refuses — except Elixir's newline before a `,`, which we allow.
+    func testMutatedSourcesAgreeWithTheBEAM() throws {
+        let oracle = try requireOracle()
+        for syntax in [TermSyntax.elixir, .erlang] {
+            var gen = LiteralSourceGenerator(syntax: syntax, seed: 12_345)
+            var rng = SplitMix64(seed: 77)
+            let alphabet = Array("[]{}()<>%#:;,.|=>-+_\"'\\~?$ \n0aZé/".unicodeScalars)
+            var sources: [String] = []
+            for _ in 0..<1500 {
+                var m = Array(gen.term(depth: 3).unicodeScalars)
+                let i = Int(rng.next() % UInt64(m.count))
+                let c = alphabet[Int(rng.next() % UInt64(alphabet.count))]
+                switch rng.next() % 3 {
+                case 0: m.remove(at: i)
+                case 1: m.insert(c, at: i)
+                default: m[i] = c
+                }
+                var s = String.UnicodeScalarView()
+                s.append(contentsOf: m)
+                sources.append(String(s))
+            }
+            let code = syntax == .elixir ? sources : sources.map(Self.erlangEvaluator)
+            var accepted = 0
+            for (source, answer) in zip(sources, try oracle.eval(code)) {
+                let ours = Result { () throws(TermSyntaxError) -> Term in try TermParser.parse(source, syntax: syntax) }
+                switch (answer, ours) {
+                case (.success(let theirs), .success(let mine)):
+                    XCTAssertEqual(mine, theirs, "\(syntax) \(source.debugDescription)")
+                    accepted += 1
+                case (.failure(let theirs), .success(let mine)):
+                    let newlineComma = syntax == .elixir && source.range(of: "\n\\s*,", options: .regularExpression) != nil
+                    if !newlineComma {
+                        XCTFail("\(syntax) \(source.debugDescription): we give \(mine), BEAM fails: \(theirs.message.prefix(200))")
+                    }
+                default:
+                    break  // The BEAM evaluates expressions (`1+2`, `a;b`) that are not literals: refusing is right.
+                }
+            }
+            XCTAssertGreaterThan(accepted, 100, "\(syntax): too few mutated sources were valid to be a useful check")
+        }
     }
 
     func testCallArgumentsMatchTheBEAM() throws {
