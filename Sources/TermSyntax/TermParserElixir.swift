@@ -266,6 +266,9 @@ struct ElixirTermParser {
             let bytes = try parseStringBytes()
             return .binary(bytes)
         case "'":
+            if sc.looking(at: "'''") {
+                return try charlist(try parseHeredoc(quote: "'", escapes: true), start: start)
+            }
             let bytes = try parseQuoted(close: "'", escapes: true, start: start)
             return try charlist(bytes, start: start)
         case ":":
@@ -405,7 +408,7 @@ struct ElixirTermParser {
     /// A `"..."` string or a `"""` heredoc, as UTF-8 bytes.
     mutating func parseStringBytes() throws(Failure) -> [UInt8] {
         let start = sc.pos
-        if sc.looking(at: "\"\"\"") { return try parseHeredoc() }
+        if sc.looking(at: "\"\"\"") { return try parseHeredoc(quote: "\"", escapes: true) }
         return try parseQuoted(close: "\"", escapes: true, start: start)
     }
 
@@ -548,14 +551,15 @@ struct ElixirTermParser {
         return scalar
     }
 
-    /// `"""` newline ... newline (indent) `"""`: the closing line's indentation is removed from every line.
-    mutating func parseHeredoc() throws(Failure) -> [UInt8] {
+    /// A heredoc: three `quote`s, a newline, lines, then a line holding (after indentation) three `quote`s. The
+    /// closing line's indentation is removed from every line. Escapes are processed when `escapes` is set.
+    mutating func parseHeredoc(quote: Unicode.Scalar, escapes: Bool) throws(Failure) -> [UInt8] {
         let start = sc.pos
+        let delimiter = String(repeating: String(Character(quote)), count: 3)
         sc.advance(3)
         while sc.peek() == " " || sc.peek() == "\t" { sc.advance() }
         guard sc.peek() == "\n" || (sc.peek() == "\r" && sc.peek(1) == "\n") else {
-            if sc.atEnd { throw sc.expectedError(["newline"]) }
-            throw sc.expectedError(["newline after \"\"\""])
+            throw sc.expectedError(["a newline after \(delimiter)"])
         }
         sc.advance(sc.peek() == "\r" ? 2 : 1)
         // Find the closing line first to learn the indentation.
@@ -568,7 +572,7 @@ struct ElixirTermParser {
             if i == sc.input.count || sc.input[i] == "\n" {
                 var j = lineStart
                 while j < i, sc.input[j] == " " || sc.input[j] == "\t" { j += 1 }
-                if j + 2 < sc.input.count, sc.input[j] == "\"", sc.input[j + 1] == "\"", sc.input[j + 2] == "\"" {
+                if j + 2 < sc.input.count, sc.input[j] == quote, sc.input[j + 1] == quote, sc.input[j + 2] == quote {
                     indent = j - lineStart
                     closeEnd = j + 3
                     break
@@ -582,30 +586,41 @@ struct ElixirTermParser {
         if closeEnd < 0 {
             sc.pos = sc.input.count
             throw sc.error(
-                .unexpectedEnd, at: sc.pos, expected: ["\"\"\"\""], found: "end of input",
-                message: "missing terminator \"\"\" for the heredoc starting at " + position(start))
+                .unexpectedEnd, at: sc.pos, expected: ["\(delimiter)"], found: "end of input",
+                message: "missing terminator \(delimiter) for the heredoc starting at " + position(start))
         }
         var text = String.UnicodeScalarView()
         for line in lines {
             var j = line.start
             var k = 0
-            while k < indent, j < line.end, sc.input[j] == " " || sc.input[j] == "\t" { j += 1; k += 1 }
+            while k < indent, j < line.end, sc.input[j] == " " || sc.input[j] == "\t" {
+                j += 1
+                k += 1
+            }
             text.append(contentsOf: sc.input[j..<line.end])
             text.append("\n")
         }
-        // Process escapes over the de-indented text with a sub-parser; offsets in its errors are approximate.
-        var sub = ElixirTermParser(String(text), maxDepth: 1)
         var out: [UInt8] = []
-        while let c = sub.sc.peek() {
-            if c == "\\" {
-                try sub.parseEscape(into: &out, close: nil)
-            } else if c == "#", sub.sc.peek(1) == "{" {
-                throw sc.error(
-                    .interpolation, at: start, found: "\"#{\"",
-                    message: "string interpolation is not allowed: only literal terms are accepted")
-            } else {
-                appendUTF8(c, to: &out)
-                sub.sc.advance()
+        if !escapes {
+            out = Array(String(text).utf8)
+        } else {
+            // Escapes over the de-indented text; a problem is reported at the heredoc's start.
+            var sub = ElixirTermParser(String(text), maxDepth: 1)
+            while let c = sub.sc.peek() {
+                if c == "\\" {
+                    do {
+                        try sub.parseEscape(into: &out, close: nil)
+                    } catch {
+                        throw sc.error(error.code, at: start, message: error.message + " in the heredoc")
+                    }
+                } else if c == "#", sub.sc.peek(1) == "{" {
+                    throw sc.error(
+                        .interpolation, at: start, found: "\"#{\"",
+                        message: "string interpolation is not allowed: only literal terms are accepted")
+                } else {
+                    appendUTF8(c, to: &out)
+                    sub.sc.advance()
+                }
             }
         }
         sc.pos = closeEnd
@@ -644,8 +659,8 @@ struct ElixirTermParser {
         }
         let escapes = letter.properties.isLowercase
         let bytes: [UInt8]
-        if open == "\"" && sc.looking(at: "\"\"\"") {
-            bytes = try parseHeredoc()
+        if (open == "\"" && sc.looking(at: "\"\"\"")) || (open == "'" && sc.looking(at: "'''")) {
+            bytes = try parseHeredoc(quote: open, escapes: escapes)
         } else {
             bytes = try parseQuoted(close: close, escapes: escapes, start: start)
         }
@@ -1082,6 +1097,10 @@ struct ElixirTermParser {
         }
         if c == "_" || c.properties.isAlphabetic {
             return try sc.makeAtom(scanIdentifier(), start: start)
+        }
+        for op in Self.operatorAtoms where sc.looking(at: op) {
+            sc.advance(op.unicodeScalars.count)
+            return Atom(op)
         }
         throw sc.expectedError(["a function name"])
     }

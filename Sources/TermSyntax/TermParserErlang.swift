@@ -286,6 +286,11 @@ struct ErlangTermParser {
     /// `fun Module:Function/Arity` (the `fun` keyword already read).
     mutating func parseExportFun(start: Int) throws(Failure) -> Term {
         skipSpace()
+        if sc.peek() == "(" {
+            throw sc.error(
+                .notALiteral, at: start, found: "\"fun\"",
+                message: "an anonymous fun is not a literal term: only fun Module:Function/Arity is")
+        }
         let module = try parseAtomOnly()
         skipSpace()
         guard sc.consume(":") else { throw sc.expectedError(["\":\""]) }

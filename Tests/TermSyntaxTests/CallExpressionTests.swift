@@ -60,6 +60,8 @@ final class CallExpressionTests: XCTestCase {
         XCTAssertEqual(call("Kernel.is_atom(\n  :a\n)", .elixir)?.arguments, ["a"])
         XCTAssertEqual(call(":lists.seq(1, 3)", .elixir)?.description, "lists:seq/2")
         XCTAssertEqual(call(":erlang.memory()", .elixir)?.arity, 0)
+        XCTAssertEqual(call("Kernel.+(1, 2)", .elixir), CallExpression(module: "Elixir.Kernel", function: "+", arguments: [1, 2]))
+        XCTAssertEqual(call(":erlang.\"=:=\"(1, 1)", .elixir)?.function, "=:=")
     }
 
     func testErlangCalls() {
@@ -103,6 +105,9 @@ final class CallExpressionTests: XCTestCase {
         assertCallError("lists:seq(1, 3", .erlang, .unexpectedEnd, line: 1, column: 15)
         assertCallError("lists:seq(1, 3) x", .erlang, .trailingInput, line: 1, column: 17)
         assertCallError("", .erlang, .emptyInput, line: 1, column: 1)
+        assertCallError("lists:map(fun(X) -> X end, [])", .erlang, .notALiteral, line: 1, column: 11)
+        assertCallError("Enum.map([1], fn x -> x end)", .elixir, .notALiteral, line: 1, column: 15)
+        assertCallError("Enum.map([1], &(&1))", .elixir, .notALiteral, line: 1, column: 15)
         XCTAssertTrue(CallExpression.isIncomplete("Enum.count([1,\n", syntax: .elixir))
         XCTAssertTrue(CallExpression.isIncomplete("lists:seq(1,", syntax: .erlang))
         XCTAssertFalse(CallExpression.isIncomplete("self()", syntax: .elixir))

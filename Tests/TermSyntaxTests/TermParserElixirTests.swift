@@ -120,6 +120,9 @@ final class TermParserElixirTests: XCTestCase {
         XCTAssertEqual(ex("~w(a b)s"), [.string("a"), .string("b")])
         XCTAssertEqual(ex("~W(a\\nb)"), [.string("a\\nb")])
         XCTAssertEqual(ex("~s\"\"\"\nab\n\"\"\""), .string("ab\n"))
+        XCTAssertEqual(ex("~S\"\"\"\n  a\\n\n  \"\"\""), .string("a\\n\n"))
+        XCTAssertEqual(ex("\'\'\'\n  ab\n  \'\'\'"), .charlist("ab\n"))
+        XCTAssertEqual(ex("~c\'\'\'\nab\n\'\'\'"), .charlist("ab\n"))
     }
 
     func testIntegers() {

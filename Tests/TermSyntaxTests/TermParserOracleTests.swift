@@ -61,6 +61,8 @@ final class TermParserOracleTests: XCTestCase {
         "&Enum.count/1", "&:erlang.memory/0", "# leading\n[1, # one\n 2] # trailing", "  \t\n :ok \n\n",
         #"{:ok, %{"list" => [1, 2.5, :three, "four", 'five'], tuple: {}, bin: <<0>>}}"#,
         "[" + String(repeating: "[", count: 200) + String(repeating: "]", count: 200) + "]",
+        "~S\"\"\"\n  a\\n\n  \"\"\"", "\'\'\'\n  ab\n  \'\'\'", "~c\'\'\'\nab\n\'\'\'", "\"\"\"\r\n  x\r\n  \"\"\"",
+        "\"\"\"\n\\tx\\\ny\n\"\"\"", "[\n  a: 1,\n  b: \"\"\"\n  two\n  \"\"\"\n]",
     ]
 
     static let elixirInvalid: [String] = [
