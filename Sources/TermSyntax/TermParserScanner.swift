@@ -13,8 +13,10 @@ struct TermScanner {
 
     /// Integer literals longer than this many digits are refused (BigInt parsing is quadratic in the length).
     static let maxIntegerDigits = 40_000
-    /// Binaries larger than this many bits are refused.
-    static let maxBinaryBits = 1 << 30
+    /// Binaries larger than this many bits (16 MiB) are refused.
+    static let maxBinaryBits = 1 << 27
+    /// Integer segments wider than this many bits (2 MiB) are refused.
+    static let maxIntegerSegmentBits = 1 << 24
 
     init(_ text: String, maxDepth: Int) {
         self.input = Array(text.unicodeScalars)
@@ -278,14 +280,22 @@ struct BitWriter {
         }
     }
 
-    /// Appends the first `n` bits of `source`.
+    /// Appends the first `n` bits of `source`, a byte at a time.
     mutating func append(_ source: [UInt8], bitCount n: Int) {
-        if bitCount % 8 == 0 && n % 8 == 0 {
-            bytes.append(contentsOf: source[0..<(n / 8)])
-            bitCount += n
-            return
+        let whole = n / 8, rest = n % 8
+        let r = bitCount % 8
+        if r == 0 {
+            bytes.append(contentsOf: source[0..<whole])
+        } else {
+            bytes.reserveCapacity(bytes.count + whole + 1)
+            for i in 0..<whole {
+                let b = source[i]
+                bytes[bytes.count - 1] |= b >> UInt8(r)
+                bytes.append(b << UInt8(8 - r))
+            }
         }
-        for i in 0..<n { appendBit(source[i / 8] & UInt8(0x80 >> (i % 8)) != 0) }
+        bitCount += whole * 8
+        if rest > 0 { appendBits(UInt64(source[whole] >> UInt8(8 - rest)), count: rest) }
     }
 
     var term: Term { Term.bits(bytes, bitCount: bitCount) }
@@ -322,7 +332,7 @@ extension BinarySegment {
             guard case .integer(let v) = value else { return "an integer segment needs an integer value" }
             if unit != nil && size == nil { return "a unit needs a size" }
             guard let bits = totalBits(defaultSize: 8, defaultUnit: 1) else { return "invalid segment size" }
-            if bits > TermScanner.maxBinaryBits { return "segment too large" }
+            if bits > TermScanner.maxIntegerSegmentBits { return "integer segment too large" }
             if little {
                 // Bytes low first; a final partial byte holds the remaining high bits (as erts does).
                 let words = Array(Self.modulo(v, bits: bits).words)
@@ -410,6 +420,7 @@ extension BinarySegment {
     /// `v` modulo 2^bits, as a non-negative magnitude.
     private static func modulo(_ v: BigInt, bits: Int) -> BigUInt {
         if bits <= 64 { return BigUInt(UInt64(truncatingIfNeeded: v) & (bits == 64 ? ~0 : (1 << UInt64(bits)) - 1)) }
+        if v.signum() >= 0 && v.magnitude.bitWidth <= bits { return v.magnitude }
         let modulus = BigInt(1) << bits
         var m = v % modulus
         if m < 0 { m += modulus }
@@ -422,13 +433,14 @@ extension BinarySegment {
             w.appendBits(UInt64(truncatingIfNeeded: v), count: bits)
             return
         }
-        let words = Array(modulo(v, bits: bits).words)
-        var i = bits - 1
-        while i >= 0 {
-            let word = i / UInt.bitWidth
-            let bit = word < words.count ? (words[word] >> UInt(i % UInt.bitWidth)) & 1 == 1 : false
-            w.appendBit(bit)
-            i -= 1
+        // Left-align the value in whole bytes, then append its first `bits` bits.
+        let byteCount = (bits + 7) / 8
+        let words = Array((modulo(v, bits: bits) << (byteCount * 8 - bits)).words)
+        let perWord = UInt.bitWidth / 8
+        var bigEndian = [UInt8](repeating: 0, count: byteCount)
+        for i in 0..<min(byteCount, words.count * perWord) {
+            bigEndian[byteCount - 1 - i] = UInt8(truncatingIfNeeded: words[i / perWord] >> UInt((i % perWord) * 8))
         }
+        w.append(bigEndian, bitCount: bits)
     }
 }

@@ -65,6 +65,10 @@ final class TermParserErrorTests: XCTestCase {
         assertError("<<[1]>>", .elixir, .invalidBinary, line: 1, column: 3)
         assertError("<<\"ab\"::binary-size(3)>>", .elixir, .invalidBinary, line: 1, column: 3)
         assertError("<<1::size(4294967296)-unit(256)>>", .elixir, .invalidBinary, line: 1, column: 3)
+        assertError("<<1::size(16777217)>>", .elixir, .invalidBinary, line: 1, column: 3)
+        assertError("<<1:16777217>>", .erlang, .invalidBinary, line: 1, column: 3)
+        let big = "<<" + String(repeating: "<<0::16777216>>::bits, ", count: 9) + ">>"
+        XCTAssertEqual(failure(big, .elixir)?.code, .tooLarge)
         assertError("%{m | a: 1}", .elixir, .variable, line: 1, column: 3)
         assertError("[1, €]", .elixir, .unexpectedToken, line: 1, column: 5)
         assertError("\u{1F600}", .elixir, .unexpectedToken, line: 1, column: 1)
