@@ -405,3 +405,59 @@ struct LiteralSourceGenerator {
         return "#{" + entries.joined(separator: separator()) + "}"
     }
 }
+
+/// What the VM prints, read back: random terms are printed by the BEAM (`inspect` for Elixir, `~w` for Erlang) and
+/// the printed text must parse to the same term. This is the console's copy-and-paste path.
+final class TermParserPrintedByBEAMTests: XCTestCase {
+    /// Replaces what has no literal syntax (pids, ports, references, local funs) by atoms. With `asciiFuns`, export
+    /// funs get ASCII names: `~w` prints a fun's names as raw UTF-8 bytes, which no reader can take back.
+    static func literalOnly(_ t: Term, asciiFuns: Bool) -> Term {
+        let f = { (t: Term) in literalOnly(t, asciiFuns: asciiFuns) }
+        switch t {
+        case .pid, .port, .reference, .localFun: return .atom("replaced")
+        case .exportFun(let fun) where asciiFuns:
+            let ascii = fun.module.name.unicodeScalars.allSatisfy(\.isASCII)
+                && fun.function.name.unicodeScalars.allSatisfy(\.isASCII)
+            return ascii ? t : .exportFun(ExportFun(module: "lists", function: "seq", arity: fun.arity))
+        case .tuple(let e): return .tuple(e.map(f))
+        case .list(let e): return .list(e.map(f))
+        case .improperList(let e, let tail): return .improperList(e.map(f), tail: f(tail))
+        case .map(let m): return .map(TermMap(m.entries.map { (f($0.key), f($0.value)) }))
+        default: return t
+        }
+    }
+
+    func roundTrip(op: String, syntax: TermSyntax, seed: UInt64, count: Int) throws {
+        let oracle = try BeamOracle()
+        defer { oracle.stop() }  // by PID
+        var gen = TermGenerator(seed: seed)
+        let terms = (0..<count).map { _ in Self.literalOnly(gen.next(), asciiFuns: syntax == .erlang) }
+        let printed = try oracle.printed(op, terms)
+        var checked = 0
+        for (term, text) in zip(terms, printed) {
+            let source: String
+            switch text {
+            case .success(let s): source = s
+            case .failure(let f):
+                XCTFail("BEAM could not print \(term): \(f)")
+                continue
+            }
+            do {
+                let parsed = try TermParser.parse(source, syntax: syntax)
+                XCTAssertEqual(parsed, term, "\(syntax) \(source.prefix(500))")
+                checked += 1
+            } catch {
+                XCTFail("\(syntax): cannot read back \(source.prefix(500)): \(error)")
+            }
+        }
+        XCTAssertEqual(checked, count)
+    }
+
+    func testElixirInspectReadsBack() throws {
+        try roundTrip(op: "inspect_full", syntax: .elixir, seed: 42, count: TermParserOracleTests.generatedCount)
+    }
+
+    func testErlangTildeWReadsBack() throws {
+        try roundTrip(op: "fmt_w", syntax: .erlang, seed: 43, count: TermParserOracleTests.generatedCount)
+    }
+}
