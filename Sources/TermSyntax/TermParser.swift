@@ -23,7 +23,20 @@ public enum TermSyntax: Sendable, Hashable, CaseIterable {
 /// (`16#FF`, `1_000`), floats, lists, improper lists, tuples, maps (`#{a => 1}`), binaries
 /// (`<<"é"/utf8>>`, `<<1:3>>`), `fun m:f/1`, `%` comments and an optional final `.`.
 ///
-/// Parsing is linear in the input, never traps, and bounds nesting at ``maxDepth``.
+/// Parsing is linear in the input, never traps, and bounds nesting at ``maxDepth``. Containers are parsed with an
+/// explicit stack, so deep input cannot overflow the call stack; binaries inside binaries nest at most 32 deep.
+///
+/// Where this reader differs from the VM:
+/// - Elixir: a newline before `,` is accepted (`[1\n, 2]`); `size(n)*unit` is accepted in binary segments; a struct
+///   literal holds only the fields written (defaults of the struct's module are unknown here); `<<<<1>>::binary>>`
+///   needs no space after `<<`.
+/// - Erlang: `<<"a"/binary>>` is refused (as `erl_parse:parse_term/1` does), unary minus applies only to numbers.
+/// - Both: integers are limited to 40,000 digits, binaries to 16 MiB, integer segments to 2 MiB.
+///
+/// ```swift
+/// let t = try TermParser.parse(#"{:ok, %{"a" => [1, 2]}}"#, syntax: .elixir)
+/// let u = try TermParser.parse("{ok, #{<<\"a\">> => [1, 2]}}.", syntax: .erlang)   // t == u
+/// ```
 public struct TermParser: Sendable {
     /// The syntax to read.
     public var syntax: TermSyntax

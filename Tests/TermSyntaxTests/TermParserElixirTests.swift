@@ -1,5 +1,6 @@
 import BigInt
 import ErlangTerm
+import Foundation
 import TermSyntax
 import XCTest
 
@@ -281,6 +282,25 @@ final class TermParserElixirTests: XCTestCase {
         let shallow = TermParser(syntax: .elixir, maxDepth: 2)
         XCTAssertNoThrow(try shallow.parse("[[1]]"))
         XCTAssertThrowsError(try shallow.parse("[[[1]]]"))
+    }
+
+    /// Containers are parsed with an explicit stack, so the deepest accepted input fits a small thread stack.
+    func testMaxDepthOnASmallStack() {
+        let text = String(repeating: "[%{a: {", count: 333) + "<<1>>" + String(repeating: "}}]", count: 333)
+        let erlangText = String(repeating: "[#{a => {", count: 333) + "1" + String(repeating: "}}]", count: 333)
+        final class Box: @unchecked Sendable { var elixir: Term?; var erlang: Term? }
+        let box = Box()
+        let done = expectation(description: "parsed")
+        let thread = Thread {
+            box.elixir = try? TermParser.parse(text, syntax: .elixir)
+            box.erlang = try? TermParser.parse(erlangText, syntax: .erlang)
+            done.fulfill()
+        }
+        thread.stackSize = 256 * 1024
+        thread.start()
+        wait(for: [done], timeout: 60)
+        XCTAssertNotNil(box.elixir)
+        XCTAssertNotNil(box.erlang)
     }
 
     func testLargeInputIsLinear() throws {
