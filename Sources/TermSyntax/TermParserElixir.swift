@@ -1,7 +1,8 @@
 import BigInt
 import ErlangTerm
 
-/// Recursive-descent reader of Elixir literal syntax. Depth is bounded by ``TermScanner/maxDepth``.
+/// Reader of Elixir literal syntax. Lists, tuples and maps are kept on an explicit stack (see ``Frame``); depth is
+/// bounded by ``TermScanner/maxDepth``.
 struct ElixirTermParser {
     typealias Failure = TermSyntaxError
 

@@ -1,7 +1,8 @@
 import BigInt
 import ErlangTerm
 
-/// Recursive-descent reader of Erlang term syntax (what `erl_scan:string/1` + `erl_parse:parse_term/1` accept).
+/// Reader of Erlang term syntax (what `erl_scan:string/1` + `erl_parse:parse_term/1` accept). Lists, tuples and maps
+/// are kept on an explicit stack (see ``Frame``); depth is bounded by ``TermScanner/maxDepth``.
 struct ErlangTermParser {
     typealias Failure = TermSyntaxError
 

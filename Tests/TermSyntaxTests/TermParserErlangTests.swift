@@ -102,6 +102,21 @@ final class TermParserErlangTests: XCTestCase {
         XCTAssertEqual(erl("% comment\n[1, % one\n 2]. % done"), [1, 2])
     }
 
+    func testSameTermInBothSyntaxes() {
+        let pairs: [(String, String)] = [
+            (#"{:ok, %{"a" => [1, 2]}}"#, #"{ok, #{<<"a">> => [1, 2]}}."#),
+            ("[a: 1, b: 'x']", "[{a, 1}, {b, \"x\"}]"),
+            ("MyApp.Stats", "'Elixir.MyApp.Stats'"),
+            ("<<1::3, 255>>", "<<1:3, 255>>"),
+            ("[1 | :b]", "[1 | b]"),
+            ("&Enum.count/1", "fun 'Elixir.Enum':count/1"),
+            ("-0x1F", "-16#1F"),
+        ]
+        for (e, r) in pairs {
+            XCTAssertEqual(ex(e), erl(r), "\(e) vs \(r)")
+        }
+    }
+
     func testDepthLimit() {
         let ok = String(repeating: "{", count: 1000) + String(repeating: "}", count: 1000)
         XCTAssertNotNil(erl(ok))
