@@ -84,12 +84,15 @@ extension ElixirTermParser {
         } else {
             throw sc.expectedError(["a module"])
         }
+        skipSpace()
         guard sc.consume(".") else {
             if sc.peek() == "(" {
                 throw sc.error(
                     .localCall, at: start, message: "expected Module.function(...): a module cannot be called")
             }
-            throw sc.expectedError(["\".\""])
+            throw sc.error(
+                .notACall, at: sc.pos, expected: ["\".\""], found: sc.foundDescription(at: sc.pos),
+                message: "expected \".\" and a function: a call looks like Module.function(...)")
         }
         let function = try parseFunctionName()
         skipSpace()
@@ -99,7 +102,9 @@ extension ElixirTermParser {
                     .notALiteral, at: sc.pos, expected: ["\"(\""], found: "\".\"",
                     message: "expected \"(\": a call result cannot be called again")
             }
-            throw sc.expectedError(["\"(\""])
+            throw sc.error(
+                .notACall, at: sc.pos, expected: ["\"(\""], found: sc.foundDescription(at: sc.pos),
+                message: "expected \"(\": calls need parentheses, as in \(function.name)()")
         }
         let arguments = try parseSequence(close: ")", trailingComma: false, keywordsFirstAllowed: true)
         skipSpace()
@@ -129,12 +134,18 @@ extension ErlangTermParser {
                     .localCall, at: start, found: "\"\(module.name)\"",
                     message: "qualify the call: \(module.name)() has no module (write erlang:\(module.name)())")
             }
-            throw sc.expectedError(["\":\""])
+            throw sc.error(
+                .notACall, at: sc.pos, expected: ["\":\""], found: sc.foundDescription(at: sc.pos),
+                message: "expected \":\" and a function: a call looks like module:function(...)")
         }
         skipSpace()
         let function = try parseAtomOnly()
         skipSpace()
-        guard sc.consume("(") else { throw sc.expectedError(["\"(\""]) }
+        guard sc.consume("(") else {
+            throw sc.error(
+                .notACall, at: sc.pos, expected: ["\"(\""], found: sc.foundDescription(at: sc.pos),
+                message: "expected \"(\": calls need parentheses, as in \(function.name)()")
+        }
         let arguments = try parseSequence(close: ")")
         try parseEnd()
         return CallExpression(module: module, function: function, arguments: arguments)

@@ -34,6 +34,9 @@ public struct TermSyntaxError: Error, Hashable, Sendable, CustomStringConvertibl
         public static let notALiteral = Code("not_a_literal")
         /// A call without a module (`self()`); qualify it (`:erlang.self()`, `erlang:self()`).
         public static let localCall = Code("local_call")
+        /// Input for ``CallExpression`` that is not a call: a module without `.function(...)`, or a function without
+        /// parentheses (`Node.list`). Never ``unexpectedEnd``, so a REPL does not wait for more lines.
+        public static let notACall = Code("not_a_call")
         /// An atom longer than 255 characters.
         public static let atomTooLong = Code("atom_too_long")
         /// Nesting deeper than ``TermParser/maxDepth``.
