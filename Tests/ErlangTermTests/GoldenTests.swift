@@ -21,7 +21,7 @@ final class GoldenTests: XCTestCase {
             "large_big_256_bytes": .bigInteger(two.power(2040)), "large_big_negative": .bigInteger(-two.power(3000)),
             "large_big_huge": .bigInteger(two.power(100_000) + 12345),
             "float_1_5": 1.5, "float_zero": 0.0, "float_negative_zero": .float(-0.0),
-            "float_min_subnormal": .float(5.0e-324), "float_max": .float(.greatestFiniteMagnitude),
+            "float_min_subnormal": .float(.leastNonzeroMagnitude), "float_max": .float(.greatestFiniteMagnitude),
             "float_negative_max": .float(-.greatestFiniteMagnitude),
             "atom_ok": "ok", "atom_empty": "", "atom_unicode": "日本語", "atom_latin1": "é",
             "atom_255_ascii": .atom(String(repeating: "a", count: 255)),
