@@ -328,8 +328,10 @@ struct ElixirTermParser {
                 .notALiteral, at: start, found: "\"\(name)\"",
                 message: "a call to \(name) is not a literal term")
         }
-        let reserved: Set<String> = ["do", "end", "fn", "when", "and", "or", "not", "in", "catch", "rescue", "after",
-                                     "else"]
+        let reserved: Set<String> = [
+            "do", "end", "fn", "when", "and", "or", "not", "in", "catch", "rescue", "after",
+            "else",
+        ]
         if reserved.contains(name) {
             throw sc.error(
                 .notALiteral, at: start, found: "\"\(name)\"", message: "\(name) is not a literal term")
@@ -759,7 +761,8 @@ struct ElixirTermParser {
             if sc.atEnd { throw sc.expectedError(["a number"]) }
             throw sc.error(
                 .notALiteral, at: start, expected: ["a number"], found: sc.foundDescription(at: sc.pos),
-                message: "an operator expression is not a literal term (expected a number after \(negative ? "-" : "+"))")
+                message:
+                    "an operator expression is not a literal term (expected a number after \(negative ? "-" : "+"))")
         }
         return try parseNumber(negative: negative)
     }
@@ -964,10 +967,12 @@ struct ElixirTermParser {
             let bytes = try parseStringBytes()
             let chars = String(decoding: bytes, as: UTF8.self).unicodeScalars.map { Int($0.value) }
             let valid = String(validating: bytes, as: UTF8.self) != nil
-            return BinarySegment(value: valid ? .characters(chars, utf8: bytes) : .bits(bytes, bitCount: bytes.count * 8))
+            return BinarySegment(
+                value: valid ? .characters(chars, utf8: bytes) : .bits(bytes, bitCount: bytes.count * 8))
         case "[", "{", "%":
             throw sc.error(
-                .invalidBinary, at: start, message: "a binary segment must be an integer, a float, a string or a binary")
+                .invalidBinary, at: start, message: "a binary segment must be an integer, a float, a string or a binary"
+            )
         default:
             let t = try parseScalar()
             switch t {

@@ -373,7 +373,8 @@ struct ErlangTermParser {
                 let (l, col) = sc.lineAndColumn(of: start)
                 throw sc.error(
                     .unexpectedEnd, at: sc.pos, expected: ["\"\(Character(close))\""], found: "end of input",
-                    message: "missing terminator \(Character(close)) for the literal starting at line \(l), column \(col)")
+                    message:
+                        "missing terminator \(Character(close)) for the literal starting at line \(l), column \(col)")
             }
             if c == close {
                 sc.advance()
@@ -477,7 +478,8 @@ struct ErlangTermParser {
             if sc.atEnd { throw sc.expectedError(["a number"]) }
             throw sc.error(
                 .notALiteral, at: start, expected: ["a number"], found: sc.foundDescription(at: sc.pos),
-                message: "an operator expression is not a literal term (expected a number after \(negative ? "-" : "+"))")
+                message:
+                    "an operator expression is not a literal term (expected a number after \(negative ? "-" : "+"))")
         }
         return try parseNumber(negative: negative)
     }
@@ -630,7 +632,8 @@ struct ErlangTermParser {
         }
         if let c = sc.peek(), c == "[" || c == "{" || c == "#" {
             throw sc.error(
-                .invalidBinary, at: start, message: "a binary segment must be an integer, a float, a string or a binary")
+                .invalidBinary, at: start, message: "a binary segment must be an integer, a float, a string or a binary"
+            )
         }
         let t = try parseScalar()
         switch t {
@@ -641,7 +644,8 @@ struct ErlangTermParser {
         case .bitstring(let b, let n): return BinarySegment(value: .bits(b, bitCount: (b.count - 1) * 8 + Int(n)))
         default:
             throw sc.error(
-                .invalidBinary, at: start, message: "a binary segment must be an integer, a float, a string or a binary")
+                .invalidBinary, at: start, message: "a binary segment must be an integer, a float, a string or a binary"
+            )
         }
     }
 

@@ -320,13 +320,7 @@ extension BinarySegment {
             }
             return "a string cannot be a \(kind!.rawValue) segment"
         }
-        let kind = self.kind ?? {
-            switch value {
-            case .integer, .characters: return .integer
-            case .float: return .float
-            case .bits: return .binary
-            }
-        }()
+        let kind = self.kind ?? defaultKind
         switch kind {
         case .integer:
             guard case .integer(let v) = value else { return "an integer segment needs an integer value" }
@@ -406,6 +400,15 @@ extension BinarySegment {
             w.append(units, bitCount: units.count * 8)
         }
         return nil
+    }
+
+    /// The type when none is written: from the value, as Elixir infers it.
+    private var defaultKind: Kind {
+        switch value {
+        case .integer, .characters: return .integer
+        case .float: return .float
+        case .bits: return .binary
+        }
     }
 
     private func totalBits(defaultSize: Int, defaultUnit: Int) -> Int? {

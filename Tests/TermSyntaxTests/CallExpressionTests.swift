@@ -29,11 +29,13 @@ final class CallExpressionTests: XCTestCase {
     }
 
     func testElixirCalls() {
-        XCTAssertEqual(call(":erlang.memory()", .elixir), CallExpression(module: "erlang", function: "memory", arguments: []))
+        XCTAssertEqual(
+            call(":erlang.memory()", .elixir), CallExpression(module: "erlang", function: "memory", arguments: []))
         XCTAssertEqual(
             call(":erlang.memory(:total)", .elixir),
             CallExpression(module: "erlang", function: "memory", arguments: ["total"]))
-        XCTAssertEqual(call("Node.list()", .elixir), CallExpression(module: "Elixir.Node", function: "list", arguments: []))
+        XCTAssertEqual(
+            call("Node.list()", .elixir), CallExpression(module: "Elixir.Node", function: "list", arguments: []))
         XCTAssertEqual(
             call("Enum.count([1, 2])", .elixir),
             CallExpression(module: "Elixir.Enum", function: "count", arguments: [[1, 2]]))
@@ -60,12 +62,14 @@ final class CallExpressionTests: XCTestCase {
         XCTAssertEqual(call("Kernel.is_atom(\n  :a\n)", .elixir)?.arguments, ["a"])
         XCTAssertEqual(call(":lists.seq(1, 3)", .elixir)?.description, "lists:seq/2")
         XCTAssertEqual(call(":erlang.memory()", .elixir)?.arity, 0)
-        XCTAssertEqual(call("Kernel.+(1, 2)", .elixir), CallExpression(module: "Elixir.Kernel", function: "+", arguments: [1, 2]))
+        XCTAssertEqual(
+            call("Kernel.+(1, 2)", .elixir), CallExpression(module: "Elixir.Kernel", function: "+", arguments: [1, 2]))
         XCTAssertEqual(call(":erlang.\"=:=\"(1, 1)", .elixir)?.function, "=:=")
     }
 
     func testErlangCalls() {
-        XCTAssertEqual(call("erlang:memory()", .erlang), CallExpression(module: "erlang", function: "memory", arguments: []))
+        XCTAssertEqual(
+            call("erlang:memory()", .erlang), CallExpression(module: "erlang", function: "memory", arguments: []))
         XCTAssertEqual(
             call("lists:seq(1, 3).", .erlang), CallExpression(module: "lists", function: "seq", arguments: [1, 3]))
         XCTAssertEqual(

@@ -60,8 +60,10 @@ final class TermParserElixirTests: XCTestCase {
         XCTAssertEqual(ex(":Foo"), .atom("Foo"))
         XCTAssertEqual(ex(":héllo"), .atom("héllo"))
         XCTAssertEqual(ex(":\"\""), .atom(""))
-        for op in ["+", "-", "&&", "::", "..", "...", "..//", "<<>>", "%{}", "{}", "%", "|>", "<~>", "\\\\", "===",
-                   "!", "^", "=", "|", "@", "&", ".", "**", "<>", "=~", "->", "<-", "<|>", "^^^", "~~~"] {
+        for op in [
+            "+", "-", "&&", "::", "..", "...", "..//", "<<>>", "%{}", "{}", "%", "|>", "<~>", "\\\\", "===",
+            "!", "^", "=", "|", "@", "&", ".", "**", "<>", "=~", "->", "<-", "<|>", "^^^", "~~~",
+        ] {
             XCTAssertEqual(ex(":" + op), .atom(Atom(op)), op)
         }
         XCTAssertEqual(ex(":\"::\""), .atom("::"))

@@ -48,7 +48,8 @@ final class TermParserErlangTests: XCTestCase {
         XCTAssertEqual(erl("36#zz"), .integer(1295))
         XCTAssertEqual(erl("-16#10"), .integer(-16))
         XCTAssertEqual(erl("1_000"), .integer(1000))
-        XCTAssertEqual(erl("123456789012345678901234567890"), .int(BigInt("123456789012345678901234567890", radix: 10)!))
+        XCTAssertEqual(
+            erl("123456789012345678901234567890"), .int(BigInt("123456789012345678901234567890", radix: 10)!))
         XCTAssertEqual(erl("1.0e10"), .float(1e10))
         XCTAssertEqual(erl("1.5e-3"), .float(0.0015))
         XCTAssertEqual(erl("0.5E1"), .float(5))

@@ -83,7 +83,8 @@ final class TermParserOracleTests: XCTestCase {
         "<<1.5:32/float>>", "<<-1>>", "<<300:2/unit:8>>", "<<1/signed-integer>>", #"<<$a, "b">>"#, #"<<"a":8>>"#,
         "<<(1)>>", "<<1/utf8>>", "<<1:72/little>>", "<<1:7, 1:9>>", "fun lists:seq/2", "{a,b}.", "a. ", "1.",
         "<<1,2>>.\n", "% comment\n[1, % one\n 2]. % done", "{{{}}}", "[[a|b]|c]", "#{[] => #{}}", "<<0:64>>",
-        "'\\^['", "\"\\x{10FFFF}\"", "<<16#FFFFFFFFFFFFFFFF:64>>", "<<-1:65/little-unit:1>>", "<<16#ABC:12/little>>", "<<16#1FF:9/little>>", "<<-5:3/little>>",
+        "'\\^['", "\"\\x{10FFFF}\"", "<<16#FFFFFFFFFFFFFFFF:64>>", "<<-1:65/little-unit:1>>", "<<16#ABC:12/little>>",
+        "<<16#1FF:9/little>>", "<<-5:3/little>>",
         #"{ok, #{"a" => [1, 2.5e3, b, 'c', <<1:3, "é"/utf8>>]}, [$z | 16#FF]}."#,
     ]
 
@@ -109,8 +110,10 @@ final class TermParserOracleTests: XCTestCase {
             """
     }
 
-    func compare(_ sources: [String], syntax: TermSyntax, expectValid: Bool, file: StaticString = #filePath,
-                 line: UInt = #line) throws -> Int {
+    func compare(
+        _ sources: [String], syntax: TermSyntax, expectValid: Bool, file: StaticString = #filePath,
+        line: UInt = #line
+    ) throws -> Int {
         let oracle = try requireOracle()
         let code = syntax == .elixir ? sources : sources.map(Self.erlangEvaluator)
         let answers = try oracle.eval(code)
@@ -121,13 +124,19 @@ final class TermParserOracleTests: XCTestCase {
             switch (answer, ours) {
             case (.success(let theirs), .success(let mine)):
                 XCTAssertEqual(mine, theirs, "\(syntax) \(source.debugDescription)", file: file, line: line)
-                if !expectValid { XCTFail("expected the BEAM to refuse \(source.debugDescription)", file: file, line: line) }
+                if !expectValid {
+                    XCTFail("expected the BEAM to refuse \(source.debugDescription)", file: file, line: line)
+                }
             case (.failure(let theirs), .failure):
                 if expectValid {
-                    XCTFail("BEAM refused \(source.debugDescription): \(theirs.message.prefix(300))", file: file, line: line)
+                    XCTFail(
+                        "BEAM refused \(source.debugDescription): \(theirs.message.prefix(300))", file: file, line: line
+                    )
                 }
             case (.success(let theirs), .failure(let mine)):
-                XCTFail("\(syntax) \(source.debugDescription): BEAM gives \(theirs), we fail: \(mine)", file: file, line: line)
+                XCTFail(
+                    "\(syntax) \(source.debugDescription): BEAM gives \(theirs), we fail: \(mine)", file: file,
+                    line: line)
             case (.failure(let theirs), .success(let mine)):
                 XCTFail(
                     "\(syntax) \(source.debugDescription): we give \(mine), BEAM fails: \(theirs.message.prefix(300))",
@@ -204,9 +213,11 @@ final class TermParserOracleTests: XCTestCase {
                     XCTAssertEqual(mine, theirs, "\(syntax) \(source.debugDescription)")
                     accepted += 1
                 case (.failure(let theirs), .success(let mine)):
-                    let newlineComma = syntax == .elixir && source.range(of: "\n\\s*,", options: .regularExpression) != nil
+                    let newlineComma =
+                        syntax == .elixir && source.range(of: "\n\\s*,", options: .regularExpression) != nil
                     if !newlineComma {
-                        XCTFail("\(syntax) \(source.debugDescription): we give \(mine), BEAM fails: \(theirs.message.prefix(200))")
+                        let why = theirs.message.prefix(200)
+                        XCTFail("\(syntax) \(source.debugDescription): we give \(mine), BEAM fails: \(why)")
                     }
                 default:
                     break  // The BEAM evaluates expressions (`1+2`, `a;b`) that are not literals: refusing is right.
@@ -311,11 +322,15 @@ struct LiteralSourceGenerator {
         var s = ""
         for _ in 0..<below(8) {
             if elixir {
-                s += pick(["a", "Z", "é", "😀", " ", "\\n", "\\t", "\\\\", "\\\(quote)", "\\x41", "\\u{1F600}", "\\u00e9",
-                           "#", "\\#{", "\\e", "\\s", "\\0", "\\z", "\n", "'\"".contains(quote) ? "~" : "x"])
+                s += pick([
+                    "a", "Z", "é", "😀", " ", "\\n", "\\t", "\\\\", "\\\(quote)", "\\x41", "\\u{1F600}", "\\u00e9",
+                    "#", "\\#{", "\\e", "\\s", "\\0", "\\z", "\n", "'\"".contains(quote) ? "~" : "x",
+                ])
             } else {
-                s += pick(["a", "Z", "é", "😀", " ", "\\n", "\\t", "\\\\", "\\\(quote)", "\\x41", "\\x{1F600}", "\\101",
-                           "\\^a", "\\s", "\\e", "\\z", "#", "~"])
+                s += pick([
+                    "a", "Z", "é", "😀", " ", "\\n", "\\t", "\\\\", "\\\(quote)", "\\x41", "\\x{1F600}", "\\101",
+                    "\\^a", "\\s", "\\e", "\\z", "#", "~",
+                ])
             }
         }
         return s
@@ -416,7 +431,8 @@ final class TermParserPrintedByBEAMTests: XCTestCase {
         switch t {
         case .pid, .port, .reference, .localFun: return .atom("replaced")
         case .exportFun(let fun) where asciiFuns:
-            let ascii = fun.module.name.unicodeScalars.allSatisfy(\.isASCII)
+            let ascii =
+                fun.module.name.unicodeScalars.allSatisfy(\.isASCII)
                 && fun.function.name.unicodeScalars.allSatisfy(\.isASCII)
             return ascii ? t : .exportFun(ExportFun(module: "lists", function: "seq", arity: fun.arity))
         case .tuple(let e): return .tuple(e.map(f))
