@@ -13,6 +13,18 @@ final class TermParserErrorTests: XCTestCase {
 
         guard let e2 = failure("[a: 1 }", .elixir) else { return }
         XCTAssertEqual(e2.description, #"expected "," or "]" at line 1, column 7, found "}""#)
+
+        guard let e3 = failure("{1,\n 2", .erlang) else { return }
+        XCTAssertEqual(e3.code, .unexpectedEnd)
+        XCTAssertEqual(e3.description, #"expected "," or "}" at line 2, column 3, found end of input"#)
+
+        guard let e4 = failure("[1, foo]", .elixir) else { return }
+        XCTAssertEqual(
+            e4.description,
+            #"variable foo is not allowed: only literal terms are accepted at line 1, column 5, found "foo""#)
+
+        guard let e5 = failure(String(repeating: "[", count: 1001), .elixir) else { return }
+        XCTAssertEqual(e5.description, "nesting deeper than 1000 levels at line 1, column 1001")
     }
 
     func testElixirErrors() {
@@ -73,6 +85,8 @@ final class TermParserErrorTests: XCTestCase {
         assertError("[1, €]", .elixir, .unexpectedToken, line: 1, column: 5)
         assertError("\u{1F600}", .elixir, .unexpectedToken, line: 1, column: 1)
         assertError("%Foo", .elixir, .unexpectedEnd, line: 1, column: 5)
+        assertError("Fooé", .elixir, .invalidCharacter, line: 1, column: 4)
+        assertError("[1,\t2,\t\t:\"a\\q\" b]", .elixir, .unexpectedToken, line: 1, column: 16)
         assertError("123" + String(repeating: "4", count: 40_000), .elixir, .tooLarge, line: 1, column: 1)
     }
 
