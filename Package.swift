@@ -29,8 +29,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .target(name: "ErlangTestSupport", dependencies: ["ErlangTerm"]),
-        .testTarget(name: "ErlangTermTests", dependencies: ["ErlangTerm", "ErlangTestSupport"]),
+        .target(name: "ErlangTestSupport", dependencies: ["ErlangTerm", .product(name: "BigInt", package: "BigInt")]),
+        .testTarget(
+            name: "ErlangTermTests", dependencies: ["ErlangTerm", "ErlangTestSupport", .product(name: "BigInt", package: "BigInt")],
+            exclude: ["Fixtures"]
+        ),
         .testTarget(name: "TermSyntaxTests", dependencies: ["TermSyntax", "ErlangTerm", "ErlangTestSupport"]),
         .testTarget(name: "ConsoleREPLTests", dependencies: ["ConsoleREPL", "ErlangTerm", "ErlangTestSupport"]),
     ]
