@@ -14,6 +14,13 @@ enum ElixirTermOrder {
         map.entries.sorted { compare($0.key, $1.key) < 0 }
     }
 
+    /// The order `:maps.to_list/1` gives: term order for up to 32 keys (a flatmap); for more (a hash-array mapped
+    /// trie, ordered by OTP's internal hash) the entries' own order, which is the node's when the map was decoded
+    /// from its ETF (`term_to_binary/1` walks the trie in the same order).
+    static func printOrder(_ map: TermMap) -> [(key: Term, value: Term)] {
+        map.count <= 32 ? sortedEntries(map) : map.entries
+    }
+
     private static func rank(_ t: Term) -> Int {
         switch t {
         case .integer, .bigInteger: return 0
@@ -158,7 +165,7 @@ extension Printer {
             return Algebra.concat(parts)
         case "Elixir.MapSet":
             guard has(["map", "version"]), case .map(let inner)? = map[Atom("map")] else { return nil }
-            let elements = ElixirTermOrder.sortedEntries(inner).map(\.key)
+            let elements = ElixirTermOrder.printOrder(inner).map(\.key)
             var p = self
             p.forceLists = true
             return Algebra.concat([.text("MapSet.new("), p.listDoc(elements, tail: nil, limit: limit), .text(")")])

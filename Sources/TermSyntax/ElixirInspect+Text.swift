@@ -4,6 +4,8 @@
 // (Elixir: Copyright The Elixir Team, Apache License 2.0), and from the documented behaviour of OTP's
 // `float_to_list(F, [short])` (Apache License 2.0).
 
+import Foundation
+
 // MARK: - Atoms
 
 enum AtomClass: Equatable { case alias, identifier, unquoted, quoted }
@@ -66,50 +68,87 @@ enum ElixirAtomText {
     private enum Kind { case alias, identifier, atom }
     private struct Special { var at = false; var nfkc = false }
 
-    // Approximations of the UAX #31 tables in String.Tokenizer (see ElixirInspect.swift "Known gaps").
-    private static func unicodeUpper(_ u: Unicode.Scalar) -> Bool {
-        let p = u.properties
-        return p.isXIDStart && (p.generalCategory == .uppercaseLetter || p.generalCategory == .titlecaseLetter)
-    }
-    private static func unicodeStart(_ u: Unicode.Scalar) -> Bool { u.properties.isXIDStart }
-    private static func unicodeContinue(_ u: Unicode.Scalar) -> Bool { u.properties.isXIDContinue }
+    private static let allScripts: UInt64 = 17_592_186_044_415
 
-    /// `String.Tokenizer.tokenize/1`, returning the kind only when the whole text is one token.
+    private static func classBits(_ c: UInt32) -> UInt8 { ElixirIdentifierTables.lookup(ElixirIdentifierTables.classes, c) }
+
+    /// `codepoint_to_scriptset/1`.
+    private static func scriptSet(_ c: UInt32) -> UInt64 {
+        if isAsciiLower(c) || isAsciiUpper(c) { return 1 }
+        if c < 128 { return allScripts }
+        let ss = ElixirIdentifierTables.lookup(ElixirIdentifierTables.scriptSets, c)
+        return ss == 0 ? allScripts : ss
+    }
+
+    /// `String.Tokenizer.tokenize/1` followed by `validate/2`, returning the kind only when the whole text is one
+    /// token.
     private static func tokenize(_ s: [Unicode.Scalar]) -> (Kind, Special)? {
         guard let head = s.first else { return nil }
         let h = head.value
         var special = Special()
+        var acc: [UInt32] = [h]
         let kind: Kind
+        var asciiLetters = true
+        var scripts: UInt64
         if isAsciiUpper(h) {
-            kind = .alias
-        } else if isAsciiLower(h) || h == 95 {
-            kind = .identifier
-        } else if h < 128 {
-            return nil
-        } else if unicodeUpper(head) {
-            kind = .atom
-        } else if unicodeStart(head) {
-            kind = .identifier
-        } else if h == 181 {  // µ normalises to μ
-            kind = .identifier; special.nfkc = true
+            kind = .alias; scripts = 1
+        } else if isAsciiLower(h) {
+            kind = .identifier; scripts = 1
+        } else if h == 95 {
+            kind = .identifier; scripts = allScripts
         } else {
-            return nil
+            asciiLetters = false
+            let bits = classBits(h)
+            if bits & 2 != 0 {
+                kind = .atom; scripts = scriptSet(h)
+            } else if bits & 1 != 0 {
+                kind = .identifier; scripts = scriptSet(h)
+            } else if h == 181 {  // µ normalises to μ
+                kind = .identifier; scripts = allScripts; special.nfkc = true; acc = [956]
+            } else {
+                return nil
+            }
         }
         var i = 1
         while i < s.count {
             let c = s[i].value
             if c == 33 || c == 63 {  // ! ?
+                acc.append(c)
                 i += 1
-                return i == s.count ? (kind, special) : nil
+                if i != s.count { return nil }
+                break
             }
-            if c == 64 { special.at = true; i += 1; continue }
-            if isAsciiLower(c) || isAsciiUpper(c) || c == 95 || isDigit(c) { i += 1; continue }
-            if c <= 127 { return nil }
-            if unicodeStart(s[i]) || unicodeUpper(s[i]) || unicodeContinue(s[i]) { i += 1; continue }
-            if c == 181 { special.nfkc = true; i += 1; continue }
-            return nil
+            if c == 64 { special.at = true; acc.append(c); i += 1; continue }
+            if isAsciiLower(c) || isAsciiUpper(c) {
+                scripts &= 1
+            } else if c == 95 || isDigit(c) {
+                // no script
+            } else if c <= 127 {
+                return nil
+            } else if classBits(c) != 0 {
+                scripts &= scriptSet(c); asciiLetters = false
+            } else if c == 181 {
+                special.nfkc = true; asciiLetters = false; acc.append(956); i += 1; continue
+            } else {
+                return nil
+            }
+            acc.append(c)
+            i += 1
         }
-        return (kind, special)
+        if asciiLetters { return (kind, special) }
+        let original = String(String.UnicodeScalarView(acc.compactMap(Unicode.Scalar.init)))
+        let nfc = original.precomposedStringWithCanonicalMapping
+        let nfcScalars = nfc.unicodeScalars.map(\.value)
+        if nfcScalars != acc { special.nfkc = true }
+        if scripts != 0 || highlyRestrictive(nfcScalars) { return (kind, special) }
+        return nil
+    }
+
+    private static func highlyRestrictive(_ acc: [UInt32]) -> Bool {
+        let sets = acc.map(scriptSet)
+        return [1_048_577, 65537, 67_108_865].contains { (restrictive: UInt64) in
+            sets.allSatisfy { $0 & restrictive != 0 }
+        }
     }
 
     /// `Macro.inspect_atom(:literal, atom)`.

@@ -4,9 +4,10 @@
 // Apache License 2.0).
 //
 // Known gaps (documented in ElixirInspectOptions and the tests):
-// - maps with more than 32 keys: OTP iterates them in hash order (HAMT); we print them in Erlang term order.
-// - atoms with non-ASCII letters are classified with Swift's XID_Start/XID_Continue properties, not Elixir's
-//   exact UAX #31 tables; mixed-script and non-NFC atoms that Elixir quotes may print unquoted here.
+// - maps with more than 32 keys: OTP iterates them in hash order (HAMT); we keep the entries' order, which is the
+//   node's for a map decoded from its ETF, but not for a map built in Swift.
+// - atoms: Elixir's identifier tables are generated (ElixirInspect+UnicodeTables.swift); NFC is Foundation's, whose
+//   Unicode version may differ from OTP 25's for characters assigned after Unicode 14.
 // - local funs print as `#Function<index.uniq/arity in Mod>`: the node's own text needs the fun's name, which the
 //   wire form does not carry.
 // - structs: only the stdlib ones listed in `ElixirInspect` plus those given in `ElixirInspectOptions.structs`
@@ -268,7 +269,7 @@ struct Printer {
     // MARK: Maps
 
     mutating func mapDoc(_ map: TermMap, limit: Int?, name: String = "") -> InspectDoc {
-        let entries = ElixirTermOrder.sortedEntries(map)
+        let entries = ElixirTermOrder.printOrder(map)
         let isKeyword = entries.allSatisfy {
             if case .atom(let a) = $0.key { return !a.name.hasPrefix("Elixir.") }
             return false
