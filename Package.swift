@@ -52,6 +52,7 @@ let package = Package(
         .testTarget(
             name: "ClusterDiscoveryTests", dependencies: ["ClusterDiscovery", "ErlangTestSupport"], exclude: ["Fixtures"]
         ),
+        .testTarget(name: "CLITests", dependencies: ["ErlangTerm", "ErlangTestSupport"]),
         .testTarget(name: "ConsoleREPLTests", dependencies: ["ConsoleREPL", "ErlangTerm", "ErlangTestSupport"]),
     ]
 )

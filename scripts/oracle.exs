@@ -14,6 +14,7 @@
 #   inspect         inspect(T)                                  (UTF-8)
 #   inspect_full    inspect(T, limit: :infinity, printable_limit: :infinity)
 #   inspect_pretty  inspect(T, pretty: true, width: 80)
+#   inspect_pretty_full  inspect(T, pretty: true, width: 80, limit: :infinity, printable_limit: :infinity)
 #   fmt_p / fmt_w / fmt_tp   io_lib:format("~p" / "~w" / "~tp", [T]) as UTF-8
 #   eval            item is UTF-8 Elixir code; answers term_to_binary(result, [{minor_version, 2}])
 #   echo            the item unchanged (protocol check)
@@ -71,6 +72,8 @@ defmodule BeamconsoleOracle do
   defp run("inspect", b), do: inspect(b2t(b))
   defp run("inspect_full", b), do: inspect(b2t(b), limit: :infinity, printable_limit: :infinity)
   defp run("inspect_pretty", b), do: inspect(b2t(b), pretty: true, width: 80)
+  defp run("inspect_pretty_full", b),
+    do: inspect(b2t(b), pretty: true, width: 80, limit: :infinity, printable_limit: :infinity)
   defp run("fmt_p", b), do: fmt(~c"~p", b2t(b))
   defp run("fmt_w", b), do: fmt(~c"~w", b2t(b))
   defp run("fmt_tp", b), do: fmt(~c"~tp", b2t(b))

@@ -1,21 +1,24 @@
 import ErlangTerm
 import TermSyntax
 
-/// Which language people read and write terms in.
-public enum SyntaxFlavor: String, Sendable, CaseIterable {
-    case elixir
-    case erlang
-}
-
 /// Renders terms for people, with the term layer's printers.
 public enum TermRenderer {
-    /// `inspect(term, pretty: true, width: width)` for Elixir, `~tp` for Erlang (`~p` when `unicode` is false).
-    public static func render(_ term: Term, syntax: SyntaxFlavor, width: Int = 80, limit: Int? = nil) -> String {
+    /// Elixir: `inspect(term, pretty: true, width: width)` (with `limit`/`printable_limit` as given, nil for
+    /// `:infinity`). Erlang: `io_lib:format("~p", [Term])` at `width` columns.
+    public static func render(
+        _ term: Term, syntax: TermSyntax, width: Int = 80, limit: Int? = 50, printableLimit: Int? = 4096,
+        colors: [ElixirSyntaxColor: String]? = nil
+    ) -> String {
         switch syntax {
         case .elixir:
-            return "\(term)"
+            var options = ElixirInspectOptions(
+                pretty: true, width: width, limit: limit, printableLimit: printableLimit, syntaxColors: colors)
+            options.localNode = nil
+            return ElixirInspect.inspect(term, options: options)
         case .erlang:
-            return "\(term)"
+            var options = ErlangFormatOptions()
+            options.lineLength = width
+            return ErlangFormat.pretty(term, options: options)
         }
     }
 }

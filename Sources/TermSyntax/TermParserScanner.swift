@@ -216,6 +216,7 @@ struct TermScanner {
 // MARK: - Maps
 
 /// Builds a map in linear time; a later duplicate key replaces the earlier value (as both languages do).
+/// A map of at most 32 keys has its keys in term order, as the BEAM stores (and encodes) a small map.
 func makeTermMap(_ pairs: [(Term, Term)]) -> TermMap {
     var index: [Term: Int] = [:]
     index.reserveCapacity(pairs.count)
@@ -229,6 +230,7 @@ func makeTermMap(_ pairs: [(Term, Term)]) -> TermMap {
             entries.append((k, v))
         }
     }
+    if entries.count <= 32 { entries.sort { TermOrder.compare($0.key, $1.key) < 0 } }
     return TermMap(uniqueEntries: entries)
 }
 
