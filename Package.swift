@@ -52,8 +52,11 @@ let package = Package(
             ]
         ),
         .testTarget(name: "IntegrationTests", dependencies: ["ErlangDistribution", "ErlangTerm"]),
-        .target(name: "ErlangTestSupport", dependencies: ["ErlangTerm"]),
-        .testTarget(name: "ErlangTermTests", dependencies: ["ErlangTerm", "ErlangTestSupport"]),
+        .target(name: "ErlangTestSupport", dependencies: ["ErlangTerm", .product(name: "BigInt", package: "BigInt")]),
+        .testTarget(
+            name: "ErlangTermTests", dependencies: ["ErlangTerm", "ErlangTestSupport", .product(name: "BigInt", package: "BigInt")],
+            exclude: ["Fixtures"]
+        ),
         .testTarget(name: "TermSyntaxTests", dependencies: ["TermSyntax", "ErlangTerm", "ErlangTestSupport"]),
         .testTarget(name: "ConsoleREPLTests", dependencies: ["ConsoleREPL", "ErlangTerm", "ErlangTestSupport"]),
     ]

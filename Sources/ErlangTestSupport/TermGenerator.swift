@@ -1,0 +1,374 @@
+import BigInt
+import ErlangTerm
+
+/// A small, fast, seedable random number generator (SplitMix64), so generated terms are reproducible.
+public struct SeededRandom: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+    /// Makes a generator; equal seeds give equal sequences.
+    public init(seed: UInt64) { state = seed }
+    /// The next 64 random bits.
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// Generates random, canonical ``Term`` values for property tests and BEAM round trips.
+///
+/// Everything generated is something a BEAM can hold and gives back unchanged through
+/// `binary_to_term`/`term_to_binary`: unicode atoms (multi-byte, up to 255 characters), integers at every tag
+/// boundary, big integers of both signs, floats at the edges (subnormals, ±max, -0.0), binaries and bitstrings,
+/// charlists, nested tuples/lists/maps, improper lists, remote pids/ports/references from other node names and export
+/// funs. Local funs cannot be made without a BEAM and are not generated.
+///
+/// Maps with at most 32 keys are generated with keys sorted in Erlang's map-key order (see ``ErlangTermOrder``), so
+/// their encoding matches what OTP emits byte for byte; larger maps come in random order (OTP emits them in hash
+/// order). Map keys are drawn from numbers, atoms, binaries, tuples and lists, and never contain `-0.0` (equal to
+/// `0.0` as a key before OTP 27).
+///
+/// ```swift
+/// var generator = TermGenerator(seed: 42)
+/// let terms = (0..<1000).map { _ in generator.next() }
+/// ```
+public struct TermGenerator: Sendable {
+    /// Knobs for the shape of generated terms.
+    public struct Options: Sendable {
+        /// Maximum nesting depth of containers.
+        public var maxDepth: Int = 4
+        /// Maximum elements in a generated tuple, list or map (larger maps still appear with `bigMapChance`).
+        public var maxBreadth: Int = 6
+        /// The chance (0...1) that a map has 33...40 keys, exercising OTP's hash-map ordering.
+        public var bigMapChance: Double = 0.02
+        /// Node names used for pids, ports and references.
+        public var nodes: [Atom] = ["other@host", "node2@127.0.0.1", "ñode@hôst", "a@b"]
+        /// Makes the default options.
+        public init() {}
+    }
+
+    /// The random source; exposed so callers can draw from the same sequence.
+    public var random: SeededRandom
+    /// The options in use.
+    public var options: Options
+
+    /// Makes a generator; equal seeds give equal terms.
+    public init(seed: UInt64, options: Options = Options()) {
+        random = SeededRandom(seed: seed)
+        self.options = options
+    }
+
+    /// The next random term, of any kind.
+    public mutating func next() -> Term { term(depth: options.maxDepth) }
+
+    // MARK: Building blocks
+
+    private mutating func chance(_ p: Double) -> Bool { Double.random(in: 0..<1, using: &random) < p }
+    private mutating func int(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &random) }
+    private mutating func pick<T>(_ items: [T]) -> T { items[int(0...(items.count - 1))] }
+
+    /// A random term with at most `depth` levels of nesting.
+    public mutating func term(depth: Int) -> Term {
+        let leafKinds = 12
+        let kind = depth > 0 ? int(0...(leafKinds + 5)) : int(0...(leafKinds - 1))
+        switch kind {
+        case 0, 1: return .atom(atom())
+        case 2, 3: return integer()
+        case 4: return float()
+        case 5: return .binary(bytes(maxCount: 40))
+        case 6: return bitstring()
+        case 7: return charlist()
+        case 8: return .pid(pid())
+        case 9: return .port(port())
+        case 10: return .reference(reference())
+        case 11: return .exportFun(exportFun())
+        case 12: return .tuple((0..<int(0...options.maxBreadth)).map { _ in term(depth: depth - 1) })
+        case 13: return .list((0..<int(0...options.maxBreadth)).map { _ in term(depth: depth - 1) })
+        case 14:
+            let elements = (0..<int(1...options.maxBreadth)).map { _ in term(depth: depth - 1) }
+            var tail = term(depth: 0)
+            if case .list = tail { tail = .atom(atom()) }
+            return .improperList(elements, tail: tail)
+        case 15, 16: return map(depth: depth)
+        default: return .tuple([.atom(atom()), term(depth: depth - 1)])
+        }
+    }
+
+    /// A random atom: ASCII, latin1, multi-byte (2/3/4-byte UTF-8), or exactly 255 characters.
+    public mutating func atom() -> Atom {
+        switch int(0...9) {
+        case 0...3:
+            return Atom(pick(["ok", "error", "true", "false", "nil", "undefined", "", "Elixir.MyApp.Stats", "a b"]))
+        case 4, 5:
+            let letters = Array("abcdefghijklmnopqrstuvwxyz_@.0123456789ABCXYZ")
+            return Atom(String((0..<int(1...20)).map { _ in pick(letters) }))
+        case 6: return Atom(pick(["é", "ñandú", "日本語", "emoji😀", "ÿ", "✓✓", "Ωmega", "a\u{301}"]))
+        case 7:
+            let scalars: [Character] = ["✓", "é", "😀", "a", "日"]
+            return Atom(String((0..<int(1...255)).map { _ in pick(scalars) }))
+        case 8:
+            let c = pick(["x", "é", "✓", "😀"] as [Character])
+            return Atom(String(repeating: String(c), count: 255))
+        default:
+            return Atom(String(repeating: "z", count: int(200...255)))
+        }
+    }
+
+    /// A random integer, often at a tag boundary (255/256, ±2^31, ±2^63, 2^64, 255/256-byte bignums).
+    public mutating func integer() -> Term {
+        let two = BigInt(2)
+        switch int(0...9) {
+        case 0: return .integer(int(0...255))
+        case 1: return .integer(int(-1_000_000...1_000_000))
+        case 2:
+            let edges: [Int] = [
+                0, 1, -1, 255, 256, -256, Int(Int32.max), Int(Int32.max) + 1, Int(Int32.min), Int(Int32.min) - 1,
+                Int.max, Int.min, Int.max - 1, Int.min + 1, 1 << 32, -(1 << 40),
+            ]
+            return .integer(pick(edges))
+        case 3: return .integer(Int(truncatingIfNeeded: random.next()))
+        case 4:
+            let edges: [BigInt] = [
+                two.power(63), -two.power(63) - 1, two.power(64), -two.power(64), two.power(64) - 1, two.power(70),
+                -two.power(70), two.power(255 * 8) - 1, -(two.power(255 * 8) - 1), two.power(255 * 8),
+                -two.power(255 * 8), two.power(4000) + 12345,
+            ]
+            return .int(pick(edges))
+        case 5, 6:
+            var magnitude = BigUInt(0)
+            for _ in 0..<int(2...6) { magnitude = magnitude << 64 | BigUInt(random.next()) }
+            let value = BigInt(sign: chance(0.5) ? .minus : .plus, magnitude: magnitude)
+            return .int(value)
+        default:
+            return .integer(int(-300...300))
+        }
+    }
+
+    /// A random finite float, often an edge value.
+    public mutating func float(allowNegativeZero: Bool = true) -> Term {
+        var edges: [Double] = [
+            0.0, 1.5, -1.5, 5.0e-324, -5.0e-324, Double.greatestFiniteMagnitude, -Double.greatestFiniteMagnitude,
+            Double.leastNormalMagnitude, 0.1, 1.0e300, 123_456_789.125, 2.0e-308, 1.0, -1.0,
+        ]
+        if allowNegativeZero { edges.append(-0.0) }
+        if chance(0.5) { return .float(pick(edges)) }
+        while true {
+            let d = Double(bitPattern: random.next())
+            if d.isFinite && (allowNegativeZero || d.bitPattern != (-0.0).bitPattern) { return .float(d) }
+        }
+    }
+
+    /// Random bytes, at most `maxCount`.
+    public mutating func bytes(maxCount: Int) -> [UInt8] {
+        (0..<int(0...maxCount)).map { _ in UInt8.random(in: 0...255, using: &random) }
+    }
+
+    /// A bitstring (1...7 bits in the last byte) or a binary.
+    public mutating func bitstring() -> Term {
+        var data = bytes(maxCount: 10)
+        if data.isEmpty { data = [UInt8.random(in: 0...255, using: &random)] }
+        return Term.bits(data, bitCount: (data.count - 1) * 8 + int(1...8))
+    }
+
+    /// A charlist: bytes (STRING_EXT), unicode code points, or a long one past 255 elements.
+    public mutating func charlist() -> Term {
+        switch int(0...3) {
+        case 0: return .list(bytes(maxCount: 30).map { .integer(Int($0)) })
+        case 1: return .charlist(pick(["hello", "héllo wörld", "日本", "😀 ok", ""]))
+        case 2: return .list((0..<int(250...300)).map { _ in .integer(int(0...255)) })
+        default: return .list((0..<int(1...10)).map { _ in .integer(int(0...0x10FFFF)) })
+        }
+    }
+
+    /// A pid from another node.
+    public mutating func pid() -> Pid {
+        Pid(
+            node: pick(options.nodes), id: chance(0.7) ? UInt32(int(0...32767)) : UInt32.random(in: 0...UInt32.max, using: &random),
+            serial: chance(0.7) ? UInt32(int(0...8191)) : UInt32.random(in: 0...UInt32.max, using: &random),
+            creation: UInt32.random(in: 0...UInt32.max, using: &random))
+    }
+
+    /// A port from another node (sometimes with a 64-bit id).
+    public mutating func port() -> Port {
+        Port(
+            node: pick(options.nodes),
+            id: chance(0.7) ? UInt64(int(0...100_000)) : UInt64.random(in: 0...(UInt64(1) << 62), using: &random),
+            creation: UInt32.random(in: 0...UInt32.max, using: &random))
+    }
+
+    /// A reference from another node with 3 words (what OTP makes), sometimes 1...5.
+    public mutating func reference() -> Reference {
+        let count = chance(0.7) ? 3 : int(1...5)
+        return Reference(
+            node: pick(options.nodes), creation: UInt32.random(in: 0...UInt32.max, using: &random),
+            ids: (0..<count).map { _ in UInt32.random(in: 0...UInt32.max, using: &random) })
+    }
+
+    /// `fun M:F/A`.
+    public mutating func exportFun() -> ExportFun {
+        ExportFun(
+            module: pick(["lists", "erlang", "Elixir.Enum", "mod_ü"]), function: pick(["map", "foldl", "f", "run✓"]),
+            arity: UInt8(int(0...255)))
+    }
+
+    /// A map key: numbers, atoms, binaries, and small tuples/lists of those; never containing -0.0.
+    public mutating func mapKey(depth: Int = 1) -> Term {
+        switch int(0...(depth > 0 ? 7 : 5)) {
+        case 0, 1: return .atom(atom())
+        case 2: return integer()
+        case 3: return float(allowNegativeZero: false)
+        case 4: return .binary(bytes(maxCount: 8))
+        case 5: return .integer(int(0...50))
+        case 6: return .tuple((0..<int(0...3)).map { _ in mapKey(depth: depth - 1) })
+        default: return .list((0..<int(0...3)).map { _ in mapKey(depth: depth - 1) })
+        }
+    }
+
+    /// A map with unique keys; up to 32 keys sorted in map-key order, sometimes 33...40 keys in random order.
+    public mutating func map(depth: Int) -> Term {
+        let big = chance(options.bigMapChance)
+        let target = big ? int(33...40) : int(0...options.maxBreadth)
+        var keys = Set<Term>()
+        var ordered: [Term] = []
+        var attempts = 0
+        while ordered.count < target && attempts < target * 10 {
+            attempts += 1
+            let k = mapKey()
+            if keys.insert(k).inserted { ordered.append(k) }
+        }
+        if ordered.count <= 32 { ordered.sort { ErlangTermOrder.compare($0, $1, mapKeys: true) < 0 } }
+        let entries = ordered.map { (key: $0, value: term(depth: depth - 1)) }
+        return .map(TermMap(uniqueEntries: entries))
+    }
+}
+
+/// Erlang's standard term order, for sorting in tests: number < atom < reference < fun < port < pid < tuple < map <
+/// nil < list < bitstring.
+///
+/// With `mapKeys` true, integers sort before all floats (the order OTP uses for map keys, and so the order in which it
+/// emits small maps); otherwise numbers compare by value. Pids, ports, references and funs are ordered by their
+/// fields, which matches OTP for terms from one node only.
+public enum ErlangTermOrder {
+    /// Negative, zero or positive as `a` sorts before, equal to or after `b`.
+    public static func compare(_ a: Term, _ b: Term, mapKeys: Bool = false) -> Int {
+        let ra = rank(a), rb = rank(b)
+        if ra != rb { return ra < rb ? -1 : 1 }
+        switch (a, b) {
+        case (.atom(let x), .atom(let y)): return cmp(Array(x.name.utf8), Array(y.name.utf8))
+        case (.tuple(let x), .tuple(let y)):
+            if x.count != y.count { return x.count < y.count ? -1 : 1 }
+            return compareElements(x, y, mapKeys)
+        case (.binary, _), (.bitstring, _):
+            return compareBits(a, b)
+        case (.map(let x), .map(let y)):
+            if x.count != y.count { return x.count < y.count ? -1 : 1 }
+            let xs = x.entries.sorted { compare($0.key, $1.key, mapKeys: true) < 0 }
+            let ys = y.entries.sorted { compare($0.key, $1.key, mapKeys: true) < 0 }
+            let byKeys = compareElements(xs.map(\.key), ys.map(\.key), true)
+            if byKeys != 0 { return byKeys }
+            return compareElements(xs.map(\.value), ys.map(\.value), mapKeys)
+        case (.list, _), (.improperList, _):
+            return compareLists(a, b, mapKeys)
+        default:
+            if rank(a) == 0 { return compareNumbers(a, b, mapKeys) }
+            // Opaque kinds: compare by encoding for a stable (if not OTP-exact) order.
+            let ea = (try? a.etf()) ?? [], eb = (try? b.etf()) ?? []
+            return cmp(ea, eb)
+        }
+    }
+
+    private static func rank(_ t: Term) -> Int {
+        switch t {
+        case .integer, .bigInteger, .float: return 0
+        case .atom: return 1
+        case .reference: return 2
+        case .exportFun, .localFun: return 3
+        case .port: return 4
+        case .pid: return 5
+        case .tuple: return 6
+        case .map: return 7
+        case .list(let l): return l.isEmpty ? 8 : 9
+        case .improperList: return 9
+        case .binary, .bitstring: return 10
+        }
+    }
+
+    private static func cmp(_ x: [UInt8], _ y: [UInt8]) -> Int {
+        for (p, q) in zip(x, y) where p != q { return p < q ? -1 : 1 }
+        return x.count == y.count ? 0 : (x.count < y.count ? -1 : 1)
+    }
+
+    private static func compareElements(_ x: [Term], _ y: [Term], _ mapKeys: Bool) -> Int {
+        for (p, q) in zip(x, y) {
+            let c = compare(p, q, mapKeys: mapKeys)
+            if c != 0 { return c }
+        }
+        return x.count == y.count ? 0 : (x.count < y.count ? -1 : 1)
+    }
+
+    private static func compareLists(_ a: Term, _ b: Term, _ mapKeys: Bool) -> Int {
+        func parts(_ t: Term) -> ([Term], Term?) {
+            switch t {
+            case .list(let l): return (l, nil)
+            case .improperList(let l, let tail): return (l, tail)
+            default: return ([], t)
+            }
+        }
+        let (xs, xt) = parts(a), (ys, yt) = parts(b)
+        for (p, q) in zip(xs, ys) {
+            let c = compare(p, q, mapKeys: mapKeys)
+            if c != 0 { return c }
+        }
+        if xs.count == ys.count {
+            return compare(xt ?? .list([]), yt ?? .list([]), mapKeys: mapKeys)
+        }
+        // One ran out: compare its tail ([] or an improper tail) with the other's next cell.
+        if xs.count < ys.count {
+            return compare(xt ?? .list([]), .list(Array(ys[xs.count...])), mapKeys: mapKeys)
+        }
+        return compare(.list(Array(xs[ys.count...])), yt ?? .list([]), mapKeys: mapKeys)
+    }
+
+    private static func compareBits(_ a: Term, _ b: Term) -> Int {
+        func bits(_ t: Term) -> [UInt8] {
+            // Expand to one byte per bit so prefixes compare correctly.
+            switch t {
+            case .binary(let d): return d.flatMap { byte in (0..<8).map { (byte >> (7 - $0)) & 1 } }
+            case .bitstring(let d, let n):
+                var out = d.dropLast().flatMap { byte in (0..<8).map { (byte >> (7 - $0)) & 1 } }
+                if let last = d.last { out += (0..<Int(n)).map { (last >> (7 - $0)) & 1 } }
+                return out
+            default: return []
+            }
+        }
+        if case .binary(let x) = a, case .binary(let y) = b { return cmp(x, y) }
+        return cmp(bits(a), bits(b))
+    }
+
+    private static func compareNumbers(_ a: Term, _ b: Term, _ mapKeys: Bool) -> Int {
+        let af: Double? = a.doubleValue, bf: Double? = b.doubleValue
+        switch (af, bf) {
+        case (nil, nil):
+            let x = a.bigIntValue ?? 0, y = b.bigIntValue ?? 0
+            return x == y ? 0 : (x < y ? -1 : 1)
+        case (let x?, let y?):
+            return x == y ? 0 : (x < y ? -1 : 1)
+        case (nil, let y?):
+            if mapKeys { return -1 }
+            return -compareFloatInt(y, b: a.bigIntValue ?? 0)
+        case (let x?, nil):
+            if mapKeys { return 1 }
+            return compareFloatInt(x, b: b.bigIntValue ?? 0)
+        }
+    }
+
+    /// Compares a float with an integer by exact value; equal values compare equal (the standard order).
+    private static func compareFloatInt(_ f: Double, b: BigInt) -> Int {
+        let floored = f.rounded(.down)
+        let whole = BigInt(exactly: floored) ?? 0
+        if whole < b { return -1 }
+        if whole > b { return 1 }
+        return f == floored ? 0 : 1
+    }
+}
