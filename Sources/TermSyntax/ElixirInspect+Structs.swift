@@ -1,0 +1,283 @@
+// Map key order and the `Inspect` implementations of common Elixir 1.14 stdlib structs (Range, MapSet, Date, Time,
+// NaiveDateTime, DateTime, Regex, URI, Version), ported from Elixir's lib/elixir/lib/inspect.ex and
+// lib/elixir/lib/calendar/iso.ex (Elixir: Copyright The Elixir Team, Apache License 2.0).
+
+import BigInt
+import ErlangTerm
+
+// MARK: - Term order
+
+/// Erlang's term order as used for map keys (`:maps.to_list/1` of a map of up to 32 keys): exact, so every
+/// integer sorts before every float.
+enum ElixirTermOrder {
+    static func sortedEntries(_ map: TermMap) -> [(key: Term, value: Term)] {
+        map.entries.sorted { compare($0.key, $1.key) < 0 }
+    }
+
+    /// The order `:maps.to_list/1` gives: term order for up to 32 keys (a flatmap); for more (a hash-array mapped
+    /// trie, ordered by OTP's internal hash) the entries' own order, which is the node's when the map was decoded
+    /// from its ETF (`term_to_binary/1` walks the trie in the same order).
+    static func printOrder(_ map: TermMap) -> [(key: Term, value: Term)] {
+        map.count <= 32 ? sortedEntries(map) : map.entries
+    }
+
+    private static func rank(_ t: Term) -> Int {
+        switch t {
+        case .integer, .bigInteger: return 0
+        case .float: return 1
+        case .atom: return 2
+        case .reference: return 3
+        case .localFun, .exportFun: return 4
+        case .port: return 5
+        case .pid: return 6
+        case .tuple: return 7
+        case .map: return 8
+        case .list(let l) where l.isEmpty: return 9
+        case .list, .improperList: return 10
+        case .binary, .bitstring: return 11
+        }
+    }
+
+    private static func cmp<T: Comparable>(_ a: T, _ b: T) -> Int { a < b ? -1 : (a == b ? 0 : 1) }
+
+    private static func compareSeq(_ a: [Term], _ b: [Term]) -> Int {
+        for (x, y) in zip(a, b) {
+            let c = compare(x, y)
+            if c != 0 { return c }
+        }
+        return cmp(a.count, b.count)
+    }
+
+    static func compare(_ a: Term, _ b: Term) -> Int {
+        let ra = rank(a), rb = rank(b)
+        if ra != rb { return cmp(ra, rb) }
+        switch (a, b) {
+        case (.integer(let x), .integer(let y)): return cmp(x, y)
+        case (_, _) where ra == 0: return cmp(a.bigIntValue!, b.bigIntValue!)
+        case (.float(let x), .float(let y)): return cmp(x, y)
+        case (.atom(let x), .atom(let y)): return x < y ? -1 : (x == y ? 0 : 1)
+        case (.reference(let x), .reference(let y)):
+            let c = compare(.atom(x.node), .atom(y.node))
+            if c != 0 { return c }
+            return compareSeq(x.ids.reversed().map { .integer(Int($0)) }, y.ids.reversed().map { .integer(Int($0)) })
+        case (.port(let x), .port(let y)):
+            let c = compare(.atom(x.node), .atom(y.node))
+            return c != 0 ? c : cmp(x.id, y.id)
+        case (.pid(let x), .pid(let y)):
+            let c = compare(.atom(x.node), .atom(y.node))
+            if c != 0 { return c }
+            return x.serial != y.serial ? cmp(x.serial, y.serial) : cmp(x.id, y.id)
+        case (.tuple(let x), .tuple(let y)):
+            return x.count != y.count ? cmp(x.count, y.count) : compareSeq(x, y)
+        case (.map(let x), .map(let y)):
+            if x.count != y.count { return cmp(x.count, y.count) }
+            let ex = sortedEntries(x), ey = sortedEntries(y)
+            let c = compareSeq(ex.map(\.key), ey.map(\.key))
+            return c != 0 ? c : compareSeq(ex.map(\.value), ey.map(\.value))
+        case (.list, .list), (.list, .improperList), (.improperList, .list), (.improperList, .improperList):
+            return compareLists(a, b)
+        case (.binary, _), (.bitstring, _):
+            let (xb, xn) = bits(a), (yb, yn) = bits(b)
+            for (p, q) in zip(xb, yb) where p != q { return cmp(p, q) }
+            return cmp(xn, yn)
+        case (.exportFun(let x), .exportFun(let y)):
+            let c = compare(.atom(x.module), .atom(y.module))
+            if c != 0 { return c }
+            let d = compare(.atom(x.function), .atom(y.function))
+            return d != 0 ? d : cmp(x.arity, y.arity)
+        case (.localFun(let x), .localFun(let y)):
+            let c = compare(.atom(x.module), .atom(y.module))
+            return c != 0 ? c : cmp(x.index, y.index)
+        case (.exportFun, .localFun): return 1
+        case (.localFun, .exportFun): return -1
+        default: return 0
+        }
+    }
+
+    private static func bits(_ t: Term) -> ([UInt8], Int) {
+        switch t {
+        case .binary(let b): return (b, b.count * 8)
+        case .bitstring(let b, let n): return (b, (b.count - 1) * 8 + Int(n))
+        default: return ([], 0)
+        }
+    }
+
+    private static func compareLists(_ a: Term, _ b: Term) -> Int {
+        func parts(_ t: Term) -> ([Term], Term?) {
+            switch t {
+            case .list(let l): return (l, nil)
+            case .improperList(let l, let tail): return (l, tail)
+            default: return ([], t)
+            }
+        }
+        let (xa, ta) = parts(a), (xb, tb) = parts(b)
+        for (x, y) in zip(xa, xb) {
+            let c = compare(x, y)
+            if c != 0 { return c }
+        }
+        // After the common prefix at most one side is still a non-empty list; compare what is left of each.
+        let n = min(xa.count, xb.count)
+        let restA: Term = n < xa.count ? .list(Array(xa[n...]), tail: ta ?? .list([])) : (ta ?? .list([]))
+        let restB: Term = n < xb.count ? .list(Array(xb[n...]), tail: tb ?? .list([])) : (tb ?? .list([]))
+        return compare(restA, restB)
+    }
+}
+
+// MARK: - Structs
+
+extension Printer {
+    private static let rangeKeys: Set<String> = ["__struct__", "first", "last", "step"]
+    private static let oldRangeKeys: Set<String> = ["__struct__", "first", "last"]
+    private static let uriFields: [Atom] = [
+        "scheme", "authority", "userinfo", "host", "port", "path", "query", "fragment",
+    ]
+    private static let versionFields: [Atom] = ["major", "minor", "patch", "pre", "build"]
+
+    private static func keyNames(_ map: TermMap) -> Set<String>? {
+        var names = Set<String>()
+        for (k, _) in map.entries {
+            guard case .atom(let a) = k else { return nil }
+            names.insert(a.name)
+        }
+        return names
+    }
+
+    /// The struct printing of `Inspect.Algebra.to_doc/2`, or nil when the map prints as a plain map.
+    mutating func structDoc(_ map: TermMap, limit: Int?) -> InspectDoc? {
+        guard case .atom(let module)? = map[Atom("__struct__")], let keys = Printer.keyNames(map) else { return nil }
+        func has(_ names: [String]) -> Bool { keys == Set(names + ["__struct__"]) }
+        switch module.name {
+        case "Elixir.Range":
+            guard keys == Printer.rangeKeys || keys == Printer.oldRangeKeys,
+                let first = map[Atom("first")], let last = map[Atom("last")]
+            else { return nil }
+            var step = map[Atom("step")]
+            if step == nil {
+                guard let f = first.bigIntValue, let l = last.bigIntValue else { return nil }
+                step = .integer(f <= l ? 1 : -1)
+            }
+            var parts: [InspectDoc] = [toDoc(first, limit: limit), .text(".."), toDoc(last, limit: limit)]
+            let ascendingByOne: Bool = {
+                guard step == .integer(1) else { return false }
+                return ElixirTermOrder.compareNumbersOrTerms(last, first) >= 0
+            }()
+            if !ascendingByOne { parts += [.text("//"), toDoc(step!, limit: limit)] }
+            return Algebra.concat(parts)
+        case "Elixir.MapSet":
+            guard has(["map", "version"]), case .map(let inner)? = map[Atom("map")] else { return nil }
+            let elements = ElixirTermOrder.printOrder(inner).map(\.key)
+            var p = self
+            p.forceLists = true
+            return Algebra.concat([.text("MapSet.new("), p.listDoc(elements, tail: nil, limit: limit), .text(")")])
+        case "Elixir.Date":
+            guard has(["calendar", "year", "month", "day"]), isISO(map), let d = dateText(map) else { return nil }
+            return .text("~D[" + d + "]")
+        case "Elixir.Time":
+            guard has(["calendar", "hour", "minute", "second", "microsecond"]), isISO(map), let t = timeText(map)
+            else { return nil }
+            return .text("~T[" + t + "]")
+        case "Elixir.NaiveDateTime":
+            guard has(["calendar", "year", "month", "day", "hour", "minute", "second", "microsecond"]), isISO(map),
+                let d = dateText(map), let t = timeText(map)
+            else { return nil }
+            return .text("~N[" + d + " " + t + "]")
+        case "Elixir.DateTime":
+            guard
+                has([
+                    "calendar", "year", "month", "day", "hour", "minute", "second", "microsecond", "time_zone",
+                    "zone_abbr", "utc_offset", "std_offset",
+                ]), isISO(map), let d = dateText(map), let t = timeText(map),
+                let utc = map[Atom("utc_offset")]?.intValue, let std = map[Atom("std_offset")]?.intValue,
+                case .binary(let tzBytes)? = map[Atom("time_zone")], case .binary(let abbrBytes)? = map[Atom("zone_abbr")]
+            else { return nil }
+            let tz = String(decoding: tzBytes, as: UTF8.self), abbr = String(decoding: abbrBytes, as: UTF8.self)
+            if utc == 0 && std == 0 && tz == "Etc/UTC" { return .text("~U[" + d + " " + t + "Z]") }
+            let total = utc + std
+            let sign = total < 0 ? "-" : "+"
+            let a = abs(total)
+            var offset = sign + pad(a / 3600, 2) + ":" + pad(a % 3600 / 60, 2)
+            if a % 60 != 0 { offset += ":" + pad(a % 60, 2) }
+            return .text("#DateTime<" + d + " " + t + offset + " " + abbr + " " + tz + ">")
+        case "Elixir.Regex":
+            guard has(["opts", "re_pattern", "re_version", "source"]), case .binary(let source)? = map[Atom("source")] else {
+                return nil
+            }
+            switch map[Atom("opts")] {
+            case .binary(let opts)?:
+                var normalized: [UInt8] = []
+                var i = 0
+                while i < source.count {
+                    if source[i] == 92, i + 1 < source.count, source[i + 1] == 92 {
+                        normalized += [92, 92]; i += 2
+                    } else if source[i] == 92, i + 1 < source.count, source[i + 1] == 47 {
+                        normalized.append(47); i += 2
+                    } else {
+                        normalized.append(source[i]); i += 1
+                    }
+                }
+                let escaped = ElixirEscape.escape(normalized, quote: 47, map: ElixirEscape.regexEscapeMap).escaped
+                return text("~r/" + escaped + "/" + String(decoding: opts, as: UTF8.self), .regex)
+            case .list(let optList)?:
+                return Algebra.concat([
+                    .text("Regex.compile!("), binaryDoc(source, limit: limit), .text(", "),
+                    listDoc(optList, tail: nil, limit: limit), .text(")"),
+                ])
+            default:
+                return nil
+            }
+        case "Elixir.URI":
+            guard has(Printer.uriFields.map { $0.name }) else { return nil }
+            let fields = Printer.uriFields.filter { $0.name != "authority" || map[Atom("authority")] != .nil }
+            return structFieldsDoc(map, name: "URI", fields: fields, limit: limit)
+        case "Elixir.Version":
+            guard has(Printer.versionFields.map { $0.name }) else { return nil }
+            return structFieldsDoc(map, name: "Version", fields: Printer.versionFields, limit: limit)
+        default:
+            guard let fields = options.structs[module], has(fields.map { $0.name }) else { return nil }
+            return structFieldsDoc(map, name: ElixirAtomText.literal(module.name), fields: fields, limit: limit)
+        }
+    }
+
+    private func isISO(_ map: TermMap) -> Bool { map[Atom("calendar")] == .atom("Elixir.Calendar.ISO") }
+
+    private func pad(_ n: Int, _ width: Int) -> String {
+        let s = String(n)
+        return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+    }
+
+    /// `Calendar.ISO.date_to_string/3` in the `:extended` format.
+    private func dateText(_ map: TermMap) -> String? {
+        guard let y = map[Atom("year")]?.intValue, let m = map[Atom("month")]?.intValue, let d = map[Atom("day")]?.intValue else {
+            return nil
+        }
+        let year = y < 0 ? "-" + pad(-y, 4) : pad(y, 4)
+        return year + "-" + pad(m, 2) + "-" + pad(d, 2)
+    }
+
+    /// `Calendar.ISO.time_to_string/4` in the `:extended` format.
+    private func timeText(_ map: TermMap) -> String? {
+        guard let h = map[Atom("hour")]?.intValue, let mi = map[Atom("minute")]?.intValue, let s = map[Atom("second")]?.intValue,
+            case .tuple(let micro)? = map[Atom("microsecond")], micro.count == 2, let us = micro[0].intValue,
+            let precision = micro[1].intValue, (0...6).contains(precision)
+        else { return nil }
+        var text = pad(h, 2) + ":" + pad(mi, 2) + ":" + pad(s, 2)
+        if precision > 0 { text += "." + String(pad(us, 6).prefix(precision)) }
+        return text
+    }
+}
+
+extension ElixirTermOrder {
+    /// `last >= first` as Elixir evaluates it (term order, numbers by value).
+    static func compareNumbersOrTerms(_ a: Term, _ b: Term) -> Int {
+        switch (a, b) {
+        case (.float(let x), _) where b.bigIntValue != nil:
+            let y = Double(b.bigIntValue!)
+            return x < y ? -1 : (x == y ? 0 : 1)
+        case (_, .float(let y)) where a.bigIntValue != nil:
+            let x = Double(a.bigIntValue!)
+            return x < y ? -1 : (x == y ? 0 : 1)
+        default:
+            return compare(a, b)
+        }
+    }
+}
