@@ -107,8 +107,8 @@ public struct EPMDClient: Sendable {
         let group = self.group
         let timeout = self.timeout
         let host = self.host, port = self.port
+        let promise = group.next().makePromise(of: [UInt8].self)
         do {
-            let promise = group.next().makePromise(of: [UInt8].self)
             let channel = try await ClientBootstrap(group: group)
                 .connectTimeout(timeout)
                 .channelInitializer { ch in
@@ -128,8 +128,10 @@ public struct EPMDClient: Sendable {
             defer { timer.cancel() }
             return try await promise.futureResult.get()
         } catch let e as DistributionError {
+            promise.fail(e)
             throw e
         } catch {
+            promise.fail(error)
             switch Net.classify(error) {
             case .refused:
                 throw DistributionError(.epmdRefused, stage: .epmd, node: node,
