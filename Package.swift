@@ -15,11 +15,15 @@ let package = Package(
         .library(name: "TermSyntax", targets: ["TermSyntax"]),
         .library(name: "ClusterDiscovery", targets: ["ClusterDiscovery"]),
         .library(name: "ConsoleREPL", targets: ["ConsoleREPL"]),
+        .library(name: "ErlangDistribution", targets: ["ErlangDistribution"]),
         .executable(name: "beamconsole", targets: ["beamconsole"]),
     ],
     dependencies: [
         .package(url: "https://github.com/attaswift/BigInt", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
@@ -38,10 +42,30 @@ let package = Package(
         .executableTarget(
             name: "beamconsole",
             dependencies: [
-                "ErlangTerm", "TermSyntax", "ConsoleREPL",
+                "ErlangTerm", "TermSyntax", "ConsoleREPL", "ErlangDistribution",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .target(
+            name: "ErlangDistribution",
+            dependencies: [
+                "ErlangTerm",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "ErlangDistributionTests",
+            dependencies: [
+                "ErlangDistribution", "ErlangTerm",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(name: "IntegrationTests", dependencies: ["ErlangDistribution", "ErlangTerm"]),
         .target(name: "ErlangTestSupport", dependencies: ["ErlangTerm", .product(name: "BigInt", package: "BigInt")]),
         .executableTarget(name: "etf-bench", dependencies: ["ErlangTerm"], path: "Benchmarks/ETFBench"),
         .testTarget(

@@ -1,0 +1,185 @@
+import Logging
+import NIOCore
+
+/// Receives what happens on an established connection. Called on the channel's event loop.
+protocol DistributionConnectionDelegate: AnyObject, Sendable {
+    func connectionReceived(_ message: ControlMessage)
+    func connectionClosed(_ error: DistributionError)
+}
+
+/// The one channel handler per distribution connection: it owns the frame parser, the handshake machine and the
+/// connection machine, and carries out their actions in ``run(_:context:)``.
+final class DistributionChannelHandler: ChannelDuplexHandler, @unchecked Sendable {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private var parser: FrameParser
+    private var handshake: HandshakeStateMachine
+    private var connection: ConnectionStateMachine?
+    private let connectionConfiguration: ConnectionStateMachine.Configuration
+    private let handshakeStepTimeout: TimeAmount
+    private let handshakePromise: EventLoopPromise<HandshakeStateMachine.Result>
+    private let logger: Logger
+    private var stepTimer: Scheduled<Void>?
+    private var tickTimer: RepeatedTask?
+    private var finished = false
+    weak var delegate: (any DistributionConnectionDelegate)?
+    /// Bytes that arrived before a delegate was installed are delivered in order once it is.
+    private var pending: [ControlMessage] = []
+
+    init(
+        handshake: HandshakeStateMachine, connection: ConnectionStateMachine.Configuration, maxFrameSize: Int,
+        handshakeStepTimeout: TimeAmount, promise: EventLoopPromise<HandshakeStateMachine.Result>, logger: Logger
+    ) {
+        self.parser = FrameParser(mode: .handshake, maxFrameSize: maxFrameSize)
+        self.handshake = handshake
+        self.connectionConfiguration = connection
+        self.handshakeStepTimeout = handshakeStepTimeout
+        self.handshakePromise = promise
+        self.logger = logger
+    }
+
+    private static var now: UInt64 { NIODeadline.now().uptimeNanoseconds }
+
+    /// Installs the delegate (on the event loop) and flushes messages that arrived before it.
+    func setDelegate(_ d: any DistributionConnectionDelegate) {
+        delegate = d
+        let queued = pending
+        pending = []
+        for m in queued { d.connectionReceived(m) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        armStepTimer(context: context)
+        runHandshake(handshake.start(), context: context)
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let buffer = unwrapInboundIn(data)
+        buffer.withUnsafeReadableBytes { parser.append($0) }
+        connection?.bytesRead(now: Self.now)
+        while !finished {
+            let frame: FrameParser.Frame?
+            do {
+                frame = try parser.next()
+            } catch {
+                fail(error, context: context)
+                return
+            }
+            guard let frame else { break }
+            if connection == nil {
+                guard case .data(let bytes) = frame else { continue }
+                armStepTimer(context: context)
+                runHandshake(handshake.received(bytes), context: context)
+            } else {
+                run(connection!.frameReceived(frame, now: Self.now), context: context)
+            }
+        }
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        connection?.wrote(now: Self.now)
+        context.write(data, promise: promise)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if connection == nil {
+            runHandshake(handshake.peerClosed(), context: context)
+        } else {
+            run(connection!.peerClosed(), context: context)
+        }
+        finish(context: context)
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        let stage: DistributionError.Stage = connection == nil ? .handshake : .connection
+        fail(
+            error as? DistributionError ?? DistributionError(.ioError, stage: stage, "socket error: \(error)"),
+            context: context)
+    }
+
+    // MARK: - Actions
+
+    private func runHandshake(_ action: HandshakeStateMachine.Action, context: ChannelHandlerContext) {
+        switch action {
+        case .wait:
+            break
+        case .send(let payload):
+            writeBytes(FrameParser.frame(payload, mode: .handshake), context: context)
+        case .established(let result):
+            stepTimer?.cancel()
+            stepTimer = nil
+            parser.mode = .connected
+            connection = ConnectionStateMachine(configuration: connectionConfiguration, now: Self.now)
+            let period = TimeAmount.nanoseconds(
+                Int64(min(1_000_000_000, max(50_000_000, connectionConfiguration.tickIntervalNanos / 4))))
+            tickTimer = context.eventLoop.scheduleRepeatedTask(initialDelay: period, delay: period) {
+                [weak self] _ in
+                guard let self, let c = self.connection else { return }
+                _ = c
+                self.run(self.connection!.timerFired(now: Self.now), context: context)
+            }
+            handshakePromise.succeed(result)
+        // Frames that came in the same read are parsed by the caller's loop in the new mode.
+        case .fail(let error):
+            fail(error, context: context)
+        }
+    }
+
+    func run(_ action: ConnectionStateMachine.Action, context: ChannelHandlerContext) {
+        switch action {
+        case .none:
+            break
+        case .sendTick:
+            writeBytes(FrameParser.tick, context: context)
+        case .deliver(let message):
+            if let delegate {
+                delegate.connectionReceived(message)
+            } else {
+                pending.append(message)
+            }
+        case .close(let error):
+            fail(error, context: context)
+        }
+    }
+
+    private func writeBytes(_ bytes: [UInt8], context: ChannelHandlerContext) {
+        var buf = context.channel.allocator.buffer(capacity: bytes.count)
+        buf.writeBytes(bytes)
+        connection?.wrote(now: Self.now)
+        context.writeAndFlush(wrapOutboundOut(buf), promise: nil)
+    }
+
+    private func armStepTimer(context: ChannelHandlerContext) {
+        stepTimer?.cancel()
+        stepTimer = context.eventLoop.scheduleTask(in: handshakeStepTimeout) { [weak self] in
+            guard let self, self.connection == nil, !self.finished else { return }
+            self.runHandshake(self.handshake.timedOut(), context: context)
+        }
+    }
+
+    private func fail(_ error: DistributionError, context: ChannelHandlerContext) {
+        guard !finished else { return }
+        if connection == nil {
+            handshakePromise.fail(error)
+        } else {
+            logger.debug("distribution connection closing", metadata: ["code": "\(error.code)"])
+            delegate?.connectionClosed(error)
+        }
+        finish(context: context)
+        context.close(promise: nil)
+    }
+
+    private func finish(context: ChannelHandlerContext) {
+        guard !finished else { return }
+        finished = true
+        stepTimer?.cancel()
+        tickTimer?.cancel()
+        if connection == nil {
+            handshakePromise.fail(DistributionError(.closedByPeer, stage: .handshake, "connection closed"))
+        }
+    }
+}

@@ -1,0 +1,99 @@
+/// A failure anywhere in the distribution client, naming the stage where it happened.
+///
+/// `code` is stable and can be switched on; `stage` says how far the connection got. Descriptions never contain the
+/// cookie or any digest made from it.
+public struct DistributionError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// How far a connection attempt (or a live connection) had got.
+    public enum Stage: String, Hashable, Sendable, CustomStringConvertible {
+        /// Resolving the peer's host name.
+        case resolve
+        /// Talking to EPMD on the peer's host (TCP connect, PORT_PLEASE2, NAMES).
+        case epmd
+        /// TCP connect to the peer's distribution port.
+        case connect
+        /// The distribution handshake (status, challenge, cookie check).
+        case handshake
+        /// An established connection (ticks, control messages, close).
+        case connection
+        /// A remote call on top of a connection.
+        case rpc
+        public var description: String { rawValue }
+    }
+
+    /// A stable error code.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        public let rawValue: String
+        public init(_ rawValue: String) { self.rawValue = rawValue }
+        public var description: String { rawValue }
+
+        /// The node name is not `alive@host` (or otherwise unusable).
+        public static let badNodeName = Code("bad_node_name")
+        /// The host name did not resolve.
+        public static let hostNotFound = Code("host_not_found")
+        /// Nothing listens on the EPMD port (connection refused): no Erlang node was ever started there.
+        public static let epmdRefused = Code("epmd_refused")
+        /// The EPMD TCP connect or reply timed out.
+        public static let epmdTimeout = Code("epmd_timeout")
+        /// EPMD answered something that is not a valid reply.
+        public static let epmdProtocol = Code("epmd_protocol")
+        /// EPMD does not know the name; ``DistributionError/registeredNames`` lists the names it does know.
+        public static let nameNotRegistered = Code("name_not_registered")
+        /// The distribution port refused the TCP connection.
+        public static let connectRefused = Code("connect_refused")
+        /// The TCP connect to the distribution port timed out.
+        public static let connectTimeout = Code("connect_timeout")
+        /// Another socket-level failure.
+        public static let ioError = Code("io_error")
+        /// The peer answered `not_allowed` (missing mandatory flags, or `net_kernel:allow/1`).
+        public static let notAllowed = Code("not_allowed")
+        /// The peer answered `nok`: it has its own connection attempt to us that wins.
+        public static let nok = Code("nok")
+        /// The peer answered `alive` and we chose not to replace the old connection.
+        public static let alive = Code("alive")
+        /// The peer closed the connection right after our challenge reply: the cookies differ.
+        public static let cookieMismatch = Code("cookie_mismatch")
+        /// The peer's challenge names a different node than the one we dialled.
+        public static let nameMismatch = Code("name_mismatch")
+        /// The peer's challenge-ack digest is wrong: it does not know our cookie.
+        public static let badPeerDigest = Code("bad_peer_digest")
+        /// A handshake step took longer than the configured timeout.
+        public static let handshakeTimeout = Code("handshake_timeout")
+        /// The peer's flags lack something we require.
+        public static let missingPeerFlags = Code("missing_peer_flags")
+        /// The peer broke the protocol (bad frame, bad message, bad term).
+        public static let protocolViolation = Code("protocol_violation")
+        /// A frame longer than the configured maximum.
+        public static let frameTooLarge = Code("frame_too_large")
+        /// Nothing was read from the peer for a whole tick time.
+        public static let tickTimeout = Code("tick_timeout")
+        /// The peer closed the connection.
+        public static let closedByPeer = Code("closed_by_peer")
+        /// We closed the connection (shutdown, cancellation).
+        public static let closedLocally = Code("closed_locally")
+        /// No cookie could be found or the cookie file is unsafe.
+        public static let cookie = Code("cookie")
+        /// A remote call failed for a reason of its own (bad reply shape, spawn refused).
+        public static let rpcFailed = Code("rpc_failed")
+    }
+
+    public var code: Code
+    public var stage: Stage
+    /// The peer node this is about, if known.
+    public var node: String?
+    /// Human-readable detail. Never contains the cookie or a digest.
+    public var message: String
+    /// For ``Code/nameNotRegistered``: the names EPMD does list on that host.
+    public var registeredNames: [String]
+
+    public init(_ code: Code, stage: Stage, node: String? = nil, _ message: String, registeredNames: [String] = []) {
+        self.code = code; self.stage = stage; self.node = node; self.message = message
+        self.registeredNames = registeredNames
+    }
+
+    public var description: String {
+        var s = "\(stage) failed (\(code))"
+        if let node { s += " for \(node)" }
+        s += ": \(message)"
+        return s
+    }
+}

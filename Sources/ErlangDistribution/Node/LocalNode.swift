@@ -1,0 +1,549 @@
+import ErlangTerm
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+
+/// The observable state of our connection to one peer.
+public enum PeerConnectionState: Hashable, Sendable, CustomStringConvertible {
+    case resolving
+    case epmd
+    case connecting
+    case handshaking
+    case up
+    /// An established connection ended.
+    case down(DistributionError)
+    /// A connection attempt failed; the error's ``DistributionError/stage`` says where.
+    case failed(DistributionError)
+
+    public var description: String {
+        switch self {
+        case .resolving: return "resolving"
+        case .epmd: return "epmd"
+        case .connecting: return "connecting"
+        case .handshaking: return "handshaking"
+        case .up: return "up"
+        case .down(let e): return "down(\(e.code))"
+        case .failed(let e): return "failed(\(e.stage), \(e.code))"
+        }
+    }
+}
+
+/// Something that happened on the local node.
+public enum NodeEvent: Hashable, Sendable {
+    /// A peer's connection state changed.
+    case connectionState(node: String, PeerConnectionState)
+    /// A connection came up.
+    case nodeUp(String)
+    /// An established connection went down.
+    case nodeDown(String, DistributionError)
+}
+
+/// How we name ourselves.
+public enum NodeNameSpec: Hashable, Sendable {
+    /// `alive@host` with a short host name (like `erl -sname`).
+    case short(String)
+    /// `alive@host.domain` or `alive@ip` (like `erl -name`).
+    case long(String)
+    /// Ask each peer to name us (DFLAG_NAME_ME); `host` is our host part.
+    case dynamic(host: String)
+}
+
+/// A hidden Erlang node living in this process: pids, refs, mailboxes, registered names, and connections to peers.
+public final class LocalNode: Sendable {
+    /// Everything configurable.
+    public struct Configuration: Sendable {
+        /// Our node name (full `alive@host`), or a dynamic-name request.
+        public var name: NodeNameSpec
+        /// The cookie. Never logged or printed.
+        public var cookie: String
+        public var flags: DistributionFlags
+        /// EPMD port; nil = `ERL_EPMD_PORT` or 4369.
+        public var epmdPort: Int?
+        /// TCP connect timeout (EPMD and the dist port).
+        public var connectTimeout: TimeAmount
+        /// Per-step handshake timeout (OTP's net_setuptime is 7 s).
+        public var handshakeStepTimeout: TimeAmount
+        /// Declare a peer down after this long without reading anything (net_ticktime, default 60 s).
+        public var tickTime: TimeAmount
+        /// Send a tick after this long without writing (default tickTime / 4).
+        public var tickInterval: TimeAmount?
+        /// The largest frame we accept.
+        public var maxFrameSize: Int
+        public var logger: Logger
+
+        public init(
+            name: NodeNameSpec, cookie: String, flags: DistributionFlags = .beamconsoleDefault, epmdPort: Int? = nil,
+            connectTimeout: TimeAmount = .seconds(5), handshakeStepTimeout: TimeAmount = .seconds(7),
+            tickTime: TimeAmount = .seconds(60), tickInterval: TimeAmount? = nil,
+            maxFrameSize: Int = 128 * 1024 * 1024, logger: Logger = Logger(label: "beamconsole.dist")
+        ) {
+            self.name = name; self.cookie = cookie; self.flags = flags; self.epmdPort = epmdPort
+            self.connectTimeout = connectTimeout; self.handshakeStepTimeout = handshakeStepTimeout
+            self.tickTime = tickTime; self.tickInterval = tickInterval; self.maxFrameSize = maxFrameSize
+            self.logger = logger
+        }
+    }
+
+    /// A peer link: one established connection.
+    final class Peer: DistributionConnectionDelegate, @unchecked Sendable {
+        let name: String
+        let channel: any Channel
+        let handshake: HandshakeStateMachine.Result
+        weak var node: LocalNode?
+        init(name: String, channel: any Channel, handshake: HandshakeStateMachine.Result, node: LocalNode) {
+            self.name = name; self.channel = channel; self.handshake = handshake; self.node = node
+        }
+        func send(_ message: ControlMessage) throws(DistributionError) {
+            let frame = try message.encodeFrame()
+            var buf = channel.allocator.buffer(capacity: frame.count)
+            buf.writeBytes(frame)
+            channel.writeAndFlush(buf, promise: nil)
+        }
+        func connectionReceived(_ message: ControlMessage) { node?.handle(message, from: self) }
+        func connectionClosed(_ error: DistributionError) { node?.peerDown(self, error: error) }
+    }
+
+    private struct PeerEntry {
+        var state: PeerConnectionState
+        var peer: Peer?
+        var attempt: Task<Peer, any Error>?
+    }
+
+    private struct IncomingMonitor {
+        var peer: String
+        var watcher: Pid
+        var target: Pid
+    }
+
+    private struct State {
+        var nodeName: String
+        var creation: UInt32
+        var nextPidID: UInt32 = 1
+        var nextPidSerial: UInt32 = 1
+        var refCounter: UInt64 = 1
+        var processes: [Pid: Mailbox] = [:]
+        var registered: [Atom: Pid] = [:]
+        var peers: [String: PeerEntry] = [:]
+        var monitors: [Reference: IncomingMonitor] = [:]
+        var links: Set<[Pid]> = []
+        var nodeWatchers: [String: Set<Pid>] = [:]
+        var eventSubscribers: [UInt64: AsyncStream<NodeEvent>.Continuation] = [:]
+        var nextSubscriber: UInt64 = 0
+    }
+
+    public let configuration: Configuration
+    let group: any EventLoopGroup
+    private let state: NIOLockedValueBox<State>
+    var logger: Logger { configuration.logger }
+
+    /// Makes a node. It does not register with EPMD (a client-only hidden node need not).
+    public init(configuration: Configuration, eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+        self.configuration = configuration
+        self.group = eventLoopGroup
+        let name: String
+        switch configuration.name {
+        case .short(let n), .long(let n): name = n
+        case .dynamic(let host): name = "nonode@\(host)"
+        }
+        var creation: UInt32 = 0
+        while creation < 4 { creation = UInt32.random(in: 4...UInt32.max) }
+        state = NIOLockedValueBox(State(nodeName: name, creation: creation))
+    }
+
+    /// Our node name (with a dynamic name: as assigned by the most recent peer).
+    public var name: String { state.withLockedValue { $0.nodeName } }
+    /// Our creation, used in every pid and reference.
+    public var creation: UInt32 { state.withLockedValue { $0.creation } }
+
+    // MARK: - Pids, refs, processes
+
+    /// Mints a new pid (ei limits: id < 2¹⁵, 1 ≤ serial < 2¹³).
+    public func makePid() -> Pid {
+        state.withLockedValue { s in
+            let pid = Pid(node: Atom(s.nodeName), id: s.nextPidID, serial: s.nextPidSerial, creation: s.creation)
+            s.nextPidID += 1
+            if s.nextPidID >= 1 << 15 {
+                s.nextPidID = 1
+                s.nextPidSerial = s.nextPidSerial + 1 >= 1 << 13 ? 1 : s.nextPidSerial + 1
+            }
+            return pid
+        }
+    }
+
+    /// Mints a new reference (3 words; the first has 18 significant bits).
+    public func makeReference() -> Reference {
+        state.withLockedValue { s in
+            let n = s.refCounter
+            s.refCounter += 1
+            let w0 = UInt32(n & 0x3FFFF)
+            let w1 = UInt32((n >> 18) & 0xFFFF_FFFF)
+            return Reference(node: Atom(s.nodeName), creation: s.creation, ids: [w0, w1, UInt32.random(in: 0...UInt32.max)])
+        }
+    }
+
+    /// Creates a process: a fresh pid and its mailbox.
+    public func spawnProcess() -> (pid: Pid, mailbox: Mailbox) {
+        let pid = makePid()
+        let mailbox = Mailbox()
+        state.withLockedValue { $0.processes[pid] = mailbox }
+        return (pid, mailbox)
+    }
+
+    /// Ends a process: its mailbox closes, its name is unregistered, peers monitoring it get `Reason`, linked peers
+    /// get an exit signal.
+    public func exitProcess(_ pid: Pid, reason: Term = .atom("normal")) {
+        let (mailbox, monitors, links): (Mailbox?, [(Reference, IncomingMonitor)], [[Pid]]) = state.withLockedValue { s in
+            let mb = s.processes.removeValue(forKey: pid)
+            for (name, p) in s.registered where p == pid { s.registered[name] = nil }
+            let mons = s.monitors.filter { $0.value.target == pid }
+            for (r, _) in mons { s.monitors[r] = nil }
+            let ls = s.links.filter { $0[0] == pid }
+            for l in ls { s.links.remove(l) }
+            for (node, var set) in s.nodeWatchers where set.contains(pid) {
+                set.remove(pid)
+                s.nodeWatchers[node] = set.isEmpty ? nil : set
+            }
+            return (mb, Array(mons), Array(ls))
+        }
+        mailbox?.close()
+        for (ref, m) in monitors {
+            try? peer(named: m.peer)?.send(.monitorExit(from: .pid(pid), to: m.watcher, ref: ref, reason: reason))
+        }
+        for l in links {
+            try? peer(named: l[1].node.name)?.send(.exit(from: pid, to: l[1], reason: reason))
+        }
+    }
+
+    /// Registers `name` for `pid` on this node.
+    public func register(_ name: Atom, _ pid: Pid) -> Bool {
+        state.withLockedValue { s in
+            guard s.registered[name] == nil, s.processes[pid] != nil else { return false }
+            s.registered[name] = pid
+            return true
+        }
+    }
+
+    public func unregister(_ name: Atom) { state.withLockedValue { $0.registered[name] = nil } }
+
+    /// The pid registered under `name`.
+    public func whereis(_ name: Atom) -> Pid? { state.withLockedValue { $0.registered[name] } }
+
+    /// Delivers `{nodedown, Node}` to `pid` when the connection to `node` goes down.
+    public func watchNode(_ node: String, by pid: Pid) {
+        state.withLockedValue { s in s.nodeWatchers[node, default: []].insert(pid) }
+    }
+
+    public func unwatchNode(_ node: String, by pid: Pid) {
+        state.withLockedValue { s in
+            s.nodeWatchers[node]?.remove(pid)
+            if s.nodeWatchers[node]?.isEmpty == true { s.nodeWatchers[node] = nil }
+        }
+    }
+
+    // MARK: - Events
+
+    /// A stream of node events (each call gives a new subscriber).
+    public func events() -> AsyncStream<NodeEvent> {
+        let (stream, continuation) = AsyncStream<NodeEvent>.makeStream(bufferingPolicy: .bufferingNewest(1024))
+        let id = state.withLockedValue { s in
+            s.nextSubscriber += 1
+            s.eventSubscribers[s.nextSubscriber] = continuation
+            return s.nextSubscriber
+        }
+        continuation.onTermination = { [weak self] _ in
+            self?.state.withLockedValue { _ = $0.eventSubscribers.removeValue(forKey: id) }
+        }
+        return stream
+    }
+
+    private func emit(_ event: NodeEvent) {
+        let subs = state.withLockedValue { Array($0.eventSubscribers.values) }
+        for c in subs { c.yield(event) }
+    }
+
+    /// The state of our connection to `node` (nil if we never tried).
+    public func connectionState(of node: String) -> PeerConnectionState? {
+        state.withLockedValue { $0.peers[node]?.state }
+    }
+
+    private func setState(_ node: String, _ st: PeerConnectionState) {
+        state.withLockedValue { s in
+            s.peers[node, default: PeerEntry(state: st)].state = st
+        }
+        emit(.connectionState(node: node, st))
+    }
+
+    func peer(named node: String) -> Peer? { state.withLockedValue { $0.peers[node]?.peer } }
+
+    /// The flags negotiated with `node`, if connected.
+    public func negotiatedFlags(with node: String) -> DistributionFlags? { peer(named: node)?.handshake.negotiatedFlags }
+
+    // MARK: - Connecting
+
+    /// Connects to `node` (`alive@host`) unless already connected. `port` skips EPMD (as `erl_call -address`).
+    @discardableResult
+    public func connect(to node: String, port: Int? = nil) async throws(DistributionError) -> String {
+        _ = try await connectPeer(node, port: port)
+        return node
+    }
+
+    func connectPeer(_ node: String, port: Int? = nil) async throws(DistributionError) -> Peer {
+        let task: Task<Peer, any Error> = state.withLockedValue { s in
+            if let p = s.peers[node]?.peer { return Task { p } }
+            if let t = s.peers[node]?.attempt { return t }
+            let t = Task<Peer, any Error> { try await self.dial(node, port: port) }
+            s.peers[node, default: PeerEntry(state: .resolving)].attempt = t
+            return t
+        }
+        do {
+            return try await task.value
+        } catch let e as DistributionError {
+            throw e
+        } catch {
+            throw DistributionError(.ioError, stage: .connect, node: node, "\(error)")
+        }
+    }
+
+    private func dial(_ node: String, port explicitPort: Int?) async throws -> Peer {
+        do {
+            let peer = try await dialSteps(node, port: explicitPort)
+            state.withLockedValue { s in
+                s.peers[node] = PeerEntry(state: .up, peer: peer, attempt: nil)
+            }
+            emit(.connectionState(node: node, .up))
+            emit(.nodeUp(node))
+            // Install the delegate on the loop; messages that arrived meanwhile are flushed in order.
+            try await peer.channel.pipeline.handler(type: DistributionChannelHandler.self).map { h in
+                h.setDelegate(peer)
+            }.get()
+            if !peer.channel.isActive, peer.node != nil {
+                // Closed before the delegate was set.
+                peerDown(peer, error: DistributionError(.closedByPeer, stage: .connection, node: node, "the peer closed the connection"))
+            }
+            return peer
+        } catch let error as DistributionError {
+            var e = error
+            if e.node == nil { e.node = node }
+            state.withLockedValue { s in s.peers[node] = PeerEntry(state: .failed(e), peer: nil, attempt: nil) }
+            emit(.connectionState(node: node, .failed(e)))
+            throw e
+        }
+    }
+
+    private func dialSteps(_ node: String, port explicitPort: Int?) async throws(DistributionError) -> Peer {
+        let parts = node.split(separator: "@", maxSplits: 1)
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+            throw DistributionError(.badNodeName, stage: .resolve, node: node, "node names have the form name@host")
+        }
+        let alive = String(parts[0]), host = String(parts[1])
+        setState(node, .resolving)
+        _ = try Net.resolve(host: host, port: 0, node: node)
+        let distPort: Int
+        if let explicitPort {
+            distPort = explicitPort
+        } else {
+            setState(node, .epmd)
+            let epmd = EPMDClient(host: host, port: configuration.epmdPort, timeout: configuration.connectTimeout, group: group)
+            switch try await epmd.portPlease(alive: alive) {
+            case .found(let info):
+                if info.highestVersion < 6 {
+                    throw DistributionError(.epmdProtocol, stage: .epmd, node: node,
+                        "the node speaks distribution version \(info.highestVersion) (OTP 22 or older); version 6 is required")
+                }
+                distPort = info.port
+            case .notFound:
+                let names = (try? await epmd.names().map(\.name)) ?? []
+                let list = names.isEmpty ? "no names are registered" : "registered names: " + names.joined(separator: ", ")
+                throw DistributionError(.nameNotRegistered, stage: .epmd, node: node,
+                    "EPMD on \(host) does not know '\(alive)'; \(list)", registeredNames: names)
+            }
+        }
+        let address = try Net.resolve(host: host, port: distPort, node: node)
+        setState(node, .connecting)
+
+        let (ourName, dynamic): (String, Bool) = {
+            switch configuration.name {
+            case .short(let n), .long(let n): return (n, false)
+            case .dynamic(let h): return (h, true)
+            }
+        }()
+        let handshake = HandshakeStateMachine(configuration: .init(
+            ourName: ourName, dynamicName: dynamic, flags: configuration.flags, creation: creation,
+            cookie: Array(configuration.cookie.utf8), expectedPeerName: node,
+            ourChallenge: UInt32.random(in: 0...UInt32.max)))
+        let tickTimeNanos = UInt64(max(1, configuration.tickTime.nanoseconds))
+        let intervalNanos = UInt64(max(1, (configuration.tickInterval ?? .nanoseconds(Int64(tickTimeNanos / 4))).nanoseconds))
+        let connConfig = ConnectionStateMachine.Configuration(tickIntervalNanos: intervalNanos, tickTimeNanos: tickTimeNanos)
+        let promise = group.next().makePromise(of: HandshakeStateMachine.Result.self)
+        let maxFrame = configuration.maxFrameSize, stepTimeout = configuration.handshakeStepTimeout
+        let logger = self.logger
+        let channel: any Channel
+        do {
+            channel = try await ClientBootstrap(group: group)
+                .connectTimeout(configuration.connectTimeout)
+                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .channelInitializer { ch in
+                    ch.eventLoop.makeCompletedFuture {
+                        try ch.pipeline.syncOperations.addHandler(DistributionChannelHandler(
+                            handshake: handshake, connection: connConfig, maxFrameSize: maxFrame,
+                            handshakeStepTimeout: stepTimeout, promise: promise, logger: logger))
+                    }
+                }
+                .connect(to: address).get()
+        } catch {
+            promise.fail(error)
+            switch Net.classify(error) {
+            case .refused:
+                throw DistributionError(.connectRefused, stage: .connect, node: node,
+                    "connection refused by \(host):\(distPort) (the node stopped after registering with EPMD?)")
+            case .timedOut:
+                throw DistributionError(.connectTimeout, stage: .connect, node: node,
+                    "TCP connection to \(host):\(distPort) timed out (a firewall may block the distribution port)")
+            case .other(let s):
+                throw DistributionError(.ioError, stage: .connect, node: node, "connecting to \(host):\(distPort): \(s)")
+            }
+        }
+        setState(node, .handshaking)
+        let result: HandshakeStateMachine.Result
+        do {
+            result = try await promise.futureResult.get()
+        } catch let e as DistributionError {
+            channel.close(promise: nil)
+            throw e
+        } catch {
+            channel.close(promise: nil)
+            throw DistributionError(.ioError, stage: .handshake, node: node, "\(error)")
+        }
+        if dynamic {
+            state.withLockedValue { s in s.nodeName = result.ourName; s.creation = result.ourCreation }
+        }
+        logger.debug("connected", metadata: ["peer": "\(node)", "flags": "\(result.negotiatedFlags)"])
+        return Peer(name: node, channel: channel, handshake: result, node: self)
+    }
+
+    /// Closes the connection to `node`.
+    public func disconnect(_ node: String) {
+        guard let p = peer(named: node) else { return }
+        p.channel.close(promise: nil)
+    }
+
+    /// Closes every connection.
+    public func shutdown() {
+        let peers = state.withLockedValue { s in s.peers.values.compactMap(\.peer) }
+        for p in peers { p.channel.close(promise: nil) }
+        let subs = state.withLockedValue { s in
+            defer { s.eventSubscribers = [:] }
+            return Array(s.eventSubscribers.values)
+        }
+        for c in subs { c.finish() }
+    }
+
+    func peerDown(_ peer: Peer, error: DistributionError) {
+        var e = error
+        e.node = peer.name
+        let (watchers, mailboxes, current): ([Pid], [Pid: Mailbox], Bool) = state.withLockedValue { s in
+            guard s.peers[peer.name]?.peer === peer else { return ([], [:], false) }
+            s.peers[peer.name] = PeerEntry(state: .down(e), peer: nil, attempt: nil)
+            let w = Array(s.nodeWatchers[peer.name] ?? [])
+            s.monitors = s.monitors.filter { $0.value.peer != peer.name }
+            s.links = s.links.filter { $0[1].node.name != peer.name }
+            return (w, s.processes, true)
+        }
+        peer.node = nil
+        guard current else { return }
+        for w in watchers { mailboxes[w]?.deliver(.tuple([.atom("nodedown"), .atom(Atom(peer.name))])) }
+        emit(.connectionState(node: peer.name, .down(e)))
+        emit(.nodeDown(peer.name, e))
+    }
+
+    // MARK: - Sending
+
+    /// Sends `message` to a remote pid (SEND). Local pids get it directly.
+    public func send(_ message: Term, to pid: Pid) throws(DistributionError) {
+        if pid.node.name == name {
+            _ = state.withLockedValue { $0.processes[pid] }?.deliver(message)
+            return
+        }
+        guard let p = peer(named: pid.node.name) else {
+            throw DistributionError(.closedByPeer, stage: .connection, node: pid.node.name, "not connected")
+        }
+        try p.send(.send(from: nil, to: pid, message: message))
+    }
+
+    /// Sends `message` to `name` registered on `node` (REG_SEND), from `from`.
+    public func send(_ message: Term, toName name: Atom, on node: String, from: Pid) throws(DistributionError) {
+        guard let p = peer(named: node) else {
+            throw DistributionError(.closedByPeer, stage: .connection, node: node, "not connected")
+        }
+        try p.send(.regSend(from: from, to: name, message: message))
+    }
+
+    /// Sends a raw control message to `node`.
+    public func sendControl(_ message: ControlMessage, to node: String) throws(DistributionError) {
+        guard let p = peer(named: node) else {
+            throw DistributionError(.closedByPeer, stage: .connection, node: node, "not connected")
+        }
+        try p.send(message)
+    }
+
+    // MARK: - Incoming
+
+    private func mailbox(_ pid: Pid) -> Mailbox? { state.withLockedValue { $0.processes[pid] } }
+
+    func handle(_ message: ControlMessage, from peer: Peer) {
+        switch message {
+        case .send(_, let to, let msg):
+            if mailbox(to)?.deliver(msg) != true { logger.debug("message to unknown pid dropped") }
+        case .regSend(_, let name, let msg):
+            if let pid = whereis(name), let mb = mailbox(pid) {
+                mb.deliver(msg)
+            } else {
+                logger.debug("message to unregistered name dropped", metadata: ["name": "\(name)"])
+            }
+        case .link(let from, let to):
+            if mailbox(to) == nil {
+                try? peer.send(.exit(from: to, to: from, reason: .atom("noproc")))
+            } else {
+                _ = state.withLockedValue { $0.links.insert([to, from]) }
+            }
+        case .unlink(let from, let to):
+            _ = state.withLockedValue { $0.links.remove([to, from]) }
+        case .unlinkID(let id, let from, let to):
+            _ = state.withLockedValue { $0.links.remove([to, from]) }
+            try? peer.send(.unlinkIDAck(id: id, from: to, to: from))
+        case .unlinkIDAck:
+            break
+        case .exit(let from, let to, let reason), .exit2(let from, let to, let reason):
+            _ = state.withLockedValue { $0.links.remove([to, from]) }
+            mailbox(to)?.deliver(.tuple([.atom("EXIT"), .pid(from), reason]))
+        case .monitor(let from, let target, let ref):
+            var targetPid: Pid?
+            switch target {
+            case .pid(let p): targetPid = mailbox(p) != nil ? p : nil
+            case .atom(let a): targetPid = whereis(a)
+            default: break
+            }
+            if let t = targetPid {
+                state.withLockedValue { $0.monitors[ref] = IncomingMonitor(peer: peer.name, watcher: from, target: t) }
+            } else {
+                try? peer.send(.monitorExit(from: target, to: from, ref: ref, reason: .atom("noproc")))
+            }
+        case .demonitor(_, _, let ref):
+            _ = state.withLockedValue { $0.monitors.removeValue(forKey: ref) }
+        case .monitorExit(let from, let to, let ref, let reason):
+            mailbox(to)?.deliver(.tuple([.atom("DOWN"), .reference(ref), .atom("process"), from, reason]))
+        case .spawnReply(let id, let to, _, let result):
+            let ok: Bool = { if case .pid = result { return true }; return false }()
+            mailbox(to)?.deliver(.tuple([.atom("spawn_reply"), .reference(id), .atom(ok ? "ok" : "error"), result]))
+        case .spawnRequest(let id, let from, _, _, _, _, _, _):
+            // We run no code: refuse, or the caller would hang.
+            try? peer.send(.spawnReply(requestID: id, to: from, flags: 0, result: .atom("notsup")))
+        case .groupLeader, .aliasSend:
+            logger.debug("ignored control message")
+        case .unknown(let op, _, _):
+            logger.info("ignored unknown distribution operation", metadata: ["op": "\(op)", "peer": "\(peer.name)"])
+        }
+    }
+}

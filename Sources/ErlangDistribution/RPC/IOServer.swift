@@ -1,0 +1,108 @@
+import ErlangTerm
+
+/// The Erlang I/O protocol, server side, for a group leader that captures output (`io_protocol.md`).
+///
+/// Output goes to `write`; the `{put_chars, Enc, M, F, A}` form is evaluated through `evaluate` (beamconsole does a
+/// nested rex call, since it cannot run `io_lib:format` itself). Input requests are answered `eof`.
+public struct IOServer: Sendable {
+    /// Evaluates `apply(M, F, A)` remotely and returns the resulting chardata, or nil on failure.
+    public var evaluate: @Sendable (Atom, Atom, [Term]) async -> Term?
+    /// Receives output text, in order.
+    public var write: @Sendable (String) -> Void
+
+    public init(evaluate: @escaping @Sendable (Atom, Atom, [Term]) async -> Term?, write: @escaping @Sendable (String) -> Void) {
+        self.evaluate = evaluate
+        self.write = write
+    }
+
+    /// Handles one `{io_request, From, ReplyAs, Request}` message; returns the pid to answer and the reply message
+    /// `{io_reply, ReplyAs, Reply}`, or nil if the message is not an I/O request.
+    public func handleMessage(_ message: Term) async -> (to: Pid, reply: Term)? {
+        guard case .tuple(let t) = message, t.count == 4, t[0] == .atom("io_request"), case .pid(let from) = t[1] else {
+            return nil
+        }
+        let reply = await handle(request: t[3])
+        return (from, .tuple([.atom("io_reply"), t[2], reply]))
+    }
+
+    /// Handles one request and returns the reply term.
+    public func handle(request: Term) async -> Term {
+        let enotsup: Term = .tuple([.atom("error"), .atom("enotsup")])
+        switch request {
+        case .tuple(let t) where t.first == .atom("put_chars"):
+            // {put_chars, Enc, Chars} | {put_chars, Chars} | {put_chars, Enc, M, F, A} | {put_chars, M, F, A}
+            var args = Array(t.dropFirst())
+            var latin1 = args.count == 1 || args.count == 3
+            if args.count == 2 || args.count == 4, case .atom(let enc) = args[0] {
+                latin1 = enc.name == "latin1"
+                args.removeFirst()
+            }
+            if args.count == 1 {
+                guard let s = Self.chardataToString(args[0], latin1: latin1) else {
+                    return .tuple([.atom("error"), .atom("put_chars")])
+                }
+                write(s)
+                return .ok
+            }
+            if args.count == 3, case .atom(let m) = args[0], case .atom(let f) = args[1], case .list(let a) = args[2] {
+                guard let data = await evaluate(m, f, a), let s = Self.chardataToString(data, latin1: false) else {
+                    return .tuple([.atom("error"), .tuple([.atom("error"), .atom(f)])])
+                }
+                write(s)
+                return .ok
+            }
+            return .tuple([.atom("error"), .atom("request")])
+        case .tuple(let t) where t.first == .atom("get_line") || t.first == .atom("get_chars")
+            || t.first == .atom("get_until") || t.first == .atom("get_password"):
+            return .atom("eof")
+        case .atom("get_password"):
+            return .atom("eof")
+        case .tuple(let t) where t.first == .atom("setopts"):
+            return .ok
+        case .atom("getopts"):
+            return .list([
+                .tuple([.atom("binary"), .atom("false")]), .tuple([.atom("encoding"), .atom("unicode")]),
+            ])
+        case .tuple(let t) where t.first == .atom("get_geometry"):
+            return enotsup
+        case .tuple(let t) where t.count == 2 && t[0] == .atom("requests"):
+            guard case .list(let reqs) = t[1] else { return .tuple([.atom("error"), .atom("request")]) }
+            var last: Term = .ok
+            for r in reqs {
+                last = await handle(request: r)
+                if case .tuple(let e) = last, e.first == .atom("error") { break }
+            }
+            return last
+        default:
+            return .tuple([.atom("error"), .atom("request")])
+        }
+    }
+
+    /// Flattens chardata (UTF-8 binaries, code-point lists, nested) into a string; with `latin1`, binaries are bytes.
+    public static func chardataToString(_ term: Term, latin1: Bool) -> String? {
+        var scalars = String.UnicodeScalarView()
+        var stack: [Term] = [term]
+        while let t = stack.popLast() {
+            switch t {
+            case .binary(let b):
+                if latin1 {
+                    scalars.append(contentsOf: b.map { Unicode.Scalar($0) })
+                } else {
+                    guard let s = String(validating: b, as: UTF8.self) else { return nil }
+                    scalars.append(contentsOf: s.unicodeScalars)
+                }
+            case .integer(let i):
+                guard let u = UInt32(exactly: i), let s = Unicode.Scalar(u) else { return nil }
+                scalars.append(s)
+            case .list(let l):
+                stack.append(contentsOf: l.reversed())
+            case .improperList(let l, let tail):
+                stack.append(tail)
+                stack.append(contentsOf: l.reversed())
+            default:
+                return nil
+            }
+        }
+        return String(scalars)
+    }
+}
