@@ -8,7 +8,7 @@ struct BeamConsole: AsyncParsableCommand {
         abstract: "A console for Elixir/Erlang clusters that joins them as a hidden node.",
         discussion: "See beamconsole(1) for every command, option, environment variable and exit code.",
         version: BeamConsoleVersion.string,
-        subcommands: [TermCommand.self]
+        subcommands: [CallCommand.self, TermCommand.self]
     )
 }
 
