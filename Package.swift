@@ -38,7 +38,10 @@ let package = Package(
         ),
         .target(name: "CAres", linkerSettings: [.linkedLibrary("cares")]),
         .target(name: "ClusterDiscovery", dependencies: ["CAres"]),
-        .target(name: "ConsoleREPL", dependencies: ["ErlangTerm", "TermSyntax", "CEditLine"]),
+        .target(
+            name: "ConsoleREPL",
+            dependencies: ["ErlangTerm", "TermSyntax", "CEditLine", "ErlangDistribution", "ClusterDiscovery"]
+        ),
         .executableTarget(
             name: "beamconsole",
             dependencies: [
@@ -77,7 +80,10 @@ let package = Package(
             name: "ClusterDiscoveryTests", dependencies: ["ClusterDiscovery", "ErlangTestSupport"], exclude: ["Fixtures"]
         ),
         .testTarget(name: "CLITests", dependencies: ["ErlangTerm", "ErlangTestSupport"]),
-        .testTarget(name: "ConsoleREPLTests", dependencies: ["ConsoleREPL", "ErlangTerm", "ErlangTestSupport"]),
+        .testTarget(
+            name: "ConsoleREPLTests",
+            dependencies: ["ConsoleREPL", "ErlangTerm", "ErlangTestSupport", "ErlangDistribution", "TermSyntax"]
+        ),
     ]
 )
 

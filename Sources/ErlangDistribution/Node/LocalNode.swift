@@ -30,6 +30,16 @@ public enum PeerConnectionState: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
+/// One peer as ``LocalNode/peerSnapshots()`` sees it.
+public struct PeerSnapshot: Hashable, Sendable {
+    public var node: String
+    public var state: PeerConnectionState
+    /// When the state last changed.
+    public var since: Date
+    /// Whether the peer itself is a hidden node (nil when not connected).
+    public var peerIsHidden: Bool?
+}
+
 /// Something that happened on the local node.
 public enum NodeEvent: Hashable, Sendable {
     /// A peer's connection state changed.
@@ -109,6 +119,8 @@ public final class LocalNode: Sendable {
         var state: PeerConnectionState
         var peer: Peer?
         var attempt: Task<Peer, any Error>?
+        /// When `state` last changed.
+        var since = Date()
     }
 
     private struct IncomingMonitor {
@@ -270,12 +282,24 @@ public final class LocalNode: Sendable {
 
     private func setState(_ node: String, _ st: PeerConnectionState) {
         state.withLockedValue { s in
+            if s.peers[node]?.state != st { s.peers[node, default: PeerEntry(state: st)].since = Date() }
             s.peers[node, default: PeerEntry(state: st)].state = st
         }
         emit(.connectionState(node: node, st))
     }
 
     func peer(named node: String) -> Peer? { state.withLockedValue { $0.peers[node]?.peer } }
+
+    /// Every peer we connected to or tried to, with its state and since when, sorted by name.
+    public func peerSnapshots() -> [PeerSnapshot] {
+        state.withLockedValue { s in
+            s.peers.map { name, entry in
+                PeerSnapshot(
+                    node: name, state: entry.state, since: entry.since,
+                    peerIsHidden: entry.peer.map { !$0.handshake.peerFlags.contains(.published) })
+            }
+        }.sorted { $0.node < $1.node }
+    }
 
     /// The flags negotiated with `node`, if connected.
     public func negotiatedFlags(with node: String) -> DistributionFlags? { peer(named: node)?.handshake.negotiatedFlags }
