@@ -11,7 +11,7 @@ SWIFT ?= swift
 FUZZ_SECONDS ?= 60
 
 # Debian packages the build and the tests need.
-APT_PACKAGES := erlang-nox elixir zlib1g-dev libedit-dev libc-ares-dev pkg-config dnsmasq-base
+APT_PACKAGES := erlang-nox elixir zlib1g-dev libedit-dev libc-ares-dev pkg-config dnsmasq-base tmux
 
 .PHONY: all deps build test fixtures bench fuzz install clean
 

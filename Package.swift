@@ -79,7 +79,7 @@ let package = Package(
         .testTarget(
             name: "ClusterDiscoveryTests", dependencies: ["ClusterDiscovery", "ErlangTestSupport"], exclude: ["Fixtures"]
         ),
-        .testTarget(name: "CLITests", dependencies: ["ErlangTerm", "ErlangTestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["ErlangTerm", "ErlangTestSupport", "beamconsole"]),
         .testTarget(
             name: "ConsoleREPLTests",
             dependencies: ["ConsoleREPL", "ErlangTerm", "ErlangTestSupport", "ErlangDistribution", "TermSyntax"]

@@ -140,10 +140,10 @@ extension ConsoleCommand {
         }
     }
 
-    /// `Mod.fun(`, `:mod.fun(`, `mod:fun(` at the start of the line.
+    /// `Mod.fun(`, `:mod.fun(`, `mod:fun(` at the start of the line (also without the parenthesis, so that the
+    /// call parser can say what is missing).
     static func looksLikeCall(_ s: String) -> Bool {
-        guard let paren = s.firstIndex(of: "(") else { return false }
-        let head = s[..<paren]
+        let head = s[..<(s.firstIndex(of: "(") ?? s.endIndex)]
         guard !head.isEmpty, !head.contains(" ") else { return false }
         return head.contains(".") || head.contains(":")
     }

@@ -257,7 +257,7 @@ public final class LineEditor: @unchecked Sendable {
         let common = commonPrefix(completion.candidates)
         if completion.candidates.count == 1 {
             let rest = String(common.dropFirst(word.count))
-            _ = cel_insertstr(el, rest + (common.hasSuffix(".") || common.hasSuffix(":") ? "" : " "))
+            _ = cel_insertstr(el, rest + (common.hasSuffix(".") || common.hasSuffix(":") || common.hasSuffix("(") ? "" : " "))
             return UInt8(CC_REFRESH)
         }
         if common.count > word.count {

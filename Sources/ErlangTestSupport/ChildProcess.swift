@@ -22,6 +22,8 @@ public final class ChildProcess: @unchecked Sendable {
         posix_spawn_file_actions_addopen(&fileActions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&fileActions, 1, out, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         posix_spawn_file_actions_adddup2(&fileActions, 1, 2)
+        // Close every other descriptor in the child: a daemon it starts (tmux, epmd) must not hold our pipes open.
+        if let closeFrom = Self.addCloseFrom { _ = closeFrom(&fileActions, 3) }
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -48,6 +50,29 @@ public final class ChildProcess: @unchecked Sendable {
         let rc = posix_spawn(&child, executable, &fileActions, &attributes, argv, env)
         guard rc == 0 else { throw TestSupportError("cannot start \(executable): \(String(cString: strerror(rc)))") }
         pid = child
+    }
+
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+), looked up at run time: Swift's Glibc module does
+    /// not export it.
+    private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    private static let addCloseFrom: AddCloseFrom? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np")
+        else { return nil }
+        return unsafeBitCast(symbol, to: AddCloseFrom.self)
+    }()
+
+    /// Runs a command to completion (at most `timeout`) and returns its output (stdout and stderr together).
+    public static func output(
+        of executable: String, _ arguments: [String], environment: [String: String]? = nil, timeout: TimeInterval = 10
+    ) throws -> String {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("out-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let p = try ChildProcess(executable: executable, arguments: arguments, environment: environment, outputPath: file.path)
+        if p.wait(timeout: timeout) == nil {
+            p.stop()
+            throw TestSupportError("\(executable) \(arguments.joined(separator: " ")) did not finish in \(timeout) s")
+        }
+        return (try? String(contentsOf: file, encoding: .utf8)) ?? ""
     }
 
     /// Whether the process has not exited yet.

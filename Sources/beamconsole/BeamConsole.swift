@@ -1,4 +1,6 @@
 import ArgumentParser
+import ConsoleREPL
+import Foundation
 
 /// The `beamconsole` command: one-shot subcommands over the libraries.
 @main
@@ -8,8 +10,37 @@ struct BeamConsole: AsyncParsableCommand {
         abstract: "A console for Elixir/Erlang clusters that joins them as a hidden node.",
         discussion: "See beamconsole(1) for every command, option, environment variable and exit code.",
         version: BeamConsoleVersion.string,
-        subcommands: [CallCommand.self, TermCommand.self]
+        subcommands: [
+            ReplCommand.self, CallSubcommand.self, MulticallSubcommand.self, EvalSubcommand.self, NodesCommand.self,
+            MembersSubcommand.self, ConnectSubcommand.self, PingSubcommand.self, InfoSubcommand.self,
+            TermCommand.self,
+        ],
+        defaultSubcommand: ReplCommand.self
     )
+}
+
+/// No subcommand: the interactive console (or a script on standard input).
+struct ReplCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "repl",
+        abstract: "The interactive console (the default), or commands read line by line from standard input.")
+
+    @OptionGroup var options: ConnectionOptions
+    @Flag(name: .customLong("no-history"), help: "Do not read or write the history file.") var noHistory = false
+
+    func run() async throws {
+        let (session, plan) = try options.makeSession()
+        defer { session.node.shutdown() }
+        let repl = REPL(session: session, historyPath: noHistory ? nil : REPL.defaultHistoryPath())
+        if repl.isInteractive { for note in plan.notes where !note.hasPrefix("warning") { printError(note) } }
+        if !plan.connect.isEmpty {
+            let out = await session.run(.connect(plan.connect))
+            if !out.text.isEmpty, repl.isInteractive { print(out.text) }
+            if !out.errorText.isEmpty { printError(out.errorText) }
+        }
+        let status = await repl.run()
+        if status != 0 { throw ExitCode(status) }
+    }
 }
 
 enum BeamConsoleVersion {

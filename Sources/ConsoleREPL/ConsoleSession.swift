@@ -1,0 +1,612 @@
+import ErlangDistribution
+import ErlangTerm
+import Foundation
+import TermSyntax
+
+/// Presentation settings shared by every command.
+public struct ConsoleSettings: Sendable {
+    public var syntax: TermSyntax = .elixir
+    /// ANSI colours (IEx's defaults) in results and messages.
+    public var color = false
+    /// Terminal width for pretty printing and tables.
+    public var width = 80
+    /// Time allowed for one remote call.
+    public var timeout: Duration = .seconds(30)
+    /// `inspect`'s `limit` for results (IEx shows 50 items per collection; nil shows all).
+    public var limit: Int? = 50
+    public init() {}
+}
+
+/// What a command produced: text for people, a JSON document for scripts, and an exit status.
+public struct CommandOutput: Sendable {
+    /// The human-readable result (printed to standard output).
+    public var text: String
+    /// Error text (printed to standard error).
+    public var errorText: String
+    /// The `--json` form.
+    public var json: String
+    /// 0 success, 1 a remote failure (exception, nodedown, timeout, unreachable node), 65 bad input.
+    public var status: Int32
+
+    public init(text: String = "", errorText: String = "", json: String = "{}", status: Int32 = 0) {
+        self.text = text; self.errorText = errorText; self.json = json; self.status = status
+    }
+
+    /// Exit statuses, documented in beamconsole(1).
+    public enum Status {
+        public static let ok: Int32 = 0
+        public static let remoteFailure: Int32 = 1
+        public static let connectionFailure: Int32 = 2
+        public static let badInput: Int32 = 65
+    }
+}
+
+/// The console's state and the one implementation of every command, used by the REPL and the one-shot subcommands.
+public final class ConsoleSession: @unchecked Sendable {
+    public let node: LocalNode
+    private let lock = NSLock()
+    private var _target: String?
+    private var _settings: ConsoleSettings
+    private var rtts: [String: Duration] = [:]
+
+    public init(node: LocalNode, target: String?, settings: ConsoleSettings) {
+        self.node = node
+        self._target = target
+        self._settings = settings
+    }
+
+    /// The default target of `call`, `eval` and `info`.
+    public var target: String? {
+        get { lock.withLock { _target } }
+        set { lock.withLock { _target = newValue } }
+    }
+    public var settings: ConsoleSettings {
+        get { lock.withLock { _settings } }
+        set { lock.withLock { _settings = newValue } }
+    }
+
+    /// Runs one command. `onOutput` receives remote output (`IO.puts`, `io:format`) as it arrives.
+    public func run(_ command: ConsoleCommand, onOutput: (@Sendable (String) -> Void)? = nil) async -> CommandOutput {
+        switch command {
+        case .empty, .quit:
+            return CommandOutput()
+        case .help(let topic):
+            return help(topic)
+        case .nodes:
+            return await nodes()
+        case .connect(let nodes):
+            return await connect(nodes)
+        case .disconnect(let nodes):
+            for n in nodes { node.disconnect(n) }
+            return CommandOutput(
+                text: nodes.map { "disconnected \($0)" }.joined(separator: "\n"),
+                json: jsonObject(["disconnected": .array(nodes.map(JSONValue.string))]))
+        case .use(let n):
+            let out = await connect([n])
+            if out.status == 0 {
+                target = n
+                return CommandOutput(text: "target is now \(n)", json: jsonObject(["target": .string(n)]))
+            }
+            return out
+        case .ping(let n):
+            return await ping(n)
+        case .call(let n, let expression):
+            return await call(node: n ?? target, expression: expression, onOutput: onOutput)
+        case .multicall(let expression, let nodes):
+            return await multicall(expression: expression, nodes: nodes)
+        case .eval(let n, let code):
+            return await eval(node: n ?? target, code: code, onOutput: onOutput)
+        case .info(let n):
+            return await info(n ?? target)
+        case .members:
+            return await members()
+        }
+    }
+
+    // MARK: - Connections
+
+    func connect(_ nodes: [String]) async -> CommandOutput {
+        var lines: [String] = [], errors: [String] = []
+        var results: [String: JSONValue] = [:]
+        await withTaskGroup(of: (String, DistributionError?).self) { group in
+            for n in nodes {
+                group.addTask {
+                    do throws(DistributionError) {
+                        try await self.node.connect(to: n)
+                        return (n, nil)
+                    } catch {
+                        return (n, error)
+                    }
+                }
+            }
+            for await (n, error) in group {
+                if let error {
+                    errors.append("cannot connect to \(n): \(error)")
+                    results[n] = errorJSON(error)
+                } else {
+                    lines.append("connected to \(n)")
+                    results[n] = .object(["state": .string("up")])
+                }
+            }
+        }
+        return CommandOutput(
+            text: lines.sorted().joined(separator: "\n"), errorText: errors.sorted().joined(separator: "\n"),
+            json: jsonObject(["nodes": .object(results)]),
+            status: errors.isEmpty ? CommandOutput.Status.ok : CommandOutput.Status.connectionFailure)
+    }
+
+    /// A round trip: `erlang:node()` by rex, timed.
+    func roundTrip(_ n: String, timeout: Duration) async -> Result<Duration, DistributionError> {
+        let clock = ContinuousClock()
+        let start = clock.now
+        do throws(DistributionError) {
+            let r = try await node.call(
+                node: n, module: "erlang", function: "node", arguments: [],
+                options: CallOptions(method: .rex, timeout: timeout, captureOutput: false))
+            guard case .value = r.result else {
+                return .failure(DistributionError(.rpcFailed, stage: .rpc, node: n, "no answer to erlang:node()"))
+            }
+            let rtt = clock.now - start
+            lock.withLock { rtts[n] = rtt }
+            return .success(rtt)
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    func ping(_ n: String) async -> CommandOutput {
+        switch await roundTrip(n, timeout: settings.timeout) {
+        case .success(let rtt):
+            return CommandOutput(
+                text: "pong from \(n) in \(formatDuration(rtt))",
+                json: jsonObject(["node": .string(n), "result": .string("pong"), "rtt_ms": .number(milliseconds(rtt))]))
+        case .failure(let e):
+            return CommandOutput(
+                errorText: "pang: \(e)",
+                json: jsonObject(["node": .string(n), "result": .string("pang"), "error": errorJSON(e)]),
+                status: CommandOutput.Status.connectionFailure)
+        }
+    }
+
+    func nodes() async -> CommandOutput {
+        let peers = node.peerSnapshots()
+        // Fresh round trips to every connected peer, concurrently.
+        var fresh: [String: Duration] = [:]
+        await withTaskGroup(of: (String, Duration?).self) { group in
+            for p in peers where p.state == .up {
+                group.addTask {
+                    if case .success(let d) = await self.roundTrip(p.node, timeout: .seconds(2)) { return (p.node, d) }
+                    return (p.node, nil)
+                }
+            }
+            for await (n, d) in group { if let d { fresh[n] = d } }
+        }
+        var table = Table(
+            headers: ["node", "state", "type", "since", "rtt"], alignments: [.left, .left, .left, .left, .right])
+        var rows: [JSONValue] = []
+        let now = Date()
+        for p in node.peerSnapshots() {
+            let type = p.peerIsHidden.map { $0 ? "hidden" : "normal" } ?? "-"
+            let rtt = fresh[p.node]
+            let marker = p.node == target ? " *" : ""
+            table.append([
+                p.node + marker, stateText(p.state), type, formatAge(now.timeIntervalSince(p.since)),
+                rtt.map(formatDuration) ?? "-",
+            ])
+            var row: [String: JSONValue] = [
+                "node": .string(p.node), "state": .string(stateName(p.state)), "type": .string(type),
+                "since": .string(ISO8601DateFormatter().string(from: p.since)),
+                "rtt_ms": rtt.map { .number(milliseconds($0)) } ?? .null, "target": .bool(p.node == target),
+            ]
+            if case .failed(let e) = p.state { row["error"] = errorJSON(e) }
+            if case .down(let e) = p.state { row["error"] = errorJSON(e) }
+            rows.append(.object(row))
+        }
+        let header = "we are \(node.name) (hidden)"
+        let text = peers.isEmpty ? "\(header); no connections" : header + "\n" + table.render(maxWidth: settings.width)
+        return CommandOutput(
+            text: text.hasSuffix("\n") ? String(text.dropLast()) : text,
+            json: jsonObject(["self": .string(node.name), "nodes": .array(rows)]))
+    }
+
+    // MARK: - Calls
+
+    func parseCall(_ expression: String) throws(TermSyntaxError) -> CallExpression {
+        let syntax = settings.syntax
+        do {
+            return try CallExpression.parse(expression, syntax: syntax)
+        } catch {
+            // `mod:fun(...)` typed under Elixir syntax (or the reverse) is unambiguous enough to accept.
+            let other: TermSyntax = syntax == .elixir ? .erlang : .elixir
+            if let call = try? CallExpression.parse(expression, syntax: other) { return call }
+            throw error
+        }
+    }
+
+    func call(node n: String?, expression: String, onOutput: (@Sendable (String) -> Void)?) async -> CommandOutput {
+        guard let n else { return noTarget() }
+        let call: CallExpression
+        do {
+            call = try parseCall(expression)
+        } catch {
+            return badInput("\(error)")
+        }
+        return await perform(node: n, module: call.module, function: call.function, arguments: call.arguments,
+                             what: call.description, onOutput: onOutput)
+    }
+
+    /// Runs a call and renders its outcome.
+    func perform(
+        node n: String, module: Atom, function: Atom, arguments: [Term], what: String,
+        onOutput: (@Sendable (String) -> Void)?, unwrap: ((Term) -> Term)? = nil
+    ) async -> CommandOutput {
+        let response: CallResponse
+        do throws(DistributionError) {
+            response = try await node.call(
+                node: n, module: module, function: function, arguments: arguments,
+                options: CallOptions(timeout: settings.timeout, onOutput: onOutput))
+        } catch {
+            if Task.isCancelled { return cancelled(n) }
+            return CommandOutput(
+                errorText: "\(error)",
+                json: jsonObject(["node": .string(n), "status": .string("error"), "error": errorJSON(error)]),
+                status: CommandOutput.Status.connectionFailure)
+        }
+        var fields: [String: JSONValue] = ["node": .string(n), "output": .string(response.output)]
+        switch response.result {
+        case .value(let raw):
+            let v = unwrap?(raw) ?? raw
+            let rendered = render(v)
+            fields["status"] = .string("ok")
+            fields["result"] = .string(render(v, pretty: false))
+            fields["value"] = (try? TermJSON.encode(v)).map(JSONValue.raw) ?? .null
+            return CommandOutput(text: rendered, json: jsonObject(fields))
+        case .exception(let cls, let reason, let stack):
+            let text = await formatException(cls, reason: reason, stacktrace: stack, on: n)
+            fields["status"] = .string("exception")
+            fields["class"] = .string(cls.rawValue)
+            fields["reason"] = .string(render(reason, pretty: false))
+            fields["message"] = .string(text)
+            return CommandOutput(errorText: text, json: jsonObject(fields), status: CommandOutput.Status.remoteFailure)
+        case .nodedown(let down):
+            fields["status"] = .string("nodedown")
+            return CommandOutput(
+                errorText: "** (nodedown) the connection to \(down) went down during \(what)",
+                json: jsonObject(fields), status: CommandOutput.Status.remoteFailure)
+        case .timeout:
+            if Task.isCancelled { return cancelled(n) }
+            fields["status"] = .string("timeout")
+            return CommandOutput(
+                errorText: "** (timeout) no answer from \(n) within \(formatDuration(settings.timeout)) to \(what)",
+                json: jsonObject(fields), status: CommandOutput.Status.remoteFailure)
+        }
+    }
+
+    func multicall(expression: String, nodes requested: [String]?) async -> CommandOutput {
+        let call: CallExpression
+        do {
+            call = try parseCall(expression)
+        } catch {
+            return badInput("\(error)")
+        }
+        var nodes = requested ?? node.peerSnapshots().filter { $0.state == .up }.map(\.node)
+        if requested == nil, let t = target, !nodes.contains(t) { nodes.append(t) }
+        guard !nodes.isEmpty else {
+            return badInput("multicall: no nodes (connect to some, or give --nodes)")
+        }
+        let clock = ContinuousClock()
+        let started = clock.now
+        let results = await node.multicall(
+            nodes: nodes, module: call.module, function: call.function, arguments: call.arguments,
+            options: CallOptions(timeout: settings.timeout, captureOutput: true))
+        let elapsed = clock.now - started
+        var table = Table(headers: ["node", "result"])
+        var rows: [JSONValue] = []
+        var failures = 0
+        for n in nodes.sorted() {
+            var row: [String: JSONValue] = ["node": .string(n)]
+            let cell: String
+            switch results[n] {
+            case .success(let r)?:
+                row["output"] = .string(r.output)
+                switch r.result {
+                case .value(let v):
+                    cell = render(v, pretty: false)
+                    row["status"] = .string("ok")
+                    row["result"] = .string(cell)
+                    row["value"] = (try? TermJSON.encode(v)).map(JSONValue.raw) ?? .null
+                case .exception(let cls, let reason, _):
+                    failures += 1
+                    cell = "** (\(cls.rawValue)) \(render(reason, pretty: false))"
+                    row["status"] = .string("exception")
+                    row["class"] = .string(cls.rawValue)
+                    row["reason"] = .string(render(reason, pretty: false))
+                case .nodedown:
+                    failures += 1
+                    cell = "** nodedown"
+                    row["status"] = .string("nodedown")
+                case .timeout:
+                    failures += 1
+                    cell = "** timeout"
+                    row["status"] = .string("timeout")
+                }
+            case .failure(let e)?:
+                failures += 1
+                cell = "** \(e.stage): \(e.code)"
+                row["status"] = .string("error")
+                row["error"] = errorJSON(e)
+            case nil:
+                failures += 1
+                cell = "** no result"
+                row["status"] = .string("error")
+            }
+            table.append([n, cell])
+            rows.append(.object(row))
+        }
+        let summary = "\(nodes.count - failures)/\(nodes.count) ok in \(formatDuration(elapsed))"
+        return CommandOutput(
+            text: table.render(maxWidth: settings.width) + summary,
+            json: jsonObject([
+                "call": .string(call.description), "results": .array(rows),
+                "elapsed_ms": .number(milliseconds(elapsed)),
+            ]),
+            status: failures == 0 ? CommandOutput.Status.ok : CommandOutput.Status.remoteFailure)
+    }
+
+    func eval(node n: String?, code: String, onOutput: (@Sendable (String) -> Void)?) async -> CommandOutput {
+        guard let n else { return noTarget() }
+        switch settings.syntax {
+        case .elixir:
+            // Code.eval_string(code, [], file: "beamconsole") → {value, binding}
+            let opts: Term = .list([.tuple([.atom("file"), .string("beamconsole")])])
+            return await perform(
+                node: n, module: "Elixir.Code", function: "eval_string", arguments: [.string(code), .list([]), opts],
+                what: "eval", onOutput: onOutput,
+                unwrap: { t in t.tupleElements.flatMap { $0.count == 2 ? $0[0] : nil } ?? t })
+        case .erlang:
+            return await evalErlang(node: n, code: code, onOutput: onOutput)
+        }
+    }
+
+    /// `erl_scan:string/1` → `erl_parse:parse_exprs/1` → `erl_eval:exprs/2`, each on the node.
+    func evalErlang(node n: String, code: String, onOutput: (@Sendable (String) -> Void)?) async -> CommandOutput {
+        var source = code.trimmingWhitespace()
+        if !source.hasSuffix(".") { source += "." }
+        let options = CallOptions(method: .rex, timeout: settings.timeout, captureOutput: false)
+        func step(_ m: Atom, _ f: Atom, _ args: [Term]) async throws(DistributionError) -> Term? {
+            let r = try await node.call(node: n, module: m, function: f, arguments: args, options: options)
+            if case .value(let v) = r.result { return v }
+            return nil
+        }
+        do throws(DistributionError) {
+            guard let scanned = try await step("erl_scan", "string", [.charlist(source)]) else {
+                return badInput("cannot scan the expression")
+            }
+            guard let tokens = scanned.tagged("ok")?.first else {
+                let detail = scanned.tagged("error")?.first.map { render($0, pretty: false) } ?? render(scanned)
+                return badInput("syntax error: \(detail)")
+            }
+            guard let parsed = try await step("erl_parse", "parse_exprs", [tokens]) else {
+                return badInput("cannot parse the expression")
+            }
+            guard let exprs = parsed.tagged("ok")?.first else {
+                let why = try await describeParseError(parsed, on: n)
+                return badInput(why)
+            }
+            return await perform(
+                node: n, module: "erl_eval", function: "exprs", arguments: [exprs, .list([])], what: "eval",
+                onOutput: onOutput,
+                unwrap: { t in t.tagged("value")?.first ?? t })
+        } catch {
+            return CommandOutput(
+                errorText: "\(error)", json: jsonObject(["node": .string(n), "error": errorJSON(error)]),
+                status: CommandOutput.Status.connectionFailure)
+        }
+    }
+
+    /// `{error, {Location, Module, Descriptor}}` → "line L: message" via `Module:format_error/1` on the node.
+    private func describeParseError(_ parsed: Term, on n: String) async throws(DistributionError) -> String {
+        guard let info = parsed.tagged("error")?.first, case .tuple(let t) = info, t.count == 3,
+            case .atom(let module) = t[1]
+        else { return "syntax error: \(render(parsed, pretty: false))" }
+        let r = try await node.call(
+            node: n, module: module, function: "format_error", arguments: [t[2]],
+            options: CallOptions(method: .rex, timeout: settings.timeout, captureOutput: false))
+        var message = render(t[2], pretty: false)
+        if case .value(let v) = r.result, let s = flattenChardata(v) { message = s }
+        let location: String
+        switch t[0] {
+        case .integer(let line): location = "line \(line)"
+        case .tuple(let lc) where lc.count == 2: location = "line \(render(lc[0])), column \(render(lc[1]))"
+        default: location = "at \(render(t[0], pretty: false))"
+        }
+        return "syntax error at \(location): \(message)"
+    }
+
+    func info(_ n: String?) async -> CommandOutput {
+        guard let n else { return noTarget() }
+        return await InfoCommand.run(session: self, node: n)
+    }
+
+    func members() async -> CommandOutput {
+        var start = node.peerSnapshots().filter { $0.state == .up }.map(\.node)
+        if let t = target, !start.contains(t) { start.insert(t, at: 0) }
+        guard !start.isEmpty else { return badInput("members: no nodes (connect to one, or set a target with use)") }
+        return await MembersCommand.run(session: self, start: start)
+    }
+
+    // MARK: - Exceptions, the way IEx shows them
+
+    /// `** (RuntimeError) boom` plus the stacktrace, formatted by the node itself when it has Elixir
+    /// (`Exception.format/3`, exactly what IEx prints), else by OTP's `erl_error:format_exception/3`, else locally.
+    func formatException(_ cls: ExceptionClass, reason: Term, stacktrace: Term, on n: String) async -> String {
+        let kind: Term = .atom(Atom(cls.rawValue))
+        let options = CallOptions(method: .rex, timeout: .seconds(5), captureOutput: false)
+        let attempts: [(Atom, Atom)] =
+            settings.syntax == .elixir
+            ? [("Elixir.Exception", "format"), ("erl_error", "format_exception")]
+            : [("erl_error", "format_exception"), ("Elixir.Exception", "format")]
+        for (m, f) in attempts {
+            if let r = try? await node.call(
+                node: n, module: m, function: f, arguments: [kind, reason, stacktrace], options: options),
+                case .value(let v) = r.result, let text = flattenChardata(v)
+            {
+                var t = text
+                while t.hasSuffix("\n") { t.removeLast() }
+                if m.name == "erl_error" { t = "** " + t.replacingOccurrences(of: "\n", with: "\n   ") }
+                return t
+            }
+        }
+        return "** (\(cls.rawValue)) \(render(reason, pretty: false))"
+    }
+
+    // MARK: - Helpers
+
+    /// Renders a result with the session's printer.
+    public func render(_ term: Term, pretty: Bool = true) -> String {
+        let s = settings
+        if !pretty {
+            switch s.syntax {
+            case .elixir:
+                return ElixirInspect.inspect(term, options: ElixirInspectOptions(pretty: false, limit: s.limit))
+            case .erlang:
+                return ErlangFormat.write(term)
+            }
+        }
+        return TermRenderer.render(
+            term, syntax: s.syntax, width: s.width, limit: s.limit, colors: s.color ? ElixirColors.iex : nil)
+    }
+
+    func noTarget() -> CommandOutput {
+        badInput("no target node: give one (call NODE EXPR), or pick one with use NODE / --connect / RELEASE_NODE")
+    }
+
+    func badInput(_ message: String) -> CommandOutput {
+        CommandOutput(
+            errorText: message,
+            json: jsonObject(["status": .string("error"), "error": .object(["code": .string("bad_input"), "message": .string(message)])]),
+            status: CommandOutput.Status.badInput)
+    }
+
+    func cancelled(_ n: String) -> CommandOutput {
+        CommandOutput(errorText: "cancelled", json: jsonObject(["node": .string(n), "status": .string("cancelled")]),
+                      status: CommandOutput.Status.remoteFailure)
+    }
+
+    func help(_ topic: String?) -> CommandOutput {
+        if let topic {
+            guard let usage = ConsoleCommand.usage[topic] else {
+                return badInput("no help for \"\(topic)\"; commands: \(ConsoleCommand.names.joined(separator: ", "))")
+            }
+            return CommandOutput(text: usage)
+        }
+        let lines = ConsoleCommand.names.compactMap { ConsoleCommand.usage[$0] }
+        let tail = """
+
+            A bare call (Node.list(), :erlang.memory(), lists:seq(1, 3)) runs on the target.
+            Ctrl-C cancels a running command; Ctrl-D or quit leaves. A line starting with a space is kept out of history.
+            """
+        return CommandOutput(text: lines.joined(separator: "\n") + tail)
+    }
+}
+
+// MARK: - Text helpers
+
+/// IEx's default syntax colours.
+public enum ElixirColors {
+    public static let iex: [ElixirSyntaxColor: String] = {
+        var colors: [ElixirSyntaxColor: String] = [:]
+        for c in ElixirSyntaxColor.allCases {
+            switch c.rawValue {
+            case "atom": colors[c] = "\u{1B}[36m"
+            case "string", "binary": colors[c] = "\u{1B}[32m"
+            case "list", "map", "tuple": colors[c] = "\u{1B}[39m"
+            case "number": colors[c] = "\u{1B}[33m"
+            case "boolean", "nil": colors[c] = "\u{1B}[35m"
+            case "regex": colors[c] = "\u{1B}[31m"
+            case "reset": colors[c] = "\u{1B}[0m"
+            default: break
+            }
+        }
+        return colors
+    }()
+}
+
+/// Flattens Erlang chardata (a binary, a charlist, or nested lists of both) to a String.
+func flattenChardata(_ t: Term) -> String? {
+    var out = String.UnicodeScalarView()
+    var stack: [Term] = [t]
+    while let x = stack.popLast() {
+        switch x {
+        case .binary(let b):
+            guard let s = String(validating: b, as: UTF8.self) else { return nil }
+            out.append(contentsOf: s.unicodeScalars)
+        case .integer(let i):
+            guard let u = UInt32(exactly: i), let scalar = Unicode.Scalar(u) else { return nil }
+            out.append(scalar)
+        case .list(let l):
+            stack.append(contentsOf: l.reversed())
+        case .improperList(let l, let tail):
+            stack.append(tail)
+            stack.append(contentsOf: l.reversed())
+        default:
+            return nil
+        }
+    }
+    return String(out)
+}
+
+func stateName(_ s: PeerConnectionState) -> String {
+    switch s {
+    case .resolving: return "resolving"
+    case .epmd: return "epmd"
+    case .connecting: return "connecting"
+    case .handshaking: return "handshaking"
+    case .up: return "up"
+    case .down: return "down"
+    case .failed: return "failed"
+    }
+}
+
+func stateText(_ s: PeerConnectionState) -> String {
+    switch s {
+    case .down(let e): return "down (\(e.code))"
+    case .failed(let e): return "failed at \(e.stage) (\(e.code))"
+    default: return stateName(s)
+    }
+}
+
+func milliseconds(_ d: Duration) -> Double {
+    let c = d.components
+    return (Double(c.seconds) * 1000 + Double(c.attoseconds) / 1e15 * 1000 / 1000).rounded(toPlaces: 3)
+}
+
+extension Double {
+    func rounded(toPlaces p: Int) -> Double {
+        let m = pow(10.0, Double(p))
+        return (self * m).rounded() / m
+    }
+}
+
+func formatDuration(_ d: Duration) -> String {
+    let ms = milliseconds(d)
+    if ms < 1 { return String(format: "%.0f µs", ms * 1000) }
+    if ms < 1000 { return String(format: "%.1f ms", ms) }
+    return String(format: "%.1f s", ms / 1000)
+}
+
+func formatAge(_ seconds: TimeInterval) -> String {
+    let s = Int(seconds.rounded(.down))
+    if s < 60 { return "\(s)s ago" }
+    if s < 3600 { return "\(s / 60)m \(s % 60)s ago" }
+    if s < 86400 { return "\(s / 3600)h \(s % 3600 / 60)m ago" }
+    return "\(s / 86400)d \(s % 86400 / 3600)h ago"
+}
+
+func errorJSON(_ e: DistributionError) -> JSONValue {
+    var o: [String: JSONValue] = [
+        "stage": .string(e.stage.rawValue), "code": .string(e.code.rawValue), "message": .string(e.description),
+    ]
+    if !e.registeredNames.isEmpty { o["registered_names"] = .array(e.registeredNames.map(JSONValue.string)) }
+    return .object(o)
+}

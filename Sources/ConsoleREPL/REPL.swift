@@ -1,0 +1,191 @@
+import Dispatch
+import ErlangDistribution
+import ErlangTerm
+import Foundation
+import Synchronization
+import TermSyntax
+
+/// The interactive console: libedit line editing, a prompt that shows the target and its state, cluster events
+/// printed above the prompt, Ctrl-C that cancels the running command, tab completion of commands, node names and
+/// remote modules/functions. With standard input not a terminal it reads commands line by line and exits at EOF
+/// with a status that reflects failures.
+public final class REPL: @unchecked Sendable {
+    public let session: ConsoleSession
+    let editor: LineEditor
+    let completer: Completer
+    private let running = Mutex<Task<CommandOutput, Never>?>(nil)
+    private var signalSource: (any DispatchSourceSignal)?
+    /// Whether standard input is a terminal.
+    public var isInteractive: Bool { editor.isInteractive }
+
+    public init(session: ConsoleSession, historyPath: String?, interactive: Bool? = nil) {
+        self.session = session
+        let completer = Completer(session: session)
+        self.completer = completer
+        var config = LineEditor.Configuration()
+        config.historyPath = historyPath
+        // Unclosed brackets or strings continue on the next line (`call Foo.bar(` ⏎ `1, 2)`).
+        config.isIncomplete = { text in Self.hasUnclosedDelimiter(text) }
+        config.complete = { line, cursor in completer.complete(line: line, cursor: cursor) }
+        editor = LineEditor(configuration: config, interactive: interactive)
+    }
+
+    /// The default history file: `$XDG_STATE_HOME/beamconsole/history` (`~/.local/state/beamconsole/history`).
+    public static func defaultHistoryPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        let base = environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.local/state"
+        return base + "/beamconsole/history"
+    }
+
+    /// Runs until `quit`, Ctrl-D or end of input. Returns the exit status.
+    public func run() async -> Int32 {
+        installInterruptHandler()
+        let events = Task { [editor, session] in
+            for await event in session.node.events() {
+                switch event {
+                case .nodeDown(let n, let error):
+                    editor.printAbove(Self.paint("** nodedown \(n): \(error.code) (\(error.stage))", "31", session))
+                case .nodeUp(let n):
+                    if editor.isInteractive { editor.printAbove(Self.paint("nodeup \(n)", "32", session)) }
+                default:
+                    break
+                }
+            }
+        }
+        defer { events.cancel() }
+        if editor.isInteractive {
+            editor.printAbove("beamconsole — we are \(session.node.name) (hidden). Type help for commands, Ctrl-D to quit.")
+        }
+        var status: Int32 = 0
+        while true {
+            let input = await readLine()
+            switch input {
+            case .endOfInput:
+                if editor.isInteractive { print("") }
+                return status
+            case .interrupted:
+                continue
+            case .line(let line):
+                let command: ConsoleCommand
+                do {
+                    command = try ConsoleCommand.parse(line)
+                } catch {
+                    report(CommandOutput(errorText: error.message, status: CommandOutput.Status.badInput))
+                    status = CommandOutput.Status.badInput
+                    continue
+                }
+                if command == .quit { return status }
+                if command == .empty { continue }
+                let output = await execute(command)
+                report(output)
+                if output.status != 0 { status = output.status }
+            }
+        }
+    }
+
+    /// Runs a command as a cancellable task; Ctrl-C (SIGINT) cancels it.
+    func execute(_ command: ConsoleCommand) async -> CommandOutput {
+        let editor = self.editor
+        let task = Task { [session] in
+            await session.run(command, onOutput: { chunk in editor.printRaw(chunk) })
+        }
+        running.withLock { $0 = task }
+        let output = await task.value
+        running.withLock { $0 = nil }
+        return output
+    }
+
+    func report(_ output: CommandOutput) {
+        if !output.text.isEmpty { editor.printAbove(output.text) }
+        if !output.errorText.isEmpty {
+            let line = Self.paint(output.errorText, "31", session)
+            if editor.isInteractive {
+                editor.printAbove(line)
+            } else {
+                FileHandle.standardError.write(Data((output.errorText + "\n").utf8))
+            }
+        }
+    }
+
+    /// Reads on a dedicated thread (libedit blocks its thread), never on the cooperative pool.
+    private func readLine() async -> LineEditor.Input {
+        let prompt = self.prompt()
+        return await withCheckedContinuation { continuation in
+            let thread = Thread { [editor] in
+                continuation.resume(returning: editor.readLine(prompt: prompt, continuationPrompt: "...> "))
+            }
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
+    }
+
+    /// `beamconsole(myapp@10.0.1.5)> `, red when the target is not up.
+    func prompt() -> String {
+        guard editor.isInteractive else { return "" }
+        guard let t = session.target else { return Self.paintPrompt("beamconsole> ", nil, session) }
+        let state = session.node.connectionState(of: t)
+        let label: String
+        switch state {
+        case .up?: label = t
+        case nil: label = "\(t) not connected"
+        case let s?: label = "\(t) \(stateName(s))"
+        }
+        let up = state == .up
+        return Self.paintPrompt("beamconsole(", (label, up ? "36" : "31"), session) + (session.settings.color ? "" : "")
+            + ")> "
+    }
+
+    static func paintPrompt(_ head: String, _ node: (String, String)?, _ session: ConsoleSession) -> String {
+        guard let (label, color) = node else { return head }
+        guard session.settings.color else { return head + label }
+        // \u{1} brackets invisible characters for libedit's width computation (EL_PROMPT_ESC).
+        return head + "\u{1}\u{1B}[\(color)m\u{1}" + label + "\u{1}\u{1B}[0m\u{1}"
+    }
+
+    static func paint(_ text: String, _ color: String, _ session: ConsoleSession) -> String {
+        session.settings.color ? "\u{1B}[\(color)m\(text)\u{1B}[0m" : text
+    }
+
+    private func installInterruptHandler() {
+        signal(SIGINT, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        source.setEventHandler { [weak self] in
+            guard let self else { return }
+            let task = self.running.withLock { $0 }
+            if let task {
+                task.cancel()
+                self.editor.printRaw("\n")  // the terminal has echoed ^C
+            }
+        }
+        source.resume()
+        signalSource = source
+    }
+
+    /// Whether `text` has more opening than closing brackets, or an open string (a cheap guard so that plain
+    /// mistakes are reported at once instead of waiting for more lines).
+    static func hasUnclosedDelimiter(_ text: String) -> Bool {
+        var depth = 0
+        var quote: Character?
+        var escaped = false
+        for ch in text {
+            if let q = quote {
+                if escaped { escaped = false } else if ch == "\\" { escaped = true } else if ch == q { quote = nil }
+                continue
+            }
+            switch ch {
+            case "\"", "'": quote = ch
+            case "(", "[", "{": depth += 1
+            case ")", "]", "}": depth -= 1
+            default: break
+            }
+        }
+        return depth > 0 || quote != nil
+    }
+}
+
+extension LineEditor {
+    /// Writes text as it arrives (remote output during a call), without a newline of its own.
+    public func printRaw(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+}

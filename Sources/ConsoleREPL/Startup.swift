@@ -1,0 +1,145 @@
+import ErlangDistribution
+import Foundation
+import TermSyntax
+
+/// How the console starts: our node name, the cookie, the default target, presentation. Pure: the environment and
+/// the host's facts are inputs.
+///
+/// Defaults work with no flags inside an ECS task running an Elixir release: the cookie from `RELEASE_COOKIE`, the
+/// target from `RELEASE_NODE`, long vs short names from `RELEASE_DISTRIBUTION` (or the target's host), and our host
+/// part from the address of the interface that reaches the target.
+public struct StartupOptions: Sendable {
+    public var name: String?
+    public var sname: String?
+    public var connect: [String] = []
+    public var cookie: String?
+    public var cookieFile: String?
+    public var syntax: TermSyntax?
+    public var noColor = false
+    public var timeout: Duration = .seconds(30)
+    public init() {}
+}
+
+public struct StartupPlan: Sendable {
+    public var name: NodeNameSpec
+    public var cookie: CookieSource.Resolved
+    /// The default target (first of `connect`).
+    public var target: String?
+    /// Nodes to connect at start.
+    public var connect: [String]
+    public var settings: ConsoleSettings
+    /// Notes to show at start (never containing the cookie).
+    public var notes: [String]
+}
+
+/// Facts about this host that the plan depends on.
+public struct HostFacts: Sendable {
+    /// `hostname` (may be fully qualified).
+    public var hostname: String
+    /// The local address used to reach a host (nil if unknown).
+    public var addressReaching: @Sendable (String) -> String?
+    public var stdoutIsTerminal: Bool
+
+    public static func current() -> HostFacts {
+        var buf = [CChar](repeating: 0, count: 256)
+        gethostname(&buf, 255)
+        return HostFacts(
+            hostname: String(cString: buf), addressReaching: localAddress(reaching:), stdoutIsTerminal: isatty(1) == 1)
+    }
+}
+
+public enum Startup {
+    public static func plan(
+        _ options: StartupOptions, environment env: [String: String], host: HostFacts
+    ) throws(DistributionError) -> StartupPlan {
+        var notes: [String] = []
+        let cookie = try CookieSource.resolve(explicit: options.cookie, file: options.cookieFile, environment: env)
+        if let w = cookie.warning { notes.append(w) }
+
+        // The target: --connect first, else RELEASE_NODE (completed with a host part if it has none).
+        var connect = options.connect
+        let distribution = env["RELEASE_DISTRIBUTION"]?.lowercased()
+        if connect.isEmpty, let releaseNode = env["RELEASE_NODE"], !releaseNode.isEmpty {
+            if releaseNode.contains("@") {
+                connect = [releaseNode]
+            } else {
+                let hostPart = distribution == "name" ? host.hostname : shortHost(host.hostname)
+                connect = ["\(releaseNode)@\(hostPart)"]
+            }
+            notes.append("target \(connect[0]) from RELEASE_NODE")
+        }
+        let target = connect.first
+        let targetHost = target.flatMap { $0.split(separator: "@", maxSplits: 1).last.map(String.init) }
+
+        // Long or short names.
+        let long: Bool
+        if options.name != nil {
+            long = true
+        } else if options.sname != nil {
+            long = false
+        } else if distribution == "name" {
+            long = true
+        } else if distribution == "sname" {
+            long = false
+        } else if let targetHost {
+            long = targetHost.contains(".") || targetHost.contains(":")
+        } else {
+            long = false
+        }
+
+        let alive = "beamconsole_\(String(UInt32.random(in: 0...UInt32.max), radix: 36))"
+        let name: NodeNameSpec
+        if let n = options.name {
+            name = .long(n.contains("@") ? n : "\(n)@\(longHost(host, reaching: targetHost))")
+        } else if let s = options.sname {
+            name = .short(s.contains("@") ? s : "\(s)@\(shortHost(host.hostname))")
+        } else if long {
+            name = .long("\(alive)@\(longHost(host, reaching: targetHost))")
+        } else {
+            name = .short("\(alive)@\(shortHost(host.hostname))")
+        }
+
+        var settings = ConsoleSettings()
+        settings.syntax = options.syntax ?? .elixir
+        settings.timeout = options.timeout
+        let term = env["TERM"] ?? ""
+        settings.color = host.stdoutIsTerminal && !options.noColor && env["NO_COLOR"] == nil && term != "dumb"
+        return StartupPlan(name: name, cookie: cookie, target: target, connect: connect, settings: settings, notes: notes)
+    }
+
+    static func shortHost(_ h: String) -> String { h.split(separator: ".").first.map(String.init) ?? h }
+
+    /// The host part of a long name: the address of the interface that reaches the target (as a task's own IP in
+    /// ECS), else a fully qualified hostname, else 127.0.0.1.
+    static func longHost(_ host: HostFacts, reaching target: String?) -> String {
+        if let target, let address = host.addressReaching(target) { return address }
+        if host.hostname.contains(".") { return host.hostname }
+        return "127.0.0.1"
+    }
+}
+
+/// The local IP address the kernel would use to reach `host` (a connected UDP socket's name; nothing is sent).
+public func localAddress(reaching host: String) -> String? {
+    var hints = addrinfo()
+    hints.ai_socktype = Int32(SOCK_DGRAM.rawValue)
+    var res: UnsafeMutablePointer<addrinfo>?
+    guard getaddrinfo(host, "9", &hints, &res) == 0, let first = res else { return nil }
+    defer { freeaddrinfo(res) }
+    let fd = socket(first.pointee.ai_family, Int32(SOCK_DGRAM.rawValue), 0)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    guard connect(fd, first.pointee.ai_addr, first.pointee.ai_addrlen) == 0 else { return nil }
+    var storage = sockaddr_storage()
+    var len = socklen_t(MemoryLayout<sockaddr_storage>.size)
+    let ok = withUnsafeMutablePointer(to: &storage) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
+    }
+    guard ok == 0 else { return nil }
+    var text = [CChar](repeating: 0, count: Int(NI_MAXHOST))
+    let r = withUnsafePointer(to: &storage) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            getnameinfo($0, len, &text, socklen_t(text.count), nil, 0, NI_NUMERICHOST)
+        }
+    }
+    return r == 0 ? String(cString: text) : nil
+}

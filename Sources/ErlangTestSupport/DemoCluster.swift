@@ -1,0 +1,78 @@
+import Foundation
+
+/// Real Elixir nodes running the demo application (`Resources/demo/demo.exs`), short-named on this host and
+/// clustered LocalEpmd-style, as `make demo` runs them. Each test gets its own names and cookie; every node is
+/// stopped by PID.
+public final class DemoCluster: @unchecked Sendable {
+    public let cookie: String
+    public let host: String
+    public private(set) var nodes: [String] = []
+    private var processes: [String: ChildProcess] = [:]
+    public let logDirectory: URL
+
+    public static var repositoryRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    /// Starts `count` nodes `demo_<prefix><i>@<host>` and waits until each answers in EPMD and has clustered.
+    public init(count: Int, prefix: String = String(UUID().uuidString.prefix(6)).lowercased(), timeout: TimeInterval = 30) throws {
+        cookie = "c" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        var buf = [CChar](repeating: 0, count: 256)
+        gethostname(&buf, 255)
+        host = String(cString: buf).split(separator: ".").first.map(String.init) ?? "localhost"
+        logDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("demo-\(prefix)")
+        try FileManager.default.createDirectory(at: logDirectory, withIntermediateDirectories: true)
+        guard let elixir = findExecutable("elixir") else { throw TestSupportError("elixir not found") }
+        let script = Self.repositoryRoot.appendingPathComponent("Resources/demo/demo.exs").path
+        for i in 1...count {
+            let alive = "demo_\(prefix)\(i)"
+            try start(alive: alive, elixir: elixir, script: script)
+        }
+        try waitUntilRegistered(timeout: timeout)
+    }
+
+    private func start(alive: String, elixir: String, script: String) throws {
+        let p = try ChildProcess(
+            executable: elixir,
+            arguments: ["--sname", alive, "--cookie", cookie, "--erl", "+S 1 +A 1", "--no-halt", script],
+            outputPath: logDirectory.appendingPathComponent("\(alive).log").path)
+        let node = "\(alive)@\(host)"
+        nodes.append(node)
+        processes[node] = p
+    }
+
+    /// The demo script connects peers that share the `demo_` prefix; wait until EPMD lists every node.
+    private func waitUntilRegistered(timeout: TimeInterval) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        let alives = Set(nodes.map { String($0.split(separator: "@")[0]) })
+        while Date() < deadline {
+            let names = Set(epmdNames())
+            if alives.isSubset(of: names) {
+                Thread.sleep(forTimeInterval: 1.5)  // a poll interval of the demo's LocalEpmd clustering
+                return
+            }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        throw TestSupportError("demo nodes did not register in EPMD within \(timeout) s (logs: \(logDirectory.path))")
+    }
+
+    /// Names registered in the local EPMD (`epmd -names`).
+    public func epmdNames() -> [String] {
+        let epmd = findExecutable("epmd") ?? "/usr/bin/epmd"
+        let text = (try? ChildProcess.output(of: epmd, ["-names"])) ?? ""
+        return text.split(separator: "\n").compactMap { line in
+            let parts = line.split(separator: " ")
+            return parts.count >= 2 && parts[0] == "name" ? String(parts[1]) : nil
+        }
+    }
+
+    /// Kills one node (SIGKILL, by PID).
+    public func kill(_ node: String) { processes[node]?.stop() }
+
+    /// Stops every node.
+    public func stop() {
+        for p in processes.values { p.stop() }
+    }
+
+    deinit { stop() }
+}

@@ -1,0 +1,176 @@
+import ArgumentParser
+import ConsoleREPL
+import ErlangDistribution
+import Foundation
+import TermSyntax
+
+/// Options shared by the REPL and every one-shot command that talks to nodes.
+struct ConnectionOptions: ParsableArguments {
+    @Option(name: .long, help: "Our long node name (name or name@host; like erl -name).") var name: String?
+    @Option(name: .long, help: "Our short node name (name or name@host; like erl -sname).") var sname: String?
+    @Option(name: .long, help: "Connect to NODE at start (repeatable); the first is the default target.")
+    var connect: [String] = []
+    @Option(name: .long, help: "The cookie (other users can see it in ps; prefer RELEASE_COOKIE or --cookie-file).")
+    var cookie: String?
+    @Option(name: .customLong("cookie-file"), help: "Read the cookie from FILE (must not be group/world readable).")
+    var cookieFile: String?
+    @Option(name: .long, help: "Syntax of expressions and results: elixir or erlang.") var syntax: TermSyntax?
+    @Flag(name: .customLong("no-color"), help: "No ANSI colours (also NO_COLOR, TERM=dumb).") var noColor = false
+    @Flag(name: .long, help: "Print a JSON document instead of text (one-shot commands).") var json = false
+    @Option(name: .long, help: "Seconds allowed for each remote call.") var timeout: Double = 30
+
+    func validate() throws {
+        if name != nil && sname != nil { throw ValidationError("--name and --sname cannot be used together.") }
+        if timeout <= 0 { throw ValidationError("--timeout must be positive.") }
+    }
+
+    var startup: StartupOptions {
+        var o = StartupOptions()
+        o.name = name
+        o.sname = sname
+        o.connect = connect
+        o.cookie = cookie
+        o.cookieFile = cookieFile
+        o.syntax = syntax
+        o.noColor = noColor || json
+        o.timeout = .milliseconds(Int64(timeout * 1000))
+        return o
+    }
+
+    /// Resolves the plan and makes the session (without connecting).
+    func makeSession() throws -> (ConsoleSession, StartupPlan) {
+        let plan: StartupPlan
+        do {
+            plan = try Startup.plan(startup, environment: ProcessInfo.processInfo.environment, host: .current())
+        } catch {
+            printError("beamconsole: \(error)")
+            throw ExitCode(CommandOutput.Status.connectionFailure)
+        }
+        for note in plan.notes where note.hasPrefix("warning") { printError(note) }
+        let node = LocalNode(configuration: .init(name: plan.name, cookie: plan.cookie.cookie))
+        var settings = plan.settings
+        settings.width = terminalColumns()
+        if json { settings.color = false }
+        return (ConsoleSession(node: node, target: plan.target, settings: settings), plan)
+    }
+}
+
+@Sendable func writeStandardOutput(_ chunk: String) { FileHandle.standardOutput.write(Data(chunk.utf8)) }
+
+func printError(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
+
+/// Runs one console command as a one-shot subcommand: connects to `--connect` nodes first, prints text (or JSON),
+/// exits with the command's status.
+func runOneShot(_ command: ConsoleCommand, options: ConnectionOptions, connectFirst: Bool = true) async throws {
+    let (session, plan) = try options.makeSession()
+    defer { session.node.shutdown() }
+    if connectFirst, !plan.connect.isEmpty {
+        let out = await session.run(.connect(plan.connect))
+        if out.status != 0 {
+            if options.json { print(out.json) } else { printError(out.errorText) }
+            throw ExitCode(out.status)
+        }
+    }
+    let streamOutput: (@Sendable (String) -> Void)? = options.json ? nil : writeStandardOutput
+    let out = await session.run(command, onOutput: streamOutput)
+    if options.json {
+        print(out.json)
+    } else {
+        if !out.text.isEmpty { print(out.text) }
+        if !out.errorText.isEmpty { printError(out.errorText) }
+    }
+    if out.status != 0 { throw ExitCode(out.status) }
+}
+
+/// `call [NODE] EXPR` / `eval [NODE] CODE` arguments.
+func nodeAndBody(_ args: [String]) throws -> (String?, String) {
+    switch args.count {
+    case 1: return (nil, args[0])
+    case 2: return (args[0], args[1])
+    default: throw ValidationError("expected [NODE] EXPRESSION")
+    }
+}
+
+struct NodesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "nodes", abstract: "The console's connections: node, state, type, since, round-trip time.")
+    @OptionGroup var options: ConnectionOptions
+    func run() async throws { try await runOneShot(.nodes, options: options) }
+}
+
+struct MembersSubcommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "members",
+        abstract: "Every node's Node.list as a matrix; flags partial meshes, asymmetric links, unreachable nodes.")
+    @OptionGroup var options: ConnectionOptions
+    func run() async throws { try await runOneShot(.members, options: options) }
+}
+
+struct ConnectSubcommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "connect", abstract: "Connect to nodes as a hidden node and report each connection.")
+    @Argument(help: "Nodes (name@host).") var nodes: [String]
+    @OptionGroup var options: ConnectionOptions
+    func run() async throws { try await runOneShot(.connect(nodes), options: options) }
+}
+
+struct PingSubcommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ping", abstract: "Connect to NODE if needed and measure a round trip.")
+    @Argument(help: "The node (name@host).") var node: String
+    @OptionGroup var options: ConnectionOptions
+    func run() async throws { try await runOneShot(.ping(node), options: options) }
+}
+
+struct CallSubcommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "call",
+        abstract: "Call Mod.fun(literal args) on NODE (default: the target) and print the result as IEx would.",
+        discussion: """
+            Examples:
+              beamconsole call myapp@10.0.1.5 'Node.list()'
+              beamconsole call myapp@10.0.1.5 ':erlang.memory(:total)'
+              beamconsole call --syntax erlang myapp@10.0.1.5 'erlang:memory(total)'
+            """)
+    @Argument(help: "[NODE] EXPR") var arguments: [String]
+    @OptionGroup var options: ConnectionOptions
+    func run() async throws {
+        let (node, expression) = try nodeAndBody(arguments)
+        try await runOneShot(.call(node: node, expression: expression), options: options)
+    }
+}
+
+struct MulticallSubcommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "multicall", abstract: "Call on many nodes concurrently; a table of per-node results and errors.")
+    @Argument(help: "The call, e.g. 'Node.list()'.") var expression: String
+    @Option(name: .long, parsing: .upToNextOption, help: "The nodes (default: every --connect node).")
+    var nodes: [String] = []
+    @OptionGroup var options: ConnectionOptions
+    func run() async throws {
+        var opts = options
+        opts.connect = options.connect + nodes.filter { !options.connect.contains($0) }
+        try await runOneShot(.multicall(expression: expression, nodes: nodes.isEmpty ? nil : nodes), options: opts)
+    }
+}
+
+struct EvalSubcommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Evaluate code on NODE: Elixir via Code.eval_string, Erlang via erl_scan/erl_parse/erl_eval.")
+    @Argument(help: "[NODE] CODE") var arguments: [String]
+    @OptionGroup var options: ConnectionOptions
+    func run() async throws {
+        let (node, code) = try nodeAndBody(arguments)
+        try await runOneShot(.eval(node: node, code: code), options: options)
+    }
+}
+
+struct InfoSubcommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "info",
+        abstract: "OTP/Elixir versions, uptime, memory, process/port/atom counts, schedulers, ticktime, ports, apps.")
+    @Argument(help: "The node (default: the target).") var node: String?
+    @OptionGroup var options: ConnectionOptions
+    func run() async throws { try await runOneShot(.info(node), options: options) }
+}

@@ -1,0 +1,136 @@
+import ErlangTestSupport
+import Foundation
+import XCTest
+
+/// One-shot subcommands against real nodes: text, the documented JSON shapes, exit codes, piped scripts.
+final class OneShotCommandTests: XCTestCase {
+    nonisolated(unsafe) static var cluster: DemoCluster!
+
+    override class func setUp() {
+        cluster = try? DemoCluster(count: 3)
+    }
+
+    override class func tearDown() {
+        cluster?.stop()
+    }
+
+    struct Run {
+        var status: Int32
+        var out: String
+        var err: String
+        var json: [String: Any]? {
+            (try? JSONSerialization.jsonObject(with: Data(out.utf8))) as? [String: Any]
+        }
+    }
+
+    func run(_ args: [String], stdin: String = "", cookie: String? = nil) throws -> Run {
+        let cluster = try XCTUnwrap(Self.cluster, "demo cluster did not start")
+        let p = Process()
+        p.executableURL = TermCommandTests.binary
+        p.arguments = args
+        var env = ProcessInfo.processInfo.environment
+        env["RELEASE_COOKIE"] = cookie ?? cluster.cookie
+        env["RELEASE_NODE"] = nil
+        p.environment = env
+        let i = Pipe(), o = Pipe(), e = Pipe()
+        p.standardInput = i
+        p.standardOutput = o
+        p.standardError = e
+        try p.run()
+        i.fileHandleForWriting.write(Data(stdin.utf8))
+        try i.fileHandleForWriting.close()
+        let out = o.fileHandleForReading.readDataToEndOfFile()
+        let err = e.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Run(status: p.terminationStatus, out: String(decoding: out, as: UTF8.self), err: String(decoding: err, as: UTF8.self))
+    }
+
+    var nodes: [String] { Self.cluster?.nodes ?? [] }
+
+    func testNodesJSONShape() throws {
+        let r = try run(["nodes", "--json", "--connect", nodes[0], "--connect", nodes[1]])
+        XCTAssertEqual(r.status, 0, r.err)
+        let json = try XCTUnwrap(r.json, r.out)
+        XCTAssertTrue((json["self"] as? String)?.hasPrefix("beamconsole_") == true)
+        let rows = try XCTUnwrap(json["nodes"] as? [[String: Any]])
+        XCTAssertEqual(rows.map { $0["node"] as? String }, [nodes[0], nodes[1]])
+        for row in rows {
+            XCTAssertEqual(row["state"] as? String, "up")
+            XCTAssertEqual(row["type"] as? String, "normal")
+            XCTAssertNotNil(row["since"] as? String)
+            XCTAssertNotNil(row["rtt_ms"] as? Double)
+            XCTAssertNotNil(row["target"] as? Bool)
+        }
+    }
+
+    func testCallJSONAndExitCodes() throws {
+        var r = try run(["call", nodes[0], "Demo.Stats.info()", "--json"])
+        XCTAssertEqual(r.status, 0, r.err)
+        var json = try XCTUnwrap(r.json, r.out)
+        XCTAssertEqual(json["status"] as? String, "ok")
+        XCTAssertEqual(json["node"] as? String, nodes[0])
+        XCTAssertEqual((json["value"] as? [String: Any])?["otp_release"] as? String, "25")
+        XCTAssertTrue((json["result"] as? String)?.hasPrefix("%{") == true)
+
+        r = try run(["call", nodes[0], "Demo.Orders.fetch!(7)", "--json"])
+        XCTAssertEqual(r.status, 1)
+        json = try XCTUnwrap(r.json, r.out)
+        XCTAssertEqual(json["status"] as? String, "exception")
+        XCTAssertEqual(json["class"] as? String, "error")
+        XCTAssertTrue((json["message"] as? String)?.hasPrefix("** (ArgumentError) no order with id 7") == true)
+
+        r = try run(["call", nodes[0], "Node.list("])
+        XCTAssertEqual(r.status, 65)
+        XCTAssertTrue(r.err.contains("column"), r.err)
+
+        r = try run(["call", nodes[0], "Node.list()"], cookie: "wrong-cookie")
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.err.contains("cookie"), r.err)
+        XCTAssertFalse(r.err.contains("wrong-cookie"), "the cookie must never be printed")
+    }
+
+    func testMulticallTable() throws {
+        let r = try run(["multicall", ":erlang.node()", "--nodes"] + nodes)
+        XCTAssertEqual(r.status, 0, r.err)
+        for n in nodes { XCTAssertTrue(r.out.contains(":\(n)"), r.out) }
+        XCTAssertTrue(r.out.contains("3/3 ok"), r.out)
+        let j = try run(["multicall", "Demo.Orders.fetch!(1)", "--json", "--nodes"] + nodes)
+        let results = try XCTUnwrap(j.json?["results"] as? [[String: Any]], j.out)
+        XCTAssertEqual(results.count, 3)
+        XCTAssertTrue(results.allSatisfy { $0["status"] as? String == "ok" })
+    }
+
+    func testEvalElixirAndErlang() throws {
+        var r = try run(["eval", nodes[0], "x = 20 + 22; IO.puts(\"side\"); {x, node()}"])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertEqual(r.out, "side\n{42, :\(nodes[0])}\n")
+        r = try run(["eval", "--syntax", "erlang", nodes[0], "X = 6 * 7, {X, node()}"])
+        XCTAssertEqual(r.out, "{42,\(nodes[0])}\n")
+        r = try run(["eval", nodes[0], "raise \"boom\""])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.err.hasPrefix("** (RuntimeError) boom"), r.err)
+    }
+
+    func testPipedScriptExitStatusReflectsFailures() throws {
+        var r = try run(["--connect", nodes[0]], stdin: "nodes\ncall :erlang.node()\n")
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertTrue(r.out.contains(":\(nodes[0])"), r.out)
+        r = try run(["--connect", nodes[0]], stdin: "call :erlang.node()\nDemo.Orders.fetch!(99)\nnodes\n")
+        XCTAssertEqual(r.status, 1, r.out + r.err)
+        XCTAssertTrue(r.err.contains("no order with id 99"), r.err)
+        r = try run(["--connect", nodes[0]], stdin: "bogus\n")
+        XCTAssertEqual(r.status, 65)
+    }
+
+    func testPingAndConnectFailureNamesTheStage() throws {
+        var r = try run(["ping", nodes[1], "--json"])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertEqual(r.json?["result"] as? String, "pong")
+        r = try run(["connect", "nosuch@\(Self.cluster.host)", "--json"])
+        XCTAssertEqual(r.status, 2)
+        let err = (r.json?["nodes"] as? [String: Any])?["nosuch@\(Self.cluster.host)"] as? [String: Any]
+        XCTAssertEqual(err?["stage"] as? String, "epmd")
+        XCTAssertEqual(err?["code"] as? String, "name_not_registered")
+        XCTAssertNotNil(err?["registered_names"] as? [String])
+    }
+}
