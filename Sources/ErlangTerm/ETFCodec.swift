@@ -147,10 +147,22 @@ public struct ETFEncoder: Sendable {
 
     /// Encodes `term` with the version byte 131 first.
     public func encode(_ term: Term) throws(ETFError) -> [UInt8] {
-        var buffer: [UInt8] = []
-        buffer.reserveCapacity(EncoderCore.estimatedSize(term) &+ 1)
-        try encode(term, into: &buffer, versionByte: true)
-        return buffer
+        if compressionLevel ?? 0 > 0 {
+            var buffer: [UInt8] = []
+            try encode(term, into: &buffer, versionByte: true)
+            return buffer
+        }
+        return try ByteWriter.with(estimate: EncoderCore.estimatedSize(term) &+ 1, origin: 0) {
+            (out: inout ByteWriter) throws(ETFError) -> [UInt8] in
+            out.reserve(1)
+            out.put(131)
+            try EncoderCore.encode(term, into: &out)
+            let bytes = out.bytes
+            return [UInt8](unsafeUninitializedCapacity: bytes.count) { storage, initialized in
+                if bytes.count > 0 { UnsafeMutableRawBufferPointer(storage).copyMemory(from: bytes) }
+                initialized = bytes.count
+            }
+        }
     }
 
     /// Appends the encoding of `term` to `buffer`, with or without the version byte.
@@ -160,7 +172,11 @@ public struct ETFEncoder: Sendable {
     public func encode(_ term: Term, into buffer: inout [UInt8], versionByte: Bool) throws(ETFError) {
         if versionByte { buffer.append(131) }
         let start = buffer.count
-        try EncoderCore.encode(term, into: &buffer)
+        try ByteWriter.with(estimate: EncoderCore.estimatedSize(term), origin: start) {
+            (out: inout ByteWriter) throws(ETFError) in
+            try EncoderCore.encode(term, into: &out)
+            buffer.append(contentsOf: out.bytes)
+        }
         if versionByte, let level = compressionLevel, level > 0 {
             let plainSize = buffer.count - start
             guard level <= 9 else {
