@@ -1,5 +1,11 @@
 import BigInt
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// The decoding loop: a cursor over an `UnsafeRawBufferPointer` and an explicit stack of open containers.
 ///
 /// Leaves are decoded in place; a container pushes a frame that collects its elements, and when a frame is full it is
@@ -423,23 +429,32 @@ struct DecoderCore {
 
         /// Moves `values[base..<base + count]` into a new array (the slots become uninitialised).
         ///
-        /// `reserveCapacity` and `append` rather than `Array(unsafeUninitializedCapacity:)`, whose allocation is not
-        /// specialised (a generic-metadata lookup per call).
+        /// Small arrays are built as literals; `Array(unsafeUninitializedCapacity:)` allocates through an unspecialised
+        /// path (~400 instructions) and `reserveCapacity` + `append` costs ~30 per element.
         @inline(__always)
         func moveOut(_ base: Int, _ count: Int) -> [Term] {
             if count == 0 { return [] }
             let source = values + base
             if count > 8 {
-                // One move of the whole block; the allocation's fixed cost pays off past a few elements.
+                // One move of the whole block; the allocation's fixed cost (a generic-metadata lookup) pays off past a
+                // few elements.
                 return [Term](unsafeUninitializedCapacity: count) { storage, initialized in
                     storage.baseAddress!.moveInitialize(from: source, count: count)
                     initialized = count
                 }
             }
-            var array: [Term] = []
-            array.reserveCapacity(count)
-            for i in 0..<count { array.append((source + i).move()) }
-            return array
+            // Array literals allocate through a specialised path: much cheaper than `reserveCapacity` + `append`.
+            switch count {
+            case 1: return [(source + 0).move()]
+            case 2: return [(source + 0).move(), (source + 1).move()]
+            case 3: return [(source + 0).move(), (source + 1).move(), (source + 2).move()]
+            case 4: return [(source + 0).move(), (source + 1).move(), (source + 2).move(), (source + 3).move()]
+            case 5: return [(source + 0).move(), (source + 1).move(), (source + 2).move(), (source + 3).move(), (source + 4).move()]
+            case 6: return [(source + 0).move(), (source + 1).move(), (source + 2).move(), (source + 3).move(), (source + 4).move(), (source + 5).move()]
+            case 7: return [(source + 0).move(), (source + 1).move(), (source + 2).move(), (source + 3).move(), (source + 4).move(), (source + 5).move(), (source + 6).move()]
+            case 8: return [(source + 0).move(), (source + 1).move(), (source + 2).move(), (source + 3).move(), (source + 4).move(), (source + 5).move(), (source + 6).move(), (source + 7).move()]
+            default: fatalError("unreachable")
+            }
         }
     }
 
@@ -597,6 +612,22 @@ struct DecoderCore {
         }
     }
 
+    /// Whether every byte is below 0x80, eight at a time.
+    @inline(__always)
+    private func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var bits: UInt64 = 0
+        var i = 0
+        while i &+ 8 <= bytes.count {
+            bits |= bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            i &+= 8
+        }
+        while i < bytes.count {
+            bits |= UInt64(bytes[i])
+            i &+= 1
+        }
+        return bits & 0x8080_8080_8080_8080 == 0
+    }
+
     private mutating func atomBody(tag: UInt8, _ tagOffset: Int) throws(ETFError) -> Atom {
         let length: Int
         if tag == 119 || tag == 115 {
@@ -614,17 +645,12 @@ struct DecoderCore {
         guard length <= (latin1 ? maxCharacters : maxCharacters * 4) else {
             throw ETFError(.atomTooLong, offset: tagOffset, tag: tag, "atom longer than \(maxCharacters) characters")
         }
-        var ascii = true
-        for b in bytes where b >= 0x80 {
-            ascii = false
-            break
-        }
-        if ascii {
+        if isASCII(bytes) {
             guard length <= maxCharacters else {
                 throw ETFError(.atomTooLong, offset: tagOffset, tag: tag, "atom longer than \(maxCharacters) characters")
             }
-            if length <= 15 {  // small strings are stored inline: nothing to cache
-                return Atom(String(decoding: bytes, as: UTF8.self))
+            if length <= 15 {  // small strings are stored inline: nothing to cache (a cache costs more to set up)
+                return length == 0 ? Atom("") : Atom(String(decoding: bytes, as: UTF8.self))
             }
             atomsSeen &+= 1
             if atomsSeen < 4 { return Atom(String(decoding: bytes, as: UTF8.self)) }
@@ -652,19 +678,19 @@ struct DecoderCore {
 /// share one `String` instead of allocating each time.
 private struct AtomCache {
     private static let size = 64
-    private var keys: [[UInt8]] = Array(repeating: [], count: AtomCache.size)
-    private var atoms: [Atom] = Array(repeating: Atom(""), count: AtomCache.size)
+    /// Each slot's atom doubles as its key: comparing against its UTF-8 needs no separate copy of the bytes.
+    private var atoms: [Atom?] = Array(repeating: nil, count: AtomCache.size)
 
     mutating func atom(for bytes: UnsafeRawBufferPointer) -> Atom {
         var hash: UInt32 = 2_166_136_261
         for b in bytes { hash = (hash ^ UInt32(b)) &* 16_777_619 }
         let slot = Int(hash % UInt32(AtomCache.size))
-        let key = keys[slot]
-        if key.count == bytes.count, key.withUnsafeBytes({ $0.elementsEqual(bytes) }) {
-            return atoms[slot]
+        if var name = atoms[slot]?.name,
+            name.withUTF8({ $0.count == bytes.count && memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 })
+        {
+            return Atom(name)
         }
         let atom = Atom(String(decoding: bytes, as: UTF8.self))
-        keys[slot] = Array(bytes)
         atoms[slot] = atom
         return atom
     }

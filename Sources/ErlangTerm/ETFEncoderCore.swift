@@ -37,7 +37,8 @@ struct ByteWriter {
 
     @inline(never)
     private mutating func grow(_ n: Int) {
-        var newCapacity = Swift.max(capacity &* 2, 256)
+        // Quadruple: the scratch is already 1 KiB, and each step costs an allocation and a copy.
+        var newCapacity = Swift.max(capacity &* 4, 4096)
         while newCapacity - count < n { newCapacity *= 2 }
         let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
         newBase.update(from: base, count: count)
