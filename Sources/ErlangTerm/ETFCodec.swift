@@ -152,7 +152,7 @@ public struct ETFEncoder: Sendable {
             try encode(term, into: &buffer, versionByte: true)
             return buffer
         }
-        return try ByteWriter.with(estimate: EncoderCore.estimatedSize(term) &+ 1, origin: 0) {
+        return try ByteWriter.with(origin: 0) {
             (out: inout ByteWriter) throws(ETFError) -> [UInt8] in
             out.reserve(1)
             out.put(131)
@@ -172,7 +172,7 @@ public struct ETFEncoder: Sendable {
     public func encode(_ term: Term, into buffer: inout [UInt8], versionByte: Bool) throws(ETFError) {
         if versionByte { buffer.append(131) }
         let start = buffer.count
-        try ByteWriter.with(estimate: EncoderCore.estimatedSize(term), origin: start) {
+        try ByteWriter.with(origin: start) {
             (out: inout ByteWriter) throws(ETFError) in
             try EncoderCore.encode(term, into: &out)
             buffer.append(contentsOf: out.bytes)

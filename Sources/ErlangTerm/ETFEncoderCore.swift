@@ -81,58 +81,23 @@ struct ByteWriter {
         bytes.withUnsafeBytes { put($0) }
     }
 
-    /// Runs `body` with a writer over `scratchSize` bytes of stack (or heap, when large), then frees what it used.
+    /// Runs `body` with a writer over 1 KiB of stack, then frees whatever heap memory it moved to.
+    ///
+    /// No size estimate up front: small terms never touch the heap, and large ones grow by 4x (lists and binaries
+    /// reserve their whole size at once), which costs less than walking the term to guess.
     @inline(__always)
-    static func with<R>(
-        estimate: Int, origin: Int, _ body: (inout ByteWriter) throws(ETFError) -> R
-    ) throws(ETFError) -> R {
-        let result: Result<R, ETFError>
-        if estimate <= 1024 {
-            result = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 1024) { scratch in
-                var writer = ByteWriter(scratch: scratch, origin: origin)
-                defer { writer.release() }
-                do throws(ETFError) { return .success(try body(&writer)) } catch { return .failure(error) }
-            }
-        } else {
-            let heap = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: estimate)
-            defer { heap.deallocate() }
-            var writer = ByteWriter(scratch: heap, origin: origin)
+    static func with<R>(origin: Int, _ body: (inout ByteWriter) throws(ETFError) -> R) throws(ETFError) -> R {
+        let result: Result<R, ETFError> = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 1024) { scratch in
+            var writer = ByteWriter(scratch: scratch, origin: origin)
             defer { writer.release() }
-            do throws(ETFError) { result = .success(try body(&writer)) } catch { result = .failure(error) }
+            do throws(ETFError) { return .success(try body(&writer)) } catch { return .failure(error) }
         }
         return try result.get()
     }
 }
 
-/// Appends terms to one `[UInt8]`, choosing the tags `term_to_binary(T, [{minor_version, 2}])` chooses on OTP 25.
+/// Writes terms into a ``ByteWriter``, choosing the tags `term_to_binary(T, [{minor_version, 2}])` chooses on OTP 25.
 enum EncoderCore {
-    /// A cheap guess of the encoded size, used to reserve capacity once: containers are assumed to hold elements
-    /// like their first one (a few levels deep), which is right for the common homogeneous lists and records.
-    static func estimatedSize(_ term: Term, depth: Int = 0) -> Int {
-        func sample(_ elements: [Term]) -> Int {
-            guard let first = elements.first else { return 0 }
-            if depth >= 3 { return elements.count * 8 }
-            let (total, overflow) = elements.count.multipliedReportingOverflow(
-                by: estimatedSize(first, depth: depth + 1))
-            return overflow ? 1 << 20 : min(total, 1 << 28)
-        }
-        switch term {
-        case .atom(let a): return 3 + a.name.utf8.count
-        case .binary(let b): return b.count + 5
-        case .bitstring(let b, _): return b.count + 6
-        case .list(let l), .tuple(let l): return 6 + sample(l)
-        case .improperList(let l, _): return 16 + sample(l)
-        case .map(let m):
-            guard let first = m.entries.first, depth < 3 else { return 5 + m.count * 16 }
-            let pair = estimatedSize(first.key, depth: depth + 1) + estimatedSize(first.value, depth: depth + 1)
-            let (total, overflow) = m.count.multipliedReportingOverflow(by: pair)
-            return 5 + (overflow ? 1 << 20 : min(total, 1 << 28))
-        case .localFun(let f): return f.encoded.count
-        case .bigInteger: return 64
-        default: return 16
-        }
-    }
-
     static func encode(_ term: Term, into out: inout ByteWriter) throws(ETFError) {
         switch term {
         case .atom(let atom):
