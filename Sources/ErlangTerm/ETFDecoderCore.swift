@@ -650,7 +650,11 @@ struct DecoderCore {
                 throw ETFError(.atomTooLong, offset: tagOffset, tag: tag, "atom longer than \(maxCharacters) characters")
             }
             if length <= 15 {  // small strings are stored inline: nothing to cache (a cache costs more to set up)
-                return length == 0 ? Atom("") : Atom(String(decoding: bytes, as: UTF8.self))
+                if length == 0 { return Atom("") }
+                return Atom(String(unsafeUninitializedCapacity: length) { storage in
+                    UnsafeMutableRawBufferPointer(storage).copyMemory(from: bytes)
+                    return length
+                })
             }
             atomsSeen &+= 1
             if atomsSeen < 4 { return Atom(String(decoding: bytes, as: UTF8.self)) }
