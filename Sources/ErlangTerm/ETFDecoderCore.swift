@@ -329,26 +329,58 @@ struct DecoderCore {
                 let frame = s.frames + (s.depth &- 1)
                 var left = frame.pointee.remaining &- 1
                 // Integer elements, the commonest, go straight into the open container without the dispatch above.
-                while left > 0, position < buffer.count {
-                    let next = buffer[position]
-                    if next == 97, buffer.count &- position >= 2 {
-                        s.push(.integer(Int(buffer[position &+ 1])))
-                        position &+= 2
-                    } else if next == 98, buffer.count &- position >= 5 {
-                        s.push(.integer(Int(Int32(bitPattern: buffer.loadBigEndianUInt32(at: position &+ 1)))))
-                        position &+= 5
-                    } else {
-                        break
+                // The cursor and counters live in locals here so that they stay in registers.
+                if left > 0 {
+                    var at = position
+                    var count = s.valueCount
+                    var terms = termCount
+                    let values = s.values
+                    let end = buffer.count
+                    while left > 0, at < end {
+                        let next = buffer[at]
+                        if next == 97, end &- at >= 2 {
+                            (values + count).initialize(to: .integer(Int(buffer[at &+ 1])))
+                            at &+= 2
+                        } else if next == 98, end &- at >= 5 {
+                            let v = Int32(bitPattern: buffer.loadBigEndianUInt32(at: at &+ 1))
+                            (values + count).initialize(to: .integer(Int(v)))
+                            at &+= 5
+                        } else {
+                            break
+                        }
+                        count &+= 1
+                        terms &+= 1
+                        left &-= 1
+                        if _slowPath(terms > limits.maxTerms) {
+                            s.valueCount = count
+                            termCount = terms
+                            position = at
+                            throw ETFError(
+                                .tooLarge, offset: at &- (next == 97 ? 2 : 5), tag: next,
+                                "more than maxTerms (\(limits.maxTerms)) terms")
+                        }
                     }
-                    termCount &+= 1
-                    if termCount > limits.maxTerms {
-                        throw ETFError(
-                            .tooLarge, offset: position &- (next == 97 ? 2 : 5), tag: next,
-                            "more than maxTerms (\(limits.maxTerms)) terms")
-                    }
-                    left &-= 1
+                    position = at
+                    s.valueCount = count
+                    termCount = terms
                 }
                 frame.pointee.remaining = left
+                if left == 1, frame.pointee.kind == .list, position < buffer.count, buffer[position] == 106 {
+                    // The usual NIL_EXT tail of a proper list: close the list here instead of pushing `[]` as its
+                    // tail and taking it apart again.
+                    termCount &+= 1
+                    position &+= 1
+                    if termCount > limits.maxTerms {
+                        throw ETFError(
+                            .tooLarge, offset: position &- 1, tag: 106, "more than maxTerms (\(limits.maxTerms)) terms")
+                    }
+                    let base = frame.pointee.base
+                    let list = Term.list(s.moveOut(base, s.valueCount &- base))
+                    s.valueCount = base
+                    s.depth &-= 1
+                    s.push(list)
+                    continue
+                }
                 if left > 0 { continue outer }
                 try close(&s, &funs)
             }
