@@ -170,10 +170,13 @@ public struct ETFEncoder: Sendable {
     /// Compression (when ``compressionLevel`` is set) applies only with the version byte, as COMPRESSED may only
     /// follow it.
     public func encode(_ term: Term, into buffer: inout [UInt8], versionByte: Bool) throws(ETFError) {
-        if versionByte { buffer.append(131) }
-        let start = buffer.count
-        try ByteWriter.with(origin: start) {
+        let start = buffer.count + (versionByte ? 1 : 0)
+        try ByteWriter.with(origin: buffer.count) {
             (out: inout ByteWriter) throws(ETFError) in
+            if versionByte {
+                out.reserve(1)
+                out.put(131)
+            }
             try EncoderCore.encode(term, into: &out)
             buffer.append(contentsOf: out.bytes)
         }
