@@ -382,6 +382,14 @@ struct DecoderCore {
                     continue
                 }
                 if left > 0 { continue outer }
+                if frame.pointee.kind == .tuple {  // the commonest container, closed without the call
+                    let base = frame.pointee.base
+                    let tuple = Term.tuple(s.moveOut(base, s.valueCount &- base))
+                    s.valueCount = base
+                    s.depth &-= 1
+                    s.push(tuple)
+                    continue
+                }
                 try close(&s, &funs)
             }
             s.valueCount = 0
@@ -490,6 +498,7 @@ struct DecoderCore {
         }
     }
 
+    @inline(__always)
     private mutating func push(
         _ s: inout Stacks, _ kind: FrameKind, _ count: Int, _ minimumBytes: Int, _ tagOffset: Int, _ tag: UInt8
     ) throws(ETFError) {
