@@ -37,8 +37,10 @@ struct ByteWriter {
 
     @inline(never)
     private mutating func grow(_ n: Int) {
-        // Quadruple: the scratch is already 1 KiB, and each step costs an allocation and a copy.
-        var newCapacity = Swift.max(capacity &* 4, 4096)
+        // Leaving the 1 KiB stack scratch: go straight to 64 KiB (still below malloc's mmap threshold), then
+        // quadruple. Each step costs an allocation and a copy, and for sizes malloc calls "large" often a
+        // malloc_consolidate, so few steps matter more than a tight fit for this short-lived buffer.
+        var newCapacity = Swift.max(capacity &* 4, 64 * 1024)
         while newCapacity - count < n { newCapacity *= 2 }
         let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
         newBase.update(from: base, count: count)
