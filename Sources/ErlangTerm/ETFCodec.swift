@@ -147,10 +147,22 @@ public struct ETFEncoder: Sendable {
 
     /// Encodes `term` with the version byte 131 first.
     public func encode(_ term: Term) throws(ETFError) -> [UInt8] {
-        var buffer: [UInt8] = []
-        buffer.reserveCapacity(EncoderCore.estimatedSize(term) &+ 1)
-        try encode(term, into: &buffer, versionByte: true)
-        return buffer
+        if compressionLevel ?? 0 > 0 || Self.isLargeBinary(term) {
+            var buffer: [UInt8] = []
+            try encode(term, into: &buffer, versionByte: true)
+            return buffer
+        }
+        return try ByteWriter.with(origin: 0) {
+            (out: inout ByteWriter) throws(ETFError) -> [UInt8] in
+            out.reserve(1)
+            out.put(131)
+            try EncoderCore.encode(term, into: &out)
+            let bytes = out.bytes
+            return [UInt8](unsafeUninitializedCapacity: bytes.count) { storage, initialized in
+                if bytes.count > 0 { UnsafeMutableRawBufferPointer(storage).copyMemory(from: bytes) }
+                initialized = bytes.count
+            }
+        }
     }
 
     /// Appends the encoding of `term` to `buffer`, with or without the version byte.
@@ -158,10 +170,56 @@ public struct ETFEncoder: Sendable {
     /// Compression (when ``compressionLevel`` is set) applies only with the version byte, as COMPRESSED may only
     /// follow it.
     public func encode(_ term: Term, into buffer: inout [UInt8], versionByte: Bool) throws(ETFError) {
-        if versionByte { buffer.append(131) }
-        let start = buffer.count
-        try EncoderCore.encode(term, into: &buffer)
+        let start = buffer.count + (versionByte ? 1 : 0)
+        if case .binary = term, Self.appendLargeBinary(term, to: &buffer, versionByte: versionByte) {
+            // Done: a large binary alone went straight into the buffer, not through the writer's memory.
+        } else {
+            try encodeWithWriter(term, into: &buffer, versionByte: versionByte)
+        }
         if versionByte, let level = compressionLevel, level > 0 {
+            try compress(&buffer, from: start, level: level)
+        }
+    }
+
+    @inline(__always)
+    private static func isLargeBinary(_ term: Term) -> Bool {
+        guard case .binary = term else { return false }
+        return isLargeBinarySlow(term)
+    }
+    @inline(never)
+    private static func isLargeBinarySlow(_ term: Term) -> Bool {
+        if case .binary(let bytes) = term { return bytes.count > 1024 }
+        return false
+    }
+
+    /// Appends `term` if it is a binary of more than 1 KiB (and at most 4 GiB); returns whether it did.
+    @inline(never)
+    private static func appendLargeBinary(_ term: Term, to buffer: inout [UInt8], versionByte: Bool) -> Bool {
+        guard case .binary(let bytes) = term, bytes.count > 1024, bytes.count <= Int(UInt32.max) else { return false }
+        buffer.reserveCapacity(buffer.count + 6 + bytes.count)
+        if versionByte { buffer.append(131) }
+        buffer.append(109)
+        buffer.appendBigEndian(UInt32(bytes.count))
+        buffer.append(contentsOf: bytes)
+        return true
+    }
+
+    @inline(__always)
+    private func encodeWithWriter(_ term: Term, into buffer: inout [UInt8], versionByte: Bool) throws(ETFError) {
+        try ByteWriter.with(origin: buffer.count) {
+            (out: inout ByteWriter) throws(ETFError) in
+            if versionByte {
+                out.reserve(1)
+                out.put(131)
+            }
+            try EncoderCore.encode(term, into: &out)
+            buffer.append(contentsOf: out.bytes)
+        }
+    }
+
+    @inline(never)
+    private func compress(_ buffer: inout [UInt8], from start: Int, level: Int) throws(ETFError) {
+        do {
             let plainSize = buffer.count - start
             guard level <= 9 else {
                 throw ETFError(.unencodable, offset: 0, "compression level \(level) is outside 1...9")

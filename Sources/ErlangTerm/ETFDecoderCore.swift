@@ -1,5 +1,11 @@
 import BigInt
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// The decoding loop: a cursor over an `UnsafeRawBufferPointer` and an explicit stack of open containers.
 ///
 /// Leaves are decoded in place; a container pushes a frame that collects its elements, and when a frame is full it is
@@ -20,10 +26,11 @@ struct DecoderCore {
 
     private enum FrameKind: UInt8 { case tuple, list, map, fun }
 
+    /// An open container. Its elements so far are `values[base..<valueCount]` of the ``Stacks``.
     private struct Frame {
         var kind: FrameKind
         var remaining: Int
-        var items: [Term]
+        var base: Int
         /// Offset of the container's tag.
         var start: Int
     }
@@ -85,10 +92,24 @@ struct DecoderCore {
     // MARK: The loop
 
     mutating func decodeTerm() throws(ETFError) -> Term {
-        // The innermost open container lives in `open.current` (cheap to append to); its parents are in
-        // `open.parents`.
-        var open = OpenFrames()
+        // The stacks start in stack memory (at most 1 KiB each, else Swift puts them on the heap), enough for most
+        // messages; they move to the heap when they outgrow it.
+        let result: Result<Term, ETFError> = withUnsafeTemporaryAllocation(of: Term.self, capacity: 40) { values in
+            withUnsafeTemporaryAllocation(of: Frame.self, capacity: 16) { frames in
+                var stacks = Stacks(values: values, frames: frames)
+                defer { stacks.release() }
+                do throws(ETFError) { return .success(try run(&stacks)) } catch { return .failure(error) }
+            }
+        }
+        return try result.get()
+    }
+
+    /// The loop. Every decoded value is pushed on `s.values`; a container pushes a frame that remembers where its
+    /// elements start, and reserves room for all of them, so pushing a leaf never checks capacity. When a frame is
+    /// full its elements are moved into one exactly-sized array and replaced by the container.
+    private mutating func run(_ s: inout Stacks) throws(ETFError) -> Term {
         var funs: [FunHeader] = []
+        s.reserveValues(1)
         outer: while true {
             let tagOffset = position
             guard position < buffer.count else {
@@ -135,7 +156,7 @@ struct DecoderCore {
                 if arity == 0 {
                     value = .tuple([])
                 } else {
-                    try push(&open, .tuple, arity, arity, tagOffset, tag)
+                    try push(&s, .tuple, arity, arity, tagOffset, tag)
                     continue outer
                 }
             case 105:  // LARGE_TUPLE_EXT
@@ -144,7 +165,7 @@ struct DecoderCore {
                 if arity == 0 {
                     value = .tuple([])
                 } else {
-                    try push(&open, .tuple, arity, arity, tagOffset, tag)
+                    try push(&s, .tuple, arity, arity, tagOffset, tag)
                     continue outer
                 }
             case 106:  // NIL_EXT
@@ -161,7 +182,7 @@ struct DecoderCore {
                 try need(4, tagOffset, tag, "LIST_EXT length")
                 let n = Int(readU32())
                 // n elements of at least one byte each, plus the tail.
-                try push(&open, .list, n + 1, n + 1, tagOffset, tag)
+                try push(&s, .list, n + 1, n + 1, tagOffset, tag)
                 continue outer
             case 109:  // BINARY_EXT
                 try need(4, tagOffset, tag, "BINARY_EXT length")
@@ -205,7 +226,7 @@ struct DecoderCore {
                             .truncated, offset: tagOffset, tag: tag,
                             "MAP_EXT of \(arity) pairs needs at least \(arity * 2) bytes but only \(remaining) remain")
                     }
-                    try push(&open, .map, arity * 2, arity * 2, tagOffset, tag)
+                    try push(&s, .map, arity * 2, arity * 2, tagOffset, tag)
                     continue outer
                 }
             case 88, 103:  // NEW_PID_EXT, PID_EXT
@@ -279,7 +300,7 @@ struct DecoderCore {
                 }
                 funs.append(FunHeader(arity: arity, uniq: uniq, index: index, module: module, end: end))
                 // OldIndex, OldUniq, Pid, then the free variables.
-                try push(&open, .fun, 3 + numFree, 3 + numFree, tagOffset, tag)
+                try push(&s, .fun, 3 + numFree, 3 + numFree, tagOffset, tag)
                 continue outer
             case 82:
                 throw ETFError(
@@ -303,97 +324,248 @@ struct DecoderCore {
             }
 
             // Deliver `value` to the open containers, closing every one that becomes full.
-            while open.depth > 0 {
-                open.current.items.append(value)
-                open.current.remaining -= 1
-                if open.current.remaining > 0 { continue outer }
-                var frame = open.pop()
-                value = try finish(&frame, &funs)
+            s.push(consume value)
+            while s.depth > 0 {
+                let frame = s.frames + (s.depth &- 1)
+                var left = frame.pointee.remaining &- 1
+                // Integer elements, the commonest, go straight into the open container without the dispatch above.
+                // The cursor and counters live in locals here so that they stay in registers.
+                if left > 0 {
+                    var at = position
+                    var count = s.valueCount
+                    var terms = termCount
+                    let values = s.values
+                    let end = buffer.count
+                    while left > 0, at < end {
+                        let next = buffer[at]
+                        if next == 97, end &- at >= 2 {
+                            (values + count).initialize(to: .integer(Int(buffer[at &+ 1])))
+                            at &+= 2
+                        } else if next == 98, end &- at >= 5 {
+                            let v = Int32(bitPattern: buffer.loadBigEndianUInt32(at: at &+ 1))
+                            (values + count).initialize(to: .integer(Int(v)))
+                            at &+= 5
+                        } else {
+                            break
+                        }
+                        count &+= 1
+                        terms &+= 1
+                        left &-= 1
+                        if _slowPath(terms > limits.maxTerms) {
+                            s.valueCount = count
+                            termCount = terms
+                            position = at
+                            throw ETFError(
+                                .tooLarge, offset: at &- (next == 97 ? 2 : 5), tag: next,
+                                "more than maxTerms (\(limits.maxTerms)) terms")
+                        }
+                    }
+                    position = at
+                    s.valueCount = count
+                    termCount = terms
+                }
+                frame.pointee.remaining = left
+                if left == 1, frame.pointee.kind == .list, position < buffer.count, buffer[position] == 106 {
+                    // The usual NIL_EXT tail of a proper list: close the list here instead of pushing `[]` as its
+                    // tail and taking it apart again.
+                    termCount &+= 1
+                    position &+= 1
+                    if termCount > limits.maxTerms {
+                        throw ETFError(
+                            .tooLarge, offset: position &- 1, tag: 106, "more than maxTerms (\(limits.maxTerms)) terms")
+                    }
+                    let base = frame.pointee.base
+                    let list = Term.list(s.moveOut(base, s.valueCount &- base))
+                    s.valueCount = base
+                    s.depth &-= 1
+                    s.push(list)
+                    continue
+                }
+                if left > 0 { continue outer }
+                if frame.pointee.kind == .tuple {  // the commonest container, closed without the call
+                    let base = frame.pointee.base
+                    let tuple = Term.tuple(s.moveOut(base, s.valueCount &- base))
+                    s.valueCount = base
+                    s.depth &-= 1
+                    s.push(tuple)
+                    continue
+                }
+                try close(&s, &funs)
             }
-            return value
+            s.valueCount = 0
+            return s.values.move()
         }
     }
 
-    /// The open containers: the innermost one apart, so that delivering an element touches no array of frames.
-    private struct OpenFrames {
-        var current = Frame(kind: .tuple, remaining: 0, items: [], start: 0)
-        var parents: [Frame] = []
+    /// The value and frame stacks. Both start on caller-provided (stack) memory and move to the heap, doubling.
+    private struct Stacks {
+        var values: UnsafeMutablePointer<Term>
+        var valueCount = 0
+        var valueCapacity: Int
+        var valuesOnHeap = false
+        var frames: UnsafeMutablePointer<Frame>
         var depth = 0
+        var frameCapacity: Int
+        var framesOnHeap = false
 
+        init(values: UnsafeMutableBufferPointer<Term>, frames: UnsafeMutableBufferPointer<Frame>) {
+            self.values = values.baseAddress!
+            valueCapacity = values.count
+            self.frames = frames.baseAddress!
+            frameCapacity = frames.count
+        }
+
+        /// Destroys the values left (after an error) and frees heap memory.
+        mutating func release() {
+            values.deinitialize(count: valueCount)
+            valueCount = 0
+            if valuesOnHeap { values.deallocate() }
+            if framesOnHeap { frames.deallocate() }
+            valuesOnHeap = false
+            framesOnHeap = false
+        }
+
+        /// Pushes a value; room was reserved when its container was opened.
         @inline(__always)
-        mutating func push(_ frame: Frame) {
-            if depth > 0 { parents.append(current) }
-            current = frame
-            depth += 1
+        mutating func push(_ value: __owned Term) {
+            (values + valueCount).initialize(to: value)
+            valueCount &+= 1
         }
 
         @inline(__always)
-        mutating func pop() -> Frame {
-            depth -= 1
-            var frame = depth > 0 ? parents.removeLast() : Frame(kind: .tuple, remaining: 0, items: [], start: 0)
-            swap(&frame, &current)
-            return frame
+        mutating func reserveValues(_ extra: Int) {
+            if _slowPath(extra > valueCapacity &- valueCount) { growValues(extra) }
+        }
+
+        @inline(never)
+        private mutating func growValues(_ extra: Int) {
+            var capacity = Swift.max(valueCapacity * 2, 64)
+            while capacity - valueCount < extra { capacity *= 2 }
+            let moved = UnsafeMutablePointer<Term>.allocate(capacity: capacity)
+            moved.moveInitialize(from: values, count: valueCount)
+            if valuesOnHeap { values.deallocate() }
+            values = moved
+            valueCapacity = capacity
+            valuesOnHeap = true
+        }
+
+        @inline(__always)
+        mutating func pushFrame(_ frame: Frame) {
+            if _slowPath(depth == frameCapacity) { growFrames() }
+            (frames + depth).initialize(to: frame)
+            depth &+= 1
+        }
+
+        @inline(never)
+        private mutating func growFrames() {
+            let capacity = Swift.max(frameCapacity * 2, 16)
+            let moved = UnsafeMutablePointer<Frame>.allocate(capacity: capacity)
+            moved.moveInitialize(from: frames, count: depth)
+            if framesOnHeap { frames.deallocate() }
+            frames = moved
+            frameCapacity = capacity
+            framesOnHeap = true
+        }
+
+        /// Moves `values[base..<base + count]` into a new array (the slots become uninitialised).
+        ///
+        /// Small arrays are built as literals; `Array(unsafeUninitializedCapacity:)` allocates through an unspecialised
+        /// path (~400 instructions) and `reserveCapacity` + `append` costs ~30 per element.
+        @inline(__always)
+        func moveOut(_ base: Int, _ count: Int) -> [Term] {
+            if count == 0 { return [] }
+            let source = values + base
+            if count > 8 {
+                // One move of the whole block; the allocation's fixed cost (a generic-metadata lookup) pays off past a
+                // few elements.
+                return [Term](unsafeUninitializedCapacity: count) { storage, initialized in
+                    storage.baseAddress!.moveInitialize(from: source, count: count)
+                    initialized = count
+                }
+            }
+            // Array literals allocate through a specialised path: much cheaper than `reserveCapacity` + `append`.
+            switch count {
+            case 1: return [(source + 0).move()]
+            case 2: return [(source + 0).move(), (source + 1).move()]
+            case 3: return [(source + 0).move(), (source + 1).move(), (source + 2).move()]
+            case 4: return [(source + 0).move(), (source + 1).move(), (source + 2).move(), (source + 3).move()]
+            case 5: return [(source + 0).move(), (source + 1).move(), (source + 2).move(), (source + 3).move(), (source + 4).move()]
+            case 6: return [(source + 0).move(), (source + 1).move(), (source + 2).move(), (source + 3).move(), (source + 4).move(), (source + 5).move()]
+            case 7: return [(source + 0).move(), (source + 1).move(), (source + 2).move(), (source + 3).move(), (source + 4).move(), (source + 5).move(), (source + 6).move()]
+            case 8: return [(source + 0).move(), (source + 1).move(), (source + 2).move(), (source + 3).move(), (source + 4).move(), (source + 5).move(), (source + 6).move(), (source + 7).move()]
+            default: fatalError("unreachable")
+            }
         }
     }
 
+    @inline(__always)
     private mutating func push(
-        _ open: inout OpenFrames, _ kind: FrameKind, _ count: Int, _ minimumBytes: Int, _ tagOffset: Int, _ tag: UInt8
+        _ s: inout Stacks, _ kind: FrameKind, _ count: Int, _ minimumBytes: Int, _ tagOffset: Int, _ tag: UInt8
     ) throws(ETFError) {
         guard minimumBytes <= remaining else {
             throw ETFError(
                 .truncated, offset: tagOffset, tag: tag,
                 "\(ETFTag.name(of: tag)) of \(count) elements needs at least \(minimumBytes) bytes but only \(remaining) remain")
         }
-        guard open.depth < limits.maxDepth else {
+        guard s.depth < limits.maxDepth else {
             throw ETFError(.tooDeep, offset: tagOffset, tag: tag, "nesting deeper than maxDepth (\(limits.maxDepth))")
         }
-        var items: [Term] = []
-        items.reserveCapacity(count)
-        open.push(Frame(kind: kind, remaining: count, items: items, start: tagOffset))
+        s.reserveValues(count)
+        s.pushFrame(Frame(kind: kind, remaining: count, base: s.valueCount, start: tagOffset))
     }
 
-    private func finish(_ frame: inout Frame, _ funs: inout [FunHeader]) throws(ETFError) -> Term {
-        // Take the elements out of the frame so that appending to them below does not copy.
-        var items: [Term] = []
-        swap(&items, &frame.items)
+    /// Pops the innermost (full) frame and replaces its elements on the value stack by the container.
+    private mutating func close(_ s: inout Stacks, _ funs: inout [FunHeader]) throws(ETFError) {
+        let frame = s.frames[s.depth &- 1]
+        let base = frame.base
+        let count = s.valueCount &- base
+        let value: Term
         switch frame.kind {
         case .tuple:
-            return .tuple(items)
+            value = .tuple(s.moveOut(base, count))
         case .list:
-            let tail = items.removeLast()
-            switch tail {
-            case .list(let rest):
-                if rest.isEmpty { return .list(items) }
-                items.append(contentsOf: rest)
-                return .list(items)
-            case .improperList(let rest, let t):
-                items.append(contentsOf: rest)
-                return .improperList(items, tail: t)
-            default:
-                return items.isEmpty ? tail : .improperList(items, tail: tail)
+            let tailSlot = s.values + (base + count - 1)
+            if case .list(let rest) = tailSlot.pointee, rest.isEmpty {
+                tailSlot.deinitialize(count: 1)
+                value = .list(s.moveOut(base, count - 1))
+            } else {
+                var items = s.moveOut(base, count - 1)
+                let tail = tailSlot.move()
+                switch tail {
+                case .list(let rest):
+                    items.append(contentsOf: rest)
+                    value = .list(items)
+                case .improperList(let rest, let t):
+                    items.append(contentsOf: rest)
+                    value = .improperList(items, tail: t)
+                default:
+                    value = items.isEmpty ? tail : .improperList(items, tail: tail)
+                }
             }
         case .map:
-            let count = items.count / 2
+            let pairs = count / 2
+            let source = s.values + base
             var entries: [TermMap.Element] = []
-            entries.reserveCapacity(count)
-            var i = 0
-            while i < items.count {
-                entries.append((key: items[i], value: items[i + 1]))
-                i += 2
+            entries.reserveCapacity(pairs)
+            for i in 0..<pairs {
+                entries.append((key: (source + 2 * i).move(), value: (source + 2 * i + 1).move()))
             }
-            if count <= 12 {
-                for a in 1..<max(count, 1) {
+            s.valueCount = base
+            s.depth &-= 1
+            if pairs <= 12 {
+                for a in 1..<max(pairs, 1) {
                     for b in 0..<a where entries[a].key == entries[b].key {
                         throw ETFError(.invalidValue, offset: frame.start, tag: 116, "duplicate map key")
                     }
                 }
             } else {
-                var seen = Set<Term>(minimumCapacity: count)
+                var seen = Set<Term>(minimumCapacity: pairs)
                 for entry in entries where !seen.insert(entry.key).inserted {
                     throw ETFError(.invalidValue, offset: frame.start, tag: 116, "duplicate map key")
                 }
             }
-            return .map(TermMap(uniqueEntries: entries))
+            s.push(.map(TermMap(uniqueEntries: entries)))
+            return
         case .fun:
             let header = funs.removeLast()
             guard position == header.end else {
@@ -401,13 +573,17 @@ struct DecoderCore {
                     .invalidValue, offset: frame.start, tag: 112,
                     "NEW_FUN_EXT size says it ends at byte \(header.end) but its fields end at \(position)")
             }
+            let items = s.moveOut(base, count)
             let encoded = Array(UnsafeRawBufferPointer(rebasing: buffer[frame.start..<header.end]))
-            return .localFun(
+            value = .localFun(
                 LocalFun(
                     arity: header.arity, uniq: header.uniq, index: header.index, module: header.module,
                     oldIndex: items[0], oldUniq: items[1], pid: items[2], freeVariables: Array(items[3...]),
                     encoded: encoded))
         }
+        s.valueCount = base
+        s.depth &-= 1
+        s.push(value)
     }
 
     // MARK: Leaves
@@ -477,6 +653,22 @@ struct DecoderCore {
         }
     }
 
+    /// Whether every byte is below 0x80, eight at a time.
+    @inline(__always)
+    private func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var bits: UInt64 = 0
+        var i = 0
+        while i &+ 8 <= bytes.count {
+            bits |= bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            i &+= 8
+        }
+        while i < bytes.count {
+            bits |= UInt64(bytes[i])
+            i &+= 1
+        }
+        return bits & 0x8080_8080_8080_8080 == 0
+    }
+
     private mutating func atomBody(tag: UInt8, _ tagOffset: Int) throws(ETFError) -> Atom {
         let length: Int
         if tag == 119 || tag == 115 {
@@ -494,17 +686,16 @@ struct DecoderCore {
         guard length <= (latin1 ? maxCharacters : maxCharacters * 4) else {
             throw ETFError(.atomTooLong, offset: tagOffset, tag: tag, "atom longer than \(maxCharacters) characters")
         }
-        var ascii = true
-        for b in bytes where b >= 0x80 {
-            ascii = false
-            break
-        }
-        if ascii {
+        if isASCII(bytes) {
             guard length <= maxCharacters else {
                 throw ETFError(.atomTooLong, offset: tagOffset, tag: tag, "atom longer than \(maxCharacters) characters")
             }
-            if length <= 15 {  // small strings are stored inline: nothing to cache
-                return Atom(String(decoding: bytes, as: UTF8.self))
+            if length <= 15 {  // small strings are stored inline: nothing to cache (a cache costs more to set up)
+                if length == 0 { return Atom("") }
+                return Atom(String(unsafeUninitializedCapacity: length) { storage in
+                    UnsafeMutableRawBufferPointer(storage).copyMemory(from: bytes)
+                    return length
+                })
             }
             atomsSeen &+= 1
             if atomsSeen < 4 { return Atom(String(decoding: bytes, as: UTF8.self)) }
@@ -532,19 +723,19 @@ struct DecoderCore {
 /// share one `String` instead of allocating each time.
 private struct AtomCache {
     private static let size = 64
-    private var keys: [[UInt8]] = Array(repeating: [], count: AtomCache.size)
-    private var atoms: [Atom] = Array(repeating: Atom(""), count: AtomCache.size)
+    /// Each slot's atom doubles as its key: comparing against its UTF-8 needs no separate copy of the bytes.
+    private var atoms: [Atom?] = Array(repeating: nil, count: AtomCache.size)
 
     mutating func atom(for bytes: UnsafeRawBufferPointer) -> Atom {
         var hash: UInt32 = 2_166_136_261
         for b in bytes { hash = (hash ^ UInt32(b)) &* 16_777_619 }
         let slot = Int(hash % UInt32(AtomCache.size))
-        let key = keys[slot]
-        if key.count == bytes.count, key.withUnsafeBytes({ $0.elementsEqual(bytes) }) {
-            return atoms[slot]
+        if var name = atoms[slot]?.name,
+            name.withUTF8({ $0.count == bytes.count && memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 })
+        {
+            return Atom(name)
         }
         let atom = Atom(String(decoding: bytes, as: UTF8.self))
-        keys[slot] = Array(bytes)
         atoms[slot] = atom
         return atom
     }

@@ -1,35 +1,106 @@
 import BigInt
 
-/// Appends terms to one `[UInt8]`, choosing the tags `term_to_binary(T, [{minor_version, 2}])` chooses on OTP 25.
-enum EncoderCore {
-    /// A cheap guess of the encoded size, used to reserve capacity once: containers are assumed to hold elements
-    /// like their first one (a few levels deep), which is right for the common homogeneous lists and records.
-    static func estimatedSize(_ term: Term, depth: Int = 0) -> Int {
-        func sample(_ elements: [Term]) -> Int {
-            guard let first = elements.first else { return 0 }
-            if depth >= 3 { return elements.count * 8 }
-            let (total, overflow) = elements.count.multipliedReportingOverflow(
-                by: estimatedSize(first, depth: depth + 1))
-            return overflow ? 1 << 20 : min(total, 1 << 28)
-        }
-        switch term {
-        case .atom(let a): return 3 + a.name.utf8.count
-        case .binary(let b): return b.count + 5
-        case .bitstring(let b, _): return b.count + 6
-        case .list(let l), .tuple(let l): return 6 + sample(l)
-        case .improperList(let l, _): return 16 + sample(l)
-        case .map(let m):
-            guard let first = m.entries.first, depth < 3 else { return 5 + m.count * 16 }
-            let pair = estimatedSize(first.key, depth: depth + 1) + estimatedSize(first.value, depth: depth + 1)
-            let (total, overflow) = m.count.multipliedReportingOverflow(by: pair)
-            return 5 + (overflow ? 1 << 20 : min(total, 1 << 28))
-        case .localFun(let f): return f.encoded.count
-        case .bigInteger: return 64
-        default: return 16
-        }
+/// A growable byte buffer over raw memory: callers `reserve` room once, then store without further checks.
+///
+/// It starts on caller-provided scratch memory (usually on the stack) and moves to the heap, doubling, when that
+/// runs out. `origin` is added to offsets in errors so that they count from the start of the caller's buffer.
+struct ByteWriter {
+    private(set) var base: UnsafeMutablePointer<UInt8>
+    private(set) var count = 0
+    private var capacity: Int
+    private var ownsMemory = false
+    let origin: Int
+
+    init(scratch: UnsafeMutableBufferPointer<UInt8>, origin: Int) {
+        base = scratch.baseAddress!
+        capacity = scratch.count
+        self.origin = origin
     }
 
-    static func encode(_ term: Term, into out: inout [UInt8]) throws(ETFError) {
+    /// Frees heap memory, if the writer moved there. Call once, when done.
+    mutating func release() {
+        if ownsMemory { base.deallocate() }
+        ownsMemory = false
+        capacity = 0
+    }
+
+    /// The offset of the next byte in the caller's output, for errors.
+    var offset: Int { origin &+ count }
+
+    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
+
+    /// Makes room for `n` more bytes.
+    @inline(__always)
+    mutating func reserve(_ n: Int) {
+        if _slowPath(n > capacity &- count) { grow(n) }
+    }
+
+    @inline(never)
+    private mutating func grow(_ n: Int) {
+        // Leaving the 1 KiB stack scratch: go straight to 64 KiB (still below malloc's mmap threshold), then
+        // quadruple. Each step costs an allocation and a copy, and for sizes malloc calls "large" often a
+        // malloc_consolidate, so few steps matter more than a tight fit for this short-lived buffer.
+        var newCapacity = Swift.max(capacity &* 4, 64 * 1024)
+        while newCapacity - count < n { newCapacity *= 2 }
+        let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        newBase.update(from: base, count: count)
+        if ownsMemory { base.deallocate() }
+        base = newBase
+        capacity = newCapacity
+        ownsMemory = true
+    }
+
+    // The `put` functions store without checking: reserve first.
+    @inline(__always)
+    mutating func put(_ byte: UInt8) {
+        base[count] = byte
+        count &+= 1
+    }
+    @inline(__always)
+    mutating func put<T: FixedWidthInteger>(bigEndian value: T) {
+        UnsafeMutableRawPointer(base + count).storeBytes(of: value.bigEndian, as: T.self)
+        count &+= MemoryLayout<T>.size
+    }
+    /// Stores the first `n` (<= 8) bytes of `value`'s big-endian representation (8 bytes are written).
+    @inline(__always)
+    mutating func put(prefix n: Int, of value: UInt64) {
+        UnsafeMutableRawPointer(base + count).storeBytes(of: value.bigEndian, as: UInt64.self)
+        count &+= n
+    }
+    @inline(__always)
+    mutating func advance(_ n: Int) { count &+= n }
+    @inline(__always)
+    mutating func put(_ bytes: UnsafeRawBufferPointer) {
+        if let src = bytes.baseAddress, bytes.count > 0 {
+            UnsafeMutableRawPointer(base + count).copyMemory(from: src, byteCount: bytes.count)
+            count &+= bytes.count
+        }
+    }
+    /// Reserves and appends `bytes`.
+    @inline(__always)
+    mutating func append(_ bytes: [UInt8]) {
+        reserve(bytes.count)
+        bytes.withUnsafeBytes { put($0) }
+    }
+
+    /// Runs `body` with a writer over 1 KiB of stack, then frees whatever heap memory it moved to.
+    ///
+    /// No size estimate up front: small terms never touch the heap, and large ones grow by 4x (lists and binaries
+    /// reserve their whole size at once), which costs less than walking the term to guess.
+    @inline(__always)
+    static func with<R>(origin: Int, _ body: (inout ByteWriter) throws(ETFError) -> R) throws(ETFError) -> R {
+        let result: Result<R, ETFError> = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 1024) { scratch in
+            var writer = ByteWriter(scratch: scratch, origin: origin)
+            defer { writer.release() }
+            do throws(ETFError) { return .success(try body(&writer)) } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
+}
+
+/// Writes terms into a ``ByteWriter``, choosing the tags `term_to_binary(T, [{minor_version, 2}])` chooses on OTP 25.
+enum EncoderCore {
+    static func encode(_ term: Term, into out: inout ByteWriter) throws(ETFError) {
         switch term {
         case .atom(let atom):
             try encodeAtom(atom, into: &out)
@@ -43,15 +114,17 @@ enum EncoderCore {
             }
         case .float(let d):
             guard d.isFinite else {
-                throw ETFError(.unencodable, offset: out.count, "\(d) has no Erlang representation")
+                throw ETFError(.unencodable, offset: out.offset, "\(d) has no Erlang representation")
             }
-            out.append(70)
-            out.appendBigEndian(d.bitPattern)
+            out.reserve(9)
+            out.put(70)
+            out.put(bigEndian: d.bitPattern)
         case .binary(let bytes):
-            try checkLength(bytes.count, out.count)
-            out.append(109)
-            out.appendBigEndian(UInt32(bytes.count))
-            out.append(contentsOf: bytes)
+            try checkLength(bytes.count, out.offset)
+            out.reserve(5)
+            out.put(109)
+            out.put(bigEndian: UInt32(bytes.count))
+            out.append(bytes)
         case .bitstring(let bytes, let bits):
             if bits == 8 {
                 try encode(.binary(bytes), into: &out)
@@ -59,23 +132,25 @@ enum EncoderCore {
             }
             guard (1...7).contains(bits), !bytes.isEmpty else {
                 throw ETFError(
-                    .unencodable, offset: out.count,
+                    .unencodable, offset: out.offset,
                     "bitstring with \(bits) bits in the last of \(bytes.count) bytes")
             }
-            try checkLength(bytes.count, out.count)
-            out.append(77)
-            out.appendBigEndian(UInt32(bytes.count))
-            out.append(bits)
-            out.append(contentsOf: bytes.dropLast())
-            out.append(bytes[bytes.count - 1] & UInt8(truncatingIfNeeded: 0xFF << (8 - bits)))
+            try checkLength(bytes.count, out.offset)
+            out.reserve(6 + bytes.count)
+            out.put(77)
+            out.put(bigEndian: UInt32(bytes.count))
+            out.put(bits)
+            bytes.withUnsafeBytes { out.put(UnsafeRawBufferPointer(rebasing: $0.dropLast())) }
+            out.put(bytes[bytes.count - 1] & UInt8(truncatingIfNeeded: 0xFF << (8 - bits)))
         case .tuple(let elements):
             if elements.count <= 255 {
-                out.append(104)
-                out.append(UInt8(elements.count))
+                out.reserve(2)
+                out.put(bigEndian: UInt16(104) << 8 | UInt16(elements.count))
             } else {
-                try checkLength(elements.count, out.count)
-                out.append(105)
-                out.appendBigEndian(UInt32(elements.count))
+                try checkLength(elements.count, out.offset)
+                out.reserve(5)
+                out.put(105)
+                out.put(bigEndian: UInt32(elements.count))
             }
             try encodeAll(elements, into: &out)
         case .list(let elements):
@@ -98,58 +173,78 @@ enum EncoderCore {
                 }
             }
         case .map(let map):
-            try checkLength(map.count, out.count)
-            out.append(116)
-            out.appendBigEndian(UInt32(map.count))
-            for (k, v) in map.entries {
-                try encode(k, into: &out)
-                try encode(v, into: &out)
+            try checkLength(map.count, out.offset)
+            out.reserve(5)
+            out.put(116)
+            out.put(bigEndian: UInt32(map.count))
+            try map.entries.withUnsafeBufferPointer { (entries) throws(ETFError) in
+                for i in entries.indices {
+                    try encode(entries[i].key, into: &out)
+                    try encode(entries[i].value, into: &out)
+                }
             }
         case .pid(let pid):
-            out.append(88)
+            out.reserve(1)
+            out.put(88)
             try encodeAtom(pid.node, into: &out)
-            out.appendBigEndian(pid.id)
-            out.appendBigEndian(pid.serial)
-            out.appendBigEndian(pid.creation)
+            out.reserve(12)
+            out.put(bigEndian: pid.id)
+            out.put(bigEndian: pid.serial)
+            out.put(bigEndian: pid.creation)
         case .port(let port):
+            out.reserve(1)
             if let id = UInt32(exactly: port.id) {
-                out.append(89)
+                out.put(89)
                 try encodeAtom(port.node, into: &out)
-                out.appendBigEndian(id)
+                out.reserve(8)
+                out.put(bigEndian: id)
             } else {
-                out.append(120)
+                out.put(120)
                 try encodeAtom(port.node, into: &out)
-                out.appendBigEndian(port.id)
+                out.reserve(12)
+                out.put(bigEndian: port.id)
             }
-            out.appendBigEndian(port.creation)
+            out.put(bigEndian: port.creation)
         case .reference(let ref):
             guard (1...5).contains(ref.ids.count) else {
-                throw ETFError(.unencodable, offset: out.count, "reference with \(ref.ids.count) id words (must be 1...5)")
+                throw ETFError(
+                    .unencodable, offset: out.offset, "reference with \(ref.ids.count) id words (must be 1...5)")
             }
-            out.append(90)
-            out.appendBigEndian(UInt16(ref.ids.count))
+            out.reserve(3)
+            out.put(90)
+            out.put(bigEndian: UInt16(ref.ids.count))
             try encodeAtom(ref.node, into: &out)
-            out.appendBigEndian(ref.creation)
-            for id in ref.ids { out.appendBigEndian(id) }
+            out.reserve(4 + 4 * ref.ids.count)
+            out.put(bigEndian: ref.creation)
+            for id in ref.ids { out.put(bigEndian: id) }
         case .exportFun(let fun):
-            out.append(113)
+            out.reserve(1)
+            out.put(113)
             try encodeAtom(fun.module, into: &out)
             try encodeAtom(fun.function, into: &out)
-            out.append(97)
-            out.append(fun.arity)
+            out.reserve(2)
+            out.put(97)
+            out.put(fun.arity)
         case .localFun(let fun):
             guard fun.encoded.first == 112 else {
-                throw ETFError(.unencodable, offset: out.count, "local fun without its NEW_FUN_EXT encoding")
+                throw ETFError(.unencodable, offset: out.offset, "local fun without its NEW_FUN_EXT encoding")
             }
-            out.append(contentsOf: fun.encoded)
+            out.append(fun.encoded)
         }
     }
 
     /// Encodes each element in order, borrowing them from the array's storage instead of copying each one out.
+    /// Integers, the commonest elements, are written here without the call.
     @inline(__always)
-    private static func encodeAll(_ elements: [Term], into out: inout [UInt8]) throws(ETFError) {
+    private static func encodeAll(_ elements: [Term], into out: inout ByteWriter) throws(ETFError) {
         try elements.withUnsafeBufferPointer { (buffer: UnsafeBufferPointer<Term>) throws(ETFError) in
-            for i in buffer.indices { try encode(buffer[i], into: &out) }
+            for i in buffer.indices {
+                if case .integer(let v) = buffer[i] {
+                    encodeInt(v, into: &out)
+                } else {
+                    try encode(buffer[i], into: &out)
+                }
+            }
         }
     }
 
@@ -160,68 +255,78 @@ enum EncoderCore {
         }
     }
 
-    private static func encodeImproper(_ term: Term, into out: inout [UInt8]) throws(ETFError) {
+    private static func encodeImproper(_ term: Term, into out: inout ByteWriter) throws(ETFError) {
         guard case .improperList(let elements, let tail) = term else { return }
-        try checkLength(elements.count, out.count)
-        out.append(108)
-        out.appendBigEndian(UInt32(elements.count))
+        try checkLength(elements.count, out.offset)
+        out.reserve(5)
+        out.put(108)
+        out.put(bigEndian: UInt32(elements.count))
         try encodeAll(elements, into: &out)
         try encode(tail, into: &out)
     }
 
-    private static func encodeList(_ elements: [Term], into out: inout [UInt8]) throws(ETFError) {
+    private static func encodeList(_ elements: [Term], into out: inout ByteWriter) throws(ETFError) {
         if elements.isEmpty {
-            out.append(106)
+            out.reserve(1)
+            out.put(106)
             return
         }
         if elements.count <= 65535 {
-            var bytesOnly = true
-            for e in elements {
-                guard case .integer(let i) = e, i >= 0, i <= 255 else {
-                    bytesOnly = false
-                    break
+            let bytesOnly = elements.withUnsafeBufferPointer { buffer in
+                for i in buffer.indices {
+                    guard case .integer(let v) = buffer[i], UInt(bitPattern: v) <= 255 else { return false }
                 }
+                return true
             }
             if bytesOnly {
-                out.append(107)
-                out.appendBigEndian(UInt16(elements.count))
-                for case .integer(let i) in elements { out.append(UInt8(truncatingIfNeeded: i)) }
+                out.reserve(3 + elements.count)
+                out.put(107)
+                out.put(bigEndian: UInt16(elements.count))
+                elements.withUnsafeBufferPointer { buffer in
+                    for i in buffer.indices {
+                        if case .integer(let v) = buffer[i] { out.put(UInt8(truncatingIfNeeded: v)) }
+                    }
+                }
                 return
             }
         }
-        try checkLength(elements.count, out.count)
-        out.append(108)
-        out.appendBigEndian(UInt32(elements.count))
+        try checkLength(elements.count, out.offset)
+        // Room for the header, the tail and, typically, one INTEGER_EXT per element; leaves reserve their own.
+        let (guess, overflow) = elements.count.multipliedReportingOverflow(by: 5)
+        out.reserve(overflow ? 6 : Swift.min(guess, 1 << 26) &+ 6)
+        out.put(108)
+        out.put(bigEndian: UInt32(elements.count))
         try encodeAll(elements, into: &out)
-        out.append(106)
+        out.reserve(1)
+        out.put(106)
     }
 
     @inline(__always)
-    static func encodeInt(_ i: Int, into out: inout [UInt8]) {
-        if i >= 0 && i <= 255 {
-            // One append of two bytes: tag and value.
-            let pair = UInt16(97) << 8 | UInt16(truncatingIfNeeded: i)
-            Swift.withUnsafeBytes(of: pair.bigEndian) { out.append(contentsOf: $0) }
+    static func encodeInt(_ i: Int, into out: inout ByteWriter) {
+        out.reserve(11)
+        if UInt(bitPattern: i) <= 255 {
+            out.put(bigEndian: UInt16(97) << 8 | UInt16(truncatingIfNeeded: i))
         } else if i >= Int(Int32.min) && i <= Int(Int32.max) {
             // Tag then the big-endian int32, as one 8-byte store of which 5 bytes are used.
-            let word = UInt64(98) << 56 | UInt64(UInt32(bitPattern: Int32(truncatingIfNeeded: i))) << 24
-            Swift.withUnsafeBytes(of: word.bigEndian) { out.append(contentsOf: $0.prefix(5)) }
+            out.put(prefix: 5, of: UInt64(98) << 56 | UInt64(UInt32(bitPattern: Int32(truncatingIfNeeded: i))) << 24)
         } else {
-            // SMALL_BIG_EXT: tag, n, sign, then n little-endian magnitude bytes (n <= 8).
-            let magnitude = UInt64(i.magnitude)
-            let n = (UInt64.bitWidth - magnitude.leadingZeroBitCount + 7) / 8
-            var bytes: (UInt64, UInt64) = (0, 0)
-            Swift.withUnsafeMutableBytes(of: &bytes) { raw in
-                raw[0] = 110
-                raw[1] = UInt8(truncatingIfNeeded: n)
-                raw[2] = i < 0 ? 1 : 0
-                raw.storeBytes(of: magnitude.littleEndian, toByteOffset: 3, as: UInt64.self)
-                out.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[0..<(3 + n)]))
-            }
+            encodeSmallBig(i, into: &out)
         }
     }
 
-    private static func encodeBig(negative: Bool, magnitude: BigUInt, into out: inout [UInt8]) throws(ETFError) {
+    /// SMALL_BIG_EXT for an `Int` outside the int32 range: tag, n, sign, then n little-endian magnitude bytes.
+    @inline(never)
+    private static func encodeSmallBig(_ i: Int, into out: inout ByteWriter) {
+        let magnitude = UInt64(i.magnitude)
+        let n = (UInt64.bitWidth - magnitude.leadingZeroBitCount + 7) / 8
+        out.put(110)
+        out.put(UInt8(truncatingIfNeeded: n))
+        out.put(i < 0 ? 1 : 0)
+        UnsafeMutableRawPointer(out.base + out.count).storeBytes(of: magnitude.littleEndian, as: UInt64.self)
+        out.advance(n)
+    }
+
+    private static func encodeBig(negative: Bool, magnitude: BigUInt, into out: inout ByteWriter) throws(ETFError) {
         var bytes: [UInt8] = []
         let words = magnitude.words
         bytes.reserveCapacity(words.count * 8)
@@ -234,30 +339,34 @@ enum EncoderCore {
         }
         while let last = bytes.last, last == 0 { bytes.removeLast() }
         if bytes.count <= 255 {
-            out.append(110)
-            out.append(UInt8(bytes.count))
+            out.reserve(3)
+            out.put(110)
+            out.put(UInt8(bytes.count))
         } else {
-            try checkLength(bytes.count, out.count)
-            out.append(111)
-            out.appendBigEndian(UInt32(bytes.count))
+            try checkLength(bytes.count, out.offset)
+            out.reserve(6)
+            out.put(111)
+            out.put(bigEndian: UInt32(bytes.count))
         }
-        out.append(negative ? 1 : 0)
-        out.append(contentsOf: bytes)
+        out.put(negative ? 1 : 0)
+        out.append(bytes)
     }
 
-    static func encodeAtom(_ atom: Atom, into out: inout [UInt8]) throws(ETFError) {
+    @inline(__always)
+    static func encodeAtom(_ atom: Atom, into out: inout ByteWriter) throws(ETFError) {
         var name = atom.name
         let byteCount = name.utf8.count
-        if byteCount <= 255 {
-            let header = UInt16(119) << 8 | UInt16(byteCount)
-            Swift.withUnsafeBytes(of: header.bigEndian) { out.append(contentsOf: $0) }
+        if _fastPath(byteCount <= 255) {
+            out.reserve(2 &+ byteCount)
+            out.put(bigEndian: UInt16(119) << 8 | UInt16(byteCount))
         } else {
             guard name.unicodeScalars.count <= 255 else {
-                throw ETFError(.unencodable, offset: out.count, "atom longer than 255 characters")
+                throw ETFError(.unencodable, offset: out.offset, "atom longer than 255 characters")
             }
-            out.append(118)
-            out.appendBigEndian(UInt16(byteCount))
+            out.reserve(3 &+ byteCount)
+            out.put(118)
+            out.put(bigEndian: UInt16(byteCount))
         }
-        name.withUTF8 { out.append(contentsOf: $0) }
+        name.withUTF8 { out.put(UnsafeRawBufferPointer($0)) }
     }
 }

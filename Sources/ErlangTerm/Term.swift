@@ -15,13 +15,16 @@ import BigInt
 /// - floats compare by bit pattern, as `=:=` does in OTP 27+ (`0.0` and `-0.0` differ).
 ///
 /// See <https://www.erlang.org/doc/apps/erts/erl_ext_dist.html>.
+///
+/// The cases with large payloads (big integers, pids, ports, references, export funs) are `indirect`, so that a
+/// `Term` is 24 bytes (an atom's `String` plus a tag) and arrays of terms stay compact.
 public enum Term: Sendable {
     /// An atom, such as `ok`, `true`, `nil` or `'Elixir.MyApp.Stats'`.
     case atom(Atom)
     /// An integer in `Int.min...Int.max`.
     case integer(Int)
     /// An integer outside `Int.min...Int.max` (SMALL_BIG_EXT / LARGE_BIG_EXT on the wire).
-    case bigInteger(BigInt)
+    indirect case bigInteger(BigInt)
     /// A 64-bit IEEE 754 float (NEW_FLOAT_EXT). Never NaN or infinite.
     case float(Double)
     /// A binary: a whole number of bytes. Elixir strings are binaries.
@@ -37,13 +40,13 @@ public enum Term: Sendable {
     /// A map. Order is kept as decoded but ignored by equality.
     case map(TermMap)
     /// A process identifier.
-    case pid(Pid)
+    indirect case pid(Pid)
     /// A port identifier.
-    case port(Port)
+    indirect case port(Port)
     /// A reference.
-    case reference(Reference)
+    indirect case reference(Reference)
     /// An external fun `fun Module:Function/Arity` (EXPORT_EXT).
-    case exportFun(ExportFun)
+    indirect case exportFun(ExportFun)
     /// A local fun (NEW_FUN_EXT), kept opaque so that it can be sent back unchanged.
     indirect case localFun(LocalFun)
 }

@@ -69,6 +69,15 @@ final class LimitsTests: XCTestCase {
         XCTAssertNoThrow(try Term(etf: [131, 107, 0, 9] + Array(repeating: 1, count: 9), limits: limits))
         assertError([131, 107, 0, 10] + Array(repeating: 1, count: 10), .tooLarge, limits: limits)
         assertError([131, 104, 11] + Array(repeating: 106, count: 11), .tooLarge, limits: limits)
+        // LIST_EXT of integers takes a fast path; its elements and its NIL_EXT tail still count, with exact offsets.
+        func intList(_ n: Int, _ element: [UInt8]) -> [UInt8] {
+            [131, 108, 0, 0, 0, UInt8(n)] + Array(repeating: element, count: n).flatMap { $0 } + [106]
+        }
+        XCTAssertNoThrow(try Term(etf: intList(8, [97, 1]), limits: limits))
+        assertError(intList(9, [97, 1]), .tooLarge, offset: 24, tag: 106, limits: limits)
+        assertError(intList(10, [97, 1]), .tooLarge, offset: 24, tag: 97, limits: limits)
+        XCTAssertNoThrow(try Term(etf: intList(8, [98, 0, 0, 1, 0]), limits: limits))
+        assertError(intList(10, [98, 0, 0, 1, 0]), .tooLarge, offset: 51, tag: 98, limits: limits)
     }
 
     func testBigIntegerLimits() throws {
