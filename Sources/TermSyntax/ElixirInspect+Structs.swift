@@ -64,9 +64,11 @@ enum ElixirTermOrder {
             let c = compare(.atom(x.node), .atom(y.node))
             return c != 0 ? c : cmp(x.id, y.id)
         case (.pid(let x), .pid(let y)):
+            // OTP 25 orders pids by serial, then number, then node (checked against `Enum.sort/1`).
+            if x.serial != y.serial { return cmp(x.serial, y.serial) }
+            if x.id != y.id { return cmp(x.id, y.id) }
             let c = compare(.atom(x.node), .atom(y.node))
-            if c != 0 { return c }
-            return x.serial != y.serial ? cmp(x.serial, y.serial) : cmp(x.id, y.id)
+            return c != 0 ? c : cmp(x.creation, y.creation)
         case (.tuple(let x), .tuple(let y)):
             return x.count != y.count ? cmp(x.count, y.count) : compareSeq(x, y)
         case (.map(let x), .map(let y)):
@@ -195,8 +197,7 @@ extension Printer {
             let total = utc + std
             let sign = total < 0 ? "-" : "+"
             let a = abs(total)
-            var offset = sign + pad(a / 3600, 2) + ":" + pad(a % 3600 / 60, 2)
-            if a % 60 != 0 { offset += ":" + pad(a % 60, 2) }
+            let offset = sign + pad(a / 3600, 2) + ":" + pad(a % 3600 / 60, 2)
             return .text("#DateTime<" + d + " " + t + offset + " " + abbr + " " + tz + ">")
         case "Elixir.Regex":
             guard has(["opts", "re_pattern", "re_version", "source"]), case .binary(let source)? = map[Atom("source")] else {
@@ -231,7 +232,11 @@ extension Printer {
             return structFieldsDoc(map, name: "URI", fields: fields, limit: limit)
         case "Elixir.Version":
             guard has(Printer.versionFields.map { $0.name }) else { return nil }
-            return structFieldsDoc(map, name: "Version", fields: Printer.versionFields, limit: limit)
+            // Inspect.Version leaves out `pre: []` and `build: nil`.
+            let fields = Printer.versionFields.filter {
+                !($0.name == "pre" && map[Atom("pre")] == .list([])) && !($0.name == "build" && map[Atom("build")] == .nil)
+            }
+            return structFieldsDoc(map, name: "Version", fields: fields, limit: limit)
         default:
             guard let fields = options.structs[module], has(fields.map { $0.name }) else { return nil }
             return structFieldsDoc(map, name: ElixirAtomText.literal(module.name), fields: fields, limit: limit)
