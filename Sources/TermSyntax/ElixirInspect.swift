@@ -15,6 +15,7 @@
 
 import BigInt
 import ErlangTerm
+import Foundation
 
 /// How lists of integers are shown (`:charlists` in `Inspect.Opts`).
 public enum ElixirCharlists: Sendable, Hashable {
@@ -77,9 +78,46 @@ public struct ElixirInspectOptions: Sendable {
 public enum ElixirInspect {
     /// The text `Kernel.inspect(term, opts)` returns on Elixir 1.14.
     public static func inspect(_ term: Term, options: ElixirInspectOptions = .default) -> String {
+        // Like Elixir's, the printer recurses once per level of nesting. Deep terms (the decoder allows 1,000 levels
+        // by default) are printed on a thread whose stack is sized for them.
+        let depth = nestingDepth(term)
+        if depth <= 64 { return render(term, options) }
+        final class Box: @unchecked Sendable { var text = "" }
+        let box = Box()
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            box.text = render(term, options)
+            done.signal()
+        }
+        thread.stackSize = max(16 << 20, depth * (64 << 10))
+        thread.start()
+        done.wait()
+        return box.text
+    }
+
+    private static func render(_ term: Term, _ options: ElixirInspectOptions) -> String {
         var printer = Printer(options: options)
         let doc = Algebra.group(printer.toDoc(term, limit: options.limit))
         return Algebra.format(doc, width: options.pretty ? options.width : nil)
+    }
+
+    /// The nesting depth of a term, computed without recursion.
+    static func nestingDepth(_ term: Term) -> Int {
+        var maxDepth = 0
+        var stack: [(Term, Int)] = [(term, 1)]
+        while let (t, d) = stack.popLast() {
+            maxDepth = max(maxDepth, d)
+            switch t {
+            case .tuple(let e), .list(let e): for x in e { stack.append((x, d + 1)) }
+            case .improperList(let e, let tail):
+                for x in e { stack.append((x, d + 1)) }
+                stack.append((tail, d + 1))
+            case .map(let m):
+                for (k, v) in m.entries { stack.append((k, d + 1)); stack.append((v, d + 1)) }
+            default: continue
+            }
+        }
+        return maxDepth
     }
 
     /// `Macro.inspect_atom(:literal, atom)`: `:ok`, `:"foo bar"`, `MyApp.Stats`, `nil`.
