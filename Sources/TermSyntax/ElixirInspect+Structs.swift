@@ -134,6 +134,15 @@ extension Printer {
         "scheme", "authority", "userinfo", "host", "port", "path", "query", "fragment",
     ]
     private static let versionFields: [Atom] = ["major", "minor", "patch", "pre", "build"]
+    /// Stdlib structs printed by `Inspect.Any`, with their `__info__(:struct)` field order in Elixir 1.14.
+    static let stdlibStructs: [Atom: [Atom]] = [
+        "Elixir.Task": ["mfa", "owner", "pid", "ref"],
+        "Elixir.File.Stat": [
+            "size", "type", "access", "atime", "mtime", "ctime", "mode", "links", "major_device", "minor_device",
+            "inode", "uid", "gid",
+        ],
+        "Elixir.IO.Stream": ["device", "raw", "line_or_bytes"],
+    ]
 
     private static func keyNames(_ map: TermMap) -> Set<String>? {
         var names = Set<String>()
@@ -237,8 +246,15 @@ extension Printer {
                 !($0.name == "pre" && map[Atom("pre")] == .list([])) && !($0.name == "build" && map[Atom("build")] == .nil)
             }
             return structFieldsDoc(map, name: "Version", fields: fields, limit: limit)
+        case "Elixir.Version.Requirement":
+            guard has(["source", "lexed"]), case .binary(let source)? = map[Atom("source")] else { return nil }
+            return Algebra.concat([
+                .text("Version.parse_requirement!("), text("\"" + String(decoding: source, as: UTF8.self) + "\"", .string),
+                .text(")"),
+            ])
         default:
-            guard let fields = options.structs[module], has(fields.map { $0.name }) else { return nil }
+            guard let fields = options.structs[module] ?? Printer.stdlibStructs[module], has(fields.map { $0.name })
+            else { return nil }
             return structFieldsDoc(map, name: ElixirAtomText.literal(module.name), fields: fields, limit: limit)
         }
     }

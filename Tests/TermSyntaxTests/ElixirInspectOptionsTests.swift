@@ -1,3 +1,4 @@
+import BigInt
 import ErlangTerm
 @testable import TermSyntax
 import XCTest
@@ -40,6 +41,25 @@ final class ElixirInspectOptionsTests: XCTestCase {
         XCTAssertEqual(
             ElixirInspect.inspect(.list([104, 233, 0]), options: ElixirInspectOptions(charlists: .asCharlists)),
             "'hé\\0'")
+    }
+
+    func testBaseAndBinariesOptions() {
+        let term: Term = [255, -255, .int(BigInt(2).power(64)), .string("ab"), Term.bits([0x20], bitCount: 3), .charlist("hi")]
+        // inspect([255, -255, 18446744073709551616, "ab", <<1::size(3)>>, [104, 105]], base: :hex)
+        XCTAssertEqual(
+            ElixirInspect.inspect(term, options: ElixirInspectOptions(base: .hex)),
+            "[0xFF, -0xFF, 0x10000000000000000, <<0x61, 0x62>>, <<0x1::size(3)>>, 'hi']")
+        // inspect([5, -5], base: :binary)
+        XCTAssertEqual(ElixirInspect.inspect([5, -5], options: ElixirInspectOptions(base: .binary)), "[0b101, -0b101]")
+        // inspect(8, base: :octal)
+        XCTAssertEqual(ElixirInspect.inspect(8, options: ElixirInspectOptions(base: .octal)), "0o10")
+        // inspect(<<104, 105, 255>>, binaries: :as_strings)
+        XCTAssertEqual(
+            ElixirInspect.inspect(.binary([104, 105, 255]), options: ElixirInspectOptions(binaries: .asStrings)),
+            "\"hi\\xFF\"")
+        // inspect("hi", binaries: :as_binaries)
+        XCTAssertEqual(
+            ElixirInspect.inspect(.string("hi"), options: ElixirInspectOptions(binaries: .asBinaries)), "<<104, 105>>")
     }
 
     func testLimits() {
@@ -100,6 +120,25 @@ final class ElixirInspectOptionsTests: XCTestCase {
         // Keys that do not match the fields: a plain map, as Inspect.Any does.
         options.structs = ["Elixir.MyApp.User": ["id"]]
         XCTAssertEqual(ElixirInspect.inspect(user, options: options), "%{__struct__: MyApp.User, id: 1, name: \"a\"}")
+    }
+
+    func testMoreStdlibStructs() {
+        let local = { (id: UInt32) in Term.pid(Pid(node: "nonode@nohost", id: id, serial: 0, creation: 0)) }
+        // %Task{mfa: {:erlang, :apply, 2}, owner: :c.pid(0,96,0), pid: :c.pid(0,97,0), ref: nil}
+        let task: Term = [
+            "__struct__": "Elixir.Task", "owner": local(96), "pid": local(97), "ref": .nil,
+            "mfa": .tuple(["erlang", "apply", 2]),
+        ]
+        XCTAssertEqual(
+            ElixirInspect.inspect(task), "%Task{mfa: {:erlang, :apply, 2}, owner: #PID<0.96.0>, pid: #PID<0.97.0>, ref: nil}")
+        // %{__struct__: Version.Requirement, source: "~> 1.2", lexed: []}
+        let requirement: Term = ["__struct__": "Elixir.Version.Requirement", "source": .string("~> 1.2"), "lexed": []]
+        XCTAssertEqual(ElixirInspect.inspect(requirement), "Version.parse_requirement!(\"~> 1.2\")")
+        // %IO.Stream{device: :standard_io, raw: false, line_or_bytes: :line}
+        let stream: Term = [
+            "__struct__": "Elixir.IO.Stream", "device": "standard_io", "raw": false, "line_or_bytes": "line",
+        ]
+        XCTAssertEqual(ElixirInspect.inspect(stream), "%IO.Stream{device: :standard_io, raw: false, line_or_bytes: :line}")
     }
 
     func testPublicHelpers() {
