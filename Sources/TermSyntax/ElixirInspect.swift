@@ -38,7 +38,10 @@ public enum ElixirCharlists: Sendable, Hashable {
 
 /// How integers are written (`:base` in `Inspect.Opts`).
 public enum ElixirIntegerBase: Int, Sendable, Hashable {
-    case binary = 2, octal = 8, decimal = 10, hex = 16
+    case binary = 2
+    case octal = 8
+    case decimal = 10
+    case hex = 16
 }
 
 /// How binaries are shown (`:binaries` in `Inspect.Opts`).
@@ -93,8 +96,14 @@ public struct ElixirInspectOptions: Sendable {
         charlists: ElixirCharlists = .infer, base: ElixirIntegerBase = .decimal, binaries: ElixirBinaries = .infer,
         syntaxColors: [ElixirSyntaxColor: String]? = nil
     ) {
-        self.pretty = pretty; self.width = width; self.limit = limit; self.printableLimit = printableLimit
-        self.charlists = charlists; self.base = base; self.binaries = binaries; self.syntaxColors = syntaxColors
+        self.pretty = pretty
+        self.width = width
+        self.limit = limit
+        self.printableLimit = printableLimit
+        self.charlists = charlists
+        self.base = base
+        self.binaries = binaries
+        self.syntaxColors = syntaxColors
     }
 
     /// The defaults of `inspect/2`.
@@ -142,7 +151,10 @@ public enum ElixirInspect {
                 for x in e { stack.append((x, d + 1)) }
                 stack.append((tail, d + 1))
             case .map(let m):
-                for (k, v) in m.entries { stack.append((k, d + 1)); stack.append((v, d + 1)) }
+                for (k, v) in m.entries {
+                    stack.append((k, d + 1))
+                    stack.append((v, d + 1))
+                }
             default: continue
             }
         }
@@ -208,7 +220,8 @@ struct Printer {
         case .port(let p):
             return .text("#Port<\(nodeNumber(p.node)).\(p.id)>")
         case .reference(let r):
-            return .text("#Reference<\(nodeNumber(r.node))." + r.ids.reversed().map { String($0) }.joined(separator: ".") + ">")
+            return .text(
+                "#Reference<\(nodeNumber(r.node))." + r.ids.reversed().map { String($0) }.joined(separator: ".") + ">")
         case .exportFun(let f):
             return .text(
                 "&" + ElixirAtomText.literal(f.module.name) + "." + ElixirAtomText.remoteCall(f.function.name) + "/"
@@ -259,7 +272,10 @@ struct Printer {
         var items: [InspectDoc] = []
         var truncated = false
         for (idx, b) in bytes.enumerated() {
-            if counter == 0 { truncated = true; break }
+            if counter == 0 {
+                truncated = true
+                break
+            }
             let isLast = idx == bytes.count - 1
             if isLast && lastBits != 8 {
                 let value = BigInt(b >> UInt8(8 - lastBits))
@@ -329,7 +345,9 @@ struct Printer {
             let (escaped, truncated) = ElixirEscape.escape(bytes, quote: 39, limit: options.printableLimit)
             return text("'" + escaped + "'" + (truncated ? " ++ ..." : ""), .charlist)
         }
-        let open = text("[", .list), close = text("]", .list), sep = text(",", .list)
+        let open = text("[", .list)
+        let close = text("]", .list)
+        let sep = text(",", .list)
         if tail == nil && Printer.isKeyword(elements) {
             return containerDoc(
                 open: open, elements.map { .term($0) }, tail: nil, close: close, limit: limit, separator: sep,
@@ -413,7 +431,10 @@ struct Printer {
         var current = limit
         var index = 0
         while index < items.count {
-            if current == 0 { docs.append(.text("...")); break }
+            if current == 0 {
+                docs.append(.text("..."))
+                break
+            }
             let isLastWithTail = index == items.count - 1 && tail != nil
             let newLimit = current.map { $0 - 1 }
             if isLastWithTail {

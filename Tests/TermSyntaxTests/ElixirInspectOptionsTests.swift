@@ -1,7 +1,8 @@
 import BigInt
 import ErlangTerm
-@testable import TermSyntax
 import XCTest
+
+@testable import TermSyntax
 
 // Options, node numbering and the document algebra. Expected strings come from Elixir 1.14.0 / OTP 25 running the
 // expression in the comment above each assertion.
@@ -44,7 +45,9 @@ final class ElixirInspectOptionsTests: XCTestCase {
     }
 
     func testBaseAndBinariesOptions() {
-        let term: Term = [255, -255, .int(BigInt(2).power(64)), .string("ab"), Term.bits([0x20], bitCount: 3), .charlist("hi")]
+        let term: Term = [
+            255, -255, .int(BigInt(2).power(64)), .string("ab"), Term.bits([0x20], bitCount: 3), .charlist("hi"),
+        ]
         // inspect([255, -255, 18446744073709551616, "ab", <<1::size(3)>>, [104, 105]], base: :hex)
         XCTAssertEqual(
             ElixirInspect.inspect(term, options: ElixirInspectOptions(base: .hex)),
@@ -130,7 +133,8 @@ final class ElixirInspectOptionsTests: XCTestCase {
             "mfa": .tuple(["erlang", "apply", 2]),
         ]
         XCTAssertEqual(
-            ElixirInspect.inspect(task), "%Task{mfa: {:erlang, :apply, 2}, owner: #PID<0.96.0>, pid: #PID<0.97.0>, ref: nil}")
+            ElixirInspect.inspect(task),
+            "%Task{mfa: {:erlang, :apply, 2}, owner: #PID<0.96.0>, pid: #PID<0.97.0>, ref: nil}")
         // %{__struct__: Version.Requirement, source: "~> 1.2", lexed: []}
         let requirement: Term = ["__struct__": "Elixir.Version.Requirement", "source": .string("~> 1.2"), "lexed": []]
         XCTAssertEqual(ElixirInspect.inspect(requirement), "Version.parse_requirement!(\"~> 1.2\")")
@@ -138,7 +142,18 @@ final class ElixirInspectOptionsTests: XCTestCase {
         let stream: Term = [
             "__struct__": "Elixir.IO.Stream", "device": "standard_io", "raw": false, "line_or_bytes": "line",
         ]
-        XCTAssertEqual(ElixirInspect.inspect(stream), "%IO.Stream{device: :standard_io, raw: false, line_or_bytes: :line}")
+        XCTAssertEqual(
+            ElixirInspect.inspect(stream), "%IO.Stream{device: :standard_io, raw: false, line_or_bytes: :line}")
+    }
+
+    /// `elixir -e 'IO.inspect &Kernel.in/2'` prints `#Function<41.3316493/2 in :erl_eval.expr/6>`; the name
+    /// (`.expr/6`) comes from the loaded code, not from the wire, so we print up to the module.
+    func testLocalFunBestEffort() {
+        let fun = LocalFun(
+            arity: 2, uniq: Array(repeating: 0, count: 16), index: 41, module: "erl_eval", oldIndex: 41,
+            oldUniq: 3_316_493, pid: .pid(Pid(node: "nonode@nohost", id: 1, serial: 0, creation: 0)),
+            freeVariables: [], encoded: [112])
+        XCTAssertEqual(ElixirInspect.inspect(.localFun(fun)), "#Function<41.3316493/2 in :erl_eval>")
     }
 
     func testPublicHelpers() {

@@ -1,6 +1,6 @@
 import ErlangTerm
-import Foundation
 import ErlangTestSupport
+import Foundation
 import TermSyntax
 import XCTest
 
@@ -19,7 +19,11 @@ final class ElixirInspectParityTests: XCTestCase {
         return numbers
     }
 
-    private struct Mismatch { var term: Term; var ours: String; var theirs: String }
+    private struct Mismatch {
+        var term: Term
+        var ours: String
+        var theirs: String
+    }
 
     private func runParity(
         count: Int, batch: Int = 400, nodes: [Atom], next: () -> Term
@@ -30,7 +34,8 @@ final class ElixirInspectParityTests: XCTestCase {
         var pretty = ElixirInspectOptions.pretty
         pretty.nodeNumbers = plain.nodeNumbers
         var mismatches: [Mismatch] = []
-        var oracleTime = Duration.zero, ourTime = Duration.zero
+        var oracleTime = Duration.zero
+        var ourTime = Duration.zero
         defer { print("ElixirInspect parity timing: oracle \(oracleTime), ours \(ourTime)") }
         var checked = 0
         var done = 0
@@ -72,7 +77,9 @@ final class ElixirInspectParityTests: XCTestCase {
 
     func testParityWithElixirInspectOverGeneratedTerms() throws {
         var generator = TermGenerator(seed: 0x1_4E1_11E &+ seedOffset)
-        let (checked, mismatches) = try runParity(count: corpusSize, nodes: generator.options.nodes) { generator.next() }
+        let (checked, mismatches) = try runParity(count: corpusSize, nodes: generator.options.nodes) {
+            generator.next()
+        }
         try report("generated", checked, mismatches)
     }
 
@@ -96,7 +103,8 @@ final class ElixirInspectParityTests: XCTestCase {
             // One line per mismatch: where the texts first differ, for sorting out causes.
             var report = ""
             for m in mismatches {
-                let a = Array(m.ours.unicodeScalars), b = Array(m.theirs.unicodeScalars)
+                let a = Array(m.ours.unicodeScalars)
+                let b = Array(m.theirs.unicodeScalars)
                 var i = 0
                 while i < min(a.count, b.count) && a[i] == b[i] { i += 1 }
                 func window(_ s: [Unicode.Scalar]) -> String {
@@ -138,7 +146,10 @@ struct ElixirShapedGenerator {
         if chance(0.005) { return .string(String(repeating: pick(["ab", "é", "x\n"]), count: int(1000...2500))) }
         let n = int(0...12)
         var s = ""
-        for _ in 0..<n { s += pick(Self.words); if chance(0.5) { s += " " } }
+        for _ in 0..<n {
+            s += pick(Self.words)
+            if chance(0.5) { s += " " }
+        }
         if chance(0.05) { return .binary(Array(s.utf8) + [UInt8(int(128...255))]) }
         return .string(s)
     }
@@ -153,7 +164,8 @@ struct ElixirShapedGenerator {
         case 4, 5: return string()
         case 6: return .binary((0..<int(0...120)).map { _ in UInt8(int(0...255)) })
         case 7: return .charlist(pick(["abc", "hello world", "a\nb", "\u{7}\u{1B}", "it's", "#{x}", "é"]))
-        case 8: return .pid(Pid(node: pick(Self.nodes), id: UInt32(int(0...500)), serial: UInt32(int(0...3)), creation: 0))
+        case 8:
+            return .pid(Pid(node: pick(Self.nodes), id: UInt32(int(0...500)), serial: UInt32(int(0...3)), creation: 0))
         default: return Term.bits([UInt8(int(0...255)), UInt8(int(0...255))], bitCount: int(1...15))
         }
     }
@@ -162,21 +174,31 @@ struct ElixirShapedGenerator {
         if depth == 0 { return scalar() }
         switch int(0...13) {
         case 0, 1, 2: return scalar()
-        case 3: return chance(0.2) ? .list((0..<int(40...120)).map { _ in scalar() }) : .list((0..<int(0...8)).map { _ in term(depth: depth - 1) })
+        case 3:
+            return chance(0.2)
+                ? .list((0..<int(40...120)).map { _ in scalar() })
+                : .list((0..<int(0...8)).map { _ in term(depth: depth - 1) })
         case 4: return .list((0..<int(0...(chance(0.3) ? 90 : 10))).map { _ in .integer(int(0...300)) })
         case 5: return keyword(depth: depth)
-        case 6: return chance(0.1) ? .tuple((0..<int(40...60)).map { _ in scalar() }) : .tuple((0..<int(0...5)).map { _ in term(depth: depth - 1) })
+        case 6:
+            return chance(0.1)
+                ? .tuple((0..<int(40...60)).map { _ in scalar() })
+                : .tuple((0..<int(0...5)).map { _ in term(depth: depth - 1) })
         case 7, 8: return atomMap(depth: depth)
         case 9: return mixedMap(depth: depth)
         case 10: return structTerm(depth: depth)
         case 11: return .list((0..<int(1...12)).map { _ in .tuple([.atom(atom()), string()]) })
-        case 12: return .improperList((0..<int(1...4)).map { _ in term(depth: depth - 1) }, tail: scalar().isList ? .nil : scalar())
+        case 12:
+            return .improperList(
+                (0..<int(1...4)).map { _ in term(depth: depth - 1) }, tail: scalar().isList ? .nil : scalar())
         default: return .tuple([.atom(pick(["ok", "error", "reply"])), term(depth: depth - 1)])
         }
     }
 
     mutating func keyword(depth: Int) -> Term {
-        chance(0.2) ? .list((0..<int(40...60)).map { _ in .tuple([.atom(atom()), scalar()]) }) : .list((0..<int(1...8)).map { _ in .tuple([.atom(atom()), term(depth: depth - 1)]) })
+        chance(0.2)
+            ? .list((0..<int(40...60)).map { _ in .tuple([.atom(atom()), scalar()]) })
+            : .list((0..<int(1...8)).map { _ in .tuple([.atom(atom()), term(depth: depth - 1)]) })
     }
 
     mutating func atomMap(depth: Int) -> Term {
@@ -192,7 +214,9 @@ struct ElixirShapedGenerator {
     mutating func mixedMap(depth: Int) -> Term {
         var m = TermMap()
         for _ in 0..<int(0...8) {
-            let key: Term = pick([.atom(atom()), string(), .integer(int(-5...50)), .tuple([.atom(atom()), .integer(1)])])
+            let key: Term = pick([
+                .atom(atom()), string(), .integer(int(-5...50)), .tuple([.atom(atom()), .integer(1)]),
+            ])
             m[key] = term(depth: depth - 1)
         }
         return .map(m)
@@ -206,34 +230,78 @@ struct ElixirShapedGenerator {
         let micro: Term = .tuple([.integer(int(0...999_999)), .integer(int(0...6))])
         switch int(0...9) {
         case 0:
-            let a = int(-5...20), b = int(-5...20)
+            let a = int(-5...20)
+            let b = int(-5...20)
             return chance(0.5)
-                ? s("Elixir.Range", [("first", .integer(a)), ("last", .integer(b)), ("step", .integer(pick([1, -1, 2, 3])))])
+                ? s(
+                    "Elixir.Range",
+                    [("first", .integer(a)), ("last", .integer(b)), ("step", .integer(pick([1, -1, 2, 3])))])
                 : s("Elixir.Range", [("first", .integer(a)), ("last", .integer(b))])
         case 1:
             let elements = (0..<int(0...(chance(0.2) ? 70 : 6))).map { _ in scalar() }
-            return s("Elixir.MapSet", [("map", .map(TermMap(elements.map { ($0, .list([])) }))), ("version", .integer(2))])
+            return s(
+                "Elixir.MapSet", [("map", .map(TermMap(elements.map { ($0, .list([])) }))), ("version", .integer(2))])
         case 2:
-            return s("Elixir.Date", [("calendar", iso), ("year", .integer(int(-20...2100))), ("month", .integer(int(1...12))), ("day", .integer(int(1...28)))])
+            return s(
+                "Elixir.Date",
+                [
+                    ("calendar", iso), ("year", .integer(int(-20...2100))), ("month", .integer(int(1...12))),
+                    ("day", .integer(int(1...28))),
+                ])
         case 3:
-            return s("Elixir.Time", [("calendar", iso), ("hour", .integer(int(0...23))), ("minute", .integer(int(0...59))), ("second", .integer(int(0...59))), ("microsecond", micro)])
+            return s(
+                "Elixir.Time",
+                [
+                    ("calendar", iso), ("hour", .integer(int(0...23))), ("minute", .integer(int(0...59))),
+                    ("second", .integer(int(0...59))), ("microsecond", micro),
+                ])
         case 4:
-            return s("Elixir.NaiveDateTime", [("calendar", iso), ("year", .integer(int(1...9999))), ("month", .integer(int(1...12))), ("day", .integer(int(1...28))), ("hour", .integer(int(0...23))), ("minute", .integer(int(0...59))), ("second", .integer(int(0...59))), ("microsecond", micro)])
+            return s(
+                "Elixir.NaiveDateTime",
+                [
+                    ("calendar", iso), ("year", .integer(int(1...9999))), ("month", .integer(int(1...12))),
+                    ("day", .integer(int(1...28))), ("hour", .integer(int(0...23))), ("minute", .integer(int(0...59))),
+                    ("second", .integer(int(0...59))), ("microsecond", micro),
+                ])
         case 5:
             let utc = chance(0.5)
-            return s("Elixir.DateTime", [("calendar", iso), ("year", .integer(int(1...9999))), ("month", .integer(int(1...12))), ("day", .integer(int(1...28))), ("hour", .integer(int(0...23))), ("minute", .integer(int(0...59))), ("second", .integer(int(0...59))), ("microsecond", micro),
-                ("time_zone", .string(utc ? "Etc/UTC" : "Europe/Paris")), ("zone_abbr", .string(utc ? "UTC" : "CET")),
-                ("utc_offset", .integer(utc ? 0 : pick([3600, -18000, 19800, 3661]))), ("std_offset", .integer(utc ? 0 : pick([0, 3600])))])
+            return s(
+                "Elixir.DateTime",
+                [
+                    ("calendar", iso), ("year", .integer(int(1...9999))), ("month", .integer(int(1...12))),
+                    ("day", .integer(int(1...28))), ("hour", .integer(int(0...23))), ("minute", .integer(int(0...59))),
+                    ("second", .integer(int(0...59))), ("microsecond", micro),
+                    ("time_zone", .string(utc ? "Etc/UTC" : "Europe/Paris")),
+                    ("zone_abbr", .string(utc ? "UTC" : "CET")),
+                    ("utc_offset", .integer(utc ? 0 : pick([3600, -18000, 19800, 3661]))),
+                    ("std_offset", .integer(utc ? 0 : pick([0, 3600]))),
+                ])
         case 6:
-            return s("Elixir.URI", [("scheme", .string("https")), ("authority", chance(0.5) ? .nil : .string("example.com")), ("userinfo", .nil), ("host", .string("example.com")), ("port", .integer(443)), ("path", .string("/a b")), ("query", chance(0.5) ? .nil : .string("q=1")), ("fragment", .nil)])
+            return s(
+                "Elixir.URI",
+                [
+                    ("scheme", .string("https")), ("authority", chance(0.5) ? .nil : .string("example.com")),
+                    ("userinfo", .nil), ("host", .string("example.com")), ("port", .integer(443)),
+                    ("path", .string("/a b")), ("query", chance(0.5) ? .nil : .string("q=1")), ("fragment", .nil),
+                ])
         case 7:
-            return s("Elixir.Version", [("major", .integer(int(0...3))), ("minor", .integer(int(0...20))), ("patch", .integer(int(0...9))), ("pre", chance(0.5) ? .list([]) : .list([.string("rc"), .integer(1)])), ("build", chance(0.5) ? .nil : .string("b1"))])
+            return s(
+                "Elixir.Version",
+                [
+                    ("major", .integer(int(0...3))), ("minor", .integer(int(0...20))), ("patch", .integer(int(0...9))),
+                    ("pre", chance(0.5) ? .list([]) : .list([.string("rc"), .integer(1)])),
+                    ("build", chance(0.5) ? .nil : .string("b1")),
+                ])
         case 8 where chance(0.5):
             return chance(0.5)
-                ? s("Elixir.Task", [("mfa", .tuple(["erlang", "apply", 2])), ("owner", scalar()), ("pid", scalar()), ("ref", .nil)])
+                ? s(
+                    "Elixir.Task",
+                    [("mfa", .tuple(["erlang", "apply", 2])), ("owner", scalar()), ("pid", scalar()), ("ref", .nil)])
                 : s("Elixir.Version.Requirement", [("source", .string("~> 1.\(int(0...9))")), ("lexed", .list([]))])
         case 8:
-            return s("Elixir.MyApp.User", [("id", .integer(int(1...99))), ("name", string()), ("tags", .list([.atom(atom())]))])
+            return s(
+                "Elixir.MyApp.User",
+                [("id", .integer(int(1...99))), ("name", string()), ("tags", .list([.atom(atom())]))])
         default:
             return s(pick(["nope", "Elixir.Foo.Bar"]), [("a", term(depth: depth - 1)), ("b", .integer(2))])
         }
