@@ -148,7 +148,7 @@ public struct ETFEncoder: Sendable {
     /// Encodes `term` with the version byte 131 first.
     public func encode(_ term: Term) throws(ETFError) -> [UInt8] {
         var buffer: [UInt8] = []
-        buffer.reserveCapacity(EncoderCore.estimatedSize(term))
+        buffer.reserveCapacity(EncoderCore.estimatedSize(term) &+ 1)
         try encode(term, into: &buffer, versionByte: true)
         return buffer
     }

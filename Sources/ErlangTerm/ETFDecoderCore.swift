@@ -85,7 +85,9 @@ struct DecoderCore {
     // MARK: The loop
 
     mutating func decodeTerm() throws(ETFError) -> Term {
-        var stack: [Frame] = []
+        // The innermost open container lives in `open.current` (cheap to append to); its parents are in
+        // `open.parents`.
+        var open = OpenFrames()
         var funs: [FunHeader] = []
         outer: while true {
             let tagOffset = position
@@ -133,7 +135,7 @@ struct DecoderCore {
                 if arity == 0 {
                     value = .tuple([])
                 } else {
-                    try push(&stack, .tuple, arity, arity, tagOffset, tag)
+                    try push(&open, .tuple, arity, arity, tagOffset, tag)
                     continue outer
                 }
             case 105:  // LARGE_TUPLE_EXT
@@ -142,7 +144,7 @@ struct DecoderCore {
                 if arity == 0 {
                     value = .tuple([])
                 } else {
-                    try push(&stack, .tuple, arity, arity, tagOffset, tag)
+                    try push(&open, .tuple, arity, arity, tagOffset, tag)
                     continue outer
                 }
             case 106:  // NIL_EXT
@@ -159,7 +161,7 @@ struct DecoderCore {
                 try need(4, tagOffset, tag, "LIST_EXT length")
                 let n = Int(readU32())
                 // n elements of at least one byte each, plus the tail.
-                try push(&stack, .list, n + 1, n + 1, tagOffset, tag)
+                try push(&open, .list, n + 1, n + 1, tagOffset, tag)
                 continue outer
             case 109:  // BINARY_EXT
                 try need(4, tagOffset, tag, "BINARY_EXT length")
@@ -203,7 +205,7 @@ struct DecoderCore {
                             .truncated, offset: tagOffset, tag: tag,
                             "MAP_EXT of \(arity) pairs needs at least \(arity * 2) bytes but only \(remaining) remain")
                     }
-                    try push(&stack, .map, arity * 2, arity * 2, tagOffset, tag)
+                    try push(&open, .map, arity * 2, arity * 2, tagOffset, tag)
                     continue outer
                 }
             case 88, 103:  // NEW_PID_EXT, PID_EXT
@@ -277,7 +279,7 @@ struct DecoderCore {
                 }
                 funs.append(FunHeader(arity: arity, uniq: uniq, index: index, module: module, end: end))
                 // OldIndex, OldUniq, Pid, then the free variables.
-                try push(&stack, .fun, 3 + numFree, 3 + numFree, tagOffset, tag)
+                try push(&open, .fun, 3 + numFree, 3 + numFree, tagOffset, tag)
                 continue outer
             case 82:
                 throw ETFError(
@@ -301,36 +303,59 @@ struct DecoderCore {
             }
 
             // Deliver `value` to the open containers, closing every one that becomes full.
-            while !stack.isEmpty {
-                let top = stack.count - 1
-                stack[top].items.append(value)
-                stack[top].remaining -= 1
-                if stack[top].remaining > 0 { continue outer }
-                let frame = stack.removeLast()
-                value = try finish(frame, &funs)
+            while open.depth > 0 {
+                open.current.items.append(value)
+                open.current.remaining -= 1
+                if open.current.remaining > 0 { continue outer }
+                var frame = open.pop()
+                value = try finish(&frame, &funs)
             }
             return value
         }
     }
 
+    /// The open containers: the innermost one apart, so that delivering an element touches no array of frames.
+    private struct OpenFrames {
+        var current = Frame(kind: .tuple, remaining: 0, items: [], start: 0)
+        var parents: [Frame] = []
+        var depth = 0
+
+        @inline(__always)
+        mutating func push(_ frame: Frame) {
+            if depth > 0 { parents.append(current) }
+            current = frame
+            depth += 1
+        }
+
+        @inline(__always)
+        mutating func pop() -> Frame {
+            depth -= 1
+            var frame = depth > 0 ? parents.removeLast() : Frame(kind: .tuple, remaining: 0, items: [], start: 0)
+            swap(&frame, &current)
+            return frame
+        }
+    }
+
     private mutating func push(
-        _ stack: inout [Frame], _ kind: FrameKind, _ count: Int, _ minimumBytes: Int, _ tagOffset: Int, _ tag: UInt8
+        _ open: inout OpenFrames, _ kind: FrameKind, _ count: Int, _ minimumBytes: Int, _ tagOffset: Int, _ tag: UInt8
     ) throws(ETFError) {
         guard minimumBytes <= remaining else {
             throw ETFError(
                 .truncated, offset: tagOffset, tag: tag,
                 "\(ETFTag.name(of: tag)) of \(count) elements needs at least \(minimumBytes) bytes but only \(remaining) remain")
         }
-        guard stack.count < limits.maxDepth else {
+        guard open.depth < limits.maxDepth else {
             throw ETFError(.tooDeep, offset: tagOffset, tag: tag, "nesting deeper than maxDepth (\(limits.maxDepth))")
         }
         var items: [Term] = []
         items.reserveCapacity(count)
-        stack.append(Frame(kind: kind, remaining: count, items: items, start: tagOffset))
+        open.push(Frame(kind: kind, remaining: count, items: items, start: tagOffset))
     }
 
-    private func finish(_ frame: Frame, _ funs: inout [FunHeader]) throws(ETFError) -> Term {
-        var items = frame.items
+    private func finish(_ frame: inout Frame, _ funs: inout [FunHeader]) throws(ETFError) -> Term {
+        // Take the elements out of the frame so that appending to them below does not copy.
+        var items: [Term] = []
+        swap(&items, &frame.items)
         switch frame.kind {
         case .tuple:
             return .tuple(items)

@@ -2,16 +2,30 @@ import BigInt
 
 /// Appends terms to one `[UInt8]`, choosing the tags `term_to_binary(T, [{minor_version, 2}])` chooses on OTP 25.
 enum EncoderCore {
-    /// A cheap guess of the encoded size, used to reserve capacity once.
-    static func estimatedSize(_ term: Term) -> Int {
+    /// A cheap guess of the encoded size, used to reserve capacity once: containers are assumed to hold elements
+    /// like their first one (a few levels deep), which is right for the common homogeneous lists and records.
+    static func estimatedSize(_ term: Term, depth: Int = 0) -> Int {
+        func sample(_ elements: [Term]) -> Int {
+            guard let first = elements.first else { return 0 }
+            if depth >= 3 { return elements.count * 8 }
+            let (total, overflow) = elements.count.multipliedReportingOverflow(
+                by: estimatedSize(first, depth: depth + 1))
+            return overflow ? 1 << 20 : min(total, 1 << 28)
+        }
         switch term {
-        case .binary(let b): return b.count + 8
-        case .bitstring(let b, _): return b.count + 8
-        case .list(let l): return 8 + l.count * 4
-        case .tuple(let t): return 8 + t.count * 8
-        case .map(let m): return 8 + m.count * 16
-        case .localFun(let f): return f.encoded.count + 2
-        default: return 32
+        case .atom(let a): return 3 + a.name.utf8.count
+        case .binary(let b): return b.count + 5
+        case .bitstring(let b, _): return b.count + 6
+        case .list(let l), .tuple(let l): return 6 + sample(l)
+        case .improperList(let l, _): return 16 + sample(l)
+        case .map(let m):
+            guard let first = m.entries.first, depth < 3 else { return 5 + m.count * 16 }
+            let pair = estimatedSize(first.key, depth: depth + 1) + estimatedSize(first.value, depth: depth + 1)
+            let (total, overflow) = m.count.multipliedReportingOverflow(by: pair)
+            return 5 + (overflow ? 1 << 20 : min(total, 1 << 28))
+        case .localFun(let f): return f.encoded.count
+        case .bigInteger: return 64
+        default: return 16
         }
     }
 
@@ -63,7 +77,7 @@ enum EncoderCore {
                 out.append(105)
                 out.appendBigEndian(UInt32(elements.count))
             }
-            for e in elements { try encode(e, into: &out) }
+            try encodeAll(elements, into: &out)
         case .list(let elements):
             try encodeList(elements, into: &out)
         case .improperList(let elements, let tail):
@@ -131,6 +145,14 @@ enum EncoderCore {
         }
     }
 
+    /// Encodes each element in order, borrowing them from the array's storage instead of copying each one out.
+    @inline(__always)
+    private static func encodeAll(_ elements: [Term], into out: inout [UInt8]) throws(ETFError) {
+        try elements.withUnsafeBufferPointer { (buffer: UnsafeBufferPointer<Term>) throws(ETFError) in
+            for i in buffer.indices { try encode(buffer[i], into: &out) }
+        }
+    }
+
     @inline(__always)
     private static func checkLength(_ count: Int, _ offset: Int) throws(ETFError) {
         guard count <= Int(UInt32.max) else {
@@ -143,7 +165,7 @@ enum EncoderCore {
         try checkLength(elements.count, out.count)
         out.append(108)
         out.appendBigEndian(UInt32(elements.count))
-        for e in elements { try encode(e, into: &out) }
+        try encodeAll(elements, into: &out)
         try encode(tail, into: &out)
     }
 
@@ -170,31 +192,32 @@ enum EncoderCore {
         try checkLength(elements.count, out.count)
         out.append(108)
         out.appendBigEndian(UInt32(elements.count))
-        for e in elements { try encode(e, into: &out) }
+        try encodeAll(elements, into: &out)
         out.append(106)
     }
 
     @inline(__always)
     static func encodeInt(_ i: Int, into out: inout [UInt8]) {
         if i >= 0 && i <= 255 {
-            out.append(97)
-            out.append(UInt8(truncatingIfNeeded: i))
+            // One append of two bytes: tag and value.
+            let pair = UInt16(97) << 8 | UInt16(truncatingIfNeeded: i)
+            Swift.withUnsafeBytes(of: pair.bigEndian) { out.append(contentsOf: $0) }
         } else if i >= Int(Int32.min) && i <= Int(Int32.max) {
-            out.append(98)
-            out.appendBigEndian(UInt32(bitPattern: Int32(truncatingIfNeeded: i)))
+            // Tag then the big-endian int32, as one 8-byte store of which 5 bytes are used.
+            let word = UInt64(98) << 56 | UInt64(UInt32(bitPattern: Int32(truncatingIfNeeded: i))) << 24
+            Swift.withUnsafeBytes(of: word.bigEndian) { out.append(contentsOf: $0.prefix(5)) }
         } else {
-            var magnitude = i.magnitude
-            out.append(110)
-            let countIndex = out.count
-            out.append(0)
-            out.append(i < 0 ? 1 : 0)
-            var n: UInt8 = 0
-            while magnitude != 0 {
-                out.append(UInt8(truncatingIfNeeded: magnitude))
-                magnitude >>= 8
-                n += 1
+            // SMALL_BIG_EXT: tag, n, sign, then n little-endian magnitude bytes (n <= 8).
+            let magnitude = UInt64(i.magnitude)
+            let n = (UInt64.bitWidth - magnitude.leadingZeroBitCount + 7) / 8
+            var bytes: (UInt64, UInt64) = (0, 0)
+            Swift.withUnsafeMutableBytes(of: &bytes) { raw in
+                raw[0] = 110
+                raw[1] = UInt8(truncatingIfNeeded: n)
+                raw[2] = i < 0 ? 1 : 0
+                raw.storeBytes(of: magnitude.littleEndian, toByteOffset: 3, as: UInt64.self)
+                out.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[0..<(3 + n)]))
             }
-            out[countIndex] = n
         }
     }
 
@@ -226,8 +249,8 @@ enum EncoderCore {
         var name = atom.name
         let byteCount = name.utf8.count
         if byteCount <= 255 {
-            out.append(119)
-            out.append(UInt8(byteCount))
+            let header = UInt16(119) << 8 | UInt16(byteCount)
+            Swift.withUnsafeBytes(of: header.bigEndian) { out.append(contentsOf: $0) }
         } else {
             guard name.unicodeScalars.count <= 255 else {
                 throw ETFError(.unencodable, offset: out.count, "atom longer than 255 characters")

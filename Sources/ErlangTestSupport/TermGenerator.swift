@@ -148,7 +148,7 @@ public struct TermGenerator: Sendable {
     /// A random finite float, often an edge value.
     public mutating func float(allowNegativeZero: Bool = true) -> Term {
         var edges: [Double] = [
-            0.0, 1.5, -1.5, 5.0e-324, -5.0e-324, Double.greatestFiniteMagnitude, -Double.greatestFiniteMagnitude,
+            0.0, 1.5, -1.5, Double.leastNonzeroMagnitude, -Double.leastNonzeroMagnitude, Double.greatestFiniteMagnitude, -Double.greatestFiniteMagnitude,
             Double.leastNormalMagnitude, 0.1, 1.0e300, 123_456_789.125, 2.0e-308, 1.0, -1.0,
         ]
         if allowNegativeZero { edges.append(-0.0) }
