@@ -49,7 +49,8 @@ enum ElixirTermOrder {
     }
 
     static func compare(_ a: Term, _ b: Term) -> Int {
-        let ra = rank(a), rb = rank(b)
+        let ra = rank(a)
+        let rb = rank(b)
         if ra != rb { return cmp(ra, rb) }
         switch (a, b) {
         case (.integer(let x), .integer(let y)): return cmp(x, y)
@@ -64,20 +65,24 @@ enum ElixirTermOrder {
             let c = compare(.atom(x.node), .atom(y.node))
             return c != 0 ? c : cmp(x.id, y.id)
         case (.pid(let x), .pid(let y)):
+            // OTP 25 orders pids by serial, then number, then node (checked against `Enum.sort/1`).
+            if x.serial != y.serial { return cmp(x.serial, y.serial) }
+            if x.id != y.id { return cmp(x.id, y.id) }
             let c = compare(.atom(x.node), .atom(y.node))
-            if c != 0 { return c }
-            return x.serial != y.serial ? cmp(x.serial, y.serial) : cmp(x.id, y.id)
+            return c != 0 ? c : cmp(x.creation, y.creation)
         case (.tuple(let x), .tuple(let y)):
             return x.count != y.count ? cmp(x.count, y.count) : compareSeq(x, y)
         case (.map(let x), .map(let y)):
             if x.count != y.count { return cmp(x.count, y.count) }
-            let ex = sortedEntries(x), ey = sortedEntries(y)
+            let ex = sortedEntries(x)
+            let ey = sortedEntries(y)
             let c = compareSeq(ex.map(\.key), ey.map(\.key))
             return c != 0 ? c : compareSeq(ex.map(\.value), ey.map(\.value))
         case (.list, .list), (.list, .improperList), (.improperList, .list), (.improperList, .improperList):
             return compareLists(a, b)
         case (.binary, _), (.bitstring, _):
-            let (xb, xn) = bits(a), (yb, yn) = bits(b)
+            let (xb, xn) = bits(a)
+            let (yb, yn) = bits(b)
             for (p, q) in zip(xb, yb) where p != q { return cmp(p, q) }
             return cmp(xn, yn)
         case (.exportFun(let x), .exportFun(let y)):
@@ -110,7 +115,8 @@ enum ElixirTermOrder {
             default: return ([], t)
             }
         }
-        let (xa, ta) = parts(a), (xb, tb) = parts(b)
+        let (xa, ta) = parts(a)
+        let (xb, tb) = parts(b)
         for (x, y) in zip(xa, xb) {
             let c = compare(x, y)
             if c != 0 { return c }
@@ -132,6 +138,15 @@ extension Printer {
         "scheme", "authority", "userinfo", "host", "port", "path", "query", "fragment",
     ]
     private static let versionFields: [Atom] = ["major", "minor", "patch", "pre", "build"]
+    /// Stdlib structs printed by `Inspect.Any`, with their `__info__(:struct)` field order in Elixir 1.14.
+    static let stdlibStructs: [Atom: [Atom]] = [
+        "Elixir.Task": ["mfa", "owner", "pid", "ref"],
+        "Elixir.File.Stat": [
+            "size", "type", "access", "atime", "mtime", "ctime", "mode", "links", "major_device", "minor_device",
+            "inode", "uid", "gid",
+        ],
+        "Elixir.IO.Stream": ["device", "raw", "line_or_bytes"],
+    ]
 
     private static func keyNames(_ map: TermMap) -> Set<String>? {
         var names = Set<String>()
@@ -188,18 +203,20 @@ extension Printer {
                     "zone_abbr", "utc_offset", "std_offset",
                 ]), isISO(map), let d = dateText(map), let t = timeText(map),
                 let utc = map[Atom("utc_offset")]?.intValue, let std = map[Atom("std_offset")]?.intValue,
-                case .binary(let tzBytes)? = map[Atom("time_zone")], case .binary(let abbrBytes)? = map[Atom("zone_abbr")]
+                case .binary(let tzBytes)? = map[Atom("time_zone")],
+                case .binary(let abbrBytes)? = map[Atom("zone_abbr")]
             else { return nil }
-            let tz = String(decoding: tzBytes, as: UTF8.self), abbr = String(decoding: abbrBytes, as: UTF8.self)
+            let tz = String(decoding: tzBytes, as: UTF8.self)
+            let abbr = String(decoding: abbrBytes, as: UTF8.self)
             if utc == 0 && std == 0 && tz == "Etc/UTC" { return .text("~U[" + d + " " + t + "Z]") }
             let total = utc + std
             let sign = total < 0 ? "-" : "+"
             let a = abs(total)
-            var offset = sign + pad(a / 3600, 2) + ":" + pad(a % 3600 / 60, 2)
-            if a % 60 != 0 { offset += ":" + pad(a % 60, 2) }
+            let offset = sign + pad(a / 3600, 2) + ":" + pad(a % 3600 / 60, 2)
             return .text("#DateTime<" + d + " " + t + offset + " " + abbr + " " + tz + ">")
         case "Elixir.Regex":
-            guard has(["opts", "re_pattern", "re_version", "source"]), case .binary(let source)? = map[Atom("source")] else {
+            guard has(["opts", "re_pattern", "re_version", "source"]), case .binary(let source)? = map[Atom("source")]
+            else {
                 return nil
             }
             switch map[Atom("opts")] {
@@ -208,11 +225,14 @@ extension Printer {
                 var i = 0
                 while i < source.count {
                     if source[i] == 92, i + 1 < source.count, source[i + 1] == 92 {
-                        normalized += [92, 92]; i += 2
+                        normalized += [92, 92]
+                        i += 2
                     } else if source[i] == 92, i + 1 < source.count, source[i + 1] == 47 {
-                        normalized.append(47); i += 2
+                        normalized.append(47)
+                        i += 2
                     } else {
-                        normalized.append(source[i]); i += 1
+                        normalized.append(source[i])
+                        i += 1
                     }
                 }
                 let escaped = ElixirEscape.escape(normalized, quote: 47, map: ElixirEscape.regexEscapeMap).escaped
@@ -231,9 +251,22 @@ extension Printer {
             return structFieldsDoc(map, name: "URI", fields: fields, limit: limit)
         case "Elixir.Version":
             guard has(Printer.versionFields.map { $0.name }) else { return nil }
-            return structFieldsDoc(map, name: "Version", fields: Printer.versionFields, limit: limit)
+            // Inspect.Version leaves out `pre: []` and `build: nil`.
+            let fields = Printer.versionFields.filter {
+                !($0.name == "pre" && map[Atom("pre")] == .list([]))
+                    && !($0.name == "build" && map[Atom("build")] == .nil)
+            }
+            return structFieldsDoc(map, name: "Version", fields: fields, limit: limit)
+        case "Elixir.Version.Requirement":
+            guard has(["source", "lexed"]), case .binary(let source)? = map[Atom("source")] else { return nil }
+            return Algebra.concat([
+                .text("Version.parse_requirement!("),
+                text("\"" + String(decoding: source, as: UTF8.self) + "\"", .string),
+                .text(")"),
+            ])
         default:
-            guard let fields = options.structs[module], has(fields.map { $0.name }) else { return nil }
+            guard let fields = options.structs[module] ?? Printer.stdlibStructs[module], has(fields.map { $0.name })
+            else { return nil }
             return structFieldsDoc(map, name: ElixirAtomText.literal(module.name), fields: fields, limit: limit)
         }
     }
@@ -247,7 +280,9 @@ extension Printer {
 
     /// `Calendar.ISO.date_to_string/3` in the `:extended` format.
     private func dateText(_ map: TermMap) -> String? {
-        guard let y = map[Atom("year")]?.intValue, let m = map[Atom("month")]?.intValue, let d = map[Atom("day")]?.intValue else {
+        guard let y = map[Atom("year")]?.intValue, let m = map[Atom("month")]?.intValue,
+            let d = map[Atom("day")]?.intValue
+        else {
             return nil
         }
         let year = y < 0 ? "-" + pad(-y, 4) : pad(y, 4)
@@ -256,7 +291,8 @@ extension Printer {
 
     /// `Calendar.ISO.time_to_string/4` in the `:extended` format.
     private func timeText(_ map: TermMap) -> String? {
-        guard let h = map[Atom("hour")]?.intValue, let mi = map[Atom("minute")]?.intValue, let s = map[Atom("second")]?.intValue,
+        guard let h = map[Atom("hour")]?.intValue, let mi = map[Atom("minute")]?.intValue,
+            let s = map[Atom("second")]?.intValue,
             case .tuple(let micro)? = map[Atom("microsecond")], micro.count == 2, let us = micro[0].intValue,
             let precision = micro[1].intValue, (0...6).contains(precision)
         else { return nil }

@@ -66,11 +66,16 @@ enum ElixirAtomText {
     }
 
     private enum Kind { case alias, identifier, atom }
-    private struct Special { var at = false; var nfkc = false }
+    private struct Special {
+        var at = false
+        var nfkc = false
+    }
 
     private static let allScripts: UInt64 = 17_592_186_044_415
 
-    private static func classBits(_ c: UInt32) -> UInt8 { ElixirIdentifierTables.lookup(ElixirIdentifierTables.classes, c) }
+    private static func classBits(_ c: UInt32) -> UInt8 {
+        ElixirIdentifierTables.lookup(ElixirIdentifierTables.classes, c)
+    }
 
     /// `codepoint_to_scriptset/1`.
     private static func scriptSet(_ c: UInt32) -> UInt64 {
@@ -91,20 +96,28 @@ enum ElixirAtomText {
         var asciiLetters = true
         var scripts: UInt64
         if isAsciiUpper(h) {
-            kind = .alias; scripts = 1
+            kind = .alias
+            scripts = 1
         } else if isAsciiLower(h) {
-            kind = .identifier; scripts = 1
+            kind = .identifier
+            scripts = 1
         } else if h == 95 {
-            kind = .identifier; scripts = allScripts
+            kind = .identifier
+            scripts = allScripts
         } else {
             asciiLetters = false
             let bits = classBits(h)
             if bits & 2 != 0 {
-                kind = .atom; scripts = scriptSet(h)
+                kind = .atom
+                scripts = scriptSet(h)
             } else if bits & 1 != 0 {
-                kind = .identifier; scripts = scriptSet(h)
+                kind = .identifier
+                scripts = scriptSet(h)
             } else if h == 181 {  // µ normalises to μ
-                kind = .identifier; scripts = allScripts; special.nfkc = true; acc = [956]
+                kind = .identifier
+                scripts = allScripts
+                special.nfkc = true
+                acc = [956]
             } else {
                 return nil
             }
@@ -118,7 +131,12 @@ enum ElixirAtomText {
                 if i != s.count { return nil }
                 break
             }
-            if c == 64 { special.at = true; acc.append(c); i += 1; continue }
+            if c == 64 {
+                special.at = true
+                acc.append(c)
+                i += 1
+                continue
+            }
             if isAsciiLower(c) || isAsciiUpper(c) {
                 scripts &= 1
             } else if c == 95 || isDigit(c) {
@@ -126,9 +144,14 @@ enum ElixirAtomText {
             } else if c <= 127 {
                 return nil
             } else if classBits(c) != 0 {
-                scripts &= scriptSet(c); asciiLetters = false
+                scripts &= scriptSet(c)
+                asciiLetters = false
             } else if c == 181 {
-                special.nfkc = true; asciiLetters = false; acc.append(956); i += 1; continue
+                special.nfkc = true
+                asciiLetters = false
+                acc.append(956)
+                i += 1
+                continue
             } else {
                 return nil
             }
@@ -278,13 +301,18 @@ enum ElixirEscape {
             count = count == Int.max ? count : count - 1
             let b = bytes[i]
             if UInt32(b) == quote {
-                out += "\\"; out.unicodeScalars.append(Unicode.Scalar(b)); i += 1
+                out += "\\"
+                out.unicodeScalars.append(Unicode.Scalar(b))
+                i += 1
             } else if b == 35, i + 1 < bytes.count, bytes[i + 1] == 123 {
-                out += "\\#{"; i += 2
+                out += "\\#{"
+                i += 2
             } else if let (c, n) = decodeUTF8(bytes, i) {
-                out += map(c) ?? escapeChar(c); i += n
+                out += map(c) ?? escapeChar(c)
+                i += n
             } else {
-                out += "\\x" + hexDigits(UInt32(b), count: 2); i += 1
+                out += "\\x" + hexDigits(UInt32(b), count: 2)
+                i += 1
             }
         }
         return (out, false)
@@ -367,7 +395,10 @@ enum ElixirFloatText {
         var all = String(intPart) + String(fracPart)
         var pointPos = intPart.count + exponent
         // Strip leading zeros (each moves the point left) and trailing zeros.
-        while all.hasPrefix("0") && all.count > 1 { all.removeFirst(); pointPos -= 1 }
+        while all.hasPrefix("0") && all.count > 1 {
+            all.removeFirst()
+            pointPos -= 1
+        }
         while all.hasSuffix("0") && all.count > 1 { all.removeLast() }
         return (all, pointPos)
     }

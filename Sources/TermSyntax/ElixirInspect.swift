@@ -3,18 +3,28 @@
 // implementations for the built-in types (lib/elixir/lib/inspect.ex; Elixir: Copyright The Elixir Team,
 // Apache License 2.0).
 //
-// Known gaps (documented in ElixirInspectOptions and the tests):
+// Verified against the real Elixir 1.14 by ElixirInspectParityTests (generated corpora, default and pretty layouts).
+//
+// Known gaps:
 // - maps with more than 32 keys: OTP iterates them in hash order (HAMT); we keep the entries' order, which is the
 //   node's for a map decoded from its ETF, but not for a map built in Swift.
-// - atoms: Elixir's identifier tables are generated (ElixirInspect+UnicodeTables.swift); NFC is Foundation's, whose
-//   Unicode version may differ from OTP 25's for characters assigned after Unicode 14.
-// - local funs print as `#Function<index.uniq/arity in Mod>`: the node's own text needs the fun's name, which the
-//   wire form does not carry.
-// - structs: only the stdlib ones listed in `ElixirInspect` plus those given in `ElixirInspectOptions.structs`
-//   print as structs; a struct whose custom `Inspect` would raise prints as a plain map, not as `#Inspect.Error<…>`.
+// - remote pids, ports and references: a BEAM prints the node's index in its own atom table; we print
+//   `nodeNumbers[node] ?? unknownNodeNumber` (0 for `localNode` and `nonode@nohost`).
+// - local funs print as `#Function<index.uniq/arity in Mod>`; Elixir adds `.name/arity` from the fun's name, which
+//   the wire form does not carry.
+// - structs: Range, MapSet, Date, Time, NaiveDateTime, DateTime (Calendar.ISO only), Regex, URI, Version,
+//   Version.Requirement, Task, File.Stat and IO.Stream print as
+//   Elixir's own `Inspect` implementations do; other modules print as structs only when listed in
+//   `ElixirInspectOptions.structs`, else as plain maps (what a node prints when the module is not loaded). Where
+//   Elixir's implementation would raise (wrong keys, a non-ISO calendar) it prints `#Inspect.Error<...>` with a
+//   stack trace; we print the plain map.
+// - atom quoting uses Elixir 1.14's identifier tables (generated, ElixirInspect+UnicodeTables.swift) and
+//   Foundation's NFC, whose Unicode version may differ from OTP 25's for recently assigned characters.
+// - `inspect_fun`, `custom_options` and `structs: false` are not offered.
 
 import BigInt
 import ErlangTerm
+import Foundation
 
 /// How lists of integers are shown (`:charlists` in `Inspect.Opts`).
 public enum ElixirCharlists: Sendable, Hashable {
@@ -24,6 +34,24 @@ public enum ElixirCharlists: Sendable, Hashable {
     case asLists
     /// Always as charlists.
     case asCharlists
+}
+
+/// How integers are written (`:base` in `Inspect.Opts`).
+public enum ElixirIntegerBase: Int, Sendable, Hashable {
+    case binary = 2
+    case octal = 8
+    case decimal = 10
+    case hex = 16
+}
+
+/// How binaries are shown (`:binaries` in `Inspect.Opts`).
+public enum ElixirBinaries: Sendable, Hashable {
+    /// Printable UTF-8 as strings, others as `<<...>>` (the default).
+    case infer
+    /// Always as `<<...>>`.
+    case asBinaries
+    /// Always as strings, escaping what is not printable.
+    case asStrings
 }
 
 /// A syntax colour key of `Inspect.Opts` `:syntax_colors`.
@@ -44,6 +72,10 @@ public struct ElixirInspectOptions: Sendable {
     public var printableLimit: Int? = 4096
     /// `charlists:`.
     public var charlists: ElixirCharlists = .infer
+    /// `base:` for integers (binaries print as strings only in `.decimal`).
+    public var base: ElixirIntegerBase = .decimal
+    /// `binaries:`.
+    public var binaries: ElixirBinaries = .infer
     /// `syntax_colors:`: ANSI sequences per key (`reset` defaults to `"\u{1B}[0m"`); nil or empty for none.
     public var syntaxColors: [ElixirSyntaxColor: String]? = nil
     /// The name of the node we print for: its pids, ports and references print with node number 0.
@@ -61,10 +93,17 @@ public struct ElixirInspectOptions: Sendable {
 
     public init(
         pretty: Bool = false, width: Int = 80, limit: Int? = 50, printableLimit: Int? = 4096,
-        charlists: ElixirCharlists = .infer, syntaxColors: [ElixirSyntaxColor: String]? = nil
+        charlists: ElixirCharlists = .infer, base: ElixirIntegerBase = .decimal, binaries: ElixirBinaries = .infer,
+        syntaxColors: [ElixirSyntaxColor: String]? = nil
     ) {
-        self.pretty = pretty; self.width = width; self.limit = limit; self.printableLimit = printableLimit
-        self.charlists = charlists; self.syntaxColors = syntaxColors
+        self.pretty = pretty
+        self.width = width
+        self.limit = limit
+        self.printableLimit = printableLimit
+        self.charlists = charlists
+        self.base = base
+        self.binaries = binaries
+        self.syntaxColors = syntaxColors
     }
 
     /// The defaults of `inspect/2`.
@@ -77,9 +116,49 @@ public struct ElixirInspectOptions: Sendable {
 public enum ElixirInspect {
     /// The text `Kernel.inspect(term, opts)` returns on Elixir 1.14.
     public static func inspect(_ term: Term, options: ElixirInspectOptions = .default) -> String {
+        // Like Elixir's, the printer recurses once per level of nesting. Deep terms (the decoder allows 1,000 levels
+        // by default) are printed on a thread whose stack is sized for them.
+        let depth = nestingDepth(term)
+        if depth <= 64 { return render(term, options) }
+        final class Box: @unchecked Sendable { var text = "" }
+        let box = Box()
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            box.text = render(term, options)
+            done.signal()
+        }
+        thread.stackSize = max(16 << 20, depth * (64 << 10))
+        thread.start()
+        done.wait()
+        return box.text
+    }
+
+    private static func render(_ term: Term, _ options: ElixirInspectOptions) -> String {
         var printer = Printer(options: options)
         let doc = Algebra.group(printer.toDoc(term, limit: options.limit))
         return Algebra.format(doc, width: options.pretty ? options.width : nil)
+    }
+
+    /// The nesting depth of a term, computed without recursion.
+    static func nestingDepth(_ term: Term) -> Int {
+        var maxDepth = 0
+        var stack: [(Term, Int)] = [(term, 1)]
+        while let (t, d) = stack.popLast() {
+            maxDepth = max(maxDepth, d)
+            switch t {
+            case .tuple(let e), .list(let e): for x in e { stack.append((x, d + 1)) }
+            case .improperList(let e, let tail):
+                for x in e { stack.append((x, d + 1)) }
+                stack.append((tail, d + 1))
+            case .map(let m):
+                for (k, v) in m.entries {
+                    stack.append((k, d + 1))
+                    stack.append((v, d + 1))
+                }
+            default: continue
+            }
+        }
+        return maxDepth
     }
 
     /// `Macro.inspect_atom(:literal, atom)`: `:ok`, `:"foo bar"`, `MyApp.Stats`, `nil`.
@@ -115,9 +194,9 @@ struct Printer {
                 a.name == "true" || a.name == "false" ? .boolean : (a.name == "nil" ? .nil : .atom)
             return text(ElixirAtomText.literal(a.name), key)
         case .integer(let i):
-            return text(String(i), .number)
+            return text(integerText(BigInt(i)), .number)
         case .bigInteger(let b):
-            return text(b.description, .number)
+            return text(integerText(b), .number)
         case .float(let d):
             return text(ElixirFloatText.inspect(d), .number)
         case .binary(let bytes):
@@ -141,7 +220,8 @@ struct Printer {
         case .port(let p):
             return .text("#Port<\(nodeNumber(p.node)).\(p.id)>")
         case .reference(let r):
-            return .text("#Reference<\(nodeNumber(r.node))." + r.ids.reversed().map { String($0) }.joined(separator: ".") + ">")
+            return .text(
+                "#Reference<\(nodeNumber(r.node))." + r.ids.reversed().map { String($0) }.joined(separator: ".") + ">")
         case .exportFun(let f):
             return .text(
                 "&" + ElixirAtomText.literal(f.module.name) + "." + ElixirAtomText.remoteCall(f.function.name) + "/"
@@ -153,6 +233,15 @@ struct Printer {
         }
     }
 
+    /// `Inspect.Integer.inspect/2`.
+    func integerText(_ value: BigInt) -> String {
+        let base = options.base
+        if base == .decimal { return value.description }
+        let prefix = base == .hex ? "0x" : (base == .octal ? "0o" : "0b")
+        let digits = String(value.magnitude, radix: base.rawValue, uppercase: true)
+        return (value.signum() < 0 ? "-" : "") + prefix + digits
+    }
+
     func nodeNumber(_ node: Atom) -> Int {
         if node.name == "nonode@nohost" || node == options.localNode { return 0 }
         return options.nodeNumbers[node] ?? options.unknownNodeNumber
@@ -161,7 +250,14 @@ struct Printer {
     // MARK: Binaries
 
     func binaryDoc(_ bytes: [UInt8], limit: Int?) -> InspectDoc {
-        if ElixirEscape.isPrintable(bytes, limit: options.printableLimit) {
+        let asString: Bool
+        switch options.binaries {
+        case _ where options.base != .decimal: asString = false
+        case .asStrings: asString = true
+        case .asBinaries: asString = false
+        case .infer: asString = ElixirEscape.isPrintable(bytes, limit: options.printableLimit)
+        }
+        if asString {
             let (escaped, truncated) = ElixirEscape.escape(bytes, quote: 34, limit: options.printableLimit)
             return text("\"" + escaped + "\"" + (truncated ? " <> ..." : ""), .string)
         }
@@ -176,12 +272,16 @@ struct Printer {
         var items: [InspectDoc] = []
         var truncated = false
         for (idx, b) in bytes.enumerated() {
-            if counter == 0 { truncated = true; break }
+            if counter == 0 {
+                truncated = true
+                break
+            }
             let isLast = idx == bytes.count - 1
             if isLast && lastBits != 8 {
-                items.append(.cons(text(String(b >> UInt8(8 - lastBits)), .number), .text("::size(\(lastBits))")))
+                let value = BigInt(b >> UInt8(8 - lastBits))
+                items.append(.cons(text(integerText(value), .number), .text("::size(\(lastBits))")))
             } else {
-                items.append(text(String(b), .number))
+                items.append(text(integerText(BigInt(b)), .number))
             }
             if let c = counter { counter = c - 1 }
         }
@@ -245,7 +345,9 @@ struct Printer {
             let (escaped, truncated) = ElixirEscape.escape(bytes, quote: 39, limit: options.printableLimit)
             return text("'" + escaped + "'" + (truncated ? " ++ ..." : ""), .charlist)
         }
-        let open = text("[", .list), close = text("]", .list), sep = text(",", .list)
+        let open = text("[", .list)
+        let close = text("]", .list)
+        let sep = text(",", .list)
         if tail == nil && Printer.isKeyword(elements) {
             return containerDoc(
                 open: open, elements.map { .term($0) }, tail: nil, close: close, limit: limit, separator: sep,
@@ -329,7 +431,10 @@ struct Printer {
         var current = limit
         var index = 0
         while index < items.count {
-            if current == 0 { docs.append(.text("...")); break }
+            if current == 0 {
+                docs.append(.text("..."))
+                break
+            }
             let isLastWithTail = index == items.count - 1 && tail != nil
             let newLimit = current.map { $0 - 1 }
             if isLastWithTail {

@@ -34,7 +34,10 @@ indirect enum InspectDoc: Sendable {
     enum GroupMode: Sendable { case own, inherit }
     enum FitsMode: Sendable { case enabled, disabled }
 
-    var isEmpty: Bool { if case .empty = self { return true }; return false }
+    var isEmpty: Bool {
+        if case .empty = self { return true }
+        return false
+    }
 }
 
 /// The document builders of `Inspect.Algebra`, with Elixir's names.
@@ -65,7 +68,9 @@ enum Algebra {
         var stack = [doc]
         while let d = stack.popLast() {
             switch d {
-            case .cons(let a, let b): stack.append(b); stack.append(a)
+            case .cons(let a, let b):
+                stack.append(b)
+                stack.append(a)
             case .color(let x, _): stack.append(x)
             case .text, .empty: continue
             default: return false
@@ -77,7 +82,11 @@ enum Algebra {
     // MARK: Layout
 
     private enum Mode { case flat, brk, flatNoBreak, breakNoFlat }
-    private struct Entry { var indent: Int; var mode: Mode; var doc: InspectDoc }
+    private struct Entry {
+        var indent: Int
+        var mode: Mode
+        var doc: InspectDoc
+    }
     private enum FitsItem { case entry(Entry), tail(Bool) }
 
     /// `Inspect.Algebra.format/2`: lays `doc` out in `width` columns (`nil` for `:infinity`).
@@ -92,7 +101,8 @@ enum Algebra {
             switch e.doc {
             case .empty: continue
             case .line:
-                out += indentString(i); k = i
+                out += indentString(i)
+                k = i
             case .cons(let x, let y):
                 stack.append(Entry(indent: i, mode: e.mode, doc: y))
                 stack.append(Entry(indent: i, mode: e.mode, doc: x))
@@ -100,21 +110,26 @@ enum Algebra {
                 out += c
                 stack.append(Entry(indent: i, mode: e.mode, doc: x))
             case .text(let s):
-                out += s; k += s.utf8.count
+                out += s
+                k += s.utf8.count
             case .force(let x), .fits(let x, _):
                 stack.append(Entry(indent: i, mode: e.mode, doc: x))
             case .breakable(let s, .flex):
                 let k2 = k + s.utf8.count
                 if infinite || e.mode == .flat || fits(w, k2, true, [], rest: stack) {
-                    out += s; k = k2
+                    out += s
+                    k = k2
                 } else {
-                    out += indentString(i); k = i
+                    out += indentString(i)
+                    k = i
                 }
             case .breakable(let s, .strict):
                 if e.mode == .brk {
-                    out += indentString(i); k = i
+                    out += indentString(i)
+                    k = i
                 } else {
-                    out += s; k += s.utf8.count
+                    out += s
+                    k += s.utf8.count
                 }
             case .nest(let x, let j, let nestMode):
                 if nestMode == .always || e.mode == .brk {
@@ -150,7 +165,8 @@ enum Algebra {
     /// `fits?/4`. `local` is the work list built here (top at the end); when it runs out, the entries still waiting
     /// in the formatter (`rest`, top at the end) are read without being consumed.
     private static func fits(_ w: Int, _ k0: Int, _ b0: Bool, _ local0: [FitsItem], rest: [Entry]) -> Bool {
-        var k = k0, b = b0
+        var k = k0
+        var b = b0
         var local = local0
         var restIndex = rest.count
         while true {
@@ -158,7 +174,9 @@ enum Algebra {
             let e: Entry
             if let item = local.popLast() {
                 switch item {
-                case .tail(let saved): b = saved; continue
+                case .tail(let saved):
+                    b = saved
+                    continue
                 case .entry(let x): e = x
                 }
             } else if restIndex > 0 {
@@ -167,7 +185,8 @@ enum Algebra {
             } else {
                 return true
             }
-            let i = e.indent, m = e.mode
+            let i = e.indent
+            let m = e.mode
             switch e.doc {
             case .fits(let x, .disabled):
                 local.append(.entry(Entry(indent: i, mode: .flatNoBreak, doc: x)))
@@ -182,9 +201,11 @@ enum Algebra {
             case .breakable, .line:
                 if m == .breakNoFlat || m == .brk { return true }
                 if case .breakable(let s, _) = e.doc {
-                    k += s.utf8.count; b = true
+                    k += s.utf8.count
+                    b = true
                 } else {
-                    k = i; b = false
+                    k = i
+                    b = false
                 }
             case .group(let x, _):
                 local.append(.tail(b))
