@@ -1,0 +1,254 @@
+import ErlangDistribution
+import ErlangTerm
+
+/// What `members` found: who lists whom, who could not be asked, and the findings.
+public struct MembersReport: Hashable, Sendable {
+    /// Our own (hidden) node name.
+    public var local: String
+    /// The nodes we started from.
+    public var start: [String]
+    /// Every node seen (asked, failed, or listed by someone), sorted. The matrix's rows and columns.
+    public var nodes: [String]
+    /// The visible peers (`erlang:nodes()`) of each node we could ask, sorted.
+    public var lists: [String: [String]]
+    /// The hidden peers (`erlang:nodes(hidden)`) of each node we could ask, sorted, our own connection left out.
+    public var hidden: [String: [String]]
+    /// Asked nodes that are hidden nodes themselves (they take no part in the mesh checks).
+    public var hiddenNodes: [String]
+    /// The nodes we could not ask, and why.
+    public var failures: [String: MembersProbeFailure]
+    /// What ``MembersAnalysis/findings(lists:failures:hiddenNodes:)`` made of it.
+    public var findings: [MembersFinding]
+
+    public init(
+        local: String, start: [String], lists: [String: [String]], hidden: [String: [String]] = [:],
+        hiddenNodes: [String] = [], failures: [String: MembersProbeFailure] = [:]
+    ) {
+        self.local = local
+        self.start = start
+        self.lists = lists.mapValues { $0.sorted() }
+        self.hidden = hidden.mapValues { $0.sorted() }
+        self.hiddenNodes = hiddenNodes.sorted()
+        self.failures = failures
+        self.nodes = Array(Set(MembersAnalysis.allNodes(lists: lists, failures: failures)).union(start)).sorted()
+        self.findings = MembersAnalysis.findings(lists: lists, failures: failures, hiddenNodes: Set(hiddenNodes))
+    }
+
+    /// The matrix cell for `row` × `column`.
+    public func cell(row: String, column: String) -> MembersCell {
+        MembersAnalysis.cell(row: row, column: column, lists: lists)
+    }
+}
+
+/// The `members` view: asks every node it can reach which peers it sees, and shows the connection matrix.
+public enum MembersView {
+    /// Connects (as a hidden node) to each start node, asks it for `erlang:nodes()` and `erlang:nodes(hidden)`,
+    /// then does the same with every visible node anyone lists, round by round and concurrently, until no new node
+    /// turns up or `timeout` (for the whole collection) runs out. Nodes not asked by then fail with stage `deadline`.
+    public static func collect(node: LocalNode, start: [String], timeout: Duration) async -> MembersReport {
+        let deadline = ContinuousClock.now + timeout
+        var lists: [String: [String]] = [:]
+        var hidden: [String: [String]] = [:]
+        var hiddenNodes: [String] = []
+        var failures: [String: MembersProbeFailure] = [:]
+        var frontier = Array(Set(start)).sorted()
+        var seen = Set(frontier)
+        while !frontier.isEmpty {
+            if ContinuousClock.now >= deadline {
+                for n in frontier {
+                    failures[n] = MembersProbeFailure(
+                        stage: "deadline", code: "timeout", message: "not asked: the \(timeout) time limit ran out")
+                }
+                break
+            }
+            let results = await withTaskGroup(of: (String, ProbeResult).self) { group in
+                for n in frontier {
+                    group.addTask { (n, await probe(node: node, target: n, deadline: deadline, timeout: timeout)) }
+                }
+                var out: [(String, ProbeResult)] = []
+                for await r in group { out.append(r) }
+                return out
+            }
+            var next: Set<String> = []
+            for (n, result) in results {
+                switch result {
+                case .answered(let visible, let hiddenPeers, let isHidden):
+                    lists[n] = visible
+                    hidden[n] = hiddenPeers.filter { $0 != node.name }
+                    if isHidden { hiddenNodes.append(n) }
+                    for p in visible where !seen.contains(p) && p != node.name { next.insert(p) }
+                case .failed(let f):
+                    failures[n] = f
+                }
+            }
+            seen.formUnion(next)
+            frontier = next.sorted()
+        }
+        return MembersReport(
+            local: node.name, start: start, lists: lists, hidden: hidden, hiddenNodes: hiddenNodes, failures: failures)
+    }
+
+    enum ProbeResult: Sendable {
+        case answered(visible: [String], hidden: [String], isHidden: Bool)
+        case failed(MembersProbeFailure)
+    }
+
+    private static func probe(node: LocalNode, target: String, deadline: ContinuousClock.Instant, timeout: Duration)
+        async -> ProbeResult
+    {
+        let result = await untilDeadline(deadline) { () async -> ProbeResult in
+            do throws(DistributionError) {
+                try await node.connect(to: target)
+            } catch {
+                return .failed(MembersProbeFailure(error))
+            }
+            let remaining = deadline - ContinuousClock.now
+            let options = CallOptions(timeout: remaining, captureOutput: false)
+            async let visible = nodeList(node: node, target: target, arguments: [], options: options)
+            async let hiddenList = nodeList(node: node, target: target, arguments: [.atom("hidden")], options: options)
+            let (v, h) = await (visible, hiddenList)
+            switch (v, h) {
+            case (.success(let v), .success(let h)):
+                let isHidden = node.peerSnapshots().first { $0.node == target }?.peerIsHidden ?? false
+                return .answered(visible: v, hidden: h, isHidden: isHidden)
+            case (.failure(let f), _), (_, .failure(let f)):
+                return .failed(f)
+            }
+        }
+        return result ?? .failed(MembersProbeFailure(
+            stage: "deadline", code: "timeout", message: "no answer within the \(timeout) time limit"))
+    }
+
+    /// `erlang:nodes(Args...)` on `target`, as node names.
+    private static func nodeList(node: LocalNode, target: String, arguments: [Term], options: CallOptions)
+        async -> Result<[String], MembersProbeFailure>
+    {
+        let call = "erlang:nodes(\(arguments.compactMap { $0.atomValue?.name }.joined()))"
+        let response: CallResponse
+        do throws(DistributionError) {
+            response = try await node.call(
+                node: target, module: "erlang", function: "nodes", arguments: arguments, options: options)
+        } catch {
+            return .failure(MembersProbeFailure(error))
+        }
+        switch response.result {
+        case .value(let term):
+            guard let items = term.listElements else {
+                return .failure(MembersProbeFailure(
+                    stage: "rpc", code: "bad_reply", message: "\(call) returned a non-list: \(termText(term))"))
+            }
+            var names: [String] = []
+            for item in items {
+                guard let a = item.atomValue else {
+                    return .failure(MembersProbeFailure(
+                        stage: "rpc", code: "bad_reply", message: "\(call) returned a non-atom element: \(termText(item))"))
+                }
+                names.append(a.name)
+            }
+            return .success(names.sorted())
+        case .exception(let cls, let reason, _):
+            return .failure(MembersProbeFailure(
+                stage: "rpc", code: "exception", message: "\(call) raised \(cls.rawValue): \(termText(reason))"))
+        case .nodedown:
+            return .failure(MembersProbeFailure(
+                stage: "rpc", code: "nodedown", message: "the connection went down during \(call)"))
+        case .timeout:
+            return .failure(MembersProbeFailure(stage: "rpc", code: "timeout", message: "\(call) did not answer in time"))
+        }
+    }
+
+    // MARK: - Rendering
+
+    /// The matrix (rows: the node asked; columns: every node seen, numbered like the rows), each row's hidden peers,
+    /// the nodes we could not ask, and the findings. Fits `width` columns where it can.
+    public static func render(_ report: MembersReport, width: Int) -> String {
+        _ = viewLocaleReady
+        var out = "members: \(report.nodes.count) node\(report.nodes.count == 1 ? "" : "s") seen from "
+            + report.start.joined(separator: ", ") + " (asked \(report.lists.count), \(report.failures.count) failed)\n\n"
+        let numbers = report.nodes.indices.map { String($0 + 1) }
+        var table = Table(
+            headers: ["#", "node"] + numbers + ["hidden peers"],
+            alignments: [.right, .left] + numbers.map { _ in .right } + [.left])
+        for (i, row) in report.nodes.enumerated() {
+            var name = row
+            if row == report.local { name += " (us)" }
+            if report.hiddenNodes.contains(row) { name += " (hidden)" }
+            let cells = report.nodes.map { report.cell(row: row, column: $0).symbol }
+            let hiddenPeers = (report.hidden[row] ?? []).joined(separator: ", ")
+            let hiddenCell = report.lists[row] == nil ? MembersCell.unknown.symbol : hiddenPeers.isEmpty ? "-" : hiddenPeers
+            table.append([numbers[i], name] + cells + [hiddenCell])
+        }
+        out += table.render(maxWidth: width)
+        out += "✓ lists the column's node  · does not  ✗ could not ask  — itself\n"
+        if !report.failures.isEmpty {
+            out += "\ncould not ask:\n"
+            out += keyValueLines(
+                report.failures.sorted { $0.key < $1.key }.map { ($0.key, $0.value.description) }, indent: "  ")
+        }
+        out += "\n"
+        if report.findings.isEmpty {
+            out += "no findings: every node we asked lists every other\n"
+        } else {
+            out += "findings:\n"
+            for f in report.findings { out += "  ! \(f)\n" }
+        }
+        return out
+    }
+
+    /// The report as one line of JSON:
+    ///
+    /// ```
+    /// {
+    ///   "local": "bc1@host",                         // our hidden node
+    ///   "start": ["a@host"],                         // as given
+    ///   "nodes": ["a@host", "b@host", "c@host"],     // every node seen, sorted
+    ///   "lists": {"a@host": ["b@host"]},             // erlang:nodes() of each node we could ask, sorted
+    ///   "hidden": {"a@host": ["x@host"]},            // erlang:nodes(hidden) of each node we could ask, minus us
+    ///   "hidden_nodes": ["x@host"],                  // asked nodes that are hidden themselves
+    ///   "errors": {"c@host": {"stage": "handshake", "code": "cookie_mismatch", "message": "..."}},
+    ///   "findings": [
+    ///     {"kind": "partial_mesh", "nodes": [...], "message": "...", "pairs": [["a@host", "d@host"]]},
+    ///     {"kind": "asymmetric",   "nodes": [...], "message": "...", "node": "a@host", "peer": "b@host"},
+    ///     {"kind": "unreachable",  "nodes": ["c@host"], "message": "...", "listed_by": ["a@host"],
+    ///      "not_listed_by": ["b@host"], "error": {"stage": "...", "code": "...", "message": "..."}},
+    ///     {"kind": "lists_nobody", "nodes": ["e@host"], "message": "..."}
+    ///   ]
+    /// }
+    /// ```
+    ///
+    /// Every key is always present (empty objects and arrays rather than missing keys); every finding has `kind`,
+    /// `nodes` and `message`, plus the keys shown for its kind. `errors` stages are ``DistributionError/Stage`` raw
+    /// values, `rpc`, or `deadline`; codes are ``DistributionError/Code`` raw values or `timeout`, `nodedown`,
+    /// `exception`, `bad_reply`. Object keys are sorted, so the output is stable.
+    public static func json(_ report: MembersReport) -> String {
+        func nodeMap(_ m: [String: [String]]) -> ViewJSON {
+            .object(m.keys.sorted().map { ($0, .strings(m[$0]!)) })
+        }
+        func failure(_ f: MembersProbeFailure) -> ViewJSON {
+            .object([("stage", .string(f.stage)), ("code", .string(f.code)), ("message", .string(f.message))])
+        }
+        let findings: [ViewJSON] = report.findings.map { f in
+            var pairs: [(String, ViewJSON)] = [
+                ("kind", .string(f.kind)), ("nodes", .strings(f.nodes)), ("message", .string(f.description)),
+            ]
+            switch f {
+            case .partialMesh(let missing): pairs.append(("pairs", .array(missing.map { .strings($0) })))
+            case .asymmetric(let n, let p): pairs += [("node", .string(n)), ("peer", .string(p))]
+            case .unreachable(_, let by, let notBy, let fail):
+                pairs += [("listed_by", .strings(by)), ("not_listed_by", .strings(notBy)), ("error", failure(fail))]
+            case .listsNobody: break
+            }
+            return .object(pairs)
+        }
+        return ViewJSON.object([
+            ("local", .string(report.local)),
+            ("start", .strings(report.start)),
+            ("nodes", .strings(report.nodes)),
+            ("lists", nodeMap(report.lists)),
+            ("hidden", nodeMap(report.hidden)),
+            ("hidden_nodes", .strings(report.hiddenNodes)),
+            ("errors", .object(report.failures.keys.sorted().map { ($0, failure(report.failures[$0]!)) })),
+            ("findings", .array(findings)),
+        ]).encoded()
+    }
+}

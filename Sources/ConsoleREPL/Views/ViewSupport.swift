@@ -1,0 +1,163 @@
+import CEditLine
+import ErlangDistribution
+import ErlangTerm
+import Foundation
+import TermSyntax
+
+/// A JSON value built by the views. Objects keep their key order, so the output is byte-for-byte stable.
+enum ViewJSON: Hashable, Sendable {
+    case string(String)
+    case int(Int)
+    case bool(Bool)
+    case null
+    case array([ViewJSON])
+    case object([(String, ViewJSON)])
+
+    static func == (lhs: ViewJSON, rhs: ViewJSON) -> Bool { lhs.encoded() == rhs.encoded() }
+    func hash(into hasher: inout Hasher) { hasher.combine(encoded()) }
+
+    static func strings(_ items: [String]) -> ViewJSON { .array(items.map { .string($0) }) }
+    static func optional(_ i: Int?) -> ViewJSON { i.map { .int($0) } ?? .null }
+    static func optional(_ s: String?) -> ViewJSON { s.map { .string($0) } ?? .null }
+
+    /// Compact JSON text.
+    func encoded() -> String {
+        var out = ""
+        write(into: &out)
+        return out
+    }
+
+    private func write(into out: inout String) {
+        switch self {
+        case .string(let s): Self.writeString(s, into: &out)
+        case .int(let i): out += String(i)
+        case .bool(let b): out += b ? "true" : "false"
+        case .null: out += "null"
+        case .array(let items):
+            out += "["
+            for (i, item) in items.enumerated() {
+                if i > 0 { out += "," }
+                item.write(into: &out)
+            }
+            out += "]"
+        case .object(let pairs):
+            out += "{"
+            for (i, (k, v)) in pairs.enumerated() {
+                if i > 0 { out += "," }
+                Self.writeString(k, into: &out)
+                out += ":"
+                v.write(into: &out)
+            }
+            out += "}"
+        }
+    }
+
+    private static func writeString(_ s: String, into out: inout String) {
+        out += "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where u.value < 0x20:
+                out += "\\u" + String(repeating: "0", count: 4 - String(u.value, radix: 16).count)
+                    + String(u.value, radix: 16)
+            default: out.unicodeScalars.append(u)
+            }
+        }
+        out += "\""
+    }
+}
+
+/// Human units for the views.
+enum HumanUnits {
+    /// `512 B`, `3.4 KB`, `25.3 MB`, `1.2 GB` (powers of 1024).
+    static func bytes(_ n: Int) -> String {
+        let units = ["KB", "MB", "GB", "TB"]
+        if n < 1024 { return "\(n) B" }
+        var value = Double(n) / 1024
+        var unit = 0
+        while value >= 1024, unit < units.count - 1 {
+            value /= 1024
+            unit += 1
+        }
+        return String(format: "%.1f %@", value, units[unit])
+    }
+
+    /// `2d 3h 4m`, `3h 4m`, `4m 5s`, `5s`.
+    static func duration(milliseconds ms: Int) -> String {
+        let total = max(0, ms) / 1000
+        let d = total / 86_400, h = total % 86_400 / 3600, m = total % 3600 / 60, s = total % 60
+        if d > 0 { return "\(d)d \(h)h \(m)m" }
+        if h > 0 { return "\(h)h \(m)m" }
+        if m > 0 { return "\(m)m \(s)s" }
+        return "\(s)s"
+    }
+
+    /// `52 / 262144 (0.0%)`.
+    static func usage(_ count: Int, of limit: Int) -> String {
+        let pct = limit > 0 ? Double(count) * 100 / Double(limit) : 0
+        return "\(count) / \(limit) (\(String(format: "%.1f", pct))%)"
+    }
+}
+
+/// Sets up the character-type locale once (as the line editor does), so that ``displayWidth(_:)`` counts `✓`, `—` and
+/// other non-ASCII text as one column instead of zero. Renderers call this before measuring.
+let viewLocaleReady: Bool = cel_setup_locale() != 0
+
+/// A term in Erlang syntax on one line, for error messages.
+func termText(_ term: Term) -> String { ErlangFormat.write(term) }
+
+/// Lays out `label  value` lines with the labels padded to one width.
+func keyValueLines(_ pairs: [(String, String)], indent: String = "") -> String {
+    let w = pairs.map { displayWidth($0.0) }.max() ?? 0
+    var out = ""
+    for (k, v) in pairs {
+        out += indent + k + String(repeating: " ", count: w - displayWidth(k)) + "  " + v + "\n"
+    }
+    return out
+}
+
+/// A flag that can be claimed once, from any thread.
+private final class Once: @unchecked Sendable {
+    private let lock = NSLock()
+    private var done = false
+    /// True for the first caller only.
+    func claim() -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        if done { return false }
+        done = true
+        return true
+    }
+}
+
+/// Runs `operation` in its own task and returns its result, or nil when `deadline` comes first. The operation is
+/// cancelled (and abandoned) at the deadline, so a connect attempt that ignores cancellation cannot hold us up.
+func untilDeadline<T: Sendable>(
+    _ deadline: ContinuousClock.Instant, _ operation: @escaping @Sendable () async -> T
+) async -> T? {
+    let once = Once()
+    return await withCheckedContinuation { (continuation: CheckedContinuation<T?, Never>) in
+        let timer = Task {
+            try? await Task.sleep(until: deadline, clock: .continuous)
+            return Task.isCancelled
+        }
+        let work = Task {
+            let value = await operation()
+            if once.claim() {
+                timer.cancel()
+                continuation.resume(returning: value)
+            }
+        }
+        Task {
+            let cancelled = await timer.value
+            if !cancelled, once.claim() {
+                work.cancel()
+                continuation.resume(returning: nil)
+            }
+        }
+    }
+}

@@ -1,0 +1,138 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A real `erl` or `elixir` node started by a test, registered with EPMD before `init` returns, and always stopped
+/// by its PID (SIGKILL) — never by name.
+///
+/// ```swift
+/// let a = try TestNode(kind: .erl, cookie: cookie)
+/// defer { a.stop() }
+/// // a.name == "tn123@host"
+/// ```
+///
+/// Started through ``ChildProcess`` (a clean signal mask), with output in a temporary log file that error messages
+/// point at.
+public final class TestNode: @unchecked Sendable {
+    /// Which runtime to start.
+    public enum Kind: Sendable {
+        /// `erl -sname N -setcookie C -noshell -noinput`.
+        case erl
+        /// `elixir --sname N --cookie C --no-halt -e ""`.
+        case elixir
+    }
+
+    /// The full node name, `alive@shorthost`.
+    public let name: String
+    /// The part before `@`.
+    public let alive: String
+    /// The cookie it was started with.
+    public let cookie: String
+    /// Where its stdout and stderr go.
+    public let logPath: String
+    private let child: ChildProcess
+
+    /// The operating-system pid of the runtime.
+    public var pid: pid_t { child.pid }
+
+    /// This machine's short host name (what `-sname` uses).
+    public static var shortHost: String {
+        var buf = [CChar](repeating: 0, count: 256)
+        gethostname(&buf, 255)
+        let h = String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return String(h.split(separator: ".").first ?? Substring(h))
+    }
+
+    /// The absolute path of `tool` in `PATH`, or nil.
+    public static func which(_ tool: String) -> String? {
+        for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
+            let p = "\(dir)/\(tool)"
+            if FileManager.default.isExecutableFile(atPath: p) { return p }
+        }
+        return nil
+    }
+
+    /// Starts a node and waits (up to `startDeadline` seconds) until EPMD lists it.
+    /// - Parameters:
+    ///   - extraArgs: passed to `erl` (for `.elixir`, through `--erl "..."`), e.g. `["-hidden"]`,
+    ///     `["-connect_all", "false"]`.
+    public init(
+        kind: Kind, alive: String = "tn\(UInt32.random(in: 0...UInt32.max))", cookie: String,
+        extraArgs: [String] = [], startDeadline: TimeInterval = 30
+    ) throws {
+        self.alive = alive
+        self.cookie = cookie
+        self.name = "\(alive)@\(Self.shortHost)"
+        self.logPath = NSTemporaryDirectory() + "testnode-\(alive).log"
+        let executable: String
+        let arguments: [String]
+        switch kind {
+        case .erl:
+            guard let erl = Self.which("erl") else { throw TestSupportError("erl not found in PATH") }
+            executable = erl
+            arguments = ["-sname", alive, "-setcookie", cookie, "-noshell", "-noinput"] + extraArgs
+        case .elixir:
+            guard let elixir = Self.which("elixir") else { throw TestSupportError("elixir not found in PATH") }
+            executable = elixir
+            arguments = ["--sname", alive, "--cookie", cookie]
+                + (extraArgs.isEmpty ? [] : ["--erl", extraArgs.joined(separator: " ")])
+                + ["--no-halt", "-e", ""]
+        }
+        child = try ChildProcess(executable: executable, arguments: arguments, outputPath: logPath)
+        do {
+            try waitForEPMD(deadline: Date().addingTimeInterval(startDeadline))
+        } catch {
+            child.stop()
+            throw error
+        }
+    }
+
+    /// The names EPMD lists on this host (`epmd -names`), or nil if it could not be asked.
+    ///
+    /// The output goes through a temporary file, not a pipe: a node started concurrently would inherit the pipe's
+    /// write end and `epmd -names` would never seem to finish.
+    public static func epmdNames() -> String? {
+        guard let epmd = which("epmd") else { return nil }
+        let out = NSTemporaryDirectory() + "epmd-names-\(UInt64.random(in: 0...UInt64.max)).txt"
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        guard let p = try? ChildProcess(executable: epmd, arguments: ["-names"], outputPath: out) else { return nil }
+        guard p.wait(timeout: 5) != nil else {
+            p.stop()
+            return nil
+        }
+        return try? String(contentsOfFile: out, encoding: .utf8)
+    }
+
+    /// The distribution port EPMD lists for this node, or nil.
+    public var epmdPort: Int? {
+        guard let names = Self.epmdNames() else { return nil }
+        for line in names.split(separator: "\n") where line.hasPrefix("name \(alive) at port ") {
+            return Int(line.dropFirst("name \(alive) at port ".count))
+        }
+        return nil
+    }
+
+    private func waitForEPMD(deadline: Date) throws {
+        while Date() < deadline {
+            if epmdPort != nil { return }
+            if !child.isRunning {
+                let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+                throw TestSupportError("node \(name) exited before registering with EPMD; output: \(log.suffix(500))")
+            }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        throw TestSupportError("node \(name) did not register with EPMD in time (log: \(logPath))")
+    }
+
+    /// Whether the runtime is still running.
+    public var isRunning: Bool { child.isRunning }
+
+    /// Stops the node by PID (SIGKILL) and reaps it.
+    public func stop() { child.stop() }
+
+    deinit { child.stop() }
+}
