@@ -20,6 +20,6 @@ enum MembersCommand {
         let report = await MembersView.collect(node: session.node, start: start, timeout: session.settings.timeout)
         return CommandOutput(
             text: MembersView.render(report, width: session.settings.width), json: MembersView.json(report),
-            status: report.isHealthy ? CommandOutput.Status.ok : CommandOutput.Status.remoteFailure)
+            status: report.findings.isEmpty && report.failures.isEmpty ? CommandOutput.Status.ok : CommandOutput.Status.remoteFailure)
     }
 }

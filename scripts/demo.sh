@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# make demo: a local three-node Elixir cluster (short names on this host, clustered the way libcluster's LocalEpmd
+# strategy does it) running Resources/demo/demo.exs, and the console connected to it. Quitting the console stops the
+# demo nodes (by PID).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+swift build --product beamconsole >/dev/null
+bin="$(swift build --show-bin-path)/beamconsole"
+work="$(mktemp -d)"
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+    rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+# A fresh cookie for this demo, in a file only we can read (as erl requires).
+head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' > "$work/cookie"
+chmod 600 "$work/cookie"
+host="$(hostname -s)"
+for n in a b c; do
+    elixir --sname "demo_$n" --cookie "$(cat "$work/cookie")" --erl "+S 1" --no-halt Resources/demo/demo.exs \
+        >"$work/demo_$n.log" 2>&1 &
+    pids+=($!)
+done
+echo "Starting demo_a, demo_b, demo_c on $host ..."
+for _ in $(seq 1 150); do
+    names="$(epmd -names 2>/dev/null || true)"
+    if grep -q "name demo_a " <<<"$names" && grep -q "name demo_b " <<<"$names" && grep -q "name demo_c " <<<"$names"; then
+        break
+    fi
+    sleep 0.2
+done
+sleep 1.5
+cat <<EOT
+Try:  nodes    members    info    Demo.Stats.info()    Demo.Orders.create("tea", 3)
+      multicall Demo.Stats.hello("you")    eval Enum.map(1..3, &(&1 * 2))    call demo_b@$host Node.list()
+EOT
+"$bin" --cookie-file "$work/cookie" --connect "demo_a@$host" --connect "demo_b@$host" --connect "demo_c@$host"
