@@ -1,5 +1,6 @@
 # beamconsole — build, test, benchmark, fuzz.
 #
+#   make demo        a local three-node Elixir cluster with the console attached (quit stops it)
 #   make test        install missing prerequisites (as root), build, run every test
 #   make fixtures    regenerate the golden ETF vectors from the real BEAM
 #   make bench       codec throughput vs the BEAM's own binary_to_term/term_to_binary
@@ -13,7 +14,7 @@ FUZZ_SECONDS ?= 60
 # Debian packages the build and the tests need.
 APT_PACKAGES := erlang-nox elixir zlib1g-dev libedit-dev libc-ares-dev pkg-config dnsmasq-base tmux
 
-.PHONY: all deps build test fixtures bench fuzz install clean
+.PHONY: all deps build demo test fixtures bench bench-dist fuzz install clean
 
 all: build
 
@@ -22,6 +23,9 @@ deps:
 
 build: deps
 	$(SWIFT) build
+
+demo: deps
+	bash scripts/demo.sh
 
 test: deps
 	$(SWIFT) build --build-tests
