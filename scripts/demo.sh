@@ -25,7 +25,7 @@ done
 echo "Starting demo_a, demo_b, demo_c on $host ..."
 for _ in $(seq 1 150); do
     names="$(epmd -names 2>/dev/null || true)"
-    if grep -q "name demo_a " <<<"$names" && grep -q "name demo_b " <<<"$names" && grep -q "name demo_c " <<<"$names"; then
+    if grep -q "demo ready" "$work/demo_a.log" && grep -q "demo ready" "$work/demo_b.log" && grep -q "demo ready" "$work/demo_c.log"; then
         break
     fi
     sleep 0.2

@@ -107,3 +107,6 @@ Process.unlink(sup)
 
 Demo.Orders.create("coffee beans", 2)
 Demo.Orders.create("filter papers")
+
+# Tests and scripts wait for this line before they call the node.
+IO.puts("demo ready: #{node()}")

@@ -41,14 +41,18 @@ public final class DemoCluster: @unchecked Sendable {
         processes[node] = p
     }
 
-    /// The demo script connects peers that share the `demo_` prefix; wait until EPMD lists every node.
+    /// Waits until every node has started its application (the script prints "demo ready") and EPMD lists it; the
+    /// demo connects peers that share the `demo_` prefix once a second, so one more second lets them mesh.
     private func waitUntilRegistered(timeout: TimeInterval) throws {
         let deadline = Date().addingTimeInterval(timeout)
         let alives = Set(nodes.map { String($0.split(separator: "@")[0]) })
         while Date() < deadline {
-            let names = Set(epmdNames())
-            if alives.isSubset(of: names) {
-                Thread.sleep(forTimeInterval: 1.5)  // a poll interval of the demo's LocalEpmd clustering
+            let ready = alives.allSatisfy { alive in
+                let log = (try? String(contentsOf: logDirectory.appendingPathComponent("\(alive).log"), encoding: .utf8)) ?? ""
+                return log.contains("demo ready: \(alive)@")
+            }
+            if ready, alives.isSubset(of: Set(epmdNames())) {
+                Thread.sleep(forTimeInterval: 1.2)
                 return
             }
             Thread.sleep(forTimeInterval: 0.1)

@@ -40,3 +40,20 @@ final class CallTests: XCTestCase {
         XCTAssertEqual(ur, "undef")
     }
 }
+
+final class LongNameTests: XCTestCase {
+    /// `erl -name x@127.0.0.1` and a long-named console node: the handshake, a rex and an erpc call.
+    func testLongNames() async throws {
+        let erl = try ErlangNode(longName: true)
+        defer { erl.stop() }
+        let node = makeLocalNode(longName: true)
+        defer { node.shutdown() }
+        XCTAssertTrue(node.name.hasSuffix("@127.0.0.1"))
+        let r = try await node.rexCall(node: erl.name, module: "erlang", function: "node", arguments: [])
+        XCTAssertEqual(r.result, .value(.atom(Atom(erl.name))))
+        let e = try await node.erpcCall(node: erl.name, module: "erlang", function: "nodes", arguments: [.atom("hidden")])
+        XCTAssertEqual(e.result, .value(.list([.atom(Atom(node.name))])), "we are a hidden node")
+        let v = try await node.erpcCall(node: erl.name, module: "erlang", function: "nodes", arguments: [])
+        XCTAssertEqual(v.result, .value(.list([])), "hidden: not in nodes()")
+    }
+}

@@ -28,7 +28,7 @@ final class ErlangNode: @unchecked Sendable {
     /// Starts `erl -sname <alive> -setcookie <cookie> -noshell [extra]` and waits until EPMD lists it.
     init(alive: String = "it\(UInt32.random(in: 0...UInt32.max))", cookie: String = "itcookie", extraArgs: [String] = [],
          longName: Bool = false) throws {
-        guard let erl = Self.erlPath else { throw XCTSkip("erl not found in PATH") }
+        guard let erl = Self.erlPath else { throw NSError(domain: "beamconsole.tests", code: 1, userInfo: [NSLocalizedDescriptionKey: "erl not found in PATH: install erlang-nox (make test does)"]) }
         self.alive = alive
         self.cookie = cookie
         let host = longName ? "127.0.0.1" : Self.shortHost
