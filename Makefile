@@ -3,6 +3,7 @@
 #   make test        install missing prerequisites (as root), build, run every test
 #   make fixtures    regenerate the golden ETF vectors from the real BEAM
 #   make bench       codec throughput vs the BEAM's own binary_to_term/term_to_binary
+#   make bench-dist  distribution: one-shot call (vs erl_call, elixir --rpc-eval) and round trips (vs a hidden BEAM node)
 #   make fuzz        run every libFuzzer target (FUZZ_SECONDS per target, default 60)
 #   make install     release build installed under $(PREFIX)
 
@@ -13,7 +14,7 @@ FUZZ_SECONDS ?= 60
 # Debian packages the build and the tests need.
 APT_PACKAGES := erlang-nox elixir zlib1g-dev libedit-dev libc-ares-dev pkg-config dnsmasq-base
 
-.PHONY: all deps build test fixtures bench fuzz install clean
+.PHONY: all deps build test fixtures bench bench-dist fuzz install clean
 
 all: build
 
@@ -32,6 +33,9 @@ fixtures:
 
 bench: deps
 	bash scripts/bench-codec.sh
+
+bench-dist: deps
+	bash scripts/bench-dist.sh
 
 fuzz: deps
 	bash scripts/fuzz.sh $(FUZZ_SECONDS)

@@ -19,7 +19,87 @@ struct CallCommand: AsyncParsableCommand {
     @Option(help: "Our short node name (name@host).") var sname: String?
     @Option(help: "The peer's distribution port (skips EPMD).") var port: Int?
 
+    /// The parsed command line, independent of ArgumentParser (see ``fastArguments(_:)``).
+    struct Arguments: Equatable {
+        var node: String
+        var expression: String
+        var cookie: String?
+        var cookieFile: String?
+        var timeout: Double = 30
+        var json = false
+        var name: String?
+        var sname: String?
+        var port: Int?
+    }
+
     func run() async throws {
+        try await Self.execute(Arguments(
+            node: node, expression: expression, cookie: cookie, cookieFile: cookieFile, timeout: timeout, json: json,
+            name: name, sname: sname, port: port))
+    }
+
+    /// `call` arguments parsed without ArgumentParser, or nil to let ArgumentParser handle them.
+    ///
+    /// ArgumentParser finds options by reflection and dynamic casts: in this binary that is about 60% of the
+    /// instructions of a whole `beamconsole call` (the protocol-conformance scans dominate). So a command line made
+    /// only of the two arguments and the long options above, each at most once, as `--opt value` or `--opt=value`,
+    /// with values ArgumentParser would parse the same way, is read here. Anything else (help, `--`, short or unknown
+    /// options, repeats, values starting with `-`, unparsable numbers, missing or extra arguments) returns nil, so
+    /// ArgumentParser's own parsing and messages apply unchanged.
+    static func fastArguments(_ args: [String]) -> Arguments? {
+        guard args.first == "call" else { return nil }
+        var positional: [String] = []
+        var values: [String: String] = [:]
+        var json = false
+        let valued: Set<String> = ["--cookie", "--cookie-file", "--timeout", "--name", "--sname", "--port"]
+        var i = 1
+        while i < args.count {
+            let a = args[i]
+            i += 1
+            guard a.hasPrefix("-") else {
+                positional.append(a)
+                continue
+            }
+            if a == "--json" {
+                if json { return nil }
+                json = true
+                continue
+            }
+            let key: String, value: String
+            if let eq = a.firstIndex(of: "=") {
+                key = String(a[..<eq])
+                value = String(a[a.index(after: eq)...])
+            } else {
+                guard i < args.count else { return nil }
+                key = a
+                value = args[i]
+                i += 1
+            }
+            guard valued.contains(key), !value.isEmpty, !value.hasPrefix("-"), values[key] == nil else { return nil }
+            values[key] = value
+        }
+        guard positional.count == 2 else { return nil }
+        var out = Arguments(node: positional[0], expression: positional[1])
+        out.json = json
+        out.cookie = values["--cookie"]
+        out.cookieFile = values["--cookie-file"]
+        out.name = values["--name"]
+        out.sname = values["--sname"]
+        if let t = values["--timeout"] {
+            guard let d = Double(t) else { return nil }
+            out.timeout = d
+        }
+        if let p = values["--port"] {
+            guard let n = Int(p) else { return nil }
+            out.port = n
+        }
+        return out
+    }
+
+    static func execute(_ arguments: Arguments) async throws {
+        let node = arguments.node, expression = arguments.expression, cookie = arguments.cookie
+        let cookieFile = arguments.cookieFile, timeout = arguments.timeout, json = arguments.json
+        let name = arguments.name, sname = arguments.sname, port = arguments.port
         let resolved: CookieSource.Resolved
         do {
             resolved = try CookieSource.resolve(explicit: cookie, file: cookieFile)
@@ -50,7 +130,6 @@ struct CallCommand: AsyncParsableCommand {
         }
         let local = LocalNode(configuration: .init(name: ourName, cookie: resolved.cookie))
         defer { local.shutdown() }
-        let json = self.json
         var streamOutput: (@Sendable (String) -> Void)? = nil
         if !json { streamOutput = Self.writeStdout }
         let millis = Int64(timeout * 1000)
