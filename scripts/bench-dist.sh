@@ -11,6 +11,7 @@
 #   RUNS [30] WARMUP [5]        hyperfine runs/warm-up per one-shot row (elixir --rpc-eval rows: ELIXIR_RUNS [20])
 #   RSS_RUNS [5]                /usr/bin/time -v runs per one-shot row
 #   SEQ_CALLS [20000] CONC_CALLS [100000] CONCURRENCY [32] REPS [3]   round-trip rows (median of REPS runs)
+#   DIST_METHODS [rex,erpc,rex-loop,erpc-loop]   LocalNode rows (-loop: callers run on the connection's event loop)
 #   SECTIONS [oneshot,roundtrip]   ELIXIR_TARGET [1]: also run the one-shot rows against an Elixir node
 #   SKIP_BUILD [0]               reuse the existing release builds
 #   BEAMCONSOLE_BIN, BEAMCONSOLE_STATIC_BIN, DIST_BENCH_BIN   measure these binaries instead (e.g. an older build)
@@ -20,6 +21,7 @@ cd "$(dirname "$0")/.."
 
 RUNS="${RUNS:-30}"; WARMUP="${WARMUP:-5}"; ELIXIR_RUNS="${ELIXIR_RUNS:-20}"; RSS_RUNS="${RSS_RUNS:-5}"
 SEQ_CALLS="${SEQ_CALLS:-20000}"; CONC_CALLS="${CONC_CALLS:-100000}"; CONCURRENCY="${CONCURRENCY:-32}"; REPS="${REPS:-3}"
+DIST_METHODS="${DIST_METHODS:-rex,erpc,rex-loop,erpc-loop}"
 SECTIONS="${SECTIONS:-oneshot,roundtrip}"; ELIXIR_TARGET="${ELIXIR_TARGET:-1}"; SKIP_BUILD="${SKIP_BUILD:-0}"
 
 for tool in erl erl_call elixir epmd hyperfine python3; do
@@ -149,7 +151,7 @@ roundtrip() {
     local r
     for r in $(seq "$REPS"); do
         echo "LOAD ours $r $(load)" >>"$out"
-        "$DIST_BENCH" "$node" "$cookie" "$SEQ_CALLS" "$CONC_CALLS" "$CONCURRENCY" rex,erpc | sed 's/^RESULT /RESULT ours /' >>"$out"
+        "$DIST_BENCH" "$node" "$cookie" "$SEQ_CALLS" "$CONC_CALLS" "$CONCURRENCY" "$DIST_METHODS" | sed 's/^RESULT /RESULT ours /' >>"$out"
         echo "LOAD beam $r $(load)" >>"$out"
         elixir --sname "bb$tag" --cookie "$cookie" --hidden scripts/bench-dist.exs "$node" "$SEQ_CALLS" "$CONC_CALLS" "$CONCURRENCY" \
             | sed 's/^RESULT /RESULT beam /' >>"$out"
@@ -174,6 +176,8 @@ print("|---|---|---|---|---|---|---|")
 for row in rows:
     anchor = med.get(("beam", "erpc", row))
     for impl, method, label in [("ours", "rex", "LocalNode rex"), ("ours", "erpc", "LocalNode erpc"),
+                                ("ours", "rex-loop", "LocalNode rex, caller on the event loop"),
+                                ("ours", "erpc-loop", "LocalNode erpc, caller on the event loop"),
                                 ("beam", "erpc", "BEAM :erpc.call"), ("beam", "rpc", "BEAM :rpc.call")]:
         m = med.get((impl, method, row))
         if not m: continue

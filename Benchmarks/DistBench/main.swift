@@ -4,7 +4,8 @@
 //
 //   dist-bench NODE COOKIE [SEQ_CALLS] [CONC_CALLS] [CONCURRENCY] [METHODS]
 //
-// METHODS is a comma list of rex, erpc (default both). Output: one `RESULT` line per row:
+// METHODS is a comma list of rex, erpc, rex-loop, erpc-loop (default rex,erpc); `-loop` runs the callers on the
+// connection's event loop (LocalNode.withConnectionExecutor). Output: one `RESULT` line per row:
 //   RESULT <method> <seq|concK> calls=<n> calls_per_s=<x> p50_us=<x> p99_us=<x>
 import ErlangDistribution
 import ErlangTerm
@@ -26,18 +27,18 @@ let concCalls = args.count > 4 ? Int(args[4]) ?? 100_000 : 100_000
 let concurrency = args.count > 5 ? Int(args[5]) ?? 32 : 32
 let methods = (args.count > 6 ? args[6] : "rex,erpc").split(separator: ",").map(String.init)
 
-func nanos(_ d: Duration) -> Int64 {
+@Sendable func nanos(_ d: Duration) -> Int64 {
     let (s, a) = d.components
     return s * 1_000_000_000 + a / 1_000_000_000
 }
 
-func percentile(_ sorted: [Int64], _ p: Double) -> Double {
+@Sendable func percentile(_ sorted: [Int64], _ p: Double) -> Double {
     guard !sorted.isEmpty else { return 0 }
     let i = min(sorted.count - 1, Int((p * Double(sorted.count)).rounded(.up)) - 1)
     return Double(sorted[max(0, i)]) / 1000
 }
 
-func report(_ method: String, _ row: String, _ lat: [Int64], wall: Duration) {
+@Sendable func report(_ method: String, _ row: String, _ lat: [Int64], wall: Duration) {
     let sorted = lat.sorted()
     let secs = Double(nanos(wall)) / 1e9
     let line = "RESULT \(method) \(row) calls=\(lat.count) calls_per_s=\(Int(Double(lat.count) / secs)) "
@@ -59,7 +60,16 @@ let expected: Term = .atom(Atom(target))
 }
 
 func options(_ method: String) -> CallOptions {
-    CallOptions(method: method == "rex" ? .rex : .erpc, timeout: .seconds(30))
+    CallOptions(method: method.hasPrefix("rex") ? .rex : .erpc, timeout: .seconds(30))
+}
+
+/// Runs `body` on the global executor, or for a `-loop` method on the connection's event loop.
+func placed(_ method: String, _ body: @Sendable () async -> Void) async {
+    if method.hasSuffix("-loop") {
+        _ = try? await local.withConnectionExecutor(node: target) { await body() }
+    } else {
+        await body()
+    }
 }
 
 do {
@@ -72,49 +82,51 @@ do {
 let clock = ContinuousClock()
 for method in methods {
     let opts = options(method)
-    // Warm-up.
-    for _ in 0..<min(2_000, max(100, seqCalls / 10)) {
-        guard await oneCall(opts) else { print("dist-bench: \(method) call failed"); exit(1) }
-    }
-
-    if seqCalls > 0 {
-        var lat = [Int64]()
-        lat.reserveCapacity(seqCalls)
-        let start = clock.now
-        for _ in 0..<seqCalls {
-            let t0 = clock.now
+    await placed(method) {
+        // Warm-up.
+        for _ in 0..<min(2_000, max(100, seqCalls / 10)) {
             guard await oneCall(opts) else { print("dist-bench: \(method) call failed"); exit(1) }
-            lat.append(nanos(clock.now - t0))
         }
-        report(method, "seq", lat, wall: clock.now - start)
-    }
 
-    if concCalls > 0 {
-        let remaining = NIOLockedValueBox(concCalls)
-        let start = clock.now
-        let lat: [Int64] = await withTaskGroup(of: [Int64].self) { group in
-            for _ in 0..<concurrency {
-                group.addTask {
-                    var mine = [Int64]()
-                    mine.reserveCapacity(concCalls / concurrency + 1)
-                    while remaining.withLockedValue({ n -> Bool in
-                        guard n > 0 else { return false }
-                        n -= 1
-                        return true
-                    }) {
-                        let t0 = ContinuousClock.now
-                        guard await oneCall(opts) else { print("dist-bench: \(method) call failed"); exit(1) }
-                        mine.append(nanos(ContinuousClock.now - t0))
-                    }
-                    return mine
-                }
+        if seqCalls > 0 {
+            var lat = [Int64]()
+            lat.reserveCapacity(seqCalls)
+            let start = clock.now
+            for _ in 0..<seqCalls {
+                let t0 = clock.now
+                guard await oneCall(opts) else { print("dist-bench: \(method) call failed"); exit(1) }
+                lat.append(nanos(clock.now - t0))
             }
-            var all = [Int64]()
-            all.reserveCapacity(concCalls)
-            for await part in group { all += part }
-            return all
+            report(method, "seq", lat, wall: clock.now - start)
         }
-        report(method, "conc\(concurrency)", lat, wall: clock.now - start)
+
+        if concCalls > 0 {
+            let remaining = NIOLockedValueBox(concCalls)
+            let start = clock.now
+            let lat: [Int64] = await withTaskGroup(of: [Int64].self) { group in
+                for _ in 0..<concurrency {
+                    group.addTask {
+                        var mine = [Int64]()
+                        mine.reserveCapacity(concCalls / concurrency + 1)
+                        while remaining.withLockedValue({ n -> Bool in
+                            guard n > 0 else { return false }
+                            n -= 1
+                            return true
+                        }) {
+                            let t0 = ContinuousClock.now
+                            guard await oneCall(opts) else { print("dist-bench: \(method) call failed"); exit(1) }
+                            mine.append(nanos(ContinuousClock.now - t0))
+                        }
+                        return mine
+                    }
+                }
+                var all = [Int64]()
+                all.reserveCapacity(concCalls)
+                for await part in group { all += part }
+                return all
+            }
+            report(method, "conc\(concurrency)", lat, wall: clock.now - start)
+        }
     }
 }
 local.shutdown()

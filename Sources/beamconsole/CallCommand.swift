@@ -128,6 +128,7 @@ struct CallCommand: AsyncParsableCommand {
         } else {
             ourName = LocalNode.defaultName(long: longName)
         }
+        LocalNode.useOneSharedEventLoop()  // one connection: a second loop thread would only cost start-up time
         let local = LocalNode(configuration: .init(name: ourName, cookie: resolved.cookie))
         defer { local.shutdown() }
         var streamOutput: (@Sendable (String) -> Void)? = nil
