@@ -128,8 +128,9 @@ struct CallCommand: AsyncParsableCommand {
         } else {
             ourName = LocalNode.defaultName(long: longName)
         }
-        LocalNode.useOneSharedEventLoop()  // one connection: a second loop thread would only cost start-up time
-        let local = LocalNode(configuration: .init(name: ourName, cookie: resolved.cookie))
+        // One connection: a second loop thread would only add start-up time. The process exits with the call.
+        let local = LocalNode(configuration: .init(name: ourName, cookie: resolved.cookie),
+                              eventLoopGroup: LocalNode.makeEventLoopGroup(threads: 1))
         defer { local.shutdown() }
         var streamOutput: (@Sendable (String) -> Void)? = nil
         if !json { streamOutput = Self.writeStdout }

@@ -1,4 +1,5 @@
 import NIOCore
+import NIOPosix
 
 /// Runs a task's jobs on a NIO event loop.
 @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, *)
@@ -30,10 +31,9 @@ extension LocalNode {
 }
 
 extension LocalNode {
-    /// For a short-lived process with one connection (`beamconsole call`): makes the shared event-loop group that
-    /// ``init(configuration:eventLoopGroup:)`` uses by default start one thread instead of one per core. Effective
-    /// only before that group is first used.
-    public static func useOneSharedEventLoop() {
-        NIOSingletons.groupLoopCountSuggestion = 1
+    /// A new event-loop group of `threads` threads, for ``init(configuration:eventLoopGroup:)``. A short-lived
+    /// process with one connection (`beamconsole call`) needs one loop, not the shared group's one per core.
+    public static func makeEventLoopGroup(threads: Int) -> any EventLoopGroup {
+        MultiThreadedEventLoopGroup(numberOfThreads: threads)
     }
 }
