@@ -4,6 +4,7 @@
 #   make test        install missing prerequisites (as root), build, run every test
 #   make fixtures    regenerate the golden ETF vectors from the real BEAM
 #   make bench       codec throughput vs the BEAM's own binary_to_term/term_to_binary
+#   make bench-dist  one-shot call and round trips vs erl_call, elixir --rpc-eval and the BEAM's :erpc
 #   make fuzz        run every libFuzzer target (FUZZ_SECONDS per target, default 60)
 #   make install     release build installed under $(PREFIX)
 
@@ -36,6 +37,9 @@ fixtures:
 
 bench: deps
 	bash scripts/bench-codec.sh
+
+bench-dist: deps
+	bash scripts/bench-dist.sh
 
 fuzz: deps
 	bash scripts/fuzz.sh $(FUZZ_SECONDS)

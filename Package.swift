@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "ConsoleREPL", targets: ["ConsoleREPL"]),
         .library(name: "ErlangDistribution", targets: ["ErlangDistribution"]),
         .executable(name: "beamconsole", targets: ["beamconsole"]),
+        .executable(name: "dist-bench", targets: ["dist-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/attaswift/BigInt", from: "6.0.0"),
@@ -71,6 +72,10 @@ let package = Package(
         .testTarget(name: "IntegrationTests", dependencies: ["ErlangDistribution", "ErlangTerm"]),
         .target(name: "ErlangTestSupport", dependencies: ["ErlangTerm", .product(name: "BigInt", package: "BigInt")]),
         .executableTarget(name: "etf-bench", dependencies: ["ErlangTerm"], path: "Benchmarks/ETFBench"),
+        .executableTarget(
+            name: "dist-bench", dependencies: ["ErlangDistribution", "ErlangTerm",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
+            path: "Benchmarks/DistBench"),
         .testTarget(
             name: "ErlangTermTests", dependencies: ["ErlangTerm", "ErlangTestSupport", .product(name: "BigInt", package: "BigInt")],
             exclude: ["Fixtures"]

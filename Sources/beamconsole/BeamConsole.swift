@@ -17,6 +17,20 @@ struct BeamConsole: AsyncParsableCommand {
         ],
         defaultSubcommand: ReplCommand.self
     )
+
+    /// `beamconsole call` with plain arguments skips ArgumentParser (see ``FastCall``); every other command line goes
+    /// through it.
+    static func main() async {
+        guard let fast = FastCall.parse(Array(CommandLine.arguments.dropFirst())) else {
+            await main(nil)
+            return
+        }
+        do {
+            try await runOneShot(.call(node: fast.node, expression: fast.expression), startup: fast.startup, json: fast.json)
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
 
 /// No subcommand: the interactive console (or a script on standard input).

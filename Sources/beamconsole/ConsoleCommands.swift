@@ -39,6 +39,13 @@ struct ConnectionOptions: ParsableArguments {
 
     /// Resolves the plan and makes the session (without connecting).
     func makeSession() throws -> (ConsoleSession, StartupPlan) {
+        try makeConsoleSession(startup, json: json)
+    }
+}
+
+/// Resolves the start-up plan and makes the session (without connecting).
+func makeConsoleSession(_ startup: StartupOptions, json: Bool) throws -> (ConsoleSession, StartupPlan) {
+    do {
         let plan: StartupPlan
         do {
             plan = try Startup.plan(startup, environment: ProcessInfo.processInfo.environment, host: .current())
@@ -47,7 +54,9 @@ struct ConnectionOptions: ParsableArguments {
             throw ExitCode(CommandOutput.Status.connectionFailure)
         }
         for note in plan.notes where note.hasPrefix("warning") { printError(note) }
-        let node = LocalNode(configuration: .init(name: plan.name, cookie: plan.cookie.cookie))
+        let node = LocalNode(
+            configuration: .init(name: plan.name, cookie: plan.cookie.cookie),
+            eventLoopGroup: LocalNode.makeEventLoopGroup(threads: 1))
         var settings = plan.settings
         settings.width = terminalColumns()
         if json { settings.color = false }
@@ -62,18 +71,22 @@ func printError(_ s: String) { FileHandle.standardError.write(Data((s + "\n").ut
 /// Runs one console command as a one-shot subcommand: connects to `--connect` nodes first, prints text (or JSON),
 /// exits with the command's status.
 func runOneShot(_ command: ConsoleCommand, options: ConnectionOptions, connectFirst: Bool = true) async throws {
-    let (session, plan) = try options.makeSession()
+    try await runOneShot(command, startup: options.startup, json: options.json, connectFirst: connectFirst)
+}
+
+func runOneShot(_ command: ConsoleCommand, startup: StartupOptions, json: Bool, connectFirst: Bool = true) async throws {
+    let (session, plan) = try makeConsoleSession(startup, json: json)
     defer { session.node.shutdown() }
     if connectFirst, !plan.connect.isEmpty {
         let out = await session.run(.connect(plan.connect))
         if out.status != 0 {
-            if options.json { print(out.json) } else { printError(out.errorText) }
+            if json { print(out.json) } else { printError(out.errorText) }
             throw ExitCode(out.status)
         }
     }
-    let streamOutput: (@Sendable (String) -> Void)? = options.json ? nil : writeStandardOutput
+    let streamOutput: (@Sendable (String) -> Void)? = json ? nil : writeStandardOutput
     let out = await session.run(command, onOutput: streamOutput)
-    if options.json {
+    if json {
         print(out.json)
     } else {
         if !out.text.isEmpty { print(out.text) }
@@ -173,4 +186,73 @@ struct InfoSubcommand: AsyncParsableCommand {
     @Argument(help: "The node (default: the target).") var node: String?
     @OptionGroup var options: ConnectionOptions
     func run() async throws { try await runOneShot(.info(node), options: options) }
+}
+
+/// `beamconsole call` with a plain command line, read without ArgumentParser.
+///
+/// ArgumentParser finds options by reflection and dynamic casts: measured with callgrind, that was about 60% of the
+/// instructions of a whole one-shot `call`. A command line made only of `call`, one or two positional arguments and
+/// the long options below (each at most once, `--opt value` or `--opt=value`) is read here; anything else (help,
+/// `--`, short or unknown options, repeats, values starting with `-`, bad numbers) returns nil and goes through
+/// ArgumentParser, whose messages and exit codes then apply unchanged.
+enum FastCall {
+    struct Parsed {
+        var node: String?
+        var expression: String
+        var startup: StartupOptions
+        var json: Bool
+    }
+
+    static func parse(_ args: [String]) -> Parsed? {
+        guard args.first == "call" else { return nil }
+        var positional: [String] = []
+        var values: [String: String] = [:]
+        var json = false, noColor = false
+        let valued: Set<String> = ["--cookie", "--cookie-file", "--timeout", "--name", "--sname", "--syntax", "--connect"]
+        var i = 1
+        while i < args.count {
+            let a = args[i]
+            i += 1
+            guard a.hasPrefix("-") else {
+                positional.append(a)
+                continue
+            }
+            if a == "--json" || a == "--no-color" {
+                if (a == "--json" && json) || (a == "--no-color" && noColor) { return nil }
+                if a == "--json" { json = true } else { noColor = true }
+                continue
+            }
+            let key: String, value: String
+            if let eq = a.firstIndex(of: "=") {
+                key = String(a[..<eq])
+                value = String(a[a.index(after: eq)...])
+            } else {
+                guard i < args.count else { return nil }
+                key = a
+                value = args[i]
+                i += 1
+            }
+            guard valued.contains(key), !value.isEmpty, !value.hasPrefix("-"), values[key] == nil else { return nil }
+            values[key] = value
+        }
+        guard (1...2).contains(positional.count) else { return nil }
+        if values["--name"] != nil && values["--sname"] != nil { return nil }
+        var startup = StartupOptions()
+        startup.cookie = values["--cookie"]
+        startup.cookieFile = values["--cookie-file"]
+        startup.name = values["--name"]
+        startup.sname = values["--sname"]
+        startup.noColor = noColor || json
+        if let c = values["--connect"] { startup.connect = [c] }
+        if let s = values["--syntax"] {
+            guard let syntax = TermSyntax(argument: s) else { return nil }
+            startup.syntax = syntax
+        }
+        if let t = values["--timeout"] {
+            guard let d = Double(t), d > 0, d.isFinite else { return nil }
+            startup.timeout = .milliseconds(Int64(d * 1000))
+        }
+        let node = positional.count == 2 ? positional[0] : nil
+        return Parsed(node: node, expression: positional.last!, startup: startup, json: json)
+    }
 }

@@ -1,5 +1,6 @@
 import ErlangTerm
 import NIOConcurrencyHelpers
+import NIOCore
 
 /// A process mailbox: an unbounded, single-consumer queue of terms, readable with a timeout or as an
 /// `AsyncSequence` (which ends when the process exits).
@@ -16,7 +17,7 @@ public final class Mailbox: AsyncSequence, Sendable {
 
     private struct Waiter {
         var id: UInt64
-        var continuation: CheckedContinuation<Receive, Never>
+        var continuation: UnsafeContinuation<Receive, Never>
     }
     private struct State {
         var queue: [Term] = []
@@ -25,25 +26,43 @@ public final class Mailbox: AsyncSequence, Sendable {
         var waiter: Waiter?
         var nextID: UInt64 = 0
         var cancelledIDs: Set<UInt64> = []
+        /// Called (outside the lock) when the first message arrives; see ``init(timers:onFirstMessage:)``.
+        var onFirstMessage: (@Sendable () -> Void)?
     }
-    private let state = NIOLockedValueBox(State())
+    private let state: NIOLockedValueBox<State>
+    /// Receive timeouts go to this scheduler (no task or timer per wait); nil = a sleeping `Task` per wait.
+    private let timers: TimeoutScheduler?
 
-    public init() {}
+    public init() {
+        state = NIOLockedValueBox(State())
+        timers = nil
+    }
+
+    /// A mailbox whose receive timeouts go to `timers`, and which calls `onFirstMessage` once, when the first
+    /// message is delivered (used to start a group leader's server only when output arrives).
+    init(timers: TimeoutScheduler?, onFirstMessage: (@Sendable () -> Void)? = nil) {
+        state = NIOLockedValueBox(State(onFirstMessage: onFirstMessage))
+        self.timers = timers
+    }
 
     /// Appends a message; returns false if the mailbox is closed.
     @discardableResult
     public func deliver(_ term: Term) -> Bool {
-        let resume: CheckedContinuation<Receive, Never>? = state.withLockedValue { s in
-            if s.closed { return nil }
-            if let w = s.waiter {
-                s.waiter = nil
-                return w.continuation
+        let (delivered, resume, hook): (Bool, UnsafeContinuation<Receive, Never>?, (@Sendable () -> Void)?) =
+            state.withLockedValue { s in
+                if s.closed { return (false, nil, nil) }
+                let hook = s.onFirstMessage
+                s.onFirstMessage = nil
+                if let w = s.waiter {
+                    s.waiter = nil
+                    return (true, w.continuation, hook)
+                }
+                s.queue.append(term)
+                return (true, nil, hook)
             }
-            s.queue.append(term)
-            return nil
-        }
+        hook?()
         resume?.resume(returning: .message(term))
-        return true
+        return delivered
     }
 
     /// Closes the mailbox: queued messages are dropped, a waiting receive gets `.closed`.
@@ -52,6 +71,7 @@ public final class Mailbox: AsyncSequence, Sendable {
             s.closed = true
             s.queue.removeAll()
             s.head = 0
+            s.onFirstMessage = nil
             defer { s.waiter = nil }
             return s.waiter
         }
@@ -76,15 +96,24 @@ public final class Mailbox: AsyncSequence, Sendable {
             s.nextID += 1
             return s.nextID
         }
-        var timer: Task<Void, Never>?
-        defer { timer?.cancel() }
+        let timers = self.timers
+        // Either kind of timer; only one is ever set. Both are set and cancelled on this task.
+        var task: Task<Void, Never>?
+        var token: UInt64?
+        defer {
+            task?.cancel()
+            if let token { timers?.cancel(token) }
+        }
         return await withTaskCancellationHandler {
-            await withCheckedContinuation { (c: CheckedContinuation<Receive, Never>) in
+            await withUnsafeContinuation { (c: UnsafeContinuation<Receive, Never>) in
                 let immediate: Receive? = state.withLockedValue { s in
                     if s.head < s.queue.count {
                         let t = s.queue[s.head]
                         s.head += 1
-                        if s.head > 1024 && s.head * 2 > s.queue.count {
+                        if s.head == s.queue.count {
+                            s.queue.removeAll(keepingCapacity: true)
+                            s.head = 0
+                        } else if s.head > 1024 && s.head * 2 > s.queue.count {
                             s.queue.removeFirst(s.head)
                             s.head = 0
                         }
@@ -99,9 +128,18 @@ public final class Mailbox: AsyncSequence, Sendable {
                 if let immediate {
                     c.resume(returning: immediate)
                 } else if let timeout {
-                    timer = Task { [weak self] in
-                        try? await Task.sleep(for: timeout)
-                        if !Task.isCancelled { self?.fire(id, .timeout) }
+                    if let timers {
+                        // Clamped far beyond any real timeout (about 73 years) so the deadline cannot overflow.
+                        let (secs, atto) = timeout.components
+                        let nanos = secs >= 1 << 31 ? Int64(1) << 61 : secs * 1_000_000_000 + atto / 1_000_000_000
+                        token = timers.schedule(at: .now() + .nanoseconds(nanos)) { [weak self] in
+                            self?.fire(id, .timeout)
+                        }
+                    } else {
+                        task = Task { [weak self] in
+                            try? await Task.sleep(for: timeout)
+                            if !Task.isCancelled { self?.fire(id, .timeout) }
+                        }
                     }
                 }
             }

@@ -84,6 +84,8 @@ public struct EPMDClient: Sendable {
     public var port: Int
     public var timeout: TimeAmount
     public var group: any EventLoopGroup
+    /// `host`, already resolved (any port); nil = resolve it for each request.
+    var resolvedAddress: SocketAddress?
 
     public init(host: String, port: Int? = nil, timeout: TimeAmount = .seconds(5),
                 group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
@@ -103,7 +105,13 @@ public struct EPMDClient: Sendable {
 
     /// Sends one request and returns the whole reply.
     func exchange(_ request: [UInt8], node: String?) async throws(DistributionError) -> [UInt8] {
-        let address = try Net.resolve(host: host, port: port, node: node)
+        let address: SocketAddress
+        if var a = resolvedAddress {
+            a.port = port
+            address = a
+        } else {
+            address = try Net.resolve(host: host, port: port, node: node)
+        }
         let group = self.group
         let timeout = self.timeout
         let host = self.host, port = self.port

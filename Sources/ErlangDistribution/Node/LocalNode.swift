@@ -102,13 +102,40 @@ public final class LocalNode: Sendable {
         let channel: any Channel
         let handshake: HandshakeStateMachine.Result
         weak var node: LocalNode?
+        /// Frames encoded off the event loop wait here; one loop task writes them all with a single flush.
+        private let outbox: NIOLockedValueBox<Outbox>
+        private struct Outbox {
+            var buffer: ByteBuffer
+            var drainScheduled = false
+        }
         init(name: String, channel: any Channel, handshake: HandshakeStateMachine.Result, node: LocalNode) {
             self.name = name; self.channel = channel; self.handshake = handshake; self.node = node
+            self.outbox = NIOLockedValueBox(Outbox(buffer: channel.allocator.buffer(capacity: 0)))
         }
         func send(_ message: ControlMessage) throws(DistributionError) {
             let frame = try message.encodeFrame()
-            var buf = channel.allocator.buffer(capacity: frame.count)
-            buf.writeBytes(frame)
+            let schedule = outbox.withLockedValue { o -> Bool in
+                o.buffer.writeBytes(frame)
+                if o.drainScheduled { return false }
+                o.drainScheduled = true
+                return true
+            }
+            guard schedule else { return }  // a drain is pending; it writes this frame too, in order
+            if channel.eventLoop.inEventLoop {
+                drain()
+            } else {
+                channel.eventLoop.execute { self.drain() }
+            }
+        }
+        /// Writes everything queued, then flushes once. On the event loop.
+        private func drain() {
+            let buf = outbox.withLockedValue { o -> ByteBuffer in
+                o.drainScheduled = false
+                let b = o.buffer
+                o.buffer = channel.allocator.buffer(capacity: 0)
+                return b
+            }
+            guard buf.readableBytes > 0 else { return }
             channel.writeAndFlush(buf, promise: nil)
         }
         func connectionReceived(_ message: ControlMessage) { node?.handle(message, from: self) }
@@ -143,10 +170,33 @@ public final class LocalNode: Sendable {
         var nodeWatchers: [String: Set<Pid>] = [:]
         var eventSubscribers: [UInt64: AsyncStream<NodeEvent>.Continuation] = [:]
         var nextSubscriber: UInt64 = 0
+        /// erpc calls waiting for their SPAWN_REPLY, by request id: a successful reply is recorded here instead of
+        /// waking the caller (as erpc's `{reply, error_only}`); only errors reach the mailbox.
+        var spawnSinks: [Reference: SpawnSink] = [:]
+    }
+
+    /// Where a successful SPAWN_REPLY's pid goes (see `State.spawnSinks`).
+    final class SpawnSink: Sendable {
+        private let box = NIOLockedValueBox<Pid?>(nil)
+        var pid: Pid? { box.withLockedValue { $0 } }
+        func set(_ pid: Pid) { box.withLockedValue { $0 = pid } }
+    }
+
+    /// Records successful spawn replies for `requestID` in the returned sink until ``removeSpawnSink(_:)``.
+    func addSpawnSink(_ requestID: Reference) -> SpawnSink {
+        let sink = SpawnSink()
+        state.withLockedValue { $0.spawnSinks[requestID] = sink }
+        return sink
+    }
+
+    func removeSpawnSink(_ requestID: Reference) {
+        _ = state.withLockedValue { $0.spawnSinks.removeValue(forKey: requestID) }
     }
 
     public let configuration: Configuration
     let group: any EventLoopGroup
+    /// Every receive timeout of this node's processes.
+    let timeouts: TimeoutScheduler
     private let state: NIOLockedValueBox<State>
     var logger: Logger { configuration.logger }
 
@@ -154,6 +204,7 @@ public final class LocalNode: Sendable {
     public init(configuration: Configuration, eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
         self.configuration = configuration
         self.group = eventLoopGroup
+        self.timeouts = TimeoutScheduler(loop: eventLoopGroup.next())
         let name: String
         switch configuration.name {
         case .short(let n), .long(let n): name = n
@@ -197,10 +248,21 @@ public final class LocalNode: Sendable {
 
     /// Creates a process: a fresh pid and its mailbox.
     public func spawnProcess() -> (pid: Pid, mailbox: Mailbox) {
-        let pid = makePid()
-        let mailbox = Mailbox()
-        state.withLockedValue { $0.processes[pid] = mailbox }
-        return (pid, mailbox)
+        spawnProcess(mailbox: Mailbox(timers: timeouts))
+    }
+
+    /// Creates a process around `mailbox`.
+    func spawnProcess(mailbox: Mailbox) -> (pid: Pid, mailbox: Mailbox) {
+        state.withLockedValue { s in
+            let pid = Pid(node: Atom(s.nodeName), id: s.nextPidID, serial: s.nextPidSerial, creation: s.creation)
+            s.nextPidID += 1
+            if s.nextPidID >= 1 << 15 {
+                s.nextPidID = 1
+                s.nextPidSerial = s.nextPidSerial + 1 >= 1 << 13 ? 1 : s.nextPidSerial + 1
+            }
+            s.processes[pid] = mailbox
+            return (pid, mailbox)
+        }
     }
 
     /// Ends a process: its mailbox closes, its name is unregistered, peers monitoring it get `Reason`, linked peers
@@ -208,16 +270,25 @@ public final class LocalNode: Sendable {
     public func exitProcess(_ pid: Pid, reason: Term = .atom("normal")) {
         let (mailbox, monitors, links): (Mailbox?, [(Reference, IncomingMonitor)], [[Pid]]) = state.withLockedValue { s in
             let mb = s.processes.removeValue(forKey: pid)
-            for (name, p) in s.registered where p == pid { s.registered[name] = nil }
-            let mons = s.monitors.filter { $0.value.target == pid }
-            for (r, _) in mons { s.monitors[r] = nil }
-            let ls = s.links.filter { $0[0] == pid }
-            for l in ls { s.links.remove(l) }
-            for (node, var set) in s.nodeWatchers where set.contains(pid) {
-                set.remove(pid)
-                s.nodeWatchers[node] = set.isEmpty ? nil : set
+            if !s.registered.isEmpty {
+                for (name, p) in s.registered where p == pid { s.registered[name] = nil }
             }
-            return (mb, Array(mons), Array(ls))
+            var mons: [(Reference, IncomingMonitor)] = []
+            if !s.monitors.isEmpty {
+                mons = s.monitors.filter { $0.value.target == pid }.map { ($0.key, $0.value) }
+                for (r, _) in mons { s.monitors[r] = nil }
+            }
+            var ls: [[Pid]] = []
+            if !s.links.isEmpty {
+                ls = s.links.filter { $0[0] == pid }
+                for l in ls { s.links.remove(l) }
+            }
+            // In place: copying a watcher set out of the dictionary would copy it on every exit.
+            for node in Array(s.nodeWatchers.keys) {
+                guard s.nodeWatchers[node]?.remove(pid) != nil else { continue }
+                if s.nodeWatchers[node]?.isEmpty == true { s.nodeWatchers[node] = nil }
+            }
+            return (mb, mons, ls)
         }
         mailbox?.close()
         for (ref, m) in monitors {
@@ -314,13 +385,15 @@ public final class LocalNode: Sendable {
     }
 
     func connectPeer(_ node: String, port: Int? = nil) async throws(DistributionError) -> Peer {
-        let task: Task<Peer, any Error> = state.withLockedValue { s in
-            if let p = s.peers[node]?.peer { return Task { p } }
-            if let t = s.peers[node]?.attempt { return t }
+        let (peer, attempt): (Peer?, Task<Peer, any Error>?) = state.withLockedValue { s in
+            if let p = s.peers[node]?.peer { return (p, nil) }
+            if let t = s.peers[node]?.attempt { return (nil, t) }
             let t = Task<Peer, any Error> { try await self.dial(node, port: port) }
             s.peers[node, default: PeerEntry(state: .resolving)].attempt = t
-            return t
+            return (nil, t)
         }
+        if let peer { return peer }  // connected: no task per call
+        guard let task = attempt else { preconditionFailure("neither a peer nor an attempt") }
         do {
             return try await task.value
         } catch let e as DistributionError {
@@ -363,13 +436,15 @@ public final class LocalNode: Sendable {
         }
         let alive = String(parts[0]), host = String(parts[1])
         setState(node, .resolving)
-        _ = try Net.resolve(host: host, port: 0, node: node)
+        // Resolved once; EPMD and the distribution port use the same address (getaddrinfo is not free).
+        let hostAddress = try Net.resolve(host: host, port: 0, node: node)
         let distPort: Int
         if let explicitPort {
             distPort = explicitPort
         } else {
             setState(node, .epmd)
-            let epmd = EPMDClient(host: host, port: configuration.epmdPort, timeout: configuration.connectTimeout, group: group)
+            var epmd = EPMDClient(host: host, port: configuration.epmdPort, timeout: configuration.connectTimeout, group: group)
+            epmd.resolvedAddress = hostAddress
             switch try await epmd.portPlease(alive: alive) {
             case .found(let info):
                 if info.highestVersion < 6 {
@@ -384,7 +459,8 @@ public final class LocalNode: Sendable {
                     "EPMD on \(host) does not know '\(alive)'; \(list)", registeredNames: names)
             }
         }
-        let address = try Net.resolve(host: host, port: distPort, node: node)
+        var address = hostAddress
+        address.port = distPort
         setState(node, .connecting)
 
         let (ourName, dynamic): (String, Bool) = {
@@ -559,6 +635,10 @@ public final class LocalNode: Sendable {
         case .monitorExit(let from, let to, let ref, let reason):
             mailbox(to)?.deliver(.tuple([.atom("DOWN"), .reference(ref), .atom("process"), from, reason]))
         case .spawnReply(let id, let to, _, let result):
+            if case .pid(let p) = result, let sink = state.withLockedValue({ $0.spawnSinks[id] }) {
+                sink.set(p)
+                return
+            }
             let ok: Bool = { if case .pid = result { return true }; return false }()
             mailbox(to)?.deliver(.tuple([.atom("spawn_reply"), .reference(id), .atom(ok ? "ok" : "error"), result]))
         case .spawnRequest(let id, let from, _, _, _, _, _, _):

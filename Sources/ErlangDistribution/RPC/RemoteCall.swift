@@ -137,13 +137,18 @@ extension LocalNode {
         let gl = startGroupLeader(node: node, output: output, discard: !options.captureOutput)
         var remotePid: Pid?
         var finished = false
+        let reqID = makeReference()
+        // The spawned pid is recorded without waking this task; only DOWN (or a spawn error) wakes it.
+        let spawned = addSpawnSink(reqID)
         defer {
-            if !finished, let remotePid { try? sendControl(.exit2(from: me, to: remotePid, reason: .atom("kill")), to: node) }
+            removeSpawnSink(reqID)
+            if !finished, let pid = remotePid ?? spawned.pid {
+                try? sendControl(.exit2(from: me, to: pid, reason: .atom("kill")), to: node)
+            }
             exitProcess(me)
             exitProcess(gl.pid)
             gl.task.cancel()
         }
-        let reqID = makeReference()
         let resRef = makeReference()
         do {
             try sendControl(
@@ -223,11 +228,14 @@ extension LocalNode {
 
     struct GroupLeader {
         var pid: Pid
-        var task: Task<Void, Never>
+        var task: LazyTask
     }
 
+    /// A group leader process. Its I/O server task starts only when the first message arrives: most calls print
+    /// nothing, and a task per call costs more than the rest of the call's bookkeeping.
     func startGroupLeader(node: String, output: OutputCollector, discard: Bool = false) -> GroupLeader {
-        let (pid, mailbox) = spawnProcess()
+        let runner = LazyTask()
+        let mailbox = Mailbox(timers: nil, onFirstMessage: { runner.start() })
         let server = IOServer(
             evaluate: { [weak self] m, f, a in
                 guard let self else { return nil }
@@ -237,13 +245,45 @@ extension LocalNode {
                 return nil
             },
             write: { s in if !discard { output.append(s) } })
-        let task = Task { [weak self] in
+        runner.prepare { [weak self] in
             for await message in mailbox {
                 guard let (to, reply) = await server.handleMessage(message) else { continue }
                 try? self?.send(reply, to: to)
             }
         }
-        return GroupLeader(pid: pid, task: task)
+        let (pid, _) = spawnProcess(mailbox: mailbox)
+        return GroupLeader(pid: pid, task: runner)
+    }
+}
+
+/// A task that is created on the first ``start()``; ``cancel()`` before that means it never runs.
+final class LazyTask: Sendable {
+    private struct State {
+        var body: (@Sendable () async -> Void)?
+        var task: Task<Void, Never>?
+        var cancelled = false
+    }
+    private let state = NIOLockedValueBox(State())
+
+    func prepare(_ body: @escaping @Sendable () async -> Void) {
+        state.withLockedValue { $0.body = body }
+    }
+
+    func start() {
+        state.withLockedValue { s in
+            guard !s.cancelled, s.task == nil, let body = s.body else { return }
+            s.task = Task { await body() }
+            s.body = nil
+        }
+    }
+
+    func cancel() {
+        let t: Task<Void, Never>? = state.withLockedValue { s in
+            s.cancelled = true
+            s.body = nil
+            return s.task
+        }
+        t?.cancel()
     }
 }
 

@@ -1,0 +1,132 @@
+// Round trips on one distribution connection: `erlang:node()` called N times sequentially and with K calls in
+// flight, through LocalNode's rex and erpc paths. Run through scripts/bench-dist.sh, which starts the target node
+// and the BEAM anchor (scripts/bench-dist.exs).
+//
+//   dist-bench NODE COOKIE [SEQ_CALLS] [CONC_CALLS] [CONCURRENCY] [METHODS]
+//
+// METHODS is a comma list of rex, erpc, rex-loop, erpc-loop (default rex,erpc); `-loop` runs the callers on the
+// connection's event loop (LocalNode.withConnectionExecutor). Output: one `RESULT` line per row:
+//   RESULT <method> <seq|concK> calls=<n> calls_per_s=<x> p50_us=<x> p99_us=<x>
+import ErlangDistribution
+import ErlangTerm
+import NIOConcurrencyHelpers
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+let args = CommandLine.arguments
+guard args.count >= 3 else {
+    print("usage: dist-bench NODE COOKIE [SEQ_CALLS] [CONC_CALLS] [CONCURRENCY] [METHODS]")
+    exit(64)
+}
+let target = args[1]
+let cookie = args[2]
+let seqCalls = args.count > 3 ? Int(args[3]) ?? 20_000 : 20_000
+let concCalls = args.count > 4 ? Int(args[4]) ?? 100_000 : 100_000
+let concurrency = args.count > 5 ? Int(args[5]) ?? 32 : 32
+let methods = (args.count > 6 ? args[6] : "rex,erpc").split(separator: ",").map(String.init)
+
+@Sendable func nanos(_ d: Duration) -> Int64 {
+    let (s, a) = d.components
+    return s * 1_000_000_000 + a / 1_000_000_000
+}
+
+@Sendable func percentile(_ sorted: [Int64], _ p: Double) -> Double {
+    guard !sorted.isEmpty else { return 0 }
+    let i = min(sorted.count - 1, Int((p * Double(sorted.count)).rounded(.up)) - 1)
+    return Double(sorted[max(0, i)]) / 1000
+}
+
+@Sendable func report(_ method: String, _ row: String, _ lat: [Int64], wall: Duration) {
+    let sorted = lat.sorted()
+    let secs = Double(nanos(wall)) / 1e9
+    let line = "RESULT \(method) \(row) calls=\(lat.count) calls_per_s=\(Int(Double(lat.count) / secs)) "
+        + "p50_us=\(percentile(sorted, 0.50)) p99_us=\(percentile(sorted, 0.99))"
+    print(line)
+    fflush(nil)
+}
+
+let local = LocalNode(configuration: .init(name: LocalNode.defaultName(long: false), cookie: cookie))
+let expected: Term = .atom(Atom(target))
+
+@Sendable func oneCall(_ options: CallOptions) async -> Bool {
+    do {
+        let r = try await local.call(node: target, module: "erlang", function: "node", arguments: [], options: options)
+        return r.result == .value(expected)
+    } catch {
+        return false
+    }
+}
+
+func options(_ method: String) -> CallOptions {
+    CallOptions(method: method.hasPrefix("rex") ? .rex : .erpc, timeout: .seconds(30))
+}
+
+/// Runs `body` on the global executor, or for a `-loop` method on the connection's event loop.
+func placed(_ method: String, _ body: @Sendable () async -> Void) async {
+    if method.hasSuffix("-loop") {
+        _ = try? await local.withConnectionExecutor(node: target) { await body() }
+    } else {
+        await body()
+    }
+}
+
+do {
+    try await local.connect(to: target)
+} catch {
+    print("dist-bench: cannot connect to \(target): \(error)")
+    exit(2)
+}
+
+let clock = ContinuousClock()
+for method in methods {
+    let opts = options(method)
+    await placed(method) {
+        // Warm-up.
+        for _ in 0..<min(2_000, max(100, seqCalls / 10)) {
+            guard await oneCall(opts) else { print("dist-bench: \(method) call failed"); exit(1) }
+        }
+
+        if seqCalls > 0 {
+            var lat = [Int64]()
+            lat.reserveCapacity(seqCalls)
+            let start = clock.now
+            for _ in 0..<seqCalls {
+                let t0 = clock.now
+                guard await oneCall(opts) else { print("dist-bench: \(method) call failed"); exit(1) }
+                lat.append(nanos(clock.now - t0))
+            }
+            report(method, "seq", lat, wall: clock.now - start)
+        }
+
+        if concCalls > 0 {
+            let remaining = NIOLockedValueBox(concCalls)
+            let start = clock.now
+            let lat: [Int64] = await withTaskGroup(of: [Int64].self) { group in
+                for _ in 0..<concurrency {
+                    group.addTask {
+                        var mine = [Int64]()
+                        mine.reserveCapacity(concCalls / concurrency + 1)
+                        while remaining.withLockedValue({ n -> Bool in
+                            guard n > 0 else { return false }
+                            n -= 1
+                            return true
+                        }) {
+                            let t0 = ContinuousClock.now
+                            guard await oneCall(opts) else { print("dist-bench: \(method) call failed"); exit(1) }
+                            mine.append(nanos(ContinuousClock.now - t0))
+                        }
+                        return mine
+                    }
+                }
+                var all = [Int64]()
+                all.reserveCapacity(concCalls)
+                for await part in group { all += part }
+                return all
+            }
+            report(method, "conc\(concurrency)", lat, wall: clock.now - start)
+        }
+    }
+}
+local.shutdown()
