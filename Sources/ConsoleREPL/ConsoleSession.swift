@@ -533,28 +533,7 @@ public enum ElixirColors {
 }
 
 /// Flattens Erlang chardata (a binary, a charlist, or nested lists of both) to a String.
-func flattenChardata(_ t: Term) -> String? {
-    var out = String.UnicodeScalarView()
-    var stack: [Term] = [t]
-    while let x = stack.popLast() {
-        switch x {
-        case .binary(let b):
-            guard let s = String(validating: b, as: UTF8.self) else { return nil }
-            out.append(contentsOf: s.unicodeScalars)
-        case .integer(let i):
-            guard let u = UInt32(exactly: i), let scalar = Unicode.Scalar(u) else { return nil }
-            out.append(scalar)
-        case .list(let l):
-            stack.append(contentsOf: l.reversed())
-        case .improperList(let l, let tail):
-            stack.append(tail)
-            stack.append(contentsOf: l.reversed())
-        default:
-            return nil
-        }
-    }
-    return String(out)
-}
+func flattenChardata(_ t: Term) -> String? { IOServer.chardataToString(t, latin1: false) }
 
 func stateName(_ s: PeerConnectionState) -> String {
     switch s {

@@ -52,23 +52,7 @@ enum ViewJSON: Hashable, Sendable {
         }
     }
 
-    private static func writeString(_ s: String, into out: inout String) {
-        out += "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where u.value < 0x20:
-                out += "\\u" + String(repeating: "0", count: 4 - String(u.value, radix: 16).count)
-                    + String(u.value, radix: 16)
-            default: out.unicodeScalars.append(u)
-            }
-        }
-        out += "\""
-    }
+    private static func writeString(_ s: String, into out: inout String) { TermJSON.writeString(s, into: &out) }
 }
 
 /// Human units for the views.
