@@ -4,7 +4,8 @@
 #   make test        install missing prerequisites (as root), build, run every test
 #   make fixtures    regenerate the golden ETF vectors from the real BEAM
 #   make bench       codec throughput vs the BEAM's own binary_to_term/term_to_binary
-#   make bench-dist  one-shot call and round trips vs erl_call, elixir --rpc-eval and the BEAM's :erpc
+#   make bench-dist  one-shot call and round trips vs erl_call, elixir --rpc-eval and the BEAM's :erpc; start to a
+#                    connected prompt vs iex --remsh
 #   make fuzz        run every libFuzzer target (FUZZ_SECONDS per target, default 60)
 #   make install     release build installed under $(PREFIX)
 
@@ -13,7 +14,7 @@ SWIFT ?= swift
 FUZZ_SECONDS ?= 60
 
 # Debian packages the build and the tests need.
-APT_PACKAGES := erlang-nox elixir zlib1g-dev libedit-dev libc-ares-dev pkg-config dnsmasq-base tmux
+APT_PACKAGES := erlang-nox elixir zlib1g-dev libedit-dev libc-ares-dev pkg-config dnsmasq-base tmux bc hyperfine
 
 .PHONY: all deps build demo test fixtures bench bench-dist fuzz install clean
 
@@ -40,6 +41,7 @@ bench: deps
 
 bench-dist: deps
 	bash scripts/bench-dist.sh
+	bash scripts/bench-startup.sh
 
 fuzz: deps
 	bash scripts/fuzz.sh $(FUZZ_SECONDS)
