@@ -49,7 +49,7 @@ fuzz: deps
 install: deps
 	$(SWIFT) build -c release --static-swift-stdlib --product beamconsole
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
-	install -m 755 "$$($(SWIFT) build -c release --static-swift-stdlib --show-bin-path)/beamconsole" $(DESTDIR)$(PREFIX)/bin/beamconsole
+	install -s -m 755 "$$($(SWIFT) build -c release --static-swift-stdlib --show-bin-path)/beamconsole" $(DESTDIR)$(PREFIX)/bin/beamconsole
 	install -m 644 man/beamconsole.1 $(DESTDIR)$(PREFIX)/share/man/man1/beamconsole.1
 
 clean:

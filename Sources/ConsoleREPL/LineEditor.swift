@@ -357,8 +357,12 @@ func stripEscapes(_ s: String) -> String {
     return out
 }
 
+/// Set once: `wcwidth` needs a multibyte LC_CTYPE to measure anything beyond ASCII.
+private let localeForWidths: Bool = cel_setup_locale() != 0
+
 /// Terminal columns used by `s` (wide characters count 2).
 func displayWidth(_ s: String) -> Int {
+    _ = localeForWidths
     var w = 0
     for u in s.unicodeScalars {
         let cw = cel_wcwidth(u.value)
