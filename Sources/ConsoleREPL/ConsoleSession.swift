@@ -185,6 +185,7 @@ public final class ConsoleSession: @unchecked Sendable {
             headers: ["node", "state", "type", "since", "rtt"], alignments: [.left, .left, .left, .left, .right])
         var rows: [JSONValue] = []
         let now = Date()
+        let iso = ISO8601DateFormatter()
         for p in node.peerSnapshots() {
             let type = p.peerIsHidden.map { $0 ? "hidden" : "normal" } ?? "-"
             let rtt = fresh[p.node]
@@ -195,7 +196,7 @@ public final class ConsoleSession: @unchecked Sendable {
             ])
             var row: [String: JSONValue] = [
                 "node": .string(p.node), "state": .string(stateName(p.state)), "type": .string(type),
-                "since": .string(ISO8601DateFormatter().string(from: p.since)),
+                "since": .string(iso.string(from: p.since)),
                 "rtt_ms": rtt.map { .number(milliseconds($0)) } ?? .null, "target": .bool(p.node == target),
             ]
             if case .failed(let e) = p.state { row["error"] = errorJSON(e) }
@@ -557,7 +558,7 @@ func stateText(_ s: PeerConnectionState) -> String {
 
 func milliseconds(_ d: Duration) -> Double {
     let c = d.components
-    return (Double(c.seconds) * 1000 + Double(c.attoseconds) / 1e15 * 1000 / 1000).rounded(toPlaces: 3)
+    return (Double(c.seconds) * 1000 + Double(c.attoseconds) / 1e15).rounded(toPlaces: 3)
 }
 
 extension Double {

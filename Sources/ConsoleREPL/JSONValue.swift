@@ -1,4 +1,5 @@
-/// A small JSON document builder with stable output: keys sorted, no insignificant whitespace.
+/// A small JSON document builder with stable output: no insignificant whitespace; ``object(_:)`` sorts its keys,
+/// ``orderedObject(_:)`` keeps the order given.
 public indirect enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)
@@ -7,8 +8,20 @@ public indirect enum JSONValue: Sendable, Hashable {
     case string(String)
     case array([JSONValue])
     case object([String: JSONValue])
+    /// An object whose keys are written in the order given.
+    case orderedObject([(String, JSONValue)])
     /// Already-encoded JSON (e.g. from ``TermJSON``).
     case raw(String)
+
+    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool { lhs.encoded == rhs.encoded }
+    public func hash(into hasher: inout Hasher) { hasher.combine(encoded) }
+
+    /// An array of strings.
+    static func strings(_ items: [String]) -> JSONValue { .array(items.map(JSONValue.string)) }
+    /// A number, or null.
+    static func optional(_ i: Int?) -> JSONValue { i.map(JSONValue.integer) ?? .null }
+    /// A string, or null.
+    static func optional(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
 
     /// The compact encoding.
     public var encoded: String {
@@ -38,12 +51,14 @@ public indirect enum JSONValue: Sendable, Hashable {
             }
             out += "]"
         case .object(let o):
+            JSONValue.orderedObject(o.keys.sorted().map { ($0, o[$0]!) }).write(into: &out)
+        case .orderedObject(let pairs):
             out += "{"
-            for (i, k) in o.keys.sorted().enumerated() {
+            for (i, (k, v)) in pairs.enumerated() {
                 if i > 0 { out += "," }
                 TermJSON.writeString(k, into: &out)
                 out += ":"
-                o[k]!.write(into: &out)
+                v.write(into: &out)
             }
             out += "}"
         }

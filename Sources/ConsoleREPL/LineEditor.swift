@@ -395,18 +395,23 @@ func formatColumns(_ items: [String], width: Int) -> String {
     return out
 }
 
-func writeAll(_ fd: Int32, _ s: String) {
-    var bytes = Array(s.utf8)
-    var off = 0
-    while off < bytes.count {
-        let n = bytes.withUnsafeMutableBytes { write(fd, $0.baseAddress! + off, $0.count - off) }
-        if n < 0 {
-            if errno == EINTR { continue }
-            return
+/// Writes every byte to a file descriptor (retrying short writes and EINTR).
+public func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
+    bytes.withUnsafeBytes { raw in
+        var offset = 0
+        while offset < raw.count {
+            let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            offset += n
         }
-        off += n
     }
 }
+
+/// Writes a string's UTF-8 to a file descriptor.
+public func writeAll(_ fd: Int32, _ s: String) { writeAll(fd, Array(s.utf8)) }
 
 func ensureParentDirectory(of path: String) {
     var components = path.split(separator: "/", omittingEmptySubsequences: false).dropLast()

@@ -131,8 +131,7 @@ public final class REPL: @unchecked Sendable {
         case let s?: label = "\(t) \(stateName(s))"
         }
         let up = state == .up
-        return Self.paintPrompt("beamconsole(", (label, up ? "36" : "31"), session) + (session.settings.color ? "" : "")
-            + ")> "
+        return Self.paintPrompt("beamconsole(", (label, up ? "36" : "31"), session) + ")> "
     }
 
     static func paintPrompt(_ head: String, _ node: (String, String)?, _ session: ConsoleSession) -> String {

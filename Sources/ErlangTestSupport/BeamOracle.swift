@@ -88,15 +88,8 @@ public final class BeamOracle: @unchecked Sendable {
             .appendingPathComponent("scripts/oracle.exs").path
     }
 
-    /// Finds an executable on `PATH`.
-    public static func findExecutable(_ name: String) -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        for dir in path.split(separator: ":") {
-            let candidate = "\(dir)/\(name)"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        return nil
-    }
+    /// Finds an executable on `PATH` (see ``findExecutable(_:)``).
+    public static func findExecutable(_ name: String) -> String? { ErlangTestSupport.findExecutable(name) }
 
     /// Starts a new oracle process. Prefer ``shared()``; stop private instances with ``stop()``.
     public init(elixirPath: String? = nil, scriptPath: String = BeamOracle.defaultScriptPath) throws {

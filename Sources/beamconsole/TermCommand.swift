@@ -143,20 +143,6 @@ enum FileHandleStderr {
     static func write(_ s: String) { writeAll(2, Array(s.utf8)) }
 }
 
-/// Writes every byte to a file descriptor (retrying short writes and EINTR).
-func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
-    var offset = 0
-    bytes.withUnsafeBytes { raw in
-        while offset < raw.count {
-            let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
-            if n < 0 {
-                if errno == EINTR { continue }
-                return
-            }
-            offset += n
-        }
-    }
-}
 
 /// Reads a whole file, or standard input when `path` is nil or "-".
 func readAll(path: String?) throws -> [UInt8] {

@@ -304,27 +304,27 @@ public enum InfoView {
     ///
     /// Every key is always present; `applications` is sorted by name. The output is stable for equal input.
     public static func json(_ info: NodeInfo) -> String {
-        func usage(_ u: NodeInfo.Usage) -> ViewJSON { .object([("count", .int(u.count)), ("limit", .int(u.limit))]) }
-        return ViewJSON.object([
+        func usage(_ u: NodeInfo.Usage) -> ViewJSON { .orderedObject([("count", .integer(u.count)), ("limit", .integer(u.limit))]) }
+        return ViewJSON.orderedObject([
             ("node", .string(info.node)),
             ("otp_release", .string(info.otpRelease)),
             ("erts_version", .string(info.ertsVersion)),
             ("elixir_version", .optional(info.elixirVersion)),
-            ("uptime_ms", .int(info.uptimeMilliseconds)),
-            ("memory", .object(info.memory.map { ($0.type, .int($0.bytes)) })),
+            ("uptime_ms", .integer(info.uptimeMilliseconds)),
+            ("memory", .orderedObject(info.memory.map { ($0.type, .integer($0.bytes)) })),
             ("processes", usage(info.processes)),
             ("ports", usage(info.ports)),
             ("atoms", usage(info.atoms)),
-            ("schedulers", .object([("online", .int(info.schedulersOnline)), ("total", .int(info.schedulers))])),
+            ("schedulers", .orderedObject([("online", .integer(info.schedulersOnline)), ("total", .integer(info.schedulers))])),
             ("net_ticktime", .optional(info.netTicktime)),
-            ("dist", .object([
+            ("dist", .orderedObject([
                 ("port", .optional(info.distPort)), ("listen_min", .optional(info.distListenMin)),
                 ("listen_max", .optional(info.distListenMax)),
             ])),
             ("applications", .array(info.applications.map { a in
-                .object([("name", .string(a.name)), ("version", .string(a.version)),
+                .orderedObject([("name", .string(a.name)), ("version", .string(a.version)),
                          ("description", .string(a.description))])
             })),
-        ]).encoded()
+        ]).encoded
     }
 }

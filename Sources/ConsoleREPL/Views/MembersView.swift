@@ -222,10 +222,10 @@ public enum MembersView {
     /// `exception`, `bad_reply`. Object keys are sorted, so the output is stable.
     public static func json(_ report: MembersReport) -> String {
         func nodeMap(_ m: [String: [String]]) -> ViewJSON {
-            .object(m.keys.sorted().map { ($0, .strings(m[$0]!)) })
+            .orderedObject(m.keys.sorted().map { ($0, .strings(m[$0]!)) })
         }
         func failure(_ f: MembersProbeFailure) -> ViewJSON {
-            .object([("stage", .string(f.stage)), ("code", .string(f.code)), ("message", .string(f.message))])
+            .orderedObject([("stage", .string(f.stage)), ("code", .string(f.code)), ("message", .string(f.message))])
         }
         let findings: [ViewJSON] = report.findings.map { f in
             var pairs: [(String, ViewJSON)] = [
@@ -238,17 +238,17 @@ public enum MembersView {
                 pairs += [("listed_by", .strings(by)), ("not_listed_by", .strings(notBy)), ("error", failure(fail))]
             case .listsNobody: break
             }
-            return .object(pairs)
+            return .orderedObject(pairs)
         }
-        return ViewJSON.object([
+        return ViewJSON.orderedObject([
             ("local", .string(report.local)),
             ("start", .strings(report.start)),
             ("nodes", .strings(report.nodes)),
             ("lists", nodeMap(report.lists)),
             ("hidden", nodeMap(report.hidden)),
             ("hidden_nodes", .strings(report.hiddenNodes)),
-            ("errors", .object(report.failures.keys.sorted().map { ($0, failure(report.failures[$0]!)) })),
+            ("errors", .orderedObject(report.failures.keys.sorted().map { ($0, failure(report.failures[$0]!)) })),
             ("findings", .array(findings)),
-        ]).encoded()
+        ]).encoded
     }
 }

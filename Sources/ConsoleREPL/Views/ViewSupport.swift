@@ -4,56 +4,8 @@ import ErlangTerm
 import Foundation
 import TermSyntax
 
-/// A JSON value built by the views. Objects keep their key order, so the output is byte-for-byte stable.
-enum ViewJSON: Hashable, Sendable {
-    case string(String)
-    case int(Int)
-    case bool(Bool)
-    case null
-    case array([ViewJSON])
-    case object([(String, ViewJSON)])
-
-    static func == (lhs: ViewJSON, rhs: ViewJSON) -> Bool { lhs.encoded() == rhs.encoded() }
-    func hash(into hasher: inout Hasher) { hasher.combine(encoded()) }
-
-    static func strings(_ items: [String]) -> ViewJSON { .array(items.map { .string($0) }) }
-    static func optional(_ i: Int?) -> ViewJSON { i.map { .int($0) } ?? .null }
-    static func optional(_ s: String?) -> ViewJSON { s.map { .string($0) } ?? .null }
-
-    /// Compact JSON text.
-    func encoded() -> String {
-        var out = ""
-        write(into: &out)
-        return out
-    }
-
-    private func write(into out: inout String) {
-        switch self {
-        case .string(let s): Self.writeString(s, into: &out)
-        case .int(let i): out += String(i)
-        case .bool(let b): out += b ? "true" : "false"
-        case .null: out += "null"
-        case .array(let items):
-            out += "["
-            for (i, item) in items.enumerated() {
-                if i > 0 { out += "," }
-                item.write(into: &out)
-            }
-            out += "]"
-        case .object(let pairs):
-            out += "{"
-            for (i, (k, v)) in pairs.enumerated() {
-                if i > 0 { out += "," }
-                Self.writeString(k, into: &out)
-                out += ":"
-                v.write(into: &out)
-            }
-            out += "}"
-        }
-    }
-
-    private static func writeString(_ s: String, into out: inout String) { TermJSON.writeString(s, into: &out) }
-}
+/// The views build their JSON with ``JSONValue`` (ordered objects keep their byte-stable key order).
+typealias ViewJSON = JSONValue
 
 /// Human units for the views.
 enum HumanUnits {
