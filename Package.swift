@@ -38,7 +38,13 @@ let package = Package(
             linkerSettings: [.linkedLibrary("edit")]
         ),
         .target(name: "CAres", linkerSettings: [.linkedLibrary("cares")]),
-        .target(name: "ClusterDiscovery", dependencies: ["CAres"]),
+        .target(
+            name: "ClusterDiscovery",
+            dependencies: [
+                "CAres", "ErlangDistribution", "ErlangTerm",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         .target(
             name: "ConsoleREPL",
             dependencies: ["ErlangTerm", "TermSyntax", "CEditLine", "ErlangDistribution", "ClusterDiscovery"]

@@ -20,6 +20,12 @@ public enum ConsoleCommand: Equatable, Sendable {
     case eval(node: String?, code: String)
     /// `info [NODE]`
     case info(String?)
+    /// `dns` — the latest DNS polls (libcluster DNSPoll's view).
+    case dns
+    /// `watch` — live membership (full screen on a terminal, NDJSON events otherwise).
+    case watch
+    /// `doctor [NODE…]` — every connection stage for each node, with the cause and the fix.
+    case doctor([String])
     /// `help [COMMAND]`
     case help(String?)
     /// `quit` / `exit`
@@ -29,8 +35,8 @@ public enum ConsoleCommand: Equatable, Sendable {
 
     /// Every command name, for help and completion.
     public static let names = [
-        "call", "connect", "disconnect", "eval", "help", "info", "members", "multicall", "nodes", "ping", "quit",
-        "use",
+        "call", "connect", "disconnect", "dns", "doctor", "eval", "help", "info", "members", "multicall", "nodes",
+        "ping", "quit", "use", "watch",
     ]
 
     /// One-line usage per command.
@@ -45,9 +51,22 @@ public enum ConsoleCommand: Equatable, Sendable {
         "multicall": "multicall EXPR [--nodes A,B] call on every connected node (or the ones listed), concurrently",
         "eval": "eval [NODE] CODE           evaluate code on NODE; output captured; errors shown as IEx would",
         "info": "info [NODE]                versions, uptime, memory, process/port/atom counts, schedulers, apps",
+        "dns": "dns                        the latest DNS polls: records, TTLs, changes, warnings (needs --dns-query)",
+        "watch": "watch                      live view of every node and its connection; q returns to the prompt",
+        "doctor": "doctor [NODE...]           check each connection stage (DNS, EPMD, ports, handshake, cookie)",
         "help": "help [COMMAND]             this list, or one command's usage",
         "quit": "quit                       leave (Ctrl-D too)",
     ]
+}
+
+extension ConsoleCommand {
+    /// Whether the command acts on the whole cluster (and so wants discovery's nodes connected first).
+    public var actsOnCluster: Bool {
+        switch self {
+        case .members, .multicall, .dns, .watch, .doctor: return true
+        default: return false
+        }
+    }
 }
 
 /// Why a line is not a command.
@@ -107,6 +126,16 @@ extension ConsoleCommand {
                 return .multicall(expression: expression, nodes: list)
             }
             return .multicall(expression: rest, nodes: nil)
+        case "dns":
+            try noArguments(word, rest)
+            return .dns
+        case "watch":
+            try noArguments(word, rest)
+            return .watch
+        case "doctor":
+            let list = rest.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init)
+            for n in list { try validateNodeName(n) }
+            return .doctor(list)
         case "info":
             if rest.isEmpty { return .info(nil) }
             try validateNodeName(rest)

@@ -1,3 +1,4 @@
+import ClusterDiscovery
 import ErlangDistribution
 import ErlangTerm
 import Foundation
@@ -49,8 +50,12 @@ public final class ConsoleSession: @unchecked Sendable {
     private var _settings: ConsoleSettings
     private var rtts: [String: Duration] = [:]
 
-    public init(node: LocalNode, target: String?, settings: ConsoleSettings) {
+    /// The discovery sources (`--dns-query`, `--epmd-hosts`, `--nodes`), when configured.
+    public let discovery: DiscoveryService?
+
+    public init(node: LocalNode, target: String?, settings: ConsoleSettings, discovery: DiscoveryConfiguration? = nil) {
         self.node = node
+        self.discovery = discovery.map { DiscoveryService(node: node, configuration: $0) }
         self._target = target
         self._settings = settings
     }
@@ -100,6 +105,12 @@ public final class ConsoleSession: @unchecked Sendable {
             return await info(n ?? target)
         case .members:
             return await members()
+        case .dns:
+            return await DNSCommand.run(session: self)
+        case .watch:
+            return await WatchCommand.run(session: self, onOutput: onOutput)
+        case .doctor(let nodes):
+            return await DoctorCommand.run(session: self, nodes: nodes)
         }
     }
 
@@ -290,10 +301,9 @@ public final class ConsoleSession: @unchecked Sendable {
         } catch {
             return badInput("\(error)")
         }
-        var nodes = requested ?? node.peerSnapshots().filter { $0.state == .up }.map(\.node)
-        if requested == nil, let t = target, !nodes.contains(t) { nodes.append(t) }
+        let nodes = requested ?? clusterNodes()
         guard !nodes.isEmpty else {
-            return badInput("multicall: no nodes (connect to some, or give --nodes)")
+            return badInput("multicall: no nodes (connect to some, or give --nodes or --dns-query)")
         }
         let clock = ContinuousClock()
         let started = clock.now
@@ -429,10 +439,22 @@ public final class ConsoleSession: @unchecked Sendable {
         return await InfoCommand.run(session: self, node: n)
     }
 
+    /// The nodes a command over the whole cluster acts on: the target, every connected node, and every node a
+    /// discovery source lists (connected or not, so that failures show).
+    func clusterNodes() -> [String] {
+        var out = node.peerSnapshots().filter { $0.state == .up && !($0.peerIsHidden ?? false) }.map(\.node)
+        if let d = discovery {
+            for n in d.snapshot().nodes where !n.sources.isEmpty && !out.contains(n.name) { out.append(n.name) }
+        }
+        if let t = target, !out.contains(t) { out.insert(t, at: 0) }
+        return out
+    }
+
     func members() async -> CommandOutput {
-        var start = node.peerSnapshots().filter { $0.state == .up }.map(\.node)
-        if let t = target, !start.contains(t) { start.insert(t, at: 0) }
-        guard !start.isEmpty else { return badInput("members: no nodes (connect to one, or set a target with use)") }
+        let start = clusterNodes()
+        guard !start.isEmpty else {
+            return badInput("members: no nodes (connect to one, set a target with use, or give --dns-query/--nodes)")
+        }
         return await MembersCommand.run(session: self, start: start)
     }
 

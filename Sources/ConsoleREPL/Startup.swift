@@ -1,3 +1,4 @@
+import ClusterDiscovery
 import ErlangDistribution
 import Foundation
 import TermSyntax
@@ -17,7 +18,30 @@ public struct StartupOptions: Sendable {
     public var syntax: TermSyntax?
     public var noColor = false
     public var timeout: Duration = .seconds(30)
+    public var discovery = DiscoveryOptions()
     public init() {}
+}
+
+/// Where to find the cluster's nodes besides `--connect`: libcluster DNSPoll (`--dns-query`, `--basename`,
+/// `--poll-interval`), an EPMD host scan (`--epmd-hosts`), a static list (`--nodes`).
+public struct DiscoveryOptions: Sendable, Hashable {
+    /// libcluster's `query`.
+    public var dnsQuery: String?
+    /// libcluster's `node_basename` (default: `RELEASE_NODE`'s name part).
+    public var basename: String?
+    /// libcluster's `polling_interval` (its default is 5 s).
+    public var pollInterval: Duration = .seconds(5)
+    /// `HOST[:PORT]` DNS servers instead of `/etc/resolv.conf`'s.
+    public var dnsServers: [String] = []
+    /// Record types to ask for (libcluster DNSPoll asks for A).
+    public var recordTypes: [DNSRecordType] = [.a]
+    /// Hosts whose EPMD lists the nodes (libcluster Epmd/LocalEpmd).
+    public var epmdHosts: [String] = []
+    /// Nodes by name.
+    public var nodes: [String] = []
+    public init() {}
+
+    public var isEmpty: Bool { dnsQuery == nil && epmdHosts.isEmpty && nodes.isEmpty }
 }
 
 public struct StartupPlan: Sendable {
@@ -30,6 +54,8 @@ public struct StartupPlan: Sendable {
     public var settings: ConsoleSettings
     /// Notes to show at start (never containing the cookie).
     public var notes: [String]
+    /// The discovery sources (nil when none is configured). Our own node name is filled in by the service.
+    public var discovery: DiscoveryConfiguration?
 }
 
 /// Facts about this host that the plan depends on.
@@ -69,6 +95,7 @@ public enum Startup {
             notes.append("target \(connect[0]) from RELEASE_NODE")
         }
         let target = connect.first
+        let discovery = try discoveryConfiguration(options.discovery, environment: env)
         let targetHost = target.flatMap { $0.split(separator: "@", maxSplits: 1).last.map(String.init) }
 
         // Long or short names.
@@ -81,20 +108,25 @@ public enum Startup {
             long = true
         } else if distribution == "sname" {
             long = false
+        } else if discovery?.dnsPoll != nil {
+            long = true  // DNSPoll forms name@IP, a long name
         } else if let targetHost {
             long = targetHost.contains(".") || targetHost.contains(":")
         } else {
             long = false
         }
 
+        // Our host part: the interface that reaches the target, else the DNS server or the DNS name.
+        let reachHost = targetHost ?? options.discovery.dnsServers.first.map { EPMDHost(parsing: $0)?.host ?? $0 }
+            ?? options.discovery.dnsQuery ?? options.discovery.epmdHosts.first.map { EPMDHost(parsing: $0)?.host ?? $0 }
         let alive = "beamconsole_\(String(UInt32.random(in: 0...UInt32.max), radix: 36))"
         let name: NodeNameSpec
         if let n = options.name {
-            name = .long(n.contains("@") ? n : "\(n)@\(longHost(host, reaching: targetHost))")
+            name = .long(n.contains("@") ? n : "\(n)@\(longHost(host, reaching: reachHost))")
         } else if let s = options.sname {
             name = .short(s.contains("@") ? s : "\(s)@\(shortHost(host.hostname))")
         } else if long {
-            name = .long("\(alive)@\(longHost(host, reaching: targetHost))")
+            name = .long("\(alive)@\(longHost(host, reaching: reachHost))")
         } else {
             name = .short("\(alive)@\(shortHost(host.hostname))")
         }
@@ -104,7 +136,44 @@ public enum Startup {
         settings.timeout = options.timeout
         let term = env["TERM"] ?? ""
         settings.color = host.stdoutIsTerminal && !options.noColor && env["NO_COLOR"] == nil && term != "dumb"
-        return StartupPlan(name: name, cookie: cookie, target: target, connect: connect, settings: settings, notes: notes)
+        return StartupPlan(
+            name: name, cookie: cookie, target: target, connect: connect, settings: settings, notes: notes,
+            discovery: discovery)
+    }
+
+    /// The discovery configuration the options describe (nil when they describe none).
+    static func discoveryConfiguration(
+        _ o: DiscoveryOptions, environment env: [String: String]
+    ) throws(DistributionError) -> DiscoveryConfiguration? {
+        guard !o.isEmpty else { return nil }
+        func bad(_ message: String) -> DistributionError { DistributionError(.badNodeName, stage: .resolve, message) }
+        var dnsPoll: DNSPollConfiguration?
+        if let query = o.dnsQuery {
+            let fromRelease = env["RELEASE_NODE"].flatMap { $0.split(separator: "@").first.map(String.init) }
+            guard let basename = o.basename ?? fromRelease, !basename.isEmpty else {
+                throw bad("--dns-query needs --basename (libcluster's node_basename), or RELEASE_NODE to take it from")
+            }
+            guard !basename.contains("@") else { throw bad("--basename is the part before @ (e.g. myapp), not a node name") }
+            dnsPoll = DNSPollConfiguration(
+                query: query, basename: basename, pollInterval: o.pollInterval, recordTypes: o.recordTypes,
+                shortNames: env["RELEASE_DISTRIBUTION"]?.lowercased() == "sname")
+        } else if o.basename != nil {
+            throw bad("--basename needs --dns-query")
+        }
+        var hosts: [EPMDHost] = []
+        for h in o.epmdHosts.flatMap({ $0.split(separator: ",").map(String.init) }) {
+            guard let parsed = EPMDHost(parsing: h) else { throw bad("--epmd-hosts: cannot read \"\(h)\" (host, host:port or [v6]:port)") }
+            hosts.append(parsed)
+        }
+        var nodes: [String] = []
+        for n in o.nodes.flatMap({ $0.split(separator: ",").map(String.init) }) {
+            guard ConsoleCommand.looksLikeNodeName(n) else { throw bad("--nodes: \"\(n)\" is not a node name (name@host)") }
+            nodes.append(n)
+        }
+        let servers = o.dnsServers.flatMap { $0.split(separator: ",").map(String.init) }
+        return DiscoveryConfiguration(
+            dnsPoll: dnsPoll, resolver: DNSResolver(servers: servers.isEmpty ? nil : servers), epmdHosts: hosts,
+            staticNodes: nodes, interval: o.pollInterval, epmdPort: EPMDClient.environmentPort)
     }
 
     static func shortHost(_ h: String) -> String { h.split(separator: ".").first.map(String.init) ?? h }

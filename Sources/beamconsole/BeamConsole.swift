@@ -13,7 +13,7 @@ struct BeamConsole: AsyncParsableCommand {
         subcommands: [
             ReplCommand.self, CallSubcommand.self, MulticallSubcommand.self, EvalSubcommand.self, NodesCommand.self,
             MembersSubcommand.self, ConnectSubcommand.self, PingSubcommand.self, InfoSubcommand.self,
-            TermCommand.self,
+            DNSSubcommand.self, WatchSubcommand.self, DoctorSubcommand.self, TermCommand.self,
         ],
         defaultSubcommand: ReplCommand.self
     )
@@ -52,6 +52,8 @@ struct ReplCommand: AsyncParsableCommand {
             if !out.text.isEmpty, repl.isInteractive { print(out.text) }
             if !out.errorText.isEmpty { printError(out.errorText) }
         }
+        // Discovery runs in the background for the whole session.
+        session.discovery?.start()
         let status = await repl.run()
         if status != 0 { throw ExitCode(status) }
     }

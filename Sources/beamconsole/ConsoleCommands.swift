@@ -1,4 +1,5 @@
 import ArgumentParser
+import ClusterDiscovery
 import ConsoleREPL
 import ErlangDistribution
 import Foundation
@@ -18,10 +19,25 @@ struct ConnectionOptions: ParsableArguments {
     @Flag(name: .customLong("no-color"), help: "No ANSI colours (also NO_COLOR, TERM=dumb).") var noColor = false
     @Flag(name: .long, help: "Print a JSON document instead of text (one-shot commands).") var json = false
     @Option(name: .long, help: "Seconds allowed for each remote call.") var timeout: Double = 30
+    @Option(name: .customLong("dns-query"), help: "Discover nodes as libcluster DNSPoll does: poll this DNS name.")
+    var dnsQuery: String?
+    @Option(name: .long, help: "DNSPoll's node_basename: nodes are BASENAME@IP (default: RELEASE_NODE's name).")
+    var basename: String?
+    @Option(name: .customLong("poll-interval"), help: "Seconds between discovery polls (libcluster's polling_interval).")
+    var pollInterval: Double = 5
+    @Option(name: .customLong("dns-server"), help: "Ask this DNS server (HOST or HOST:PORT) instead of resolv.conf's.")
+    var dnsServer: [String] = []
+    @Option(name: .customLong("dns-type"), help: "Record types to poll: a (libcluster's), aaaa, or both.")
+    var dnsType: DNSTypeOption = .a
+    @Option(name: .customLong("epmd-hosts"), help: "Discover every node registered in EPMD on these hosts (comma-separated).")
+    var epmdHosts: [String] = []
+    @Option(name: .long, parsing: .upToNextOption, help: "These nodes (comma- or space-separated) are cluster members.")
+    var nodes: [String] = []
 
     func validate() throws {
         if name != nil && sname != nil { throw ValidationError("--name and --sname cannot be used together.") }
         if timeout <= 0 { throw ValidationError("--timeout must be positive.") }
+        if pollInterval < 0.1 || pollInterval > 3600 { throw ValidationError("--poll-interval must be 0.1 to 3600 seconds.") }
     }
 
     var startup: StartupOptions {
@@ -34,6 +50,13 @@ struct ConnectionOptions: ParsableArguments {
         o.syntax = syntax
         o.noColor = noColor || json
         o.timeout = .milliseconds(Int64(timeout * 1000))
+        o.discovery.dnsQuery = dnsQuery
+        o.discovery.basename = basename
+        o.discovery.pollInterval = .milliseconds(Int64(pollInterval * 1000))
+        o.discovery.dnsServers = dnsServer
+        o.discovery.recordTypes = dnsType.types
+        o.discovery.epmdHosts = epmdHosts
+        o.discovery.nodes = nodes
         return o
     }
 
@@ -60,7 +83,7 @@ func makeConsoleSession(_ startup: StartupOptions, json: Bool) throws -> (Consol
         var settings = plan.settings
         settings.width = terminalColumns()
         if json { settings.color = false }
-        return (ConsoleSession(node: node, target: plan.target, settings: settings), plan)
+        return (ConsoleSession(node: node, target: plan.target, settings: settings, discovery: plan.discovery), plan)
     }
 }
 
@@ -77,6 +100,10 @@ func runOneShot(_ command: ConsoleCommand, options: ConnectionOptions, connectFi
 func runOneShot(_ command: ConsoleCommand, startup: StartupOptions, json: Bool, connectFirst: Bool = true) async throws {
     let (session, plan) = try makeConsoleSession(startup, json: json)
     defer { session.node.shutdown() }
+    // Commands over the whole cluster first run one round of discovery, and wait for its connections.
+    if let discovery = session.discovery, command.actsOnCluster {
+        await discovery.pollOnce(waitForConnections: true)
+    }
     if connectFirst, !plan.connect.isEmpty {
         let out = await session.run(.connect(plan.connect))
         if out.status != 0 {
@@ -155,15 +182,50 @@ struct CallSubcommand: AsyncParsableCommand {
 
 struct MulticallSubcommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "multicall", abstract: "Call on many nodes concurrently; a table of per-node results and errors.")
+        commandName: "multicall",
+        abstract: "Call on many nodes concurrently; a table of per-node results and errors.",
+        discussion: "The nodes: every --connect and --nodes node, and every node --dns-query or --epmd-hosts finds.")
     @Argument(help: "The call, e.g. 'Node.list()'.") var expression: String
-    @Option(name: .long, parsing: .upToNextOption, help: "The nodes (default: every --connect node).")
-    var nodes: [String] = []
     @OptionGroup var options: ConnectionOptions
     func run() async throws {
-        var opts = options
-        opts.connect = options.connect + nodes.filter { !options.connect.contains($0) }
-        try await runOneShot(.multicall(expression: expression, nodes: nodes.isEmpty ? nil : nodes), options: opts)
+        try await runOneShot(.multicall(expression: expression, nodes: nil), options: options)
+    }
+}
+
+struct DNSSubcommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dns",
+        abstract: "Poll --dns-query as libcluster DNSPoll does: records, TTLs, EPMD on each address, warnings.")
+    @OptionGroup var options: ConnectionOptions
+    func run() async throws { try await runOneShot(.dns, options: options) }
+}
+
+struct WatchSubcommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "watch",
+        abstract: "Watch membership live: full screen on a terminal (q quits), NDJSON events otherwise or with --json.")
+    @OptionGroup var options: ConnectionOptions
+    func run() async throws { try await runOneShot(.watch, options: options) }
+}
+
+struct DoctorSubcommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "doctor",
+        abstract: "Check every connection stage for each node (or each node --dns-query finds), with causes and fixes.")
+    @Argument(help: "Nodes (name@host); default: the target and every discovered node.") var nodes: [String] = []
+    @OptionGroup var options: ConnectionOptions
+    func run() async throws { try await runOneShot(.doctor(nodes), options: options, connectFirst: false) }
+}
+
+/// `--dns-type`.
+enum DNSTypeOption: String, ExpressibleByArgument, CaseIterable {
+    case a, aaaa, both
+    var types: [DNSRecordType] {
+        switch self {
+        case .a: return [.a]
+        case .aaaa: return [.aaaa]
+        case .both: return [.a, .aaaa]
+        }
     }
 }
 

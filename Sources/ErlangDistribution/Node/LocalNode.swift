@@ -195,6 +195,8 @@ public final class LocalNode: Sendable {
 
     public let configuration: Configuration
     let group: any EventLoopGroup
+    /// The event loops connections run on (for helpers such as ``EPMDClient`` that should share them).
+    public var eventLoopGroup: any EventLoopGroup { group }
     /// Every receive timeout of this node's processes.
     let timeouts: TimeoutScheduler
     private let state: NIOLockedValueBox<State>

@@ -1,0 +1,303 @@
+import ErlangDistribution
+import Foundation
+
+/// Where the console learned of a node.
+public enum NodeSource: String, Sendable, Hashable, CaseIterable, Comparable, CustomStringConvertible {
+    /// A DNS poll's answer (libcluster DNSPoll: `basename@IP`).
+    case dns
+    /// An EPMD host scan (libcluster Epmd / LocalEpmd: every name a host registers).
+    case epmd
+    /// Given on the command line (`--nodes`, `--connect`, `RELEASE_NODE`) or connected by hand.
+    case `static`
+    /// Listed by a peer's `erlang:nodes()`.
+    case peers
+
+    public var description: String { rawValue }
+    public static func < (a: NodeSource, b: NodeSource) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+}
+
+/// What EPMD on an address said when we asked it for its names.
+public enum EPMDProbe: Sendable, Hashable {
+    case names([EPMDMessage.NameEntry])
+    case failed(DistributionError)
+}
+
+/// One node as the discovery view sees it.
+public struct DiscoveredNode: Sendable, Hashable {
+    public var name: String
+    public var sources: Set<NodeSource>
+    /// Its distribution port, when EPMD told us.
+    public var epmdPort: Int?
+    /// Our connection to it (nil until we try).
+    public var connection: PeerConnectionState?
+    /// When `connection` last changed.
+    public var since: Date?
+    /// The last round trip (`erlang:nodes()`), when up.
+    public var rtt: Duration?
+    /// The visible peers it reports (`erlang:nodes()`), when we could ask.
+    public var visiblePeers: [String]?
+    /// The last thing that happened to it, for the watch view.
+    public var lastEvent: String?
+    public var firstSeen: Date
+    /// Consecutive failed connection attempts (for the retry back-off).
+    public var failures = 0
+    /// Not before this time do we try connecting again.
+    public var retryAt: Date?
+
+    public init(name: String, sources: Set<NodeSource>, firstSeen: Date) {
+        self.name = name
+        self.sources = sources
+        self.firstSeen = firstSeen
+    }
+
+    public var isUp: Bool { connection == .up }
+    /// The host part (`a.b.c.d` of `myapp@a.b.c.d`).
+    public var host: String { name.split(separator: "@", maxSplits: 1).last.map(String.init) ?? name }
+    public var alive: String { name.split(separator: "@", maxSplits: 1).first.map(String.init) ?? name }
+}
+
+/// Something discovery noticed, with its time. The watch view's event pane and its NDJSON stream.
+public struct DiscoveryEvent: Sendable, Hashable {
+    public enum Kind: Sendable, Hashable {
+        /// A DNS poll's answer changed (or its first answer).
+        case dnsChanged(sequence: Int, added: [String], removed: [String])
+        /// A poll warning (see ``DNSPollWarning``), reported when it first appears.
+        case dnsWarning(String)
+        /// A node turned up in a source.
+        case discovered(node: String, source: NodeSource)
+        /// A node left every source (it may still be connected).
+        case vanished(node: String)
+        case nodeUp(node: String)
+        case nodeDown(node: String, reason: DistributionError)
+        case connectFailed(node: String, error: DistributionError)
+        /// A node's reported peers changed.
+        case peersChanged(node: String, sees: Int, expected: Int)
+    }
+    public var time: Date
+    public var kind: Kind
+    public init(time: Date, kind: Kind) {
+        self.time = time
+        self.kind = kind
+    }
+}
+
+/// What the table asks the service to do.
+public enum DiscoveryAction: Sendable, Hashable {
+    case connect(String)
+    case probeEPMD(address: String)
+}
+
+/// The merged view of every source, as a pure value: feed it what the sources found and what happened to the
+/// connections; it returns the actions to take (connect new nodes, retry failed ones after a back-off, ask EPMD on
+/// new addresses) and keeps the events.
+public struct DiscoveryTable: Sendable {
+    public private(set) var nodes: [String: DiscoveredNode] = [:]
+    /// Newest last; at most ``maxEvents``.
+    public private(set) var events: [DiscoveryEvent] = []
+    public var maxEvents = 200
+    /// Our own node name (never a member).
+    public var ownNode: String?
+    /// The latest EPMD answer per address.
+    public private(set) var epmd: [String: EPMDProbe] = [:]
+    /// When each address was last probed.
+    private var probedAt: [String: Date] = [:]
+    /// Back-off for reconnect attempts: `base · 2^(failures-1)`, at most `maxRetry`.
+    public var retryBase: Duration = .seconds(1)
+    public var maxRetry: Duration = .seconds(30)
+    /// How often an address whose node is not up is asked again.
+    public var reprobeInterval: TimeInterval = 5
+    /// Nodes added to the static source at run time (the REPL's `connect`).
+    public var staticExtras: [String] = []
+    /// The current members of each source.
+    private var bySource: [NodeSource: Set<String>] = [:]
+
+    public init(ownNode: String? = nil) { self.ownNode = ownNode }
+
+    /// The nodes sorted by name.
+    public var sortedNodes: [DiscoveredNode] { nodes.values.sorted { $0.name < $1.name } }
+
+    /// How many peers a node should see: every other node of the cluster that is up or answers (hidden nodes and
+    /// ourselves left out).
+    public func expectedPeers(of name: String) -> Int {
+        nodes.values.filter { $0.name != name && ($0.isUp || $0.visiblePeers != nil) }.count
+    }
+
+    // MARK: - Sources
+
+    /// Replaces the members of one source. New nodes are connected (now, or when their back-off ends).
+    public mutating func setSource(_ source: NodeSource, nodes names: some Sequence<String>, now: Date) -> [DiscoveryAction] {
+        let new = Set(names).subtracting(ownNode.map { [$0] } ?? [])
+        let old = bySource[source] ?? []
+        bySource[source] = new
+        var actions: [DiscoveryAction] = []
+        for n in new.subtracting(old).sorted() {
+            if nodes[n] == nil {
+                nodes[n] = DiscoveredNode(name: n, sources: [source], firstSeen: now)
+                record(.discovered(node: n, source: source), now)
+            } else {
+                nodes[n]!.sources.insert(source)
+            }
+            let e = nodes[n]!
+            if !e.isUp && !isConnecting(e) && (e.retryAt.map { $0 <= now } ?? true) { actions.append(.connect(n)) }
+        }
+        for n in old.subtracting(new).sorted() {
+            nodes[n]?.sources.remove(source)
+            if let e = nodes[n], e.sources.isEmpty {
+                record(.vanished(node: n), now)
+                nodes[n]!.lastEvent = "left every source"
+            }
+        }
+        return actions
+    }
+
+    /// Adds nodes to a source without removing others (peers' reports accumulate; `static` grows by hand).
+    public mutating func addToSource(_ source: NodeSource, nodes names: some Sequence<String>, now: Date) -> [DiscoveryAction] {
+        setSource(source, nodes: (bySource[source] ?? []).union(names), now: now)
+    }
+
+    /// Records a DNS poll: its nodes become the `dns` source; changes and warnings become events; addresses are
+    /// probed on EPMD when first seen and again while their node is not up.
+    public mutating func applyDNS(_ report: DNSPollReport, addresses: [String], now: Date) -> [DiscoveryAction] {
+        if !report.added.isEmpty || !report.removed.isEmpty {
+            record(.dnsChanged(sequence: report.sequence, added: report.added, removed: report.removed), now)
+        }
+        var actions = setSource(.dns, nodes: report.nodes, now: now)
+        for address in Set(addresses).sorted() where shouldProbe(address, now: now) {
+            probedAt[address] = now
+            actions.append(.probeEPMD(address: address))
+        }
+        return actions
+    }
+
+    private func shouldProbe(_ address: String, now: Date) -> Bool {
+        guard let last = probedAt[address] else { return true }
+        let up = nodes.values.contains { $0.host == address && $0.isUp }
+        return !up && now.timeIntervalSince(last) >= reprobeInterval
+    }
+
+    public mutating func applyEPMD(address: String, _ probe: EPMDProbe) {
+        epmd[address] = probe
+        if case .names(let entries) = probe {
+            for e in entries {
+                let n = "\(e.name)@\(address)"
+                if nodes[n] != nil { nodes[n]!.epmdPort = e.port }
+            }
+        }
+    }
+
+    // MARK: - Connections
+
+    /// Records a connection state change (from ``LocalNode/events()``).
+    public mutating func applyConnection(_ name: String, _ state: PeerConnectionState, now: Date) {
+        if nodes[name] == nil {
+            // A connection made by hand (connect, call) joins the view as a static node.
+            nodes[name] = DiscoveredNode(name: name, sources: [.static], firstSeen: now)
+            bySource[.static, default: []].insert(name)
+        }
+        let before = nodes[name]!.connection
+        guard before != state else { return }
+        nodes[name]!.connection = state
+        nodes[name]!.since = now
+        switch state {
+        case .up:
+            nodes[name]!.failures = 0
+            nodes[name]!.retryAt = nil
+            nodes[name]!.lastEvent = "nodeup"
+            record(.nodeUp(node: name), now)
+        case .down(let e):
+            nodes[name]!.rtt = nil
+            nodes[name]!.visiblePeers = nil
+            nodes[name]!.lastEvent = "nodedown: \(e.code)"
+            scheduleRetry(name, now: now)
+            record(.nodeDown(node: name, reason: e), now)
+        case .failed(let e):
+            nodes[name]!.lastEvent = "failed at \(e.stage): \(e.code)"
+            scheduleRetry(name, now: now)
+            record(.connectFailed(node: name, error: e), now)
+        default:
+            break
+        }
+    }
+
+    private mutating func scheduleRetry(_ name: String, now: Date) {
+        nodes[name]!.failures += 1
+        let factor = Double(1 << min(nodes[name]!.failures - 1, 16))
+        let delay = min(retryBase.seconds * factor, maxRetry.seconds)
+        nodes[name]!.retryAt = now.addingTimeInterval(delay)
+    }
+
+    private func isConnecting(_ n: DiscoveredNode) -> Bool {
+        switch n.connection {
+        case .resolving?, .epmd?, .connecting?, .handshaking?: return true
+        default: return false
+        }
+    }
+
+    /// Nodes in some source, not up, not connecting, whose back-off has ended: connect them again.
+    public func retries(now: Date) -> [DiscoveryAction] {
+        nodes.values.filter { n in
+            !n.sources.isEmpty && n.connection != nil && !n.isUp && !isConnecting(n) && (n.retryAt ?? now) <= now
+        }.map(\.name).sorted().map(DiscoveryAction.connect)
+    }
+
+    /// Records what a node reported as its visible peers (`erlang:nodes()`) and the round trip. Peers we did not
+    /// know join the `peers` source and are connected.
+    public mutating func applyPeers(_ name: String, visible: [String], rtt: Duration, now: Date) -> [DiscoveryAction] {
+        guard nodes[name] != nil else { return [] }
+        let before = nodes[name]!.visiblePeers
+        nodes[name]!.visiblePeers = visible.sorted()
+        nodes[name]!.rtt = rtt
+        let unknown = visible.filter { $0 != ownNode && nodes[$0] == nil }
+        let actions = unknown.isEmpty ? [] : addToSource(.peers, nodes: unknown, now: now)
+        if before.map(Set.init) != Set(visible) {
+            let expected = expectedPeers(of: name)
+            record(.peersChanged(node: name, sees: visible.count, expected: expected), now)
+        }
+        return actions
+    }
+
+    /// Forgets a node's round trip and peer list after a failed `erlang:nodes()` call.
+    public mutating func clearPeers(_ name: String) {
+        nodes[name]?.visiblePeers = nil
+        nodes[name]?.rtt = nil
+    }
+
+    /// Extra warnings about DNS records that only EPMD and the connections can tell: no EPMD on an address, the
+    /// basename not registered there, a record whose node went down (stale).
+    public func recordWarnings(addresses: [String], basename: String) -> [DNSPollWarning] {
+        var out: [DNSPollWarning] = []
+        for address in Set(addresses).sorted() {
+            switch epmd[address] {
+            case .failed(let e)?:
+                out.append(.noEPMD(address: address, cause: "\(e.code): \(e.message)"))
+            case .names(let entries)? where !entries.contains(where: { $0.name == basename }):
+                out.append(.basenameNotRegistered(address: address, basename: basename, registered: entries.map(\.name)))
+            default:
+                break
+            }
+            let name = "\(basename)@\(address)"
+            if let n = nodes[name], case .down(let e)? = n.connection {
+                out.append(.staleRecord(node: name, reason: "\(e.code)"))
+            }
+        }
+        return out
+    }
+
+    /// How many events were ever recorded (``events`` keeps only the newest).
+    public private(set) var totalEvents = 0
+
+    private mutating func record(_ kind: DiscoveryEvent.Kind, _ now: Date) {
+        totalEvents += 1
+        events.append(DiscoveryEvent(time: now, kind: kind))
+        if events.count > maxEvents { events.removeFirst(events.count - maxEvents) }
+    }
+}
+
+extension Duration {
+    /// Seconds as a Double.
+    var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}
