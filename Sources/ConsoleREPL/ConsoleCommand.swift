@@ -22,8 +22,9 @@ public enum ConsoleCommand: Equatable, Sendable {
     case info(String?)
     /// `dns` — the latest DNS polls (libcluster DNSPoll's view).
     case dns
-    /// `watch` — live membership (full screen on a terminal, NDJSON events otherwise).
-    case watch
+    /// `watch [SECONDS]` — live membership (full screen on a terminal, NDJSON events otherwise), until `q`, Ctrl-C or
+    /// the time given.
+    case watch(seconds: Double?)
     /// `doctor [NODE…]` — every connection stage for each node, with the cause and the fix.
     case doctor([String])
     /// `help [COMMAND]`
@@ -52,7 +53,7 @@ public enum ConsoleCommand: Equatable, Sendable {
         "eval": "eval [NODE] CODE           evaluate code on NODE; output captured; errors shown as IEx would",
         "info": "info [NODE]                versions, uptime, memory, process/port/atom counts, schedulers, apps",
         "dns": "dns                        the latest DNS polls: records, TTLs, changes, warnings (needs --dns-query)",
-        "watch": "watch                      live view of every node and its connection; q returns to the prompt",
+        "watch": "watch [SECONDS]            live view of every node and its connection; q returns to the prompt",
         "doctor": "doctor [NODE...]           check each connection stage (DNS, EPMD, ports, handshake, cookie)",
         "help": "help [COMMAND]             this list, or one command's usage",
         "quit": "quit                       leave (Ctrl-D too)",
@@ -130,8 +131,9 @@ extension ConsoleCommand {
             try noArguments(word, rest)
             return .dns
         case "watch":
-            try noArguments(word, rest)
-            return .watch
+            if rest.isEmpty { return .watch(seconds: nil) }
+            guard let seconds = Double(rest), seconds > 0 else { throw ConsoleCommandError("usage: watch [SECONDS]") }
+            return .watch(seconds: seconds)
         case "doctor":
             let list = rest.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init)
             for n in list { try validateNodeName(n) }

@@ -15,6 +15,8 @@ public struct ConsoleSettings: Sendable {
     public var timeout: Duration = .seconds(30)
     /// `inspect`'s `limit` for results (IEx shows 50 items per collection; nil shows all).
     public var limit: Int? = 50
+    /// Output is JSON (`--json`): streaming views write NDJSON.
+    public var json = false
     public init() {}
 }
 
@@ -50,12 +52,15 @@ public final class ConsoleSession: @unchecked Sendable {
     private var _settings: ConsoleSettings
     private var rtts: [String: Duration] = [:]
 
-    /// The discovery sources (`--dns-query`, `--epmd-hosts`, `--nodes`), when configured.
-    public let discovery: DiscoveryService?
+    /// Discovery: the sources (`--dns-query`, `--epmd-hosts`, `--nodes`) when configured, and always the nodes that
+    /// connected nodes list (for `watch`).
+    public let discovery: DiscoveryService
+    /// Whether any discovery source was configured.
+    public var hasDiscoverySources: Bool { discovery.configuration.hasSources }
 
     public init(node: LocalNode, target: String?, settings: ConsoleSettings, discovery: DiscoveryConfiguration? = nil) {
         self.node = node
-        self.discovery = discovery.map { DiscoveryService(node: node, configuration: $0) }
+        self.discovery = DiscoveryService(node: node, configuration: discovery ?? DiscoveryConfiguration())
         self._target = target
         self._settings = settings
     }
@@ -107,8 +112,8 @@ public final class ConsoleSession: @unchecked Sendable {
             return await members()
         case .dns:
             return await DNSCommand.run(session: self)
-        case .watch:
-            return await WatchCommand.run(session: self, onOutput: onOutput)
+        case .watch(let seconds):
+            return await WatchCommand.run(session: self, seconds: seconds, onOutput: onOutput)
         case .doctor(let nodes):
             return await DoctorCommand.run(session: self, nodes: nodes)
         }
@@ -443,9 +448,7 @@ public final class ConsoleSession: @unchecked Sendable {
     /// discovery source lists (connected or not, so that failures show).
     func clusterNodes() -> [String] {
         var out = node.peerSnapshots().filter { $0.state == .up && !($0.peerIsHidden ?? false) }.map(\.node)
-        if let d = discovery {
-            for n in d.snapshot().nodes where !n.sources.isEmpty && !out.contains(n.name) { out.append(n.name) }
-        }
+        for n in discovery.snapshot().nodes where !n.sources.isEmpty && !out.contains(n.name) { out.append(n.name) }
         if let t = target, !out.contains(t) { out.insert(t, at: 0) }
         return out
     }

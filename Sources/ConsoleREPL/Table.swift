@@ -51,17 +51,18 @@ public struct Table: Sendable {
         guard let nl = s.firstIndex(of: "\n") else { return s }
         return String(s[..<nl]) + " …"
     }
+}
 
-    private func truncate(_ s: String, to width: Int) -> String {
-        guard displayWidth(s) > width else { return s }
-        var out = ""
-        var w = 0
-        for ch in s {
-            let cw = displayWidth(String(ch))
-            if w + cw > width - 1 { break }
-            out.append(ch)
-            w += cw
-        }
-        return out + "…"
+/// `s` cut to `width` display columns, ending in `…` when cut.
+func truncate(_ s: String, to width: Int) -> String {
+    guard displayWidth(s) > width else { return s }
+    var out = ""
+    var w = 0
+    for ch in s {
+        let cw = displayWidth(String(ch))
+        if w + cw > width - 1 { break }
+        out.append(ch)
+        w += cw
     }
+    return out + "…"
 }

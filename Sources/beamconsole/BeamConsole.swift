@@ -53,7 +53,7 @@ struct ReplCommand: AsyncParsableCommand {
             if !out.errorText.isEmpty { printError(out.errorText) }
         }
         // Discovery runs in the background for the whole session.
-        session.discovery?.start()
+        if session.hasDiscoverySources { session.discovery.start() }
         let status = await repl.run()
         if status != 0 { throw ExitCode(status) }
     }

@@ -82,7 +82,10 @@ func makeConsoleSession(_ startup: StartupOptions, json: Bool) throws -> (Consol
             eventLoopGroup: LocalNode.makeEventLoopGroup(threads: 1))
         var settings = plan.settings
         settings.width = terminalColumns()
-        if json { settings.color = false }
+        if json {
+            settings.color = false
+            settings.json = true
+        }
         return (ConsoleSession(node: node, target: plan.target, settings: settings, discovery: plan.discovery), plan)
     }
 }
@@ -101,8 +104,8 @@ func runOneShot(_ command: ConsoleCommand, startup: StartupOptions, json: Bool, 
     let (session, plan) = try makeConsoleSession(startup, json: json)
     defer { session.node.shutdown() }
     // Commands over the whole cluster first run one round of discovery, and wait for its connections.
-    if let discovery = session.discovery, command.actsOnCluster {
-        await discovery.pollOnce(waitForConnections: true)
+    if session.hasDiscoverySources, command.actsOnCluster {
+        await session.discovery.pollOnce(waitForConnections: true)
     }
     if connectFirst, !plan.connect.isEmpty {
         let out = await session.run(.connect(plan.connect))
@@ -114,7 +117,7 @@ func runOneShot(_ command: ConsoleCommand, startup: StartupOptions, json: Bool, 
     let streamOutput: (@Sendable (String) -> Void)? = json ? nil : writeStandardOutput
     let out = await session.run(command, onOutput: streamOutput)
     if json {
-        print(out.json)
+        if !out.json.isEmpty { print(out.json) }
     } else {
         if !out.text.isEmpty { print(out.text) }
         if !out.errorText.isEmpty { printError(out.errorText) }
@@ -204,8 +207,10 @@ struct WatchSubcommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "watch",
         abstract: "Watch membership live: full screen on a terminal (q quits), NDJSON events otherwise or with --json.")
+    @Option(name: .long, help: "Stop after SECONDS (default: run until interrupted, or q on a terminal).")
+    var duration: Double?
     @OptionGroup var options: ConnectionOptions
-    func run() async throws { try await runOneShot(.watch, options: options) }
+    func run() async throws { try await runOneShot(.watch(seconds: duration), options: options) }
 }
 
 struct DoctorSubcommand: AsyncParsableCommand {

@@ -141,11 +141,13 @@ public final class DiscoveryService: Sendable {
 
     // MARK: - Running
 
-    /// Starts polling in the background, and follows connection changes. The first round starts at once.
-    public func start() {
+    /// Starts polling in the background, and follows connection changes. The first round starts at once. Returns
+    /// false when it was running already.
+    @discardableResult
+    public func start() -> Bool {
         let (loop, listener) = state.withLock { s -> (Bool, Bool) in (s.loop == nil, s.listener == nil) }
         if listener { startListening() }
-        guard loop else { return }
+        guard loop else { return false }
         let task = Task { [weak self] in
             while !Task.isCancelled {
                 guard let self else { return }
@@ -154,6 +156,7 @@ public final class DiscoveryService: Sendable {
             }
         }
         state.withLock { $0.loop = task }
+        return true
     }
 
     /// Follows ``LocalNode/events()`` into the table (also done by ``start()``).
@@ -199,7 +202,8 @@ public final class DiscoveryService: Sendable {
         if let dns = configuration.dnsPoll {
             let outcomes = await lookup(dns)
             dnsAddresses = outcomes.flatMap { (try? $0.get())?.records.map(\.value) ?? [] }
-            let r = state.withLock { s in s.poll!.record(outcomes) }
+            var r = state.withLock { s in s.poll!.record(outcomes) }
+            r.time = now
             report = r
             let known = r.nodes.map { $0.split(separator: "@", maxSplits: 1).last.map(String.init) ?? $0 }
             actions += mutate { $0.applyDNS(r, addresses: Array(Set(dnsAddresses).union(known)), now: now) }
@@ -218,6 +222,7 @@ public final class DiscoveryService: Sendable {
         }
         actions += state.withLock { $0.table.retries(now: now) }
         await perform(actions, wait: waitForConnections)
+        syncConnections()
 
         // The EPMD answers are in: finish the DNS report with what only they and the connections can tell.
         if var r = report, let dns = configuration.dnsPoll {
@@ -230,6 +235,14 @@ public final class DiscoveryService: Sendable {
             publish()
         }
         await askPeers(wait: waitForConnections)
+        syncConnections()
+    }
+
+    /// Brings the table's connection states up to date with the node's (events may still be on their way).
+    public func syncConnections() {
+        let now = Date()
+        let peers = node.peerSnapshots()
+        mutate { t in for p in peers { t.applyConnection(p.node, p.state, now: p.since < now ? p.since : now) } }
     }
 
     /// Connects what was found, asks EPMD on new addresses.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// libcluster's DNSPoll strategy, as a pure model: what each poll found, which nodes it forms, what changed, what
 /// libcluster itself would do, and what looks wrong.
 ///
@@ -57,6 +59,21 @@ public enum DNSPollWarning: Sendable, Hashable, CustomStringConvertible {
     /// A record whose node was disconnected (a stale record: the task is gone but DNS still lists it).
     case staleRecord(node: String, reason: String)
 
+    /// A stable code for scripts.
+    public var code: String {
+        switch self {
+        case .eightRecords: return "eight_records"
+        case .emptyAnswer: return "empty_answer"
+        case .failedAnswer: return "failed_answer"
+        case .duplicateAddresses: return "duplicate_addresses"
+        case .churn: return "churn"
+        case .shortNamesUnderDNSPoll: return "short_names"
+        case .noEPMD: return "no_epmd"
+        case .basenameNotRegistered: return "basename_not_registered"
+        case .staleRecord: return "stale_record"
+        }
+    }
+
     public var description: String {
         switch self {
         case .eightRecords:
@@ -104,6 +121,8 @@ public struct DNSPollReport: Sendable, Hashable {
     public var libclusterConnects: [String]
     public var libclusterDisconnects: [String]
     public var warnings: [DNSPollWarning]
+    /// When the poll ran (set by whoever runs it; the model takes no clock).
+    public var time: Date? = nil
 }
 
 /// The poll history: feed it each lookup's outcome, get a report.
