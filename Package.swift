@@ -88,7 +88,8 @@ let package = Package(
         ),
         .testTarget(name: "TermSyntaxTests", dependencies: ["TermSyntax", "ErlangTerm", "ErlangTestSupport"]),
         .testTarget(
-            name: "ClusterDiscoveryTests", dependencies: ["ClusterDiscovery", "ErlangTestSupport"], exclude: ["Fixtures"]
+            name: "ClusterDiscoveryTests", dependencies: ["ClusterDiscovery", "ErlangDistribution", "ErlangTestSupport"],
+            exclude: ["Fixtures"]
         ),
         .testTarget(name: "CLITests", dependencies: ["ErlangTerm", "ErlangTestSupport", "beamconsole"]),
         .testTarget(

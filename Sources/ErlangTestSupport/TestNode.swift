@@ -26,7 +26,7 @@ public final class TestNode: @unchecked Sendable {
         case elixir
     }
 
-    /// The full node name, `alive@shorthost`.
+    /// The full node name, `alive@shorthost` (or `alive@longHost`).
     public let name: String
     /// The part before `@`.
     public let alive: String
@@ -60,13 +60,16 @@ public final class TestNode: @unchecked Sendable {
     /// - Parameters:
     ///   - extraArgs: passed to `erl` (for `.elixir`, through `--erl "..."`), e.g. `["-hidden"]`,
     ///     `["-connect_all", "false"]`.
+    ///   - longHost: start with a long name `alive@longHost` (`-name`, e.g. `127.0.0.1`) instead of `-sname`.
     public init(
         kind: Kind, alive: String = "tn\(UInt32.random(in: 0...UInt32.max))", cookie: String,
-        extraArgs: [String] = [], startDeadline: TimeInterval = 30
+        extraArgs: [String] = [], longHost: String? = nil, startDeadline: TimeInterval = 30
     ) throws {
         self.alive = alive
         self.cookie = cookie
-        self.name = "\(alive)@\(Self.shortHost)"
+        self.name = "\(alive)@\(longHost ?? Self.shortHost)"
+        let nameFlag = longHost == nil ? "sname" : "name"
+        let nameArg = longHost == nil ? alive : "\(alive)@\(longHost!)"
         self.logPath = NSTemporaryDirectory() + "testnode-\(alive).log"
         let executable: String
         let arguments: [String]
@@ -74,11 +77,11 @@ public final class TestNode: @unchecked Sendable {
         case .erl:
             guard let erl = Self.which("erl") else { throw TestSupportError("erl not found in PATH") }
             executable = erl
-            arguments = ["-sname", alive, "-setcookie", cookie, "-noshell", "-noinput"] + extraArgs
+            arguments = ["-\(nameFlag)", nameArg, "-setcookie", cookie, "-noshell", "-noinput"] + extraArgs
         case .elixir:
             guard let elixir = Self.which("elixir") else { throw TestSupportError("elixir not found in PATH") }
             executable = elixir
-            arguments = ["--sname", alive, "--cookie", cookie]
+            arguments = ["--\(nameFlag)", nameArg, "--cookie", cookie]
                 + (extraArgs.isEmpty ? [] : ["--erl", extraArgs.joined(separator: " ")])
                 + ["--no-halt", "-e", ""]
         }

@@ -166,7 +166,7 @@ public final class DiscoveryService: Sendable {
             for await event in stream {
                 guard let self else { return }
                 if case .connectionState(let n, let st) = event {
-                    self.mutate { $0.applyConnection(n, st, now: Date()) }
+                    self.mutate { $0.applyConnection(n, st, now: Date(), jitter: Double.random(in: 0...1)) }
                 }
             }
         }
@@ -242,7 +242,7 @@ public final class DiscoveryService: Sendable {
     public func syncConnections() {
         let now = Date()
         let peers = node.peerSnapshots()
-        mutate { t in for p in peers { t.applyConnection(p.node, p.state, now: p.since < now ? p.since : now) } }
+        mutate { t in for p in peers { t.applyConnection(p.node, p.state, now: p.since < now ? p.since : now, jitter: Double.random(in: 0...1)) } }
     }
 
     /// Connects what was found, asks EPMD on new addresses.

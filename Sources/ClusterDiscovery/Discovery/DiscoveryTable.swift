@@ -189,8 +189,9 @@ public struct DiscoveryTable: Sendable {
 
     // MARK: - Connections
 
-    /// Records a connection state change (from ``LocalNode/events()``).
-    public mutating func applyConnection(_ name: String, _ state: PeerConnectionState, now: Date) {
+    /// Records a connection state change (from ``LocalNode/events()``). `jitter` (0...1, random in production)
+    /// spreads retries, so that two attempts that collided (a `nok` race) do not collide again.
+    public mutating func applyConnection(_ name: String, _ state: PeerConnectionState, now: Date, jitter: Double = 0.5) {
         if nodes[name] == nil {
             // A connection made by hand (connect, call) joins the view as a static node.
             nodes[name] = DiscoveredNode(name: name, sources: [.static], firstSeen: now)
@@ -210,21 +211,21 @@ public struct DiscoveryTable: Sendable {
             nodes[name]!.rtt = nil
             nodes[name]!.visiblePeers = nil
             nodes[name]!.lastEvent = "nodedown: \(e.code)"
-            scheduleRetry(name, now: now)
+            scheduleRetry(name, now: now, jitter: jitter)
             record(.nodeDown(node: name, reason: e), now)
         case .failed(let e):
             nodes[name]!.lastEvent = "failed at \(e.stage): \(e.code)"
-            scheduleRetry(name, now: now)
+            scheduleRetry(name, now: now, jitter: jitter)
             record(.connectFailed(node: name, error: e), now)
         default:
             break
         }
     }
 
-    private mutating func scheduleRetry(_ name: String, now: Date) {
+    private mutating func scheduleRetry(_ name: String, now: Date, jitter: Double) {
         nodes[name]!.failures += 1
         let factor = Double(1 << min(nodes[name]!.failures - 1, 16))
-        let delay = min(retryBase.seconds * factor, maxRetry.seconds)
+        let delay = min(retryBase.seconds * factor, maxRetry.seconds) * (0.5 + min(max(jitter, 0), 1))
         nodes[name]!.retryAt = now.addingTimeInterval(delay)
     }
 
