@@ -38,7 +38,15 @@ let package = Package(
             linkerSettings: [.linkedLibrary("edit")]
         ),
         .target(name: "CAres", linkerSettings: [.linkedLibrary("cares")]),
-        .target(name: "ClusterDiscovery", dependencies: ["CAres"]),
+        .target(
+            name: "ClusterDiscovery",
+            dependencies: [
+                "CAres", "ErlangDistribution",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .target(
             name: "ConsoleREPL",
             dependencies: ["ErlangTerm", "TermSyntax", "CEditLine", "ErlangDistribution", "ClusterDiscovery"]
@@ -82,12 +90,21 @@ let package = Package(
         ),
         .testTarget(name: "TermSyntaxTests", dependencies: ["TermSyntax", "ErlangTerm", "ErlangTestSupport"]),
         .testTarget(
-            name: "ClusterDiscoveryTests", dependencies: ["ClusterDiscovery", "ErlangTestSupport"], exclude: ["Fixtures"]
+            name: "ClusterDiscoveryTests",
+            dependencies: [
+                "ClusterDiscovery", "ErlangTestSupport", "ErlangDistribution",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            exclude: ["Fixtures"]
         ),
         .testTarget(name: "CLITests", dependencies: ["ErlangTerm", "ErlangTestSupport", "beamconsole"]),
         .testTarget(
             name: "ConsoleREPLTests",
-            dependencies: ["ConsoleREPL", "ErlangTerm", "ErlangTestSupport", "ErlangDistribution", "TermSyntax"]
+            dependencies: [
+                "ConsoleREPL", "ErlangTerm", "ErlangTestSupport", "ErlangDistribution", "TermSyntax", "ClusterDiscovery",
+            ]
         ),
     ]
 )

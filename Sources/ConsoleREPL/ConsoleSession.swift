@@ -1,3 +1,4 @@
+import ClusterDiscovery
 import ErlangDistribution
 import ErlangTerm
 import Foundation
@@ -44,13 +45,16 @@ public struct CommandOutput: Sendable {
 /// The console's state and the one implementation of every command, used by the REPL and the one-shot subcommands.
 public final class ConsoleSession: @unchecked Sendable {
     public let node: LocalNode
+    /// The ECS task the console itself runs in (shown by `info`), when its metadata could be read at start.
+    public let ecsTask: ECSTaskMetadata?
     private let lock = NSLock()
     private var _target: String?
     private var _settings: ConsoleSettings
     private var rtts: [String: Duration] = [:]
 
-    public init(node: LocalNode, target: String?, settings: ConsoleSettings) {
+    public init(node: LocalNode, target: String?, settings: ConsoleSettings, ecsTask: ECSTaskMetadata? = nil) {
         self.node = node
+        self.ecsTask = ecsTask
         self._target = target
         self._settings = settings
     }

@@ -1,3 +1,4 @@
+import ClusterDiscovery
 import ErlangDistribution
 import Foundation
 import TermSyntax
@@ -7,7 +8,8 @@ import TermSyntax
 ///
 /// Defaults work with no flags inside an ECS task running an Elixir release: the cookie from `RELEASE_COOKIE`, the
 /// target from `RELEASE_NODE`, long vs short names from `RELEASE_DISTRIBUTION` (or the target's host), and our host
-/// part from the address of the interface that reaches the target.
+/// part from the task's IPv4 address in the ECS task metadata (else the address of the interface that reaches the
+/// target).
 public struct StartupOptions: Sendable {
     public var name: String?
     public var sname: String?
@@ -30,6 +32,8 @@ public struct StartupPlan: Sendable {
     public var settings: ConsoleSettings
     /// Notes to show at start (never containing the cookie).
     public var notes: [String]
+    /// The ECS task the console runs in, when its metadata could be read.
+    public var ecsTask: ECSTaskMetadata?
 }
 
 /// Facts about this host that the plan depends on.
@@ -39,12 +43,38 @@ public struct HostFacts: Sendable {
     /// The local address used to reach a host (nil if unknown).
     public var addressReaching: @Sendable (String) -> String?
     public var stdoutIsTerminal: Bool
+    /// The ECS task this console runs in: nil outside ECS (`ECS_CONTAINER_METADATA_URI_V4` unset), else the task
+    /// metadata or why it could not be read.
+    public var ecsTask: Result<ECSTaskMetadata, ECSMetadataError>?
 
+    public init(
+        hostname: String, addressReaching: @escaping @Sendable (String) -> String?, stdoutIsTerminal: Bool,
+        ecsTask: Result<ECSTaskMetadata, ECSMetadataError>? = nil
+    ) {
+        self.hostname = hostname; self.addressReaching = addressReaching; self.stdoutIsTerminal = stdoutIsTerminal
+        self.ecsTask = ecsTask
+    }
+
+    /// This host's facts, without ECS task metadata.
     public static func current() -> HostFacts {
         var buf = [CChar](repeating: 0, count: 256)
         gethostname(&buf, 255)
         return HostFacts(
             hostname: String(cString: buf), addressReaching: localAddress(reaching:), stdoutIsTerminal: isatty(1) == 1)
+    }
+
+    /// This host's facts, with the ECS task metadata when `ECS_CONTAINER_METADATA_URI_V4` is set in `environment`
+    /// (one bounded request: at most the client's timeout, 2 s, when the endpoint does not answer).
+    public static func current(environment: [String: String]) async -> HostFacts {
+        var facts = current()
+        if let client = ECSMetadataClient.fromEnvironment(environment) {
+            do throws(ECSMetadataError) {
+                facts.ecsTask = .success(try await client.fetchTask())
+            } catch {
+                facts.ecsTask = .failure(error)
+            }
+        }
+        return facts
     }
 }
 
@@ -87,16 +117,38 @@ public enum Startup {
             long = false
         }
 
+        // Our host part, for long names without an explicit host: the ECS task's address first.
+        var ecsTask: ECSTaskMetadata?
+        var ecsFailure: ECSMetadataError?
+        switch host.ecsTask {
+        case .success(let t)?: ecsTask = t
+        case .failure(let e)?: ecsFailure = e
+        case nil: break
+        }
+        var derivedLongHost: String?
+        func ourLongHost() -> String {
+            let h = ecsTask?.ipv4Addresses.first ?? longHost(host, reaching: targetHost)
+            derivedLongHost = h
+            return h
+        }
+
         let alive = "beamconsole_\(String(UInt32.random(in: 0...UInt32.max), radix: 36))"
         let name: NodeNameSpec
         if let n = options.name {
-            name = .long(n.contains("@") ? n : "\(n)@\(longHost(host, reaching: targetHost))")
+            name = .long(n.contains("@") ? n : "\(n)@\(ourLongHost())")
         } else if let s = options.sname {
             name = .short(s.contains("@") ? s : "\(s)@\(shortHost(host.hostname))")
         } else if long {
-            name = .long("\(alive)@\(longHost(host, reaching: targetHost))")
+            name = .long("\(alive)@\(ourLongHost())")
         } else {
             name = .short("\(alive)@\(shortHost(host.hostname))")
+        }
+        if let ecsFailure {
+            var w = "warning: cannot read the ECS task metadata: \(ecsFailure)"
+            if let h = derivedLongHost { w += "; using \(h) as our host" }
+            notes.append(w)
+        } else if let ecsTask, let h = derivedLongHost, h == ecsTask.ipv4Addresses.first {
+            notes.append("our host \(h) from the ECS task metadata (task \(ecsTask.taskID))")
         }
 
         var settings = ConsoleSettings()
@@ -104,13 +156,15 @@ public enum Startup {
         settings.timeout = options.timeout
         let term = env["TERM"] ?? ""
         settings.color = host.stdoutIsTerminal && !options.noColor && env["NO_COLOR"] == nil && term != "dumb"
-        return StartupPlan(name: name, cookie: cookie, target: target, connect: connect, settings: settings, notes: notes)
+        return StartupPlan(
+            name: name, cookie: cookie, target: target, connect: connect, settings: settings, notes: notes,
+            ecsTask: ecsTask)
     }
 
     static func shortHost(_ h: String) -> String { h.split(separator: ".").first.map(String.init) ?? h }
 
-    /// The host part of a long name: the address of the interface that reaches the target (as a task's own IP in
-    /// ECS), else a fully qualified hostname, else 127.0.0.1.
+    /// The host part of a long name when the ECS task metadata gives no address: the address of the interface that
+    /// reaches the target (as a task's own IP in ECS), else a fully qualified hostname, else 127.0.0.1.
     static func longHost(_ host: HostFacts, reaching target: String?) -> String {
         if let target, let address = host.addressReaching(target) { return address }
         if host.hostname.contains(".") { return host.hostname }
