@@ -144,7 +144,7 @@ public enum Startup {
             name = .short("\(alive)@\(shortHost(host.hostname))")
         }
         if let ecsFailure {
-            var w = "warning: cannot read the ECS task metadata: \(ecsFailure)"
+            var w = "warning: \(ecsFailure)"  // the message names the ECS task metadata and the URI
             if let h = derivedLongHost { w += "; using \(h) as our host" }
             notes.append(w)
         } else if let ecsTask, let h = derivedLongHost, h == ecsTask.ipv4Addresses.first {

@@ -111,7 +111,7 @@ final class ECSMetadataClientTests: XCTestCase {
         let s = try await server(.respond(.ok, body: Array("{\"Family\": \"x\"}".utf8)))
         let e = try await fetchError(ECSMetadataClient(uri: s.uri))
         XCTAssertEqual(e.code, .invalidDocument)
-        XCTAssertEqual(e.message, "task metadata has no TaskARN")
+        XCTAssertEqual(e.message, "ECS task metadata: GET \(s.uri)/task: task metadata has no TaskARN")
     }
 
     func testNonHTTPURIIsRejectedWithoutConnecting() async throws {

@@ -66,7 +66,7 @@ final class StartupECSTests: XCTestCase {
         XCTAssertTrue(nodeName(p).hasSuffix("@10.9.9.9"), nodeName(p))
         XCTAssertNil(p.ecsTask)
         XCTAssertTrue(p.notes.contains(
-            "warning: cannot read the ECS task metadata: \(failure.message); using 10.9.9.9 as our host"), "\(p.notes)")
+            "warning: \(failure.message); using 10.9.9.9 as our host"), "\(p.notes)")
     }
 
     func testFetchAtStartIsBoundedAndOnlyWhenTheVariableIsSet() async {

@@ -119,7 +119,12 @@ public struct ECSMetadataClient: Sendable {
     /// GETs `$URI/task` and parses it.
     public func fetchTask() async throws(ECSMetadataError) -> ECSTaskMetadata {
         let endpoint = try ECSMetadataEndpoint(uri: uri)
-        return try ECSTaskMetadata.parse(try await get(endpoint, resource: "task"))
+        let body = try await get(endpoint, resource: "task")
+        do throws(ECSMetadataError) {
+            return try ECSTaskMetadata.parse(body)
+        } catch {
+            throw ECSMetadataError(error.code, "ECS task metadata: GET \(endpoint.url("task")): \(error.message)")
+        }
     }
 
     /// GETs one resource under the endpoint and returns the body of a `200 OK`.
