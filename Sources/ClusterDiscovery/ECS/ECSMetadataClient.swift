@@ -146,8 +146,9 @@ public struct ECSMetadataClient: Sendable {
                 }
                 .connect(host: endpoint.host, port: endpoint.port).get()
         } catch {
-            promise.fail(error)
-            throw Self.connectFailure(error, endpoint: endpoint, url: url)
+            let failure = Self.connectFailure(error, endpoint: endpoint, url: url)
+            eventLoop.execute { collector.abandon(failure) }  // complete the promise exactly once
+            throw failure
         }
         let timer = channel.eventLoop.scheduleTask(deadline: deadline) {
             collector.abort(
@@ -239,6 +240,13 @@ private final class ResponseCollector: ChannelInboundHandler, @unchecked Sendabl
         done = true
         promise.fail(error)
         channel.close(promise: nil)
+    }
+
+    /// Fails the request if it is still running (the connect failed: there is no channel to close).
+    func abandon(_ error: ECSMetadataError) {
+        guard !done else { return }
+        done = true
+        promise.fail(error)
     }
 
     private func fail(_ error: ECSMetadataError, context: ChannelHandlerContext) {
