@@ -41,8 +41,10 @@ let package = Package(
         .target(
             name: "ClusterDiscovery",
             dependencies: [
-                "CAres", "ErlangDistribution", "ErlangTerm",
+                "CAres", "ErlangDistribution",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .target(
@@ -88,13 +90,21 @@ let package = Package(
         ),
         .testTarget(name: "TermSyntaxTests", dependencies: ["TermSyntax", "ErlangTerm", "ErlangTestSupport"]),
         .testTarget(
-            name: "ClusterDiscoveryTests", dependencies: ["ClusterDiscovery", "ErlangDistribution", "ErlangTestSupport"],
+            name: "ClusterDiscoveryTests",
+            dependencies: [
+                "ClusterDiscovery", "ErlangTestSupport", "ErlangDistribution",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             exclude: ["Fixtures"]
         ),
         .testTarget(name: "CLITests", dependencies: ["ErlangTerm", "ErlangTestSupport", "beamconsole"]),
         .testTarget(
             name: "ConsoleREPLTests",
-            dependencies: ["ConsoleREPL", "ErlangTerm", "ErlangTestSupport", "ErlangDistribution", "TermSyntax"]
+            dependencies: [
+                "ConsoleREPL", "ErlangTerm", "ErlangTestSupport", "ErlangDistribution", "TermSyntax", "ClusterDiscovery",
+            ]
         ),
     ]
 )

@@ -47,6 +47,8 @@ public struct CommandOutput: Sendable {
 /// The console's state and the one implementation of every command, used by the REPL and the one-shot subcommands.
 public final class ConsoleSession: @unchecked Sendable {
     public let node: LocalNode
+    /// The ECS task the console itself runs in (shown by `info`), when its metadata could be read at start.
+    public let ecsTask: ECSTaskMetadata?
     private let lock = NSLock()
     private var _target: String?
     private var _settings: ConsoleSettings
@@ -58,8 +60,12 @@ public final class ConsoleSession: @unchecked Sendable {
     /// Whether any discovery source was configured.
     public var hasDiscoverySources: Bool { discovery.configuration.hasSources }
 
-    public init(node: LocalNode, target: String?, settings: ConsoleSettings, discovery: DiscoveryConfiguration? = nil) {
+    public init(
+        node: LocalNode, target: String?, settings: ConsoleSettings, discovery: DiscoveryConfiguration? = nil,
+        ecsTask: ECSTaskMetadata? = nil
+    ) {
         self.node = node
+        self.ecsTask = ecsTask
         self.discovery = DiscoveryService(node: node, configuration: discovery ?? DiscoveryConfiguration())
         self._target = target
         self._settings = settings

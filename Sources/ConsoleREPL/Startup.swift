@@ -8,7 +8,8 @@ import TermSyntax
 ///
 /// Defaults work with no flags inside an ECS task running an Elixir release: the cookie from `RELEASE_COOKIE`, the
 /// target from `RELEASE_NODE`, long vs short names from `RELEASE_DISTRIBUTION` (or the target's host), and our host
-/// part from the address of the interface that reaches the target.
+/// part from the task's IPv4 address in the ECS task metadata (else the address of the interface that reaches the
+/// target).
 public struct StartupOptions: Sendable {
     public var name: String?
     public var sname: String?
@@ -56,6 +57,8 @@ public struct StartupPlan: Sendable {
     public var notes: [String]
     /// The discovery sources (nil when none is configured). Our own node name is filled in by the service.
     public var discovery: DiscoveryConfiguration?
+    /// The ECS task the console runs in, when its metadata could be read.
+    public var ecsTask: ECSTaskMetadata?
 }
 
 /// Facts about this host that the plan depends on.
@@ -65,12 +68,38 @@ public struct HostFacts: Sendable {
     /// The local address used to reach a host (nil if unknown).
     public var addressReaching: @Sendable (String) -> String?
     public var stdoutIsTerminal: Bool
+    /// The ECS task this console runs in: nil outside ECS (`ECS_CONTAINER_METADATA_URI_V4` unset), else the task
+    /// metadata or why it could not be read.
+    public var ecsTask: Result<ECSTaskMetadata, ECSMetadataError>?
 
+    public init(
+        hostname: String, addressReaching: @escaping @Sendable (String) -> String?, stdoutIsTerminal: Bool,
+        ecsTask: Result<ECSTaskMetadata, ECSMetadataError>? = nil
+    ) {
+        self.hostname = hostname; self.addressReaching = addressReaching; self.stdoutIsTerminal = stdoutIsTerminal
+        self.ecsTask = ecsTask
+    }
+
+    /// This host's facts, without ECS task metadata.
     public static func current() -> HostFacts {
         var buf = [CChar](repeating: 0, count: 256)
         gethostname(&buf, 255)
         return HostFacts(
             hostname: String(cString: buf), addressReaching: localAddress(reaching:), stdoutIsTerminal: isatty(1) == 1)
+    }
+
+    /// This host's facts, with the ECS task metadata when `ECS_CONTAINER_METADATA_URI_V4` is set in `environment`
+    /// (one bounded request: at most the client's timeout, 2 s, when the endpoint does not answer).
+    public static func current(environment: [String: String]) async -> HostFacts {
+        var facts = current()
+        if let client = ECSMetadataClient.fromEnvironment(environment) {
+            do throws(ECSMetadataError) {
+                facts.ecsTask = .success(try await client.fetchTask())
+            } catch {
+                facts.ecsTask = .failure(error)
+            }
+        }
+        return facts
     }
 }
 
@@ -116,19 +145,42 @@ public enum Startup {
             long = false
         }
 
-        // Our host part: the interface that reaches the target, else the DNS server or the DNS name.
-        let reachHost = targetHost ?? options.discovery.dnsServers.first.map { EPMDHost(parsing: $0)?.host ?? $0 }
-            ?? options.discovery.dnsQuery ?? options.discovery.epmdHosts.first.map { EPMDHost(parsing: $0)?.host ?? $0 }
+        // Our host part, for long names without an explicit host: the ECS task's address first.
+        var ecsTask: ECSTaskMetadata?
+        var ecsFailure: ECSMetadataError?
+        switch host.ecsTask {
+        case .success(let t)?: ecsTask = t
+        case .failure(let e)?: ecsFailure = e
+        case nil: break
+        }
+        // Without ECS: the interface that reaches the target, else the DNS server or the DNS name.
+        func hostPart(_ s: String) -> String { (try? EPMDScan.parseHost(s).host) ?? s }
+        let reachHost = targetHost ?? options.discovery.dnsServers.first.map(hostPart)
+            ?? options.discovery.dnsQuery ?? options.discovery.epmdHosts.first.map(hostPart)
+        var derivedLongHost: String?
+        func ourLongHost() -> String {
+            let h = ecsTask?.ipv4Addresses.first ?? longHost(host, reaching: reachHost)
+            derivedLongHost = h
+            return h
+        }
+
         let alive = "beamconsole_\(String(UInt32.random(in: 0...UInt32.max), radix: 36))"
         let name: NodeNameSpec
         if let n = options.name {
-            name = .long(n.contains("@") ? n : "\(n)@\(longHost(host, reaching: reachHost))")
+            name = .long(n.contains("@") ? n : "\(n)@\(ourLongHost())")
         } else if let s = options.sname {
             name = .short(s.contains("@") ? s : "\(s)@\(shortHost(host.hostname))")
         } else if long {
-            name = .long("\(alive)@\(longHost(host, reaching: reachHost))")
+            name = .long("\(alive)@\(ourLongHost())")
         } else {
             name = .short("\(alive)@\(shortHost(host.hostname))")
+        }
+        if let ecsFailure {
+            var w = "warning: \(ecsFailure)"  // the message names the ECS task metadata and the URI
+            if let h = derivedLongHost { w += "; using \(h) as our host" }
+            notes.append(w)
+        } else if let ecsTask, let h = derivedLongHost, h == ecsTask.ipv4Addresses.first {
+            notes.append("our host \(h) from the ECS task metadata (task \(ecsTask.taskID))")
         }
 
         var settings = ConsoleSettings()
@@ -138,7 +190,7 @@ public enum Startup {
         settings.color = host.stdoutIsTerminal && !options.noColor && env["NO_COLOR"] == nil && term != "dumb"
         return StartupPlan(
             name: name, cookie: cookie, target: target, connect: connect, settings: settings, notes: notes,
-            discovery: discovery)
+            discovery: discovery, ecsTask: ecsTask)
     }
 
     /// The discovery configuration the options describe (nil when they describe none).
@@ -160,10 +212,13 @@ public enum Startup {
         } else if o.basename != nil {
             throw bad("--basename needs --dns-query")
         }
-        var hosts: [EPMDHost] = []
-        for h in o.epmdHosts.flatMap({ $0.split(separator: ",").map(String.init) }) {
-            guard let parsed = EPMDHost(parsing: h) else { throw bad("--epmd-hosts: cannot read \"\(h)\" (host, host:port or [v6]:port)") }
-            hosts.append(parsed)
+        var hosts: [EPMDScanTarget] = []
+        for h in o.epmdHosts {
+            do throws(EPMDScanError) {
+                hosts += try EPMDScan.parseHosts(h)
+            } catch {
+                throw bad("--epmd-hosts: \(error.message) (give host, host:port or [v6]:port, comma-separated)")
+            }
         }
         var nodes: [String] = []
         for n in o.nodes.flatMap({ $0.split(separator: ",").map(String.init) }) {
@@ -178,8 +233,8 @@ public enum Startup {
 
     static func shortHost(_ h: String) -> String { h.split(separator: ".").first.map(String.init) ?? h }
 
-    /// The host part of a long name: the address of the interface that reaches the target (as a task's own IP in
-    /// ECS), else a fully qualified hostname, else 127.0.0.1.
+    /// The host part of a long name when the ECS task metadata gives no address: the address of the interface that
+    /// reaches the target (as a task's own IP in ECS), else a fully qualified hostname, else 127.0.0.1.
     static func longHost(_ host: HostFacts, reaching target: String?) -> String {
         if let target, let address = host.addressReaching(target) { return address }
         if host.hostname.contains(".") { return host.hostname }

@@ -5,7 +5,10 @@ enum InfoCommand {
     static func run(session: ConsoleSession, node n: String) async -> CommandOutput {
         do throws(DistributionError) {
             let info = try await InfoView.collect(node: session.node, target: n, timeout: session.settings.timeout)
-            return CommandOutput(text: InfoView.render(info, width: session.settings.width), json: InfoView.json(info))
+            let ecs = session.ecsTask
+            return CommandOutput(
+                text: InfoView.render(info, width: session.settings.width, consoleECSTask: ecs),
+                json: InfoView.json(info, consoleECSTask: ecs))
         } catch {
             return CommandOutput(
                 errorText: "\(error)", json: jsonObject(["node": .string(n), "error": errorJSON(error)]),

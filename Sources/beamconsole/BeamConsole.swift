@@ -43,7 +43,7 @@ struct ReplCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-history"), help: "Do not read or write the history file.") var noHistory = false
 
     func run() async throws {
-        let (session, plan) = try options.makeSession()
+        let (session, plan) = try await options.makeSession()
         defer { session.node.shutdown() }
         let repl = REPL(session: session, historyPath: noHistory ? nil : REPL.defaultHistoryPath())
         if repl.isInteractive { for note in plan.notes where !note.hasPrefix("warning") { printError(note) } }

@@ -61,17 +61,20 @@ struct ConnectionOptions: ParsableArguments {
     }
 
     /// Resolves the plan and makes the session (without connecting).
-    func makeSession() throws -> (ConsoleSession, StartupPlan) {
-        try makeConsoleSession(startup, json: json)
+    func makeSession() async throws -> (ConsoleSession, StartupPlan) {
+        try await makeConsoleSession(startup, json: json)
     }
 }
 
 /// Resolves the start-up plan and makes the session (without connecting).
-func makeConsoleSession(_ startup: StartupOptions, json: Bool) throws -> (ConsoleSession, StartupPlan) {
+func makeConsoleSession(_ startup: StartupOptions, json: Bool) async throws -> (ConsoleSession, StartupPlan) {
     do {
+        let environment = ProcessInfo.processInfo.environment
+        // In ECS, one bounded request to the task metadata endpoint (at most 2 s when it does not answer).
+        let host = await HostFacts.current(environment: environment)
         let plan: StartupPlan
         do {
-            plan = try Startup.plan(startup, environment: ProcessInfo.processInfo.environment, host: .current())
+            plan = try Startup.plan(startup, environment: environment, host: host)
         } catch {
             printError("beamconsole: \(error)")
             throw ExitCode(CommandOutput.Status.connectionFailure)
@@ -86,7 +89,7 @@ func makeConsoleSession(_ startup: StartupOptions, json: Bool) throws -> (Consol
             settings.color = false
             settings.json = true
         }
-        return (ConsoleSession(node: node, target: plan.target, settings: settings, discovery: plan.discovery), plan)
+        return (ConsoleSession(node: node, target: plan.target, settings: settings, discovery: plan.discovery, ecsTask: plan.ecsTask), plan)
     }
 }
 
@@ -101,7 +104,7 @@ func runOneShot(_ command: ConsoleCommand, options: ConnectionOptions, connectFi
 }
 
 func runOneShot(_ command: ConsoleCommand, startup: StartupOptions, json: Bool, connectFirst: Bool = true) async throws {
-    let (session, plan) = try makeConsoleSession(startup, json: json)
+    let (session, plan) = try await makeConsoleSession(startup, json: json)
     defer { session.node.shutdown() }
     // Commands over the whole cluster first run one round of discovery, and wait for its connections.
     if session.hasDiscoverySources, command.actsOnCluster {

@@ -106,7 +106,7 @@ final class DiscoveryTableTests: XCTestCase {
         var t = DiscoveryTable()
         _ = t.applyDNS(report(1, nodes: ["myapp@10.0.0.1", "myapp@10.0.0.2", "myapp@10.0.0.3"]),
                        addresses: ["10.0.0.1", "10.0.0.2", "10.0.0.3"], now: t0)
-        t.applyEPMD(address: "10.0.0.1", .failed(refused))
+        t.applyEPMD(address: "10.0.0.1", .failed(code: "epmd_refused", message: "refused"))
         t.applyEPMD(address: "10.0.0.2", .names([.init(name: "other", port: 9000)]))
         t.applyEPMD(address: "10.0.0.3", .names([.init(name: "myapp", port: 9001)]))
         t.applyConnection("myapp@10.0.0.3", .up, now: t0)
@@ -128,18 +128,5 @@ final class DiscoveryTableTests: XCTestCase {
         for i in 0..<50 { _ = t.setSource(.static, nodes: ["n\(i)@h"], now: at(Double(i))) }
         XCTAssertEqual(t.events.count, 10)
         XCTAssertEqual(t.totalEvents, 99)
-    }
-
-    func testEPMDHostParsing() {
-        XCTAssertEqual(EPMDHost(parsing: "10.0.0.1"), EPMDHost(host: "10.0.0.1"))
-        XCTAssertEqual(EPMDHost(parsing: "10.0.0.1:4370"), EPMDHost(host: "10.0.0.1", port: 4370))
-        XCTAssertEqual(EPMDHost(parsing: "[fd00::1]:4369"), EPMDHost(host: "fd00::1", port: 4369))
-        XCTAssertEqual(EPMDHost(parsing: "[fd00::1]"), EPMDHost(host: "fd00::1"))
-        XCTAssertEqual(EPMDHost(parsing: "host.local"), EPMDHost(host: "host.local"))
-        XCTAssertNil(EPMDHost(parsing: "h:0"))
-        XCTAssertNil(EPMDHost(parsing: "h:99999"))
-        XCTAssertNil(EPMDHost(parsing: "[fd00::1"))
-        XCTAssertNil(EPMDHost(parsing: ""))
-        XCTAssertEqual(EPMDHost(host: "fd00::1", port: 4369).description, "[fd00::1]:4369")
     }
 }

@@ -1,3 +1,4 @@
+import ClusterDiscovery
 import ConsoleREPL
 import ErlangDistribution
 import ErlangTerm
@@ -91,8 +92,9 @@ final class InfoViewTests: XCTestCase {
             let obj = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
             XCTAssertEqual(Set(obj.keys), [
                 "node", "otp_release", "erts_version", "elixir_version", "uptime_ms", "memory", "processes", "ports",
-                "atoms", "schedulers", "net_ticktime", "dist", "applications",
+                "atoms", "schedulers", "net_ticktime", "dist", "applications", "console_host",
             ])
+            XCTAssertTrue((obj["console_host"] as? [String: Any])?["ecs_task"] is NSNull)
             XCTAssertEqual(obj["otp_release"] as? String, otp)
             XCTAssertEqual((obj["memory"] as? [String: Int])?["total"], info.totalMemory)
             XCTAssertEqual((obj["processes"] as? [String: Int])?["limit"], 262_144)
@@ -187,5 +189,44 @@ final class InfoViewTests: XCTestCase {
             kernel       8.5      ERTS  CXC 138 10
 
             """)
+    }
+
+    func testConsoleECSTaskSection() throws {
+        let info = NodeInfo(
+            node: "a@h", otpRelease: "25", ertsVersion: "13.1", elixirVersion: nil, uptimeMilliseconds: 1000,
+            memory: [.init(type: "total", bytes: 1000)], processes: .init(count: 1, limit: 2),
+            ports: .init(count: 1, limit: 2), atoms: .init(count: 1, limit: 2), schedulersOnline: 1, schedulers: 1,
+            netTicktime: 60, distListenMin: nil, distListenMax: nil, distPort: nil, applications: [])
+        let task = StartupECSTests.task
+        let text = InfoView.render(info, width: 80, consoleECSTask: task)
+        XCTAssertTrue(text.hasPrefix(InfoView.render(info, width: 80)), text)
+        XCTAssertTrue(text.hasSuffix("""
+
+            console host (ECS task)
+              task         5f2d6ae0b1c24a3c9d0e8f7a6b5c4d3e
+              definition   myapp:42
+              cluster      production
+              zone         eu-west-1b
+              ip           10.0.2.106
+              launch type  FARGATE
+
+            """), text)
+
+        let obj = try XCTUnwrap(
+            JSONSerialization.jsonObject(with: Data(InfoView.json(info, consoleECSTask: task).utf8)) as? [String: Any])
+        let ecs = try XCTUnwrap((obj["console_host"] as? [String: Any])?["ecs_task"] as? [String: Any])
+        XCTAssertEqual(ecs["task_id"] as? String, "5f2d6ae0b1c24a3c9d0e8f7a6b5c4d3e")
+        XCTAssertEqual(ecs["task_definition"] as? String, "myapp:42")
+        XCTAssertEqual(ecs["family"] as? String, "myapp")
+        XCTAssertEqual(ecs["revision"] as? String, "42")
+        XCTAssertEqual(ecs["cluster"] as? String, "arn:aws:ecs:eu-west-1:111122223333:cluster/production")
+        XCTAssertEqual(ecs["availability_zone"] as? String, "eu-west-1b")
+        XCTAssertEqual(ecs["launch_type"] as? String, "FARGATE")
+        XCTAssertEqual(ecs["ipv4_addresses"] as? [String], ["10.0.2.106"])
+        XCTAssertEqual(ecs["ipv6_addresses"] as? [String], [])
+        XCTAssertEqual(Set(ecs.keys), [
+            "task_arn", "task_id", "task_definition", "family", "revision", "cluster", "availability_zone",
+            "launch_type", "ipv4_addresses", "ipv6_addresses",
+        ])
     }
 }

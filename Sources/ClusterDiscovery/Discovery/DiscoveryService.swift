@@ -10,7 +10,7 @@ public struct DiscoveryConfiguration: Sendable {
     public var dnsPoll: DNSPollConfiguration?
     public var resolver: DNSResolver
     /// Hosts whose EPMD is asked for every registered name (libcluster Epmd / LocalEpmd).
-    public var epmdHosts: [EPMDHost]
+    public var epmdHosts: [EPMDScanTarget]
     /// Nodes given by name.
     public var staticNodes: [String]
     /// Connect the nodes that peers list (`erlang:nodes()`), as a full mesh would.
@@ -23,7 +23,7 @@ public struct DiscoveryConfiguration: Sendable {
     public var probeTimeout: Duration
 
     public init(
-        dnsPoll: DNSPollConfiguration? = nil, resolver: DNSResolver = DNSResolver(), epmdHosts: [EPMDHost] = [],
+        dnsPoll: DNSPollConfiguration? = nil, resolver: DNSResolver = DNSResolver(), epmdHosts: [EPMDScanTarget] = [],
         staticNodes: [String] = [], followPeers: Bool = true, interval: Duration? = nil, epmdPort: Int? = nil,
         probeTimeout: Duration = .seconds(2)
     ) {
@@ -39,46 +39,6 @@ public struct DiscoveryConfiguration: Sendable {
 
     /// Whether any source is configured.
     public var hasSources: Bool { dnsPoll != nil || !epmdHosts.isEmpty || !staticNodes.isEmpty }
-}
-
-/// A host to scan, as given to `--epmd-hosts` (`host`, `host:port`, `[v6]:port`).
-public struct EPMDHost: Sendable, Hashable, CustomStringConvertible {
-    public var host: String
-    public var port: Int?
-    public init(host: String, port: Int? = nil) {
-        self.host = host
-        self.port = port
-    }
-
-    /// Parses `host`, `host:port`, `[v6]` or `[v6]:port`; nil when malformed.
-    public init?(parsing s: String) {
-        let t = s.trimmingCharacters(in: .whitespaces)
-        if t.hasPrefix("[") {
-            guard let close = t.firstIndex(of: "]") else { return nil }
-            host = String(t[t.index(after: t.startIndex)..<close])
-            let rest = t[t.index(after: close)...]
-            if rest.isEmpty {
-                port = nil
-            } else {
-                guard rest.hasPrefix(":"), let p = Int(rest.dropFirst()), (1...65535).contains(p) else { return nil }
-                port = p
-            }
-        } else if t.filter({ $0 == ":" }).count == 1 {
-            let parts = t.split(separator: ":", omittingEmptySubsequences: false)
-            guard let p = Int(parts[1]), (1...65535).contains(p) else { return nil }
-            host = String(parts[0])
-            port = p
-        } else {
-            host = t
-            port = nil
-        }
-        if host.isEmpty { return nil }
-    }
-
-    public var description: String {
-        guard let port else { return host }
-        return host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
-    }
 }
 
 /// Everything discovery knows at one moment.
@@ -210,14 +170,20 @@ public final class DiscoveryService: Sendable {
         }
         // EPMD hosts.
         if !configuration.epmdHosts.isEmpty {
-            let scans = await scan(configuration.epmdHosts)
-            var names: [String] = []
-            for (host, probe) in scans {
-                if case .names(let entries) = probe { names += entries.map { "\($0.name)@\(host.host)" } }
+            let targets = configuration.epmdHosts.map { t in
+                EPMDScanTarget(host: t.host, port: t.port ?? configuration.epmdPort)
             }
+            let scans = await EPMDScanner(timeout: configuration.probeTimeout, group: node.eventLoopGroup).scan(targets)
             actions += mutate { t in
-                for (host, probe) in scans { t.applyEPMD(address: host.host, probe) }
-                return t.setSource(.epmd, nodes: names, now: now)
+                for scan in scans {
+                    switch scan.result {
+                    case .success(let entries):
+                        t.applyEPMD(address: scan.target.host, .names(entries.map { .init(name: $0.name, port: $0.port) }))
+                    case .failure(let e):
+                        t.applyEPMD(address: scan.target.host, .failed(code: e.code.rawValue, message: e.message))
+                    }
+                }
+                return t.setSource(.epmd, nodes: scans.flatMap(\.nodes), now: now)
             }
         }
         actions += state.withLock { $0.table.retries(now: now) }
@@ -269,7 +235,7 @@ public final class DiscoveryService: Sendable {
 
     private func probe(_ address: String) async {
         let result = await Self.epmdNames(
-            EPMDHost(host: address, port: configuration.epmdPort), timeout: configuration.probeTimeout, node: node)
+            EPMDScanTarget(host: address, port: configuration.epmdPort), timeout: configuration.probeTimeout, node: node)
         mutate { $0.applyEPMD(address: address, result) }
     }
 
@@ -334,30 +300,14 @@ public final class DiscoveryService: Sendable {
         }
     }
 
-    private func scan(_ hosts: [EPMDHost]) async -> [(EPMDHost, EPMDProbe)] {
-        let port = configuration.epmdPort, timeout = configuration.probeTimeout
-        return await withTaskGroup(of: (EPMDHost, EPMDProbe).self) { group in
-            for h in hosts {
-                group.addTask {
-                    var host = h
-                    if host.port == nil { host.port = port }
-                    return (h, await Self.epmdNames(host, timeout: timeout, node: self.node))
-                }
-            }
-            var out: [(EPMDHost, EPMDProbe)] = []
-            for await r in group { out.append(r) }
-            return out.sorted { $0.0.description < $1.0.description }
-        }
-    }
-
     /// EPMD's NAMES answer on a host.
-    public static func epmdNames(_ host: EPMDHost, timeout: Duration, node: LocalNode) async -> EPMDProbe {
+    public static func epmdNames(_ host: EPMDScanTarget, timeout: Duration, node: LocalNode) async -> EPMDProbe {
         let client = EPMDClient(
             host: host.host, port: host.port, timeout: .nanoseconds(Int64(timeout.seconds * 1e9)), group: node.eventLoopGroup)
         do throws(DistributionError) {
             return .names(try await client.names())
         } catch {
-            return .failed(error)
+            return .failed(code: error.code.rawValue, message: error.message)
         }
     }
 

@@ -21,7 +21,8 @@ public enum NodeSource: String, Sendable, Hashable, CaseIterable, Comparable, Cu
 /// What EPMD on an address said when we asked it for its names.
 public enum EPMDProbe: Sendable, Hashable {
     case names([EPMDMessage.NameEntry])
-    case failed(DistributionError)
+    /// EPMD could not be asked: a stable code (`epmd_refused`, `epmd_timeout`, `refused`…) and the cause.
+    case failed(code: String, message: String)
 }
 
 /// One node as the discovery view sees it.
@@ -271,8 +272,8 @@ public struct DiscoveryTable: Sendable {
         var out: [DNSPollWarning] = []
         for address in Set(addresses).sorted() {
             switch epmd[address] {
-            case .failed(let e)?:
-                out.append(.noEPMD(address: address, cause: "\(e.code): \(e.message)"))
+            case .failed(let code, let message)?:
+                out.append(.noEPMD(address: address, cause: "\(code): \(message)"))
             case .names(let entries)? where !entries.contains(where: { $0.name == basename }):
                 out.append(.basenameNotRegistered(address: address, basename: basename, registered: entries.map(\.name)))
             default:

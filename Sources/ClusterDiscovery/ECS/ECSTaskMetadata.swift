@@ -29,18 +29,19 @@ public struct ECSTaskMetadata: Sendable, Hashable, Codable {
     /// Parses the `/task` document. Unknown fields are ignored; missing required ones are an error.
     public static func parse(_ data: [UInt8]) throws(ECSMetadataError) -> ECSTaskMetadata {
         guard data.count <= maxDocumentBytes else {
-            throw ECSMetadataError("task metadata document is \(data.count) bytes, more than \(maxDocumentBytes)")
+            throw ECSMetadataError(
+                .documentTooLarge, "task metadata document is \(data.count) bytes, more than \(maxDocumentBytes)")
         }
         let raw: RawTask
         do {
             raw = try JSONDecoder().decode(RawTask.self, from: Data(data))
         } catch let DecodingError.keyNotFound(key, _) {
-            throw ECSMetadataError("task metadata has no \(key.stringValue)")
+            throw ECSMetadataError(.invalidDocument, "task metadata has no \(key.stringValue)")
         } catch let DecodingError.typeMismatch(_, context) {
             let path = context.codingPath.map(\.stringValue).joined(separator: ".")
-            throw ECSMetadataError("task metadata field \(path) has the wrong type")
+            throw ECSMetadataError(.invalidDocument, "task metadata field \(path) has the wrong type")
         } catch {
-            throw ECSMetadataError("task metadata is not valid JSON")
+            throw ECSMetadataError(.invalidDocument, "task metadata is not valid JSON")
         }
         var v4: [String] = [], v6: [String] = []
         var dns: String?
@@ -81,7 +82,46 @@ public struct ECSTaskMetadata: Sendable, Hashable, Codable {
 }
 
 /// The task metadata could not be read or parsed.
+///
+/// `code` is stable and can be switched on; `message` says what happened and where (the URI, the HTTP status).
 public struct ECSMetadataError: Error, Sendable, Hashable, CustomStringConvertible {
-    public var description: String
-    public init(_ description: String) { self.description = description }
+    /// A stable error code.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        public let rawValue: String
+        public init(_ rawValue: String) { self.rawValue = rawValue }
+        public var description: String { rawValue }
+
+        /// The metadata URI is not an `http://host[:port]/path` URI (ECS only ever gives `http://`).
+        public static let invalidURI = Code("invalid_uri")
+        /// The metadata host name did not resolve.
+        public static let hostNotFound = Code("host_not_found")
+        /// Nothing listens at the metadata address (connection refused).
+        public static let connectionRefused = Code("connection_refused")
+        /// The TCP connect did not complete within the connect timeout.
+        public static let connectTimeout = Code("connect_timeout")
+        /// The whole request (connect, send, complete response) did not finish within the timeout.
+        public static let timeout = Code("timeout")
+        /// The endpoint answered with a status other than 200; ``ECSMetadataError/httpStatus`` has it.
+        public static let httpStatus = Code("http_status")
+        /// The response body is larger than ``ECSTaskMetadata/maxDocumentBytes``.
+        public static let documentTooLarge = Code("document_too_large")
+        /// The endpoint broke HTTP/1.1, or closed the connection before the response was complete.
+        public static let protocolError = Code("protocol_error")
+        /// The document is not JSON, or lacks a required field.
+        public static let invalidDocument = Code("invalid_document")
+        /// Another socket-level failure.
+        public static let ioError = Code("io_error")
+    }
+
+    public var code: Code
+    /// Human-readable detail.
+    public var message: String
+    /// For ``Code/httpStatus``: the status the endpoint answered.
+    public var httpStatus: Int?
+
+    public init(_ code: Code, _ message: String, httpStatus: Int? = nil) {
+        self.code = code; self.message = message; self.httpStatus = httpStatus
+    }
+
+    public var description: String { message }
 }

@@ -72,7 +72,7 @@ public enum DNSView {
     static func epmdText(_ probe: EPMDProbe?, basename: String) -> String {
         switch probe {
         case nil: return "-"
-        case .failed(let e)?: return e.code.rawValue
+        case .failed(let code, _)?: return code
         case .names(let entries)?:
             if let e = entries.first(where: { $0.name == basename }) { return "\(e.name) port \(e.port)" }
             return "no \(basename) (" + (entries.isEmpty ? "nothing" : entries.map(\.name).joined(separator: ",")) + ")"
@@ -123,7 +123,8 @@ public enum DNSView {
     static func epmdJSON(_ probe: EPMDProbe?) -> JSONValue {
         switch probe {
         case nil: return .null
-        case .failed(let e)?: return .orderedObject([("error", errorJSON(e))])
+        case .failed(let code, let message)?:
+            return .orderedObject([("error", .orderedObject([("code", .string(code)), ("message", .string(message))]))])
         case .names(let entries)?:
             return .orderedObject([("names", .array(entries.map { .orderedObject([("name", .string($0.name)), ("port", .integer($0.port))]) }))])
         }

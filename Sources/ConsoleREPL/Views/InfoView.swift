@@ -1,3 +1,4 @@
+import ClusterDiscovery
 import ErlangDistribution
 import ErlangTerm
 
@@ -250,8 +251,9 @@ public enum InfoView {
 
     // MARK: - Rendering
 
-    /// An aligned key/value view, then the memory breakdown and the applications. Fits `width` where it can.
-    public static func render(_ info: NodeInfo, width: Int) -> String {
+    /// An aligned key/value view, then the memory breakdown and the applications, then (when the console runs in an
+    /// ECS task) a section about the console's own host. Fits `width` where it can.
+    public static func render(_ info: NodeInfo, width: Int, consoleECSTask: ECSTaskMetadata? = nil) -> String {
         _ = viewLocaleReady
         let range: String
         switch (info.distListenMin, info.distListenMax) {
@@ -279,7 +281,23 @@ public enum InfoView {
         var apps = Table(headers: ["application", "version", "description"])
         for a in info.applications { apps.append([a.name, a.version, a.description]) }
         out += "\n" + apps.render(maxWidth: width)
+        if let task = consoleECSTask { out += "\n" + renderConsoleHost(task) }
         return out
+    }
+
+    /// The console's own ECS task, as a titled key/value section.
+    static func renderConsoleHost(_ task: ECSTaskMetadata) -> String {
+        // The cluster is an ARN (`arn:aws:ecs:region:account:cluster/NAME`) or a bare name; show the name.
+        let cluster = task.cluster.map { $0.split(separator: "/").last.map(String.init) ?? $0 }
+        let ips = task.ipv4Addresses + task.ipv6Addresses
+        return "console host (ECS task)\n" + keyValueLines([
+            ("task", task.taskID),
+            ("definition", task.taskDefinition),
+            ("cluster", cluster ?? "-"),
+            ("zone", task.availabilityZone ?? "-"),
+            ("ip", ips.isEmpty ? "-" : ips.joined(separator: ", ")),
+            ("launch type", task.launchType ?? "-"),
+        ], indent: "  ")
     }
 
     /// The info as one line of JSON:
@@ -298,12 +316,21 @@ public enum InfoView {
     ///   "schedulers": {"online": 2, "total": 2},
     ///   "net_ticktime": 60,                         // seconds; null if the node is not distributed
     ///   "dist": {"port": 45873, "listen_min": null, "listen_max": null},   // null: unknown / unset
-    ///   "applications": [{"name": "kernel", "version": "8.5", "description": "ERTS  CXC 138 10"}]
+    ///   "applications": [{"name": "kernel", "version": "8.5", "description": "ERTS  CXC 138 10"}],
+    ///   "console_host": {                           // the console's own host, not the node's
+    ///     "ecs_task": {                             // null outside ECS or when the metadata could not be read
+    ///       "task_arn": "arn:aws:ecs:eu-west-1:111122223333:task/production/5f2d…", "task_id": "5f2d…",
+    ///       "task_definition": "myapp:42", "family": "myapp", "revision": "42",
+    ///       "cluster": "arn:aws:ecs:eu-west-1:111122223333:cluster/production",   // as the endpoint gives it
+    ///       "availability_zone": "eu-west-1b", "launch_type": "FARGATE",           // null when absent
+    ///       "ipv4_addresses": ["10.0.2.106"], "ipv6_addresses": []
+    ///     }
+    ///   }
     /// }
     /// ```
     ///
     /// Every key is always present; `applications` is sorted by name. The output is stable for equal input.
-    public static func json(_ info: NodeInfo) -> String {
+    public static func json(_ info: NodeInfo, consoleECSTask: ECSTaskMetadata? = nil) -> String {
         func usage(_ u: NodeInfo.Usage) -> ViewJSON { .orderedObject([("count", .integer(u.count)), ("limit", .integer(u.limit))]) }
         return ViewJSON.orderedObject([
             ("node", .string(info.node)),
@@ -325,6 +352,22 @@ public enum InfoView {
                 .orderedObject([("name", .string(a.name)), ("version", .string(a.version)),
                          ("description", .string(a.description))])
             })),
+            ("console_host", .orderedObject([("ecs_task", consoleECSTask.map(ecsTaskJSON) ?? .null)])),
         ]).encoded
+    }
+
+    static func ecsTaskJSON(_ task: ECSTaskMetadata) -> ViewJSON {
+        .orderedObject([
+            ("task_arn", .string(task.taskARN)),
+            ("task_id", .string(task.taskID)),
+            ("task_definition", .string(task.taskDefinition)),
+            ("family", .string(task.family)),
+            ("revision", .string(task.revision)),
+            ("cluster", .optional(task.cluster)),
+            ("availability_zone", .optional(task.availabilityZone)),
+            ("launch_type", .optional(task.launchType)),
+            ("ipv4_addresses", .strings(task.ipv4Addresses)),
+            ("ipv6_addresses", .strings(task.ipv6Addresses)),
+        ])
     }
 }

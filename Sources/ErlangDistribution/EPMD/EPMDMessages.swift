@@ -69,6 +69,10 @@ public enum EPMDMessage {
     public struct NameEntry: Hashable, Sendable {
         public var name: String
         public var port: Int
+        public init(name: String, port: Int) {
+            self.name = name
+            self.port = port
+        }
     }
 
     /// Parses a complete NAMES_RESP: `EpmdPort:u32` then lines `name <N> at port <P>\n`. Lines of other shapes are
