@@ -53,7 +53,21 @@ struct ReplCommand: AsyncParsableCommand {
             if !out.errorText.isEmpty { printError(out.errorText) }
         }
         // Discovery runs in the background for the whole session.
-        if session.hasDiscoverySources { session.discovery.start() }
+        if session.hasDiscoverySources {
+            // The first discovered node that comes up becomes the target when none was given.
+            if session.target == nil {
+                let events = session.discovery.events()
+                Task {
+                    for await e in events {
+                        if case .nodeUp(let n) = e.kind {
+                            if session.target == nil { session.target = n }
+                            break
+                        }
+                    }
+                }
+            }
+            session.discovery.start()
+        }
         let status = await repl.run()
         if status != 0 { throw ExitCode(status) }
     }

@@ -96,6 +96,27 @@ final class DiscoveryCommandTests: XCTestCase {
         XCTAssertTrue(multi.out.contains(":\"\(s.peer.name)\""), multi.out)
     }
 
+    /// `--epmd-hosts localhost` finds every name the local EPMD lists (libcluster's LocalEpmd), as alive@shorthost.
+    func testEPMDHostsDiscoversLocalNodes() throws {
+        let cookie = "dcmd\(UInt64.random(in: 0...UInt64.max))"
+        let peer = try TestNode(kind: .erl, cookie: cookie)
+        defer { peer.stop() }
+        var env = ProcessInfo.processInfo.environment
+        env["RELEASE_COOKIE"] = cookie
+        env["RELEASE_NODE"] = nil
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("epmdhosts-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let p = try ChildProcess(
+            executable: Self.binary, arguments: ["multicall", ":erlang.node()", "--json", "--epmd-hosts", "localhost"],
+            environment: env, outputPath: file.path)
+        XCTAssertNotNil(p.wait(timeout: 30))
+        let out = (try? String(contentsOf: file, encoding: .utf8)) ?? ""
+        let doc = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any], out)
+        let results = try XCTUnwrap(doc["results"] as? [[String: Any]], out)
+        let ours = try XCTUnwrap(results.first { $0["node"] as? String == peer.name }, out)
+        XCTAssertEqual(ours["status"] as? String, "ok", out)
+    }
+
     /// `watch --json` streams NDJSON: a snapshot, then events; a record added while it runs shows up within two poll
     /// intervals as dns_changed, discovered and nodeup.
     func testWatchStreamsNDJSONAndSeesANewRecord() throws {
