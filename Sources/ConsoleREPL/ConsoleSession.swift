@@ -17,6 +17,10 @@ public struct ConsoleSettings: Sendable {
     public var limit: Int? = 50
     /// Output is JSON (`--json`): streaming views write NDJSON.
     public var json = false
+    /// `--read-only`: only ``ReadOnlyPolicy``'s introspection calls; no `eval`.
+    public var readOnly = false
+    /// `--yes`: no confirmation before acting on more than one node.
+    public var assumeYes = false
     public init() {}
 }
 
@@ -41,6 +45,8 @@ public struct CommandOutput: Sendable {
         public static let remoteFailure: Int32 = 1
         public static let connectionFailure: Int32 = 2
         public static let badInput: Int32 = 65
+        /// Refused by `--read-only` (sysexits' EX_NOPERM).
+        public static let refused: Int32 = 77
     }
 }
 
@@ -60,11 +66,18 @@ public final class ConsoleSession: @unchecked Sendable {
     /// Whether any discovery source was configured.
     public var hasDiscoverySources: Bool { discovery.configuration.hasSources }
 
+    /// Where remote operations are recorded (`--audit-log`).
+    public let audit: AuditLog?
+    /// Keeps the cookie out of everything shown or recorded.
+    public let redactor: Redactor
+
     public init(
         node: LocalNode, target: String?, settings: ConsoleSettings, discovery: DiscoveryConfiguration? = nil,
-        ecsTask: ECSTaskMetadata? = nil
+        ecsTask: ECSTaskMetadata? = nil, audit: AuditLog? = nil
     ) {
         self.node = node
+        self.audit = audit
+        self.redactor = Redactor(cookie: node.configuration.cookie)
         self.ecsTask = ecsTask
         self.discovery = DiscoveryService(node: node, configuration: discovery ?? DiscoveryConfiguration())
         self._target = target
@@ -81,8 +94,23 @@ public final class ConsoleSession: @unchecked Sendable {
         set { lock.withLock { _settings = newValue } }
     }
 
-    /// Runs one command. `onOutput` receives remote output (`IO.puts`, `io:format`) as it arrives.
+    /// Runs one command. `onOutput` receives remote output (`IO.puts`, `io:format`) as it arrives. The read-only
+    /// policy applies first; the cookie is redacted from everything that comes back; remote operations are audited.
     public func run(_ command: ConsoleCommand, onOutput: (@Sendable (String) -> Void)? = nil) async -> CommandOutput {
+        let redactor = self.redactor
+        let output = onOutput.map { f in { @Sendable (chunk: String) in f(redactor.redact(chunk)) } }
+        let started = ContinuousClock.now
+        var out: CommandOutput
+        if let refusal = readOnlyRefusal(command) {
+            out = refusal
+        } else {
+            out = redactor.redact(await execute(command, onOutput: output))
+        }
+        if let audit { record(command, out, duration: ContinuousClock.now - started, in: audit) }
+        return out
+    }
+
+    private func execute(_ command: ConsoleCommand, onOutput: (@Sendable (String) -> Void)?) async -> CommandOutput {
         switch command {
         case .empty, .quit:
             return CommandOutput()
@@ -449,6 +477,74 @@ public final class ConsoleSession: @unchecked Sendable {
         guard let n else { return noTarget() }
         return await InfoCommand.run(session: self, node: n)
     }
+
+    // MARK: - Read-only and audit
+
+    /// The refusal `--read-only` gives `command`, or nil when it is allowed.
+    func readOnlyRefusal(_ command: ConsoleCommand) -> CommandOutput? {
+        guard settings.readOnly else { return nil }
+        let expression: String
+        switch command {
+        case .call(_, let e), .multicall(let e, _): expression = e
+        case .eval:
+            return refused("eval runs arbitrary code: not allowed in --read-only mode")
+        default:
+            return nil
+        }
+        guard let call = try? parseCall(expression) else { return nil }  // the command reports the syntax error
+        if ReadOnlyPolicy.permits(module: call.module, function: call.function, arity: call.arity) { return nil }
+        return refused(
+            "\(call.description) is not on the --read-only allowlist (introspection only: Node.list, :erlang.memory, "
+                + ":erlang.system_info, :erlang.statistics, process and application lists…; help read-only lists them)")
+    }
+
+    func refused(_ message: String) -> CommandOutput {
+        CommandOutput(
+            errorText: "refused: \(message)",
+            json: jsonObject(["status": .string("refused"), "error": .object(["code": .string("read_only"), "message": .string(message)])]),
+            status: CommandOutput.Status.refused)
+    }
+
+    /// One audit line for a remote operation.
+    func record(_ command: ConsoleCommand, _ out: CommandOutput, duration: Duration, in audit: AuditLog) {
+        var entry = AuditLog.Entry(
+            time: Date(), console: node.name, operation: "", targets: [], outcome: "ok", duration: duration)
+        let parsed = (try? JSONSerialization.jsonObject(with: Data(out.json.utf8))) as? [String: Any]
+        switch command {
+        case .call(let n, let e):
+            entry.operation = "call"
+            entry.targets = (n ?? target).map { [$0] } ?? []
+            entry.mfa = (try? parseCall(e)).map { "\($0.module.name):\($0.function.name)/\($0.arity)" } ?? redactor.redact(e)
+        case .eval(let n, let code):
+            entry.operation = "eval"
+            entry.targets = (n ?? target).map { [$0] } ?? []
+            entry.source = redactor.redact(code)
+        case .multicall(let e, let nodes):
+            entry.operation = "multicall"
+            entry.mfa = (try? parseCall(e)).map { "\($0.module.name):\($0.function.name)/\($0.arity)" } ?? redactor.redact(e)
+            for r in parsed?["results"] as? [[String: Any]] ?? [] {
+                if let n = r["node"] as? String { entry.results[n] = r["status"] as? String ?? "?" }
+            }
+            entry.targets = entry.results.isEmpty ? (nodes ?? []) : entry.results.keys.sorted()
+        default:
+            return
+        }
+        switch out.status {
+        case CommandOutput.Status.ok: entry.outcome = "ok"
+        case CommandOutput.Status.refused: entry.outcome = "refused"
+        case CommandOutput.Status.badInput: entry.outcome = "bad_input"
+        default:
+            if case .multicall = command {
+                entry.outcome = "partial"
+            } else {
+                entry.outcome = parsed?["status"] as? String ?? "error"
+            }
+        }
+        audit.write(entry)
+    }
+
+    /// The nodes `multicall` would call (for the REPL's confirmation).
+    public func multicallTargets(_ requested: [String]?) -> [String] { requested ?? clusterNodes() }
 
     /// The nodes a command over the whole cluster acts on: the target, every connected node, and every node a
     /// discovery source lists (connected or not, so that failures show).

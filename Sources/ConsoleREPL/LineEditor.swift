@@ -31,6 +31,8 @@ public final class LineEditor: @unchecked Sendable {
         public var historySize = 1_000
         /// Lines starting with a space are not added to history (as in bash's `ignorespace`).
         public var ignoreSpacePrefixed = true
+        /// Lines this says to keep out of history (those that contain the cookie).
+        public var keepOutOfHistory: (@Sendable (String) -> Bool)?
         /// Called on Tab with the line and the cursor's byte offset.
         public var complete: (@Sendable (_ line: String, _ cursor: Int) -> Completion?)?
         /// Whether the text so far is an unfinished expression, to be continued on the next line.
@@ -109,7 +111,7 @@ public final class LineEditor: @unchecked Sendable {
 
     /// Reads one complete input. Unfinished expressions (per ``Configuration/isIncomplete``) continue on further
     /// lines with `continuationPrompt`.
-    public func readLine(prompt: String, continuationPrompt: String = "...> ") -> Input {
+    public func readLine(prompt: String, continuationPrompt: String = "...> ", recordHistory: Bool = true) -> Input {
         var text = ""
         var currentPrompt = prompt
         while true {
@@ -129,7 +131,7 @@ public final class LineEditor: @unchecked Sendable {
                 currentPrompt = continuationPrompt
                 continue
             }
-            if isInteractive { addHistory(text) }
+            if isInteractive, recordHistory { addHistory(text) }
             return .line(text)
         }
     }
@@ -138,6 +140,7 @@ public final class LineEditor: @unchecked Sendable {
     public func addHistory(_ line: String) {
         guard let history, !line.allSatisfy(\.isWhitespace) else { return }
         if configuration.ignoreSpacePrefixed, line.first == " " { return }
+        if let keepOut = configuration.keepOutOfHistory, keepOut(line) { return }
         _ = cel_history_enter(history, line)
         if let path = configuration.historyPath {
             ensureParentDirectory(of: path)

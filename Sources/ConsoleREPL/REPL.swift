@@ -27,6 +27,8 @@ public final class REPL: @unchecked Sendable {
         // Unclosed brackets or strings continue on the next line (`call Foo.bar(` ⏎ `1, 2)`).
         config.isIncomplete = { text in Self.hasUnclosedDelimiter(text) }
         config.complete = { line, cursor in completer.complete(line: line, cursor: cursor) }
+        let redactor = session.redactor
+        config.keepOutOfHistory = { redactor.contains($0) }
         editor = LineEditor(configuration: config, interactive: interactive)
     }
 
@@ -76,11 +78,36 @@ public final class REPL: @unchecked Sendable {
                 }
                 if command == .quit { return status }
                 if command == .empty { continue }
+                if !(await confirm(command)) {
+                    report(CommandOutput(errorText: "not run"))
+                    continue
+                }
                 let output = await execute(command)
                 report(output)
                 if output.status != 0 { status = output.status }
             }
         }
+    }
+
+    /// Asks before a command acts on more than one node (`multicall`), unless `--yes`. Scripts (no terminal) are
+    /// not asked.
+    func confirm(_ command: ConsoleCommand) async -> Bool {
+        guard editor.isInteractive, !session.settings.assumeYes, case .multicall(let e, let nodes) = command else {
+            return true
+        }
+        let targets = session.multicallTargets(nodes)
+        guard targets.count > 1 else { return true }
+        let list = targets.count <= 4 ? targets.joined(separator: ", ") : "\(targets.prefix(3).joined(separator: ", ")), …"
+        let question = "run \(e) on \(targets.count) nodes (\(list))? [y/N] "
+        let answer: LineEditor.Input = await withCheckedContinuation { continuation in
+            let thread = Thread { [editor] in
+                continuation.resume(returning: editor.readLine(prompt: question, recordHistory: false))
+            }
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
+        guard case .line(let text) = answer else { return false }
+        return ["y", "yes"].contains(text.trimmingCharacters(in: .whitespaces).lowercased())
     }
 
     /// Runs a command as a cancellable task; Ctrl-C (SIGINT) cancels it.

@@ -20,6 +20,9 @@ public struct StartupOptions: Sendable {
     public var noColor = false
     public var timeout: Duration = .seconds(30)
     public var discovery = DiscoveryOptions()
+    public var readOnly = false
+    public var auditLog: String?
+    public var assumeYes = false
     public init() {}
 }
 
@@ -186,6 +189,8 @@ public enum Startup {
         var settings = ConsoleSettings()
         settings.syntax = options.syntax ?? .elixir
         settings.timeout = options.timeout
+        settings.readOnly = options.readOnly
+        settings.assumeYes = options.assumeYes
         let term = env["TERM"] ?? ""
         settings.color = host.stdoutIsTerminal && !options.noColor && env["NO_COLOR"] == nil && term != "dumb"
         return StartupPlan(

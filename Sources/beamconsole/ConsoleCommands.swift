@@ -19,6 +19,11 @@ struct ConnectionOptions: ParsableArguments {
     @Flag(name: .customLong("no-color"), help: "No ANSI colours (also NO_COLOR, TERM=dumb).") var noColor = false
     @Flag(name: .long, help: "Print a JSON document instead of text (one-shot commands).") var json = false
     @Option(name: .long, help: "Seconds allowed for each remote call.") var timeout: Double = 30
+    @Flag(name: .customLong("read-only"), help: "Allow only introspection calls (see beamconsole(1)); no eval.")
+    var readOnly = false
+    @Option(name: .customLong("audit-log"), help: "Append one JSON line per remote operation to FILE (created 0600).")
+    var auditLog: String?
+    @Flag(name: .long, help: "Do not ask before a multicall to more than one node.") var yes = false
     @Option(name: .customLong("dns-query"), help: "Discover nodes as libcluster DNSPoll does: poll this DNS name.")
     var dnsQuery: String?
     @Option(name: .long, help: "DNSPoll's node_basename: nodes are BASENAME@IP (default: RELEASE_NODE's name).")
@@ -50,6 +55,9 @@ struct ConnectionOptions: ParsableArguments {
         o.syntax = syntax
         o.noColor = noColor || json
         o.timeout = .milliseconds(Int64(timeout * 1000))
+        o.readOnly = readOnly
+        o.auditLog = auditLog
+        o.assumeYes = yes
         o.discovery.dnsQuery = dnsQuery
         o.discovery.basename = basename
         o.discovery.pollInterval = .milliseconds(Int64(pollInterval * 1000))
@@ -89,7 +97,19 @@ func makeConsoleSession(_ startup: StartupOptions, json: Bool) async throws -> (
             settings.color = false
             settings.json = true
         }
-        return (ConsoleSession(node: node, target: plan.target, settings: settings, discovery: plan.discovery, ecsTask: plan.ecsTask), plan)
+        var audit: AuditLog?
+        if let path = startup.auditLog {
+            do throws(AuditLogError) {
+                audit = try AuditLog(path: path)
+            } catch {
+                printError("beamconsole: \(error)")
+                throw ExitCode(CommandOutput.Status.badInput)
+            }
+        }
+        let session = ConsoleSession(
+            node: node, target: plan.target, settings: settings, discovery: plan.discovery, ecsTask: plan.ecsTask,
+            audit: audit)
+        return (session, plan)
     }
 }
 
