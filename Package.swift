@@ -93,7 +93,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["ErlangTerm", "ErlangTestSupport", "beamconsole"]),
         .testTarget(
             name: "ConsoleREPLTests",
-            dependencies: ["ConsoleREPL", "ErlangTerm", "ErlangTestSupport", "ErlangDistribution", "TermSyntax"]
+            dependencies: ["ConsoleREPL", "ClusterDiscovery", "ErlangTerm", "ErlangTestSupport", "ErlangDistribution", "TermSyntax"]
         ),
     ]
 )

@@ -102,6 +102,17 @@ final class DoctorDiagnosisTests: XCTestCase {
         XCTAssertTrue(renamed.failure!.fix!.contains("dial other@10.0.1.5"), renamed.failure!.fix!)
     }
 
+    func testNokFromALongNameNodeToOurShortNameIsANameFormMismatch() {
+        let nok = DoctorObservation.Handshake.failed(DistributionError(.nok, stage: .handshake, "nok"))
+        let short = DoctorDiagnosis.diagnose(
+            observation(epmd: found, tcp: .open, handshake: nok),
+            context: DoctorContext(ownName: "beamconsole_x@vm", cookieHash: "0123456789ab"))
+        XCTAssertEqual(short.failure?.kind, .handshake)
+        XCTAssertTrue(short.failure!.fix!.contains("--name"), short.failure!.fix!)
+        let long = diagnose(observation(epmd: found, tcp: .open, handshake: nok))
+        XCTAssertEqual(long.failure?.fix, "run doctor again")
+    }
+
     func testNoNamesRegisteredSaysTheReleaseIsNotRunning() {
         let r = diagnose(observation(epmd: .notRegistered(names: [])))
         XCTAssertEqual(r.failure?.kind, .epmdName)

@@ -1,3 +1,4 @@
+import ClusterDiscovery
 import ConsoleREPL
 import ErlangDistribution
 import ErlangTerm
@@ -115,12 +116,61 @@ final class DoctorViewTests: XCTestCase {
     }
 
     func testNoTargetsIsBadInputAndAnUnresolvableHostFailsAtDNS() async throws {
-        let s = session(cookie: randomCookie())
+        let cookie = randomCookie()
+        let s = session(cookie: cookie)
         let none = await s.run(.doctor([]))
         XCTAssertEqual(none.status, CommandOutput.Status.badInput)
-        let (status, text, t) = try await doctor(s, ["myapp@no-such-host.invalid"], cookie: "unused-cookie")
+        let (status, text, t) = try await doctor(s, ["myapp@no-such-host.invalid"], cookie: cookie)
         XCTAssertEqual(status, CommandOutput.Status.connectionFailure)
         XCTAssertEqual(t["myapp@no-such-host.invalid"]?["failed_stage"] as? String, "dns", text)
+    }
+
+    /// DNSPoll targets: the record that named each node, a record whose EPMD cannot be reached, and a query that does
+    /// not exist.
+    func testDNSDiscoveredTargetsAndAMissingQuery() async throws {
+        let cookie = randomCookie()
+        let alive = "doctordns\(UInt32.random(in: 0...UInt32.max))"
+        guard let erl = TestNode.which("erl") else { throw XCTSkip("erl not found") }
+        let log = NSTemporaryDirectory() + "\(alive).log"
+        let child = try ChildProcess(
+            executable: erl, arguments: ["-name", "\(alive)@127.0.0.1", "-setcookie", cookie, "-noshell", "-noinput"],
+            outputPath: log)
+        defer { child.stop() }
+        let registered = try await eventually(20) { TestNode.epmdNames()?.contains("name \(alive) at port") == true }
+        XCTAssertTrue(registered, "the long-name node did not register (log: \(log))")
+        let dns = try DNSServer(records: ["myapp.organization.local": ["127.0.0.1", "192.0.2.1"]], ttl: 7)
+        defer { dns.stop() }
+
+        func longSession(query: String) -> ConsoleSession {
+            let node = LocalNode(configuration: .init(
+                name: .long("bc\(UInt32.random(in: 0...UInt32.max))@127.0.0.1"), cookie: cookie,
+                connectTimeout: .seconds(3), handshakeStepTimeout: .seconds(3)))
+            consoles.append(node)
+            let discovery = DiscoveryConfiguration(
+                dnsPoll: DNSPollConfiguration(query: query, basename: alive),
+                resolver: DNSResolver(servers: [dns.address]), followPeers: false)
+            return ConsoleSession(node: node, target: nil, settings: ConsoleSettings(), discovery: discovery)
+        }
+
+        let s = longSession(query: "myapp.organization.local")
+        let (status, text, t) = try await doctor(s, [], cookie: cookie)
+        XCTAssertEqual(status, CommandOutput.Status.connectionFailure, text)
+        let good = "\(alive)@127.0.0.1", wrong = "\(alive)@192.0.2.1"
+        XCTAssertEqual(Set(t.keys), [good, wrong], text)
+        XCTAssertEqual(t[good]?["ok"] as? Bool, true, text)
+        XCTAssertEqual(t[good]?["query"] as? String, "myapp.organization.local")
+        XCTAssertEqual(stage(t[good], "dns")?["detail"] as? String,
+                       "A record of myapp.organization.local → 127.0.0.1, TTL 7 s (poll #1)", text)
+        XCTAssertEqual(t[good]?["peer_cookie_hash"] as? String, CookieFingerprint.of(cookie))
+        // A record whose EPMD cannot be reached (TEST-NET-1) is still diagnosed, from its record on.
+        XCTAssertEqual(t[wrong]?["failed_stage"] as? String, "tcp_epmd", text)
+        XCTAssertEqual(statuses(t[wrong])["dns"], "ok", text)
+
+        let missing = longSession(query: "nosuch.organization.local")
+        let (status2, text2, t2) = try await doctor(missing, [], cookie: cookie)
+        XCTAssertEqual(status2, CommandOutput.Status.connectionFailure)
+        XCTAssertEqual(t2["nosuch.organization.local"]?["failed_stage"] as? String, "dns", text2)
+        XCTAssertTrue(text2.contains("Service Connect"), text2)
     }
 }
 

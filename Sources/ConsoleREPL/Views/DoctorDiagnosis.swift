@@ -495,6 +495,14 @@ public enum DoctorDiagnosis {
                 cause: "the peer refused our connection: net_kernel:allow/1 excludes \(context.ownName), or it "
                     + "requires distribution flags we lack",
                 fix: "check net_kernel:allow/1 on the peer and its log ('Connection attempt from node … rejected')")
+        case .nok where nameForm(context.ownName) == "short" && nameForm(o.node) == "long":
+            // Observed with OTP 25: a long-name node answers 'nok' to a short-name node's handshake.
+            return DoctorStage(
+                kind, .failed, detail,
+                cause: "short vs long names: we are \(context.ownName) (a short name) and the node uses long names, "
+                    + "so it refuses us with 'nok'",
+                fix: "run beamconsole with long names like the nodes (--name, or RELEASE_DISTRIBUTION=name as on the "
+                    + "tasks)")
         case .nok:
             return DoctorStage(
                 kind, .failed, detail, cause: "the peer is connecting to us at the same moment and its attempt wins",
