@@ -109,7 +109,10 @@ enum DoctorCommand {
         } else if NetworkProbe.isAddressLiteral(host) {
             o.dns = .addressLiteral(host)
         } else {
-            let r = NetworkProbe.resolve(host: host)
+            // getaddrinfo blocks: keep it off the cooperative pool (50 targets on 2 cores).
+            let r = await withCheckedContinuation { c in
+                DispatchQueue.global().async { c.resume(returning: NetworkProbe.resolve(host: host)) }
+            }
             o.dns = .resolved(host: host, r)
             if r.addresses.isEmpty { return o }
         }
