@@ -242,7 +242,13 @@ struct DoctorSubcommand: AsyncParsableCommand {
         abstract: "Check every connection stage for each node (or each node --dns-query finds), with causes and fixes.")
     @Argument(help: "Nodes (name@host); default: the target and every discovered node.") var nodes: [String] = []
     @OptionGroup var options: ConnectionOptions
-    func run() async throws { try await runOneShot(.doctor(nodes), options: options, connectFirst: false) }
+    func run() async throws {
+        // Name ourselves (long or short, and our host part) after the first node, as --connect would: a long-name
+        // node refuses a short-name peer.
+        var startup = options.startup
+        if startup.connect.isEmpty, let first = nodes.first { startup.connect = [first] }
+        try await runOneShot(.doctor(nodes), startup: startup, json: options.json, connectFirst: false)
+    }
 }
 
 /// `--dns-type`.

@@ -133,4 +133,35 @@ final class OneShotCommandTests: XCTestCase {
         XCTAssertEqual(err?["code"] as? String, "name_not_registered")
         XCTAssertNotNil(err?["registered_names"] as? [String])
     }
+
+    func testDoctorJSONAndExitStatus() throws {
+        let cluster = try XCTUnwrap(Self.cluster)
+        var r = try run(["doctor", "--json", nodes[0], nodes[1]])
+        XCTAssertEqual(r.status, 0, r.out + r.err)
+        XCTAssertFalse(r.out.contains(cluster.cookie) || r.err.contains(cluster.cookie), "the cookie leaked")
+        var json = try XCTUnwrap(r.json, r.out)
+        XCTAssertEqual(json["ok"] as? Bool, true)
+        let targets = try XCTUnwrap(json["targets"] as? [[String: Any]])
+        XCTAssertEqual(targets.map { $0["node"] as? String }, [nodes[0], nodes[1]])
+        for t in targets {
+            XCTAssertEqual(t["peer_cookie_hash"] as? String, json["cookie_hash"] as? String)
+            let stages = try XCTUnwrap(t["stages"] as? [[String: Any]])
+            XCTAssertEqual(stages.map { $0["status"] as? String },
+                           ["ok", "ok", "ok", "ok", "skipped", "ok", "ok", "ok", "ok"], "\(stages)")
+        }
+
+        let wrong = "doctor-wrong-\(UInt32.random(in: 0...UInt32.max))"
+        r = try run(["doctor", "--json", nodes[0]], cookie: wrong)
+        XCTAssertEqual(r.status, 2, r.out + r.err)
+        XCTAssertFalse(r.out.contains(wrong) || r.err.contains(wrong), "the cookie leaked")
+        json = try XCTUnwrap(r.json, r.out)
+        XCTAssertEqual(json["ok"] as? Bool, false)
+        let t = try XCTUnwrap((json["targets"] as? [[String: Any]])?.first)
+        XCTAssertEqual(t["failed_stage"] as? String, "cookie")
+
+        r = try run(["doctor", nodes[0]], cookie: wrong)
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.out.contains("✗ cookie"), r.out)
+        XCTAssertFalse(r.out.contains(wrong))
+    }
 }

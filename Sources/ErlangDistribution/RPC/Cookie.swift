@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// Finding the cookie the way `erl` does, plus the explicit sources a CLI offers.
@@ -58,4 +59,37 @@ extension LocalNode {
         }
         return .short("\(alive)@\(host.split(separator: ".").first.map(String.init) ?? host)")
     }
+}
+
+/// A short fingerprint of a cookie that operators can compare between nodes without showing the cookie: the first 12
+/// hex digits (lower case) of SHA-256 over the cookie's UTF-8 bytes.
+///
+/// A BEAM node computes the same value for its own cookie with ``elixirExpression`` or ``erlangExpression``.
+public enum CookieFingerprint {
+    /// How many hex digits are shown.
+    public static let hexDigits = 12
+
+    /// The fingerprint of `cookie`.
+    public static func of(_ cookie: String) -> String {
+        hex(Array(SHA256.hash(data: Array(cookie.utf8))).prefix(hexDigits / 2))
+    }
+
+    /// Lower-case hex of `bytes`.
+    public static func hex<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count * 2)
+        for b in bytes {
+            out.append(digits[Int(b >> 4)])
+            out.append(digits[Int(b & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The same fingerprint, computed on an Elixir node (e.g. in `bin/myapp remote`).
+    public static let elixirExpression =
+        ":crypto.hash(:sha256, Atom.to_string(Node.get_cookie())) |> Base.encode16(case: :lower) |> binary_part(0, 12)"
+    /// The same fingerprint, computed on an Erlang node (OTP 24 or newer).
+    public static let erlangExpression =
+        "string:lowercase(binary:part(binary:encode_hex(crypto:hash(sha256, atom_to_binary(erlang:get_cookie()))), 0, 12))."
 }
