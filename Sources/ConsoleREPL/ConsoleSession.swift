@@ -622,6 +622,11 @@ public final class ConsoleSession: @unchecked Sendable {
     }
 
     func help(_ topic: String?) -> CommandOutput {
+        if topic == "read-only" {
+            return CommandOutput(
+                text: "--read-only allows only these calls (and no eval):\n  "
+                    + ReadOnlyPolicy.describe(elixir: settings.syntax == .elixir).joined(separator: "\n  "))
+        }
         if let topic {
             guard let usage = ConsoleCommand.usage[topic] else {
                 return badInput("no help for \"\(topic)\"; commands: \(ConsoleCommand.names.joined(separator: ", "))")
