@@ -142,6 +142,11 @@ public struct DiscoveryTable: Sendable {
             }
             let e = nodes[n]!
             if !e.isUp && !isConnecting(e) && (e.retryAt.map { $0 <= now } ?? true) { actions.append(.connect(n)) }
+            // Its host's EPMD, once, for the distribution port.
+            if probedAt[e.host] == nil {
+                probedAt[e.host] = now
+                actions.append(.probeEPMD(address: e.host))
+            }
         }
         for n in old.subtracting(new).sorted() {
             nodes[n]?.sources.remove(source)

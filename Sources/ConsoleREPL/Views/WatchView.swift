@@ -1,3 +1,4 @@
+import Dispatch
 import ClusterDiscovery
 import ErlangDistribution
 import Foundation
@@ -202,7 +203,23 @@ enum FullScreen {
         let keys = KeyReader()
         keys.start()
         writeOut("\u{1B}[?1049h\u{1B}[?25l")
+        // Ctrl-C and SIGTERM end the view and restore the terminal (the one-shot command has no handler of its own).
+        let stop = Mutex(false)
+        var sources: [any DispatchSourceSignal] = []
+        var previous: [Int32: sighandler_t?] = [:]
+        for sig in [SIGINT, SIGTERM] {
+            previous[sig] = signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler {
+                stop.withLock { $0 = true }
+                keys.poke()
+            }
+            source.resume()
+            sources.append(source)
+        }
         defer {
+            for s in sources { s.cancel() }
+            for (sig, handler) in previous { signal(sig, handler) }
             keys.stop()
             writeOut("\u{1B}[?25h\u{1B}[?1049l")
         }
@@ -211,7 +228,7 @@ enum FullScreen {
             for await _ in events { keys.poke() }
         }
         defer { wake.cancel() }
-        while !Task.isCancelled {
+        while !Task.isCancelled, !stop.withLock({ $0 }) {
             if let deadline, ContinuousClock.now >= deadline { break }
             let (cols, rows) = terminalSize()
             let lines = WatchView.frame(
