@@ -5,10 +5,24 @@ import XCTest
 
 /// Discovery against a real DNS server (dnsmasq on loopback) and real Erlang nodes with long names `alive@127.0.0.1`.
 final class DiscoveryServiceTests: XCTestCase {
-    func makeConsole(cookie: String) -> LocalNode {
-        LocalNode(configuration: .init(
-            name: .long("dc\(UInt32.random(in: 0...UInt32.max))@127.0.0.1"), cookie: cookie,
-            connectTimeout: .seconds(3), handshakeStepTimeout: .seconds(3)))
+    /// A long-named erl node `alive@127.0.0.1`, dnsmasq with `myapp.organization.local` → 127.0.0.1, and our node.
+    struct Fixture {
+        let peer: TestNode
+        let dns: DNSServer
+        let node: LocalNode
+        init() throws {
+            let cookie = "disc\(UInt64.random(in: 0...UInt64.max))"
+            peer = try TestNode(kind: .erl, cookie: cookie, longHost: "127.0.0.1")
+            dns = try DNSServer(records: ["myapp.organization.local": ["127.0.0.1"]])
+            node = LocalNode(configuration: .init(
+                name: .long("dc\(UInt32.random(in: 0...UInt32.max))@127.0.0.1"), cookie: cookie,
+                connectTimeout: .seconds(3), handshakeStepTimeout: .seconds(3)))
+        }
+        func stop() {
+            node.shutdown()
+            dns.stop()
+            peer.stop()
+        }
     }
 
     func service(_ node: LocalNode, dns: DNSServer, basename: String, epmdPort: Int? = nil) -> DiscoveryService {
@@ -18,13 +32,9 @@ final class DiscoveryServiceTests: XCTestCase {
     }
 
     func testPollConnectsTheNodesDNSListsAndReportsEPMD() async throws {
-        let cookie = "disc\(UInt64.random(in: 0...UInt64.max))"
-        let peer = try TestNode(kind: .erl, cookie: cookie, longHost: "127.0.0.1")
-        defer { peer.stop() }
-        let dns = try DNSServer(records: ["myapp.organization.local": ["127.0.0.1"]])
-        defer { dns.stop() }
-        let node = makeConsole(cookie: cookie)
-        defer { node.shutdown() }
+        let f = try Fixture()
+        defer { f.stop() }
+        let (peer, dns, node) = (f.peer, f.dns, f.node)
         let discovery = service(node, dns: dns, basename: peer.alive)
 
         await discovery.pollOnce(waitForConnections: true)
@@ -51,13 +61,9 @@ final class DiscoveryServiceTests: XCTestCase {
     }
 
     func testWarningsForRecordsWithoutTheBasenameOrWithoutEPMD() async throws {
-        let cookie = "disc\(UInt64.random(in: 0...UInt64.max))"
-        let peer = try TestNode(kind: .erl, cookie: cookie, longHost: "127.0.0.1")
-        defer { peer.stop() }
-        let dns = try DNSServer(records: ["myapp.organization.local": ["127.0.0.1"]])
-        defer { dns.stop() }
-        let node = makeConsole(cookie: cookie)
-        defer { node.shutdown() }
+        let f = try Fixture()
+        defer { f.stop() }
+        let (peer, dns, node) = (f.peer, f.dns, f.node)
 
         // The basename is wrong: EPMD there lists what is registered instead.
         let wrong = service(node, dns: dns, basename: "nosuchapp")
@@ -83,13 +89,9 @@ final class DiscoveryServiceTests: XCTestCase {
     }
 
     func testAKilledNodeGivesNodedownAndAStaleRecord() async throws {
-        let cookie = "disc\(UInt64.random(in: 0...UInt64.max))"
-        let peer = try TestNode(kind: .erl, cookie: cookie, longHost: "127.0.0.1")
-        defer { peer.stop() }
-        let dns = try DNSServer(records: ["myapp.organization.local": ["127.0.0.1"]])
-        defer { dns.stop() }
-        let node = makeConsole(cookie: cookie)
-        defer { node.shutdown() }
+        let f = try Fixture()
+        defer { f.stop() }
+        let (peer, dns, node) = (f.peer, f.dns, f.node)
         let discovery = service(node, dns: dns, basename: peer.alive)
         discovery.startListening()
         await discovery.pollOnce(waitForConnections: true)

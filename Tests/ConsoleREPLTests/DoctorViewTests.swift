@@ -65,7 +65,7 @@ final class DoctorViewTests: XCTestCase {
 
         // A name registered with EPMD whose port nothing listens on.
         let fakeAlive = "doctorfake\(UInt32.random(in: 0...UInt32.max))"
-        let registration = try EPMDRegistration(alive: fakeAlive, port: try closedPort())
+        let registration = try EPMDRegistration(alive: fakeAlive, port: try freeTCPPort())
         defer { registration.close() }
         let fake = "\(fakeAlive)@\(TestNode.shortHost)"
         let missing = "nosuchnode\(UInt32.random(in: 0...UInt32.max))@\(TestNode.shortHost)"
@@ -104,7 +104,7 @@ final class DoctorViewTests: XCTestCase {
 
     func testNoEPMDFailsAtTCP4369() async throws {
         let cookie = randomCookie()
-        let port = try closedPort()
+        let port = try freeTCPPort()
         let s = session(cookie: cookie, epmdPort: port)
         let target = "myapp@127.0.0.1"
         let (status, text, t) = try await doctor(s, [target], cookie: cookie)
@@ -172,25 +172,6 @@ final class DoctorViewTests: XCTestCase {
         XCTAssertEqual(t2["nosuch.organization.local"]?["failed_stage"] as? String, "dns", text2)
         XCTAssertTrue(text2.contains("Service Connect"), text2)
     }
-}
-
-/// A free TCP port on loopback with nothing listening (bound, then closed).
-func closedPort() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { throw TestSupportError("socket failed") }
-    defer { close(fd) }
-    var addr = sockaddr_in()
-    addr.sin_family = sa_family_t(AF_INET)
-    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-    addr.sin_port = 0
-    var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let ok = withUnsafeMutablePointer(to: &addr) { p in
-        p.withMemoryRebound(to: sockaddr.self, capacity: 1) { sa in
-            bind(fd, sa, len) == 0 && getsockname(fd, sa, &len) == 0
-        }
-    }
-    guard ok else { throw TestSupportError("bind failed") }
-    return Int(UInt16(bigEndian: addr.sin_port))
 }
 
 /// A name registered with the local EPMD (ALIVE2_REQ) for as long as the socket stays open.

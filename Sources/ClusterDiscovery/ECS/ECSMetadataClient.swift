@@ -1,3 +1,4 @@
+import ErlangDistribution
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -183,7 +184,7 @@ public struct ECSMetadataClient: Sendable {
     /// Names a failed connect: refused, timed out, unresolved, or another socket error.
     static func connectFailure(_ error: any Error, endpoint: ECSMetadataEndpoint, url: String) -> ECSMetadataError {
         let at = "\(endpoint.hostHeader)"
-        switch classify(error) {
+        switch ConnectFailure(error) {
         case .refused:
             return ECSMetadataError(
                 .connectionRefused, "ECS task metadata: connection refused by \(at) (GET \(url))")
@@ -196,26 +197,6 @@ public struct ECSMetadataClient: Sendable {
         }
     }
 
-    enum ConnectFailure { case refused, timedOut, unresolved(String), other(String) }
-
-    static func classify(_ error: any Error) -> ConnectFailure {
-        if let e = error as? ChannelError, case .connectTimeout = e { return .timedOut }
-        if let e = error as? IOError {
-            if e.errnoCode == ECONNREFUSED { return .refused }
-            if e.errnoCode == ETIMEDOUT { return .timedOut }
-            return .other("\(e)")
-        }
-        if let e = error as? NIOConnectionError {
-            for f in e.connectionErrors {
-                let c = classify(f.error)
-                if case .other = c { continue }
-                return c
-            }
-            if e.connectionErrors.isEmpty, let d = e.dnsAError ?? e.dnsAAAAError { return .unresolved("\(d)") }
-            if let first = e.connectionErrors.first { return .other("\(first.error)") }
-        }
-        return .other("\(error)")
-    }
 }
 
 /// Collects one HTTP response: fails on a status other than 200, on a declared or actual body larger than the

@@ -32,27 +32,50 @@ enum Net {
         return sa.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { SocketAddress($0.pointee, host: host) }
     }
 
-    enum ConnectFailure { case refused, timedOut, other(String) }
+    static func classify(_ error: any Error) -> ConnectFailure { ConnectFailure(error) }
+}
 
-    static func classify(_ error: any Error) -> ConnectFailure {
-        if let e = error as? ChannelError, case .connectTimeout = e { return .timedOut }
+/// Why a TCP connect failed, read from NIO's errors.
+public enum ConnectFailure: Sendable, Hashable {
+    case refused
+    case timedOut
+    /// The host name did not resolve (NIO's own resolver).
+    case unresolved(String)
+    case other(String)
+
+    public init(_ error: any Error) {
+        if let e = error as? ChannelError, case .connectTimeout = e {
+            self = .timedOut
+            return
+        }
         if let e = error as? IOError {
-            if e.errnoCode == ECONNREFUSED { return .refused }
-            if e.errnoCode == ETIMEDOUT { return .timedOut }
-            return .other("\(e)")
+            self = e.errnoCode == ECONNREFUSED ? .refused : e.errnoCode == ETIMEDOUT ? .timedOut : .other("\(e)")
+            return
         }
         if let e = error as? NIOConnectionError {
             for f in e.connectionErrors {
-                let c = classify(f.error)
+                let c = ConnectFailure(f.error)
                 if case .other = c { continue }
-                return c
+                self = c
+                return
             }
-            if let d = e.dnsAAAAError ?? e.dnsAError { return .other("\(d)") }
+            if e.connectionErrors.isEmpty, let d = e.dnsAError ?? e.dnsAAAAError {
+                self = .unresolved("\(d)")
+                return
+            }
+            if let first = e.connectionErrors.first {
+                self = .other("\(first.error)")
+                return
+            }
         }
         let text = "\(error)"
-        if text.contains("refused") || text.contains("ECONNREFUSED") { return .refused }
-        if text.contains("timed out") || text.contains("connectTimeout") { return .timedOut }
-        return .other(text)
+        if text.contains("refused") || text.contains("ECONNREFUSED") {
+            self = .refused
+        } else if text.contains("timed out") || text.contains("connectTimeout") {
+            self = .timedOut
+        } else {
+            self = .other(text)
+        }
     }
 }
 
@@ -147,7 +170,7 @@ public struct EPMDClient: Sendable {
             case .timedOut:
                 throw DistributionError(.epmdTimeout, stage: .epmd, node: node,
                     "TCP connection to EPMD at \(host):\(port) timed out (firewall, or wrong host?)")
-            case .other(let s):
+            case .other(let s), .unresolved(let s):
                 throw DistributionError(.ioError, stage: .epmd, node: node, "EPMD at \(host):\(port): \(s)")
             }
         }

@@ -503,7 +503,7 @@ public final class LocalNode: Sendable {
             case .timedOut:
                 throw DistributionError(.connectTimeout, stage: .connect, node: node,
                     "TCP connection to \(host):\(distPort) timed out (a firewall may block the distribution port)")
-            case .other(let s):
+            case .other(let s), .unresolved(let s):
                 throw DistributionError(.ioError, stage: .connect, node: node, "connecting to \(host):\(distPort): \(s)")
             }
         }

@@ -90,7 +90,7 @@ public enum NetworkProbe {
             switch Net.classify(error) {
             case .refused: return .refused
             case .timedOut: return .timedOut
-            case .other(let s): return .failed(s)
+            case .other(let s), .unresolved(let s): return .failed(s)
             }
         }
     }
