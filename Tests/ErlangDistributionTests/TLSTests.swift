@@ -95,7 +95,11 @@ final class TLSTests: XCTestCase {
         XCTAssertEqual(code("NIOSSLExtraError.failedToValidateHostname: Couldn't find x"), .tlsHostnameMismatch)
         XCTAssertEqual(code("...:TLSV1_ALERT_UNKNOWN_CA"), .tlsCertificateRejected)
         XCTAssertEqual(code("...:SSLV3_ALERT_BAD_CERTIFICATE"), .tlsCertificateRejected)
-        XCTAssertEqual(code("...:SSLV3_ALERT_HANDSHAKE_FAILURE"), .tlsHandshakeFailed)
+        XCTAssertEqual(code("...:SSLV3_ALERT_HANDSHAKE_FAILURE"), .tlsCertificateRejected, "we sent no certificate")
+        let withCert = DistributionTLSConfiguration(certificateChainFile: "c.pem", privateKeyFile: "c.key")
+        XCTAssertEqual(
+            TLSFailure.classify(reason: "SSLV3_ALERT_HANDSHAKE_FAILURE", firstBytes: [0x15], configuration: withCert)
+                .code, .tlsHandshakeFailed)
         XCTAssertEqual(code("...:WRONG_VERSION_NUMBER", [0x00, 0x03, 0x73]), .tlsExpectedButPeerIsPlain)
         XCTAssertEqual(code("handshakeFailed(sslError([EOF during handshake]))", []), .tlsExpectedButPeerIsPlain)
         XCTAssertEqual(code("something else"), .tlsHandshakeFailed)

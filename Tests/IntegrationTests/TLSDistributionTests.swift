@@ -112,6 +112,7 @@ final class TLSDistributionTests: XCTestCase {
             XCTFail("expected a TLS error")
         } catch {
             XCTAssertEqual(error.stage, .tls, "\(error)")
+            XCTAssertEqual(error.code, .tlsCertificateRejected, "\(error)")
             XCTAssertTrue(error.message.contains("--tls-cert"), "\(error)")
         }
     }

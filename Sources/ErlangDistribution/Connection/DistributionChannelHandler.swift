@@ -202,9 +202,7 @@ final class DistributionChannelHandler: ChannelDuplexHandler, @unchecked Sendabl
         stepTimer = context.eventLoop.scheduleTask(in: handshakeStepTimeout) { [weak self] in
             guard let self, self.connection == nil, !self.finished else { return }
             if self.tls != nil, !self.tlsEstablished {
-                var e = TLSFailure.peerSilent(closed: false)
-                e.message += " (waited \(self.handshakeStepTimeout.nanoseconds / 1_000_000) ms)"
-                self.fail(e, context: context)
+                self.fail(TLSFailure.peerSilent(waited: self.handshakeStepTimeout), context: context)
                 return
             }
             self.runHandshake(self.handshake.timedOut(), context: context)

@@ -25,13 +25,16 @@ enum TLSFailure {
                 + "connect with --tls-cert/--tls-key/--tls-ca or --ssl-dist-optfile")
     }
 
-    /// The error for a peer that never answered our TLS hello within `timeout`, or closed without a word.
-    static func peerSilent(closed: Bool) -> DistributionError {
-        DistributionError(
+    /// The error for a peer that never answered our TLS hello (within `waited`), or closed without a word. A plain
+    /// node reads our hello's first two bytes (`16 03`) as a 5,635-byte handshake message and waits for the rest
+    /// until its own setup timer closes the connection.
+    static func peerSilent(waited: TimeAmount? = nil) -> DistributionError {
+        let what = waited.map { "did not answer our TLS hello within \(Double($0.nanoseconds / 1_000_000) / 1000) s" }
+            ?? "closed the connection without answering our TLS hello"
+        return DistributionError(
             .tlsExpectedButPeerIsPlain, stage: .tls,
-            (closed ? "the node closed the connection without answering our TLS hello"
-                : "the node did not answer our TLS hello")
-                + ": it does not use TLS distribution (-proto_dist inet_tls); connect without the --tls-* options")
+            "the node \(what): it does not use TLS distribution (-proto_dist inet_tls); "
+                + "connect without the --tls-* and --ssl-dist-optfile options")
     }
 
     /// Classifies a failure during the TLS handshake (or a TLS alert right after it).
@@ -50,11 +53,11 @@ enum TLSFailure {
             return error(
                 .tlsExpectedButPeerIsPlain,
                 "the node answered our TLS hello with non-TLS bytes (\(hex)): it does not use TLS distribution "
-                    + "(-proto_dist inet_tls); connect without the --tls-* options")
+                    + "(-proto_dist inet_tls); connect without the --tls-* and --ssl-dist-optfile options")
         }
         let r = reason.uppercased()
         if firstBytes.isEmpty && (r.contains("EOF DURING HANDSHAKE") || r.contains("EOFDURINGHANDSHAKE")) {
-            return peerSilent(closed: true)
+            return peerSilent()
         }
         if r.contains("CERTIFICATE_VERIFY_FAILED") {
             let ca = configuration.trustedCAFile.map { "the CA in \($0)" } ?? "the system's trusted CAs (no --tls-ca)"
@@ -84,12 +87,17 @@ enum TLSFailure {
                         : "it must be signed by a CA the node trusts (its cacertfile)"))
         }
         if r.contains("ALERT_HANDSHAKE_FAILURE") {
+            // OTP answers a missing client certificate (fail_if_no_peer_cert) with handshake_failure under TLS 1.2.
+            if configuration.certificateChainFile == nil {
+                return error(
+                    .tlsCertificateRejected,
+                    "the node refused the TLS handshake (alert handshake_failure): it most likely requires a client "
+                        + "certificate; pass --tls-cert and --tls-key (or certfile/keyfile in the optfile)")
+            }
             return error(
                 .tlsHandshakeFailed,
-                "the node refused the TLS handshake (alert handshake_failure): "
-                    + (configuration.certificateChainFile == nil
-                        ? "it most likely requires a client certificate (--tls-cert and --tls-key)"
-                        : "no common TLS version or cipher, or it did not accept our certificate"))
+                "the node refused the TLS handshake (alert handshake_failure): no common TLS version or cipher, "
+                    + "or it did not accept our certificate")
         }
         return error(.tlsHandshakeFailed, "TLS handshake failed: \(reason)")
     }
