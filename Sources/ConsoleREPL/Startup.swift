@@ -179,7 +179,9 @@ public enum Startup {
         func bad(_ message: String) -> DistributionError {
             DistributionError(.tlsConfigurationInvalid, stage: .tls, message)
         }
-        if o.insecure && o.verifyHostname { throw bad("--tls-insecure and --tls-verify-hostname contradict each other") }
+        if o.insecure && o.verifyHostname {
+            throw bad("--tls-insecure and --tls-verify-hostname contradict each other")
+        }
         var config = DistributionTLSConfiguration()
         if let path = o.sslDistOptfile {
             let text: String

@@ -43,7 +43,7 @@ struct ConnectionOptions: ParsableArguments {
     var tlsInsecure = false
     @Flag(name: .customLong("tls-verify-hostname"), help: "TLS: also check that the certificate names the node's host.")
     var tlsVerifyHostname = false
-    @Option(name: .customLong("ssl-dist-optfile"), help: "TLS as an OTP -ssl_dist_optfile FILE says (its client options).")
+    @Option(name: .customLong("ssl-dist-optfile"), help: "TLS as an OTP -ssl_dist_optfile FILE says (client options).")
     var sslDistOptfile: String?
 
     func validate() throws {

@@ -41,7 +41,8 @@ final class TLSTests: XCTestCase {
             certificateChainFile: "s.pem", privateKeyFile: "s.key", trustedCAFile: "ca.pem",
             peerVerification: .certificateChain))
         XCTAssertTrue(notes.contains { $0.contains("certfile from the server options") }, "\(notes)")
-        XCTAssertTrue(notes.contains { $0.contains("ignored client options: secure_renegotiate, versions") }, "\(notes)")
+        XCTAssertTrue(
+            notes.contains { $0.contains("ignored client options: secure_renegotiate, versions") }, "\(notes)")
     }
 
     func testOptfileClientOptionsWinAndVerifyNone() throws {

@@ -84,7 +84,8 @@ public final class LocalNode: Sendable {
         public var maxFrameSize: Int
         /// TLS distribution (`-proto_dist inet_tls`) for every connection; nil = plain TCP. EPMD cannot tell which a
         /// node uses, so this must match the cluster: a mismatch fails at the ``DistributionError/Stage/tls`` stage
-        /// with ``DistributionError/Code/tlsExpectedButPeerIsPlain`` or ``DistributionError/Code/plainButPeerExpectsTLS``.
+        /// with ``DistributionError/Code/tlsExpectedButPeerIsPlain`` or
+        /// ``DistributionError/Code/plainButPeerExpectsTLS``.
         public var tls: DistributionTLSConfiguration?
         public var logger: Logger
 

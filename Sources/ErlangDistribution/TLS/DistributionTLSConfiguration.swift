@@ -134,8 +134,8 @@ extension DistributionTLSConfiguration {
     /// The file holds `[{server, ServerOpts}, {client, ClientOpts}]` (`inet_tls_dist`; SSLG "Specifying TLS
     /// Options"). We are the client, so `ClientOpts` apply; `certfile`, `keyfile` and `cacertfile` missing there are
     /// taken from `ServerOpts`, as a node uses one certificate for both directions. Understood: `certfile`, `keyfile`,
-    /// `cacertfile`, `verify` (`verify_peer` → the chain, `verify_none` → none; the host name is checked only when the
-    /// caller asks, see the type's documentation, so `{server_name_indication, disable}` changes nothing).
+    /// `cacertfile`, `verify` (`verify_peer` → the chain, `verify_none` → none; the host name is checked only when
+    /// the caller asks, see the type's documentation, so `{server_name_indication, disable}` changes nothing).
     /// Anything else (ciphers, versions, `fail_if_no_peer_cert`, funs) is ignored with a note.
     ///
     /// - Parameter term: the parsed file (one list term).
