@@ -81,7 +81,10 @@ public struct DistributionTLSConfiguration: Hashable, Sendable {
         switch peerVerification {
         case .certificateChain: tls.certificateVerification = .noHostnameVerification
         case .certificateChainAndHostname: tls.certificateVerification = .fullVerification
-        case .none: tls.certificateVerification = .none
+        case .none:
+            tls.certificateVerification = .none
+            // Nothing to trust: do not load the system's roots (a minimal image without ca-certificates has none).
+            tls.trustRoots = .certificates([])
         }
         if let ca = trustedCAFile {
             let certs: [NIOSSLCertificate]
