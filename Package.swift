@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
@@ -67,6 +68,8 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
             ]
         ),
         .testTarget(
@@ -77,7 +80,12 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "IntegrationTests", dependencies: ["ErlangDistribution", "ErlangTerm"]),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: [
+                "ErlangDistribution", "ErlangTerm", "ErlangTestSupport", .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         .target(name: "ErlangTestSupport", dependencies: ["ErlangTerm", .product(name: "BigInt", package: "BigInt")]),
         .executableTarget(name: "etf-bench", dependencies: ["ErlangTerm"], path: "Benchmarks/ETFBench"),
         .executableTarget(

@@ -1,5 +1,6 @@
 import ClusterDiscovery
 import ErlangDistribution
+import ErlangTerm
 import Foundation
 import TermSyntax
 
@@ -23,7 +24,32 @@ public struct StartupOptions: Sendable {
     public var readOnly = false
     public var auditLog: String?
     public var assumeYes = false
+    public var tls = TLSOptions()
     public init() {}
+}
+
+/// TLS distribution (`-proto_dist inet_tls`) as the command line gives it: `--tls-cert`, `--tls-key`, `--tls-ca`,
+/// `--tls-insecure`, `--tls-verify-hostname`, `--ssl-dist-optfile`. Any of them turns TLS on; flags override what
+/// the optfile says.
+public struct TLSOptions: Sendable, Hashable {
+    /// Our certificate (PEM).
+    public var certFile: String?
+    /// Its private key (PEM).
+    public var keyFile: String?
+    /// The CA bundle the node's certificate must chain to (PEM).
+    public var caFile: String?
+    /// Do not check the node's certificate at all.
+    public var insecure = false
+    /// Also check that the node's certificate names the host we dial.
+    public var verifyHostname = false
+    /// An OTP `-ssl_dist_optfile` whose client options to use.
+    public var sslDistOptfile: String?
+    public init() {}
+
+    /// Whether no TLS option was given (plain TCP).
+    public var isEmpty: Bool {
+        certFile == nil && keyFile == nil && caFile == nil && !insecure && !verifyHostname && sslDistOptfile == nil
+    }
 }
 
 /// Where to find the cluster's nodes besides `--connect`: libcluster DNSPoll (`--dns-query`, `--basename`,
@@ -62,6 +88,8 @@ public struct StartupPlan: Sendable {
     public var discovery: DiscoveryConfiguration?
     /// The ECS task the console runs in, when its metadata could be read.
     public var ecsTask: ECSTaskMetadata?
+    /// TLS distribution for every connection (nil = plain TCP).
+    public var tls: DistributionTLSConfiguration?
 }
 
 /// Facts about this host that the plan depends on.
@@ -113,6 +141,7 @@ public enum Startup {
         var notes: [String] = []
         let cookie = try CookieSource.resolve(explicit: options.cookie, file: options.cookieFile, environment: env)
         if let w = cookie.warning { notes.append(w) }
+        let tls = try tlsConfiguration(options.tls, notes: &notes)
 
         // The target: --connect first, else RELEASE_NODE (completed with a host part if it has none).
         var connect = options.connect
@@ -195,7 +224,49 @@ public enum Startup {
         settings.color = host.stdoutIsTerminal && !options.noColor && env["NO_COLOR"] == nil && term != "dumb"
         return StartupPlan(
             name: name, cookie: cookie, target: target, connect: connect, settings: settings, notes: notes,
-            discovery: discovery, ecsTask: ecsTask)
+            discovery: discovery, ecsTask: ecsTask, tls: tls)
+    }
+
+    /// The TLS configuration the options describe (nil when they describe none): the optfile's client options (see
+    /// ``DistributionTLSConfiguration/fromSSLDistOptions(_:)``), then each flag over them.
+    static func tlsConfiguration(
+        _ o: TLSOptions, notes: inout [String]
+    ) throws(DistributionError) -> DistributionTLSConfiguration? {
+        guard !o.isEmpty else { return nil }
+        func bad(_ message: String) -> DistributionError {
+            DistributionError(.tlsConfigurationInvalid, stage: .tls, message)
+        }
+        if o.insecure && o.verifyHostname {
+            throw bad("--tls-insecure and --tls-verify-hostname contradict each other")
+        }
+        var config = DistributionTLSConfiguration()
+        if let path = o.sslDistOptfile {
+            let text: String
+            do {
+                text = try String(contentsOfFile: path, encoding: .utf8)
+            } catch {
+                throw bad("cannot read the ssl_dist optfile \(path): \((error as NSError).localizedDescription)")
+            }
+            let term: Term
+            do {
+                term = try TermParser.parse(text, syntax: .erlang)
+            } catch {
+                throw bad("the ssl_dist optfile \(path) is not an Erlang term: \(error)")
+            }
+            let (fromFile, fileNotes) = try DistributionTLSConfiguration.fromSSLDistOptions(term)
+            config = fromFile
+            notes += fileNotes
+        }
+        if let c = o.certFile { config.certificateChainFile = c }
+        if let k = o.keyFile { config.privateKeyFile = k }
+        if let ca = o.caFile { config.trustedCAFile = ca }
+        if o.insecure {
+            config.peerVerification = .none
+            notes.append("warning: --tls-insecure: the node's certificate is not checked")
+        } else if o.verifyHostname {
+            config.peerVerification = .certificateChainAndHostname
+        }
+        return config
     }
 
     /// The discovery configuration the options describe (nil when they describe none).

@@ -11,6 +11,9 @@ public struct DistributionError: Error, Hashable, Sendable, CustomStringConverti
         case epmd
         /// TCP connect to the peer's distribution port.
         case connect
+        /// TLS on the distribution port (`-proto_dist inet_tls`): the TLS handshake and certificate checks, a TLS
+        /// console against a plain node and the reverse, and TLS configuration that cannot be loaded.
+        case tls
         /// The distribution handshake (status, challenge, cookie check).
         case handshake
         /// An established connection (ticks, control messages, close).
@@ -72,6 +75,20 @@ public struct DistributionError: Error, Hashable, Sendable, CustomStringConverti
         public static let closedLocally = Code("closed_locally")
         /// No cookie could be found or the cookie file is unsafe.
         public static let cookie = Code("cookie")
+        /// TLS files (certificate, key, CA bundle, ssl_dist optfile) cannot be read or do not fit together.
+        public static let tlsConfigurationInvalid = Code("tls_configuration_invalid")
+        /// The TLS handshake failed for a reason no other TLS code names (the message has the TLS library's reason).
+        public static let tlsHandshakeFailed = Code("tls_handshake_failed")
+        /// The node's certificate does not chain to a trusted CA (or has expired).
+        public static let tlsCertificateUntrusted = Code("tls_certificate_untrusted")
+        /// The node's certificate does not name the host we dialled (only with hostname verification).
+        public static let tlsHostnameMismatch = Code("tls_hostname_mismatch")
+        /// The node refused our certificate, or required one and we sent none.
+        public static let tlsCertificateRejected = Code("tls_certificate_rejected")
+        /// We speak TLS but the node does not: it answered our TLS hello with something else, or not at all.
+        public static let tlsExpectedButPeerIsPlain = Code("tls_expected_but_peer_is_plain")
+        /// We speak plain TCP but the node uses TLS distribution: it answered our handshake with a TLS alert.
+        public static let plainButPeerExpectsTLS = Code("plain_but_peer_expects_tls")
         /// A remote call failed for a reason of its own (bad reply shape, spawn refused).
         public static let rpcFailed = Code("rpc_failed")
     }

@@ -61,10 +61,13 @@ public final class TestNode: @unchecked Sendable {
     ///   - extraArgs: passed to `erl` (for `.elixir`, through `--erl "..."`), e.g. `["-hidden"]`,
     ///     `["-connect_all", "false"]`.
     ///   - longHost: start with a long name `alive@longHost` (`-name`, e.g. `127.0.0.1`) instead of `-sname`.
+    ///   - tlsOptfile: use TLS distribution: `-proto_dist inet_tls -ssl_dist_optfile FILE` (see
+    ///     ``TestCertificates/nodeOptfile``).
     public init(
         kind: Kind, alive: String = "tn\(UInt32.random(in: 0...UInt32.max))", cookie: String,
-        extraArgs: [String] = [], longHost: String? = nil, startDeadline: TimeInterval = 30
+        extraArgs: [String] = [], longHost: String? = nil, tlsOptfile: String? = nil, startDeadline: TimeInterval = 30
     ) throws {
+        let extraArgs = extraArgs + (tlsOptfile.map { ["-proto_dist", "inet_tls", "-ssl_dist_optfile", $0] } ?? [])
         self.alive = alive
         self.cookie = cookie
         self.name = "\(alive)@\(longHost ?? Self.shortHost)"

@@ -38,11 +38,26 @@ struct ConnectionOptions: ParsableArguments {
     var epmdHosts: [String] = []
     @Option(name: .long, parsing: .upToNextOption, help: "These nodes (comma- or space-separated) are cluster members.")
     var nodes: [String] = []
+    @Option(name: .customLong("tls-cert"), help: "TLS distribution (-proto_dist inet_tls): our certificate (PEM).")
+    var tlsCert: String?
+    @Option(name: .customLong("tls-key"), help: "The private key of --tls-cert (PEM, not encrypted).")
+    var tlsKey: String?
+    @Option(name: .customLong("tls-ca"), help: "TLS: trust nodes whose certificates chain to these CAs (PEM bundle).")
+    var tlsCA: String?
+    @Flag(name: .customLong("tls-insecure"), help: "TLS without checking the node's certificate (testing only).")
+    var tlsInsecure = false
+    @Flag(name: .customLong("tls-verify-hostname"), help: "TLS: also check that the certificate names the node's host.")
+    var tlsVerifyHostname = false
+    @Option(name: .customLong("ssl-dist-optfile"), help: "TLS as an OTP -ssl_dist_optfile FILE says (client options).")
+    var sslDistOptfile: String?
 
     func validate() throws {
         if name != nil && sname != nil { throw ValidationError("--name and --sname cannot be used together.") }
         if timeout <= 0 { throw ValidationError("--timeout must be positive.") }
         if pollInterval < 0.1 || pollInterval > 3600 { throw ValidationError("--poll-interval must be 0.1 to 3600 seconds.") }
+        if tlsInsecure && tlsVerifyHostname {
+            throw ValidationError("--tls-insecure and --tls-verify-hostname cannot be used together.")
+        }
     }
 
     var startup: StartupOptions {
@@ -65,6 +80,12 @@ struct ConnectionOptions: ParsableArguments {
         o.discovery.recordTypes = dnsType.types
         o.discovery.epmdHosts = epmdHosts
         o.discovery.nodes = nodes
+        o.tls.certFile = tlsCert
+        o.tls.keyFile = tlsKey
+        o.tls.caFile = tlsCA
+        o.tls.insecure = tlsInsecure
+        o.tls.verifyHostname = tlsVerifyHostname
+        o.tls.sslDistOptfile = sslDistOptfile
         return o
     }
 
@@ -88,8 +109,17 @@ func makeConsoleSession(_ startup: StartupOptions, json: Bool) async throws -> (
             throw ExitCode(CommandOutput.Status.connectionFailure)
         }
         for note in plan.notes where note.hasPrefix("warning") { printError(note) }
+        if let tls = plan.tls {
+            // Unreadable certificate files fail here, before any connection (the same check runs on connect).
+            do {
+                try tls.validate()
+            } catch {
+                printError("beamconsole: \(error)")
+                throw ExitCode(CommandOutput.Status.connectionFailure)
+            }
+        }
         let node = LocalNode(
-            configuration: .init(name: plan.name, cookie: plan.cookie.cookie),
+            configuration: .init(name: plan.name, cookie: plan.cookie.cookie, tls: plan.tls),
             eventLoopGroup: LocalNode.makeEventLoopGroup(threads: 1))
         var settings = plan.settings
         settings.width = terminalColumns()
@@ -288,9 +318,10 @@ struct InfoSubcommand: AsyncParsableCommand {
 ///
 /// ArgumentParser finds options by reflection and dynamic casts: measured with callgrind, that was about 60% of the
 /// instructions of a whole one-shot `call`. A command line made only of `call`, one or two positional arguments and
-/// the long options below (each at most once, `--opt value` or `--opt=value`) is read here; anything else (help,
-/// `--`, short or unknown options, repeats, values starting with `-`, bad numbers) returns nil and goes through
-/// ArgumentParser, whose messages and exit codes then apply unchanged.
+/// the long options below (each at most once, `--opt value` or `--opt=value`; flags without a value) is read here;
+/// anything else (help, `--`, short or unknown options, repeats, values starting with `-`, bad numbers, flags that
+/// ``ConnectionOptions/validate()`` would refuse together) returns nil and goes through ArgumentParser, whose
+/// messages and exit codes then apply unchanged. The TLS options are among those read here.
 enum FastCall {
     struct Parsed {
         var node: String?
@@ -303,8 +334,12 @@ enum FastCall {
         guard args.first == "call" else { return nil }
         var positional: [String] = []
         var values: [String: String] = [:]
-        var json = false, noColor = false
-        let valued: Set<String> = ["--cookie", "--cookie-file", "--timeout", "--name", "--sname", "--syntax", "--connect"]
+        var flags: Set<String> = []
+        let flagNames: Set<String> = ["--json", "--no-color", "--tls-insecure", "--tls-verify-hostname"]
+        let valued: Set<String> = [
+            "--cookie", "--cookie-file", "--timeout", "--name", "--sname", "--syntax", "--connect",
+            "--tls-cert", "--tls-key", "--tls-ca", "--ssl-dist-optfile",
+        ]
         var i = 1
         while i < args.count {
             let a = args[i]
@@ -313,9 +348,8 @@ enum FastCall {
                 positional.append(a)
                 continue
             }
-            if a == "--json" || a == "--no-color" {
-                if (a == "--json" && json) || (a == "--no-color" && noColor) { return nil }
-                if a == "--json" { json = true } else { noColor = true }
+            if flagNames.contains(a) {
+                guard flags.insert(a).inserted else { return nil }
                 continue
             }
             let key: String, value: String
@@ -333,6 +367,8 @@ enum FastCall {
         }
         guard (1...2).contains(positional.count) else { return nil }
         if values["--name"] != nil && values["--sname"] != nil { return nil }
+        if flags.contains("--tls-insecure") && flags.contains("--tls-verify-hostname") { return nil }
+        let json = flags.contains("--json"), noColor = flags.contains("--no-color")
         var startup = StartupOptions()
         startup.cookie = values["--cookie"]
         startup.cookieFile = values["--cookie-file"]
@@ -340,6 +376,12 @@ enum FastCall {
         startup.sname = values["--sname"]
         startup.noColor = noColor || json
         if let c = values["--connect"] { startup.connect = [c] }
+        startup.tls.certFile = values["--tls-cert"]
+        startup.tls.keyFile = values["--tls-key"]
+        startup.tls.caFile = values["--tls-ca"]
+        startup.tls.sslDistOptfile = values["--ssl-dist-optfile"]
+        startup.tls.insecure = flags.contains("--tls-insecure")
+        startup.tls.verifyHostname = flags.contains("--tls-verify-hostname")
         if let s = values["--syntax"] {
             guard let syntax = TermSyntax(argument: s) else { return nil }
             startup.syntax = syntax

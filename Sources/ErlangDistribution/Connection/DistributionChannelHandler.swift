@@ -1,5 +1,7 @@
 import Logging
 import NIOCore
+import NIOSSL
+import NIOTLS
 
 /// Receives what happens on an established connection. Called on the channel's event loop.
 protocol DistributionConnectionDelegate: AnyObject, Sendable {
@@ -9,6 +11,10 @@ protocol DistributionConnectionDelegate: AnyObject, Sendable {
 
 /// The one channel handler per distribution connection: it owns the frame parser, the handshake machine and the
 /// connection machine, and carries out their actions in ``run(_:context:)``.
+///
+/// Over TLS it sits behind NIOSSL's handler: it starts the distribution handshake when the TLS handshake completes,
+/// frames the handshake with 4-byte lengths, and names TLS failures at the ``DistributionError/Stage/tls`` stage.
+/// The handshake machine never knows which transport it runs on.
 final class DistributionChannelHandler: ChannelDuplexHandler, @unchecked Sendable {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
@@ -27,12 +33,20 @@ final class DistributionChannelHandler: ChannelDuplexHandler, @unchecked Sendabl
     weak var delegate: (any DistributionConnectionDelegate)?
     /// Bytes that arrived before a delegate was installed are delivered in order once it is.
     private var pending: [ControlMessage] = []
+    /// TLS: our configuration and what the peer sent first (nil = plain TCP).
+    private let tls: (configuration: DistributionTLSConfiguration, recorder: TLSFirstBytesRecorder)?
+    /// TLS: whether the TLS handshake completed (the distribution handshake starts then).
+    private var tlsEstablished = false
+    /// Whether any handshake message arrived (a plain peer's first bytes are checked for a TLS alert before that).
+    private var receivedHandshakeMessage = false
 
     init(
         handshake: HandshakeStateMachine, connection: ConnectionStateMachine.Configuration, maxFrameSize: Int,
-        handshakeStepTimeout: TimeAmount, promise: EventLoopPromise<HandshakeStateMachine.Result>, logger: Logger
+        handshakeStepTimeout: TimeAmount, promise: EventLoopPromise<HandshakeStateMachine.Result>, logger: Logger,
+        tls: (configuration: DistributionTLSConfiguration, recorder: TLSFirstBytesRecorder)? = nil
     ) {
-        self.parser = FrameParser(mode: .handshake, maxFrameSize: maxFrameSize)
+        self.tls = tls
+        self.parser = FrameParser(mode: .forHandshake(tls: tls != nil), maxFrameSize: maxFrameSize)
         self.handshake = handshake
         self.connectionConfiguration = connection
         self.handshakeStepTimeout = handshakeStepTimeout
@@ -52,14 +66,30 @@ final class DistributionChannelHandler: ChannelDuplexHandler, @unchecked Sendabl
 
     func channelActive(context: ChannelHandlerContext) {
         armStepTimer(context: context)
-        runHandshake(handshake.start(), context: context)
+        if tls == nil { runHandshake(handshake.start(), context: context) }  // under TLS: once TLS is up
         context.fireChannelActive()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let e = event as? TLSUserEvent, case .handshakeCompleted = e, tls != nil, !tlsEstablished, !finished {
+            tlsEstablished = true
+            armStepTimer(context: context)
+            runHandshake(handshake.start(), context: context)
+        }
+        context.fireUserInboundEventTriggered(event)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
         buffer.withUnsafeReadableBytes { parser.append($0) }
         connection?.bytesRead(now: Self.now)
+        if connection == nil, tls == nil, !receivedHandshakeMessage, parser.bufferedByteCount >= 2,
+            TLSFailure.looksLikeTLSRecord(parser.peek(2))
+        {
+            // No handshake message starts with a 0x15xx length: this is a TLS record (the alert a TLS node sends).
+            fail(TLSFailure.peerExpectsTLS(), context: context)
+            return
+        }
         while !finished {
             let frame: FrameParser.Frame?
             do {
@@ -70,6 +100,7 @@ final class DistributionChannelHandler: ChannelDuplexHandler, @unchecked Sendabl
             }
             guard let frame else { break }
             if connection == nil {
+                receivedHandshakeMessage = true
                 guard case .data(let bytes) = frame else { continue }
                 armStepTimer(context: context)
                 runHandshake(handshake.received(bytes), context: context)
@@ -85,7 +116,10 @@ final class DistributionChannelHandler: ChannelDuplexHandler, @unchecked Sendabl
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        if connection == nil {
+        if let tls, !tlsEstablished, !finished {
+            fail(TLSFailure.classify(reason: "EOF during handshake", firstBytes: tls.recorder.firstBytes,
+                                     configuration: tls.configuration), context: context)
+        } else if connection == nil {
             runHandshake(handshake.peerClosed(), context: context)
         } else {
             run(connection!.peerClosed(), context: context)
@@ -95,6 +129,16 @@ final class DistributionChannelHandler: ChannelDuplexHandler, @unchecked Sendabl
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if let tls, TLSFailure.isTLSError(error) {
+            // A close without TLS close_notify: channelInactive follows and says what the close means (for example
+            // a cookie mismatch during the handshake).
+            if case NIOSSLError.uncleanShutdown? = error as? NIOSSLError { return }
+            if !tlsEstablished || connection == nil {
+                fail(TLSFailure.classify(reason: "\(error)", firstBytes: tls.recorder.firstBytes,
+                                         configuration: tls.configuration), context: context)
+                return
+            }
+        }
         let stage: DistributionError.Stage = connection == nil ? .handshake : .connection
         fail(
             error as? DistributionError ?? DistributionError(.ioError, stage: stage, "socket error: \(error)"),
@@ -108,7 +152,7 @@ final class DistributionChannelHandler: ChannelDuplexHandler, @unchecked Sendabl
         case .wait:
             break
         case .send(let payload):
-            writeBytes(FrameParser.frame(payload, mode: .handshake), context: context)
+            writeBytes(FrameParser.frame(payload, mode: parser.mode), context: context)
         case .established(let result):
             stepTimer?.cancel()
             stepTimer = nil
@@ -157,6 +201,10 @@ final class DistributionChannelHandler: ChannelDuplexHandler, @unchecked Sendabl
         stepTimer?.cancel()
         stepTimer = context.eventLoop.scheduleTask(in: handshakeStepTimeout) { [weak self] in
             guard let self, self.connection == nil, !self.finished else { return }
+            if self.tls != nil, !self.tlsEstablished {
+                self.fail(TLSFailure.peerSilent(waited: self.handshakeStepTimeout), context: context)
+                return
+            }
             self.runHandshake(self.handshake.timedOut(), context: context)
         }
     }

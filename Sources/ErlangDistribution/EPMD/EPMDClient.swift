@@ -32,6 +32,12 @@ enum Net {
         return sa.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { SocketAddress($0.pointee, host: host) }
     }
 
+    /// Whether `host` is an IPv4 or IPv6 address literal (not a name to resolve or to put in TLS SNI).
+    static func isIPAddress(_ host: String) -> Bool {
+        var v4 = in_addr(), v6 = in6_addr()
+        return inet_pton(AF_INET, host, &v4) == 1 || inet_pton(AF_INET6, host, &v6) == 1
+    }
+
     static func classify(_ error: any Error) -> ConnectFailure { ConnectFailure(error) }
 }
 

@@ -1,6 +1,7 @@
 /// Splits the distribution byte stream into frames.
 ///
-/// One parser with an explicit mode (`erl_dist_protocol.md`): `Len:u16` frames during the handshake, `Len:u32`
+/// One parser with an explicit mode (`erl_dist_protocol.md`): `Len:u16` frames during the handshake over plain TCP,
+/// `Len:u32` during the handshake under TLS (`inet_tls_dist` sets `{packet, 4}` before the handshake), `Len:u32`
 /// afterwards, where a zero length is a tick. Switching the mode keeps buffered bytes, so bytes that arrived in the
 /// same read as the final handshake message are parsed in the new mode. The length is checked against
 /// ``maxFrameSize`` before anything is allocated for the frame.
@@ -9,8 +10,16 @@ public struct FrameParser: Sendable {
     public enum Mode: Hashable, Sendable {
         /// 2-byte lengths (handshake over plain TCP).
         case handshake
-        /// 4-byte lengths (after the handshake; also the handshake under TLS). Zero length = tick.
+        /// 4-byte lengths, no ticks (the handshake inside TLS, `-proto_dist inet_tls`).
+        case tlsHandshake
+        /// 4-byte lengths (after the handshake). Zero length = tick.
         case connected
+
+        /// The handshake mode for a transport: 4-byte lengths under TLS, 2-byte over plain TCP.
+        public static func forHandshake(tls: Bool) -> Mode { tls ? .tlsHandshake : .handshake }
+
+        /// The width of the length prefix.
+        public var headerSize: Int { self == .handshake ? 2 : 4 }
     }
 
     /// One unit read from the peer.
@@ -35,6 +44,12 @@ public struct FrameParser: Sendable {
     /// Bytes received but not yet returned as frames.
     public var bufferedByteCount: Int { buffer.count - readIndex }
 
+    /// Up to `count` bytes received but not yet returned as frames, without consuming them (to recognise a peer that
+    /// speaks another protocol, such as a TLS alert where a handshake message was expected).
+    public func peek(_ count: Int) -> ArraySlice<UInt8> {
+        buffer[readIndex..<min(buffer.count, readIndex + count)]
+    }
+
     /// Adds bytes read from the socket.
     public mutating func append<S: Sequence>(_ bytes: S) where S.Element == UInt8 {
         if readIndex > 0 && readIndex >= buffer.count / 2 {
@@ -46,13 +61,13 @@ public struct FrameParser: Sendable {
 
     /// The next complete frame, or nil if more bytes are needed.
     public mutating func next() throws(DistributionError) -> Frame? {
-        let header = mode == .handshake ? 2 : 4
+        let header = mode.headerSize
         guard buffer.count - readIndex >= header else { return nil }
         var length = 0
         for i in 0..<header { length = length << 8 | Int(buffer[readIndex + i]) }
         if length > maxFrameSize {
             throw DistributionError(
-                .frameTooLarge, stage: mode == .handshake ? .handshake : .connection,
+                .frameTooLarge, stage: mode == .connected ? .connection : .handshake,
                 "peer announced a \(length)-byte frame; the limit is \(maxFrameSize)")
         }
         if length == 0 && mode == .connected {

@@ -4,6 +4,7 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import NIOSSL
 
 /// The observable state of our connection to one peer.
 public enum PeerConnectionState: Hashable, Sendable, CustomStringConvertible {
@@ -81,20 +82,29 @@ public final class LocalNode: Sendable {
         public var tickInterval: TimeAmount?
         /// The largest frame we accept.
         public var maxFrameSize: Int
+        /// TLS distribution (`-proto_dist inet_tls`) for every connection; nil = plain TCP. EPMD cannot tell which a
+        /// node uses, so this must match the cluster: a mismatch fails at the ``DistributionError/Stage/tls`` stage
+        /// with ``DistributionError/Code/tlsExpectedButPeerIsPlain`` or
+        /// ``DistributionError/Code/plainButPeerExpectsTLS``.
+        public var tls: DistributionTLSConfiguration?
         public var logger: Logger
 
         public init(
             name: NodeNameSpec, cookie: String, flags: DistributionFlags = .beamconsoleDefault, epmdPort: Int? = nil,
             connectTimeout: TimeAmount = .seconds(5), handshakeStepTimeout: TimeAmount = .seconds(7),
             tickTime: TimeAmount = .seconds(60), tickInterval: TimeAmount? = nil,
-            maxFrameSize: Int = 128 * 1024 * 1024, logger: Logger = Logger(label: "beamconsole.dist")
+            maxFrameSize: Int = 128 * 1024 * 1024, tls: DistributionTLSConfiguration? = nil,
+            logger: Logger = Logger(label: "beamconsole.dist")
         ) {
             self.name = name; self.cookie = cookie; self.flags = flags; self.epmdPort = epmdPort
             self.connectTimeout = connectTimeout; self.handshakeStepTimeout = handshakeStepTimeout
             self.tickTime = tickTime; self.tickInterval = tickInterval; self.maxFrameSize = maxFrameSize
-            self.logger = logger
+            self.tls = tls; self.logger = logger
         }
     }
+
+    /// Whether connections use TLS distribution (``Configuration/tls`` is set).
+    public var usesTLS: Bool { configuration.tls != nil }
 
     /// A peer link: one established connection.
     final class Peer: DistributionConnectionDelegate, @unchecked Sendable {
@@ -200,7 +210,17 @@ public final class LocalNode: Sendable {
     /// Every receive timeout of this node's processes.
     let timeouts: TimeoutScheduler
     private let state: NIOLockedValueBox<State>
+    /// The TLS client context, made on the first TLS connection and shared by the rest.
+    private let tlsContext = NIOLockedValueBox<NIOSSLContext?>(nil)
     var logger: Logger { configuration.logger }
+
+    /// The TLS context for ``Configuration/tls`` (made once; loading certificates is not free).
+    private func makeTLSContext(_ tls: DistributionTLSConfiguration) throws(DistributionError) -> NIOSSLContext {
+        if let c = tlsContext.withLockedValue({ $0 }) { return c }
+        let c = try tls.makeContext()
+        tlsContext.withLockedValue { $0 = c }
+        return c
+    }
 
     /// Makes a node. It does not register with EPMD (a client-only hidden node need not).
     public init(configuration: Configuration, eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
@@ -481,6 +501,18 @@ public final class LocalNode: Sendable {
         let promise = group.next().makePromise(of: HandshakeStateMachine.Result.self)
         let maxFrame = configuration.maxFrameSize, stepTimeout = configuration.handshakeStepTimeout
         let logger = self.logger
+        // TLS first on the distribution port, then the handshake inside it (TLSD); the context is made before we
+        // dial so that unreadable files fail at the tls stage without a connection.
+        let tls: (DistributionTLSConfiguration, NIOSSLContext)?
+        do {
+            tls = try configuration.tls.map { c throws(DistributionError) in (c, try makeTLSContext(c)) }
+        } catch {
+            promise.fail(error)
+            throw error
+        }
+        // SNI carries the host part when it is a name (OTP sends it too); with hostname verification a node named
+        // name@IP is checked against the IP addresses in its certificate.
+        let serverName: String? = Net.isIPAddress(host) ? nil : host
         let channel: any Channel
         do {
             channel = try await ClientBootstrap(group: group)
@@ -488,9 +520,17 @@ public final class LocalNode: Sendable {
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .channelInitializer { ch in
                     ch.eventLoop.makeCompletedFuture {
+                        var tlsInfo: (configuration: DistributionTLSConfiguration, recorder: TLSFirstBytesRecorder)?
+                        if let (config, context) = tls {
+                            let recorder = TLSFirstBytesRecorder()
+                            try ch.pipeline.syncOperations.addHandler(recorder)
+                            try ch.pipeline.syncOperations.addHandler(
+                                NIOSSLClientHandler(context: context, serverHostname: serverName))
+                            tlsInfo = (config, recorder)
+                        }
                         try ch.pipeline.syncOperations.addHandler(DistributionChannelHandler(
                             handshake: handshake, connection: connConfig, maxFrameSize: maxFrame,
-                            handshakeStepTimeout: stepTimeout, promise: promise, logger: logger))
+                            handshakeStepTimeout: stepTimeout, promise: promise, logger: logger, tls: tlsInfo))
                     }
                 }
                 .connect(to: address).get()

@@ -1,0 +1,181 @@
+import ErlangDistribution
+import ErlangTerm
+import ErlangTestSupport
+import Foundation
+import NIOCore
+import XCTest
+
+/// TLS distribution against real `erl -proto_dist inet_tls` nodes with certificates the test makes: one CA, a node
+/// certificate and a client certificate (mutual TLS, as `verify_peer` + `fail_if_no_peer_cert` nodes require), and an
+/// unrelated CA.
+final class TLSDistributionTests: XCTestCase {
+    nonisolated(unsafe) static var pki: TestCertificates?
+    nonisolated(unsafe) static var tlsNode: TestNode?
+    static let cookie = "tlscookie"
+
+    override class func setUp() {
+        pki = try? TestCertificates()
+        if let pki {
+            tlsNode = try? TestNode(kind: .erl, alive: "tls\(UInt32.random(in: 0...UInt32.max))", cookie: cookie,
+                                    longHost: "127.0.0.1", tlsOptfile: pki.nodeOptfile)
+        }
+    }
+
+    override class func tearDown() {
+        tlsNode?.stop()
+        pki?.remove()
+    }
+
+    func fixtures() throws -> (TestCertificates, TestNode) {
+        let pki = try XCTUnwrap(Self.pki, "openssl could not make the test certificates")
+        let node = try XCTUnwrap(Self.tlsNode, "the TLS node did not start")
+        return (pki, node)
+    }
+
+    func makeNode(
+        tls: DistributionTLSConfiguration?, cookie: String = TLSDistributionTests.cookie,
+        stepTimeout: TimeAmount = .seconds(7)
+    ) -> LocalNode {
+        LocalNode(configuration: .init(
+            name: .long("bc\(UInt32.random(in: 0...UInt32.max))@127.0.0.1"), cookie: cookie,
+            handshakeStepTimeout: stepTimeout, tls: tls))
+    }
+
+    func clientTLS(_ pki: TestCertificates, ca: String? = nil) -> DistributionTLSConfiguration {
+        DistributionTLSConfiguration(
+            certificateChainFile: pki.clientCertFile, privateKeyFile: pki.clientKeyFile,
+            trustedCAFile: ca ?? pki.caFile)
+    }
+
+    func testVerifiedConnectAndCalls() async throws {
+        let (pki, erl) = try fixtures()
+        let node = makeNode(tls: clientTLS(pki))
+        defer { node.shutdown() }
+        XCTAssertTrue(node.usesTLS)
+        let r = try await node.rexCall(node: erl.name, module: "erlang", function: "node", arguments: [])
+        XCTAssertEqual(r.result, .value(.atom(Atom(erl.name))))
+        let e = try await node.erpcCall(node: erl.name, module: "lists", function: "seq", arguments: [1, 2000])
+        XCTAssertEqual(e.result, .value(.list((1...2000).map { .integer($0) })), "a frame larger than a TLS record")
+        XCTAssertEqual(node.connectionState(of: erl.name), .up)
+        // The node sees a TLS connection: its #net_address{} for us says protocol tls.
+        let info = try await node.erpcCall(
+            node: erl.name, module: "net_kernel", function: "node_info", arguments: [.atom(Atom(node.name)), "address"])
+        guard case .value(.tuple(let ok)) = info.result, ok.count == 2, case .tuple(let address) = ok[1],
+            address.count == 5
+        else { return XCTFail("\(info.result)") }
+        XCTAssertEqual(address[3], .atom("tls"), "\(address)")
+    }
+
+    func testHostnameVerificationAcceptsTheIPInTheCertificate() async throws {
+        let (pki, erl) = try fixtures()
+        var tls = clientTLS(pki)
+        tls.peerVerification = .certificateChainAndHostname
+        let node = makeNode(tls: tls)
+        defer { node.shutdown() }
+        let r = try await node.rexCall(node: erl.name, module: "erlang", function: "node", arguments: [])
+        XCTAssertEqual(r.result, .value(.atom(Atom(erl.name))))
+    }
+
+    func testWrongCAIsUntrustedAtTLSStage() async throws {
+        let (pki, erl) = try fixtures()
+        let node = makeNode(tls: clientTLS(pki, ca: pki.otherCAFile))
+        defer { node.shutdown() }
+        do {
+            try await node.connect(to: erl.name)
+            XCTFail("expected a TLS error")
+        } catch {
+            XCTAssertEqual(error.stage, .tls, "\(error)")
+            XCTAssertEqual(error.code, .tlsCertificateUntrusted, "\(error)")
+            XCTAssertTrue(error.message.contains("not trusted"), error.message)
+            XCTAssertFalse(error.description.contains(Self.cookie))
+            XCTAssertEqual(node.connectionState(of: erl.name), .failed(error))
+        }
+    }
+
+    func testCertificateTheNodeDoesNotTrustIsRejected() async throws {
+        let (pki, erl) = try fixtures()
+        let node = makeNode(tls: DistributionTLSConfiguration(
+            certificateChainFile: pki.otherCertFile, privateKeyFile: pki.otherKeyFile, trustedCAFile: pki.caFile))
+        defer { node.shutdown() }
+        do {
+            try await node.connect(to: erl.name)
+            XCTFail("expected a TLS error")
+        } catch {
+            XCTAssertEqual(error.stage, .tls, "\(error)")
+            XCTAssertEqual(error.code, .tlsCertificateRejected, "\(error)")
+        }
+        // No client certificate at all: the node requires one.
+        let bare = makeNode(tls: DistributionTLSConfiguration(trustedCAFile: pki.caFile))
+        defer { bare.shutdown() }
+        do {
+            try await bare.connect(to: erl.name)
+            XCTFail("expected a TLS error")
+        } catch {
+            XCTAssertEqual(error.stage, .tls, "\(error)")
+            XCTAssertEqual(error.code, .tlsCertificateRejected, "\(error)")
+            XCTAssertTrue(error.message.contains("--tls-cert"), "\(error)")
+        }
+    }
+
+    func testPlainConsoleAgainstTLSNodeSaysTheNodeUsesTLS() async throws {
+        let (_, erl) = try fixtures()
+        let node = makeNode(tls: nil)
+        defer { node.shutdown() }
+        do {
+            try await node.connect(to: erl.name)
+            XCTFail("expected a mismatch error")
+        } catch {
+            XCTAssertEqual(error.stage, .tls, "\(error)")
+            XCTAssertEqual(error.code, .plainButPeerExpectsTLS, "\(error)")
+            XCTAssertTrue(error.message.contains("-proto_dist inet_tls"), error.message)
+            XCTAssertTrue(error.message.contains("--ssl-dist-optfile"), error.message)
+        }
+    }
+
+    func testTLSConsoleAgainstPlainNodeSaysTheNodeIsPlain() async throws {
+        let (pki, _) = try fixtures()
+        let plain = try TestNode(kind: .erl, cookie: Self.cookie, longHost: "127.0.0.1")
+        defer { plain.stop() }
+        let node = makeNode(tls: clientTLS(pki), stepTimeout: .seconds(2))
+        defer { node.shutdown() }
+        let started = Date()
+        do {
+            try await node.connect(to: plain.name)
+            XCTFail("expected a mismatch error")
+        } catch {
+            XCTAssertEqual(error.stage, .tls, "\(error)")
+            XCTAssertEqual(error.code, .tlsExpectedButPeerIsPlain, "\(error)")
+            XCTAssertTrue(error.message.contains("does not use TLS distribution"), error.message)
+        }
+        XCTAssertLessThan(Date().timeIntervalSince(started), 6)
+    }
+
+    func testWrongCookieOverTLSIsStillACookieError() async throws {
+        let (pki, erl) = try fixtures()
+        let node = makeNode(tls: clientTLS(pki), cookie: "notthecookie")
+        defer { node.shutdown() }
+        do {
+            try await node.connect(to: erl.name)
+            XCTFail("expected a cookie error")
+        } catch {
+            XCTAssertEqual(error.stage, .handshake, "\(error)")
+            XCTAssertEqual(error.code, .cookieMismatch, "\(error)")
+            XCTAssertFalse(error.description.contains("notthecookie"))
+        }
+    }
+
+    func testUnreadableFilesFailAtTLSStageBeforeConnecting() async throws {
+        let (pki, erl) = try fixtures()
+        let node = makeNode(tls: DistributionTLSConfiguration(
+            certificateChainFile: pki.clientCertFile, privateKeyFile: pki.directory + "/missing.key"))
+        defer { node.shutdown() }
+        do {
+            try await node.connect(to: erl.name)
+            XCTFail("expected a configuration error")
+        } catch {
+            XCTAssertEqual(error.stage, .tls)
+            XCTAssertEqual(error.code, .tlsConfigurationInvalid)
+            XCTAssertTrue(error.message.contains("missing.key"), error.message)
+        }
+    }
+}
