@@ -106,4 +106,20 @@ final class TLSCommandTests: XCTestCase {
         r = try run(["call", "--tls-insecure", "--tls-verify-hostname", node.name, "1"])
         XCTAssertEqual(r.status, 64, r.err)
     }
+
+    /// doctor names the TLS stage: a plain console against the TLS node fails there with the fix; with the optfile
+    /// every stage passes and TLS shows as established.
+    func testDoctorNamesTheTLSStage() throws {
+        let (pki, node) = try fixtures()
+        let plain = try run(["doctor", "--json", node.name])
+        XCTAssertEqual(plain.status, 2, plain.out + plain.err)
+        let doc = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(plain.out.utf8)) as? [String: Any], plain.out)
+        let target = try XCTUnwrap((doc["targets"] as? [[String: Any]])?.first)
+        XCTAssertEqual(target["failed_stage"] as? String, "tls", plain.out)
+        XCTAssertTrue(plain.out.contains("--ssl-dist-optfile"), plain.out)
+
+        let tls = try run(["doctor", "--ssl-dist-optfile", pki.clientOptfile, node.name])
+        XCTAssertEqual(tls.status, 0, tls.out + tls.err)
+        XCTAssertTrue(tls.out.contains("TLS established"), tls.out)
+    }
 }

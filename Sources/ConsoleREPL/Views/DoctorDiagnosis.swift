@@ -10,7 +10,8 @@ public enum DoctorStageKind: String, CaseIterable, Hashable, Sendable {
     case epmdName = "epmd_name"
     /// A TCP connection to the distribution port EPMD gave.
     case distTCP = "tcp_dist"
-    /// TLS distribution (not supported yet: always skipped).
+    /// TLS distribution: the TLS handshake on the distribution port (when we use TLS), or the sign that the node
+    /// expects it (when we do not).
     case tls
     /// The handshake status (`ok`, `nok`, `not_allowed`, `alive`).
     case handshake
@@ -191,6 +192,8 @@ public struct DoctorContext: Hashable, Sendable {
     public var distPortRange: ClosedRange<Int>
     /// Connect and EPMD timeouts, for the messages (seconds).
     public var connectTimeout: Int
+    /// Our TLS distribution settings in one line (nil: plain TCP).
+    public var tls: String?
 
     public init(
         ownName: String, cookieHash: String, tickTime: Int = 60, tickInterval: Int = 15,
@@ -254,7 +257,7 @@ public enum DoctorDiagnosis {
         guard let distTCP = o.distTCP, case .found(let port, _, _) = epmd else { return done() }
         guard add(distTCPStage(distTCP, port: port, o: o, context: context)) else { return done() }
 
-        _ = add(DoctorStage(.tls, .skipped, "skipped: plain TCP distribution"))
+        guard add(tlsStage(o, context: context)) else { return done() }
 
         guard let handshake = o.handshake else { return done() }
         for s in handshakeStages(handshake, o: o, context: context) {
@@ -264,6 +267,47 @@ public enum DoctorDiagnosis {
         guard let ticks = o.ticks else { return done() }
         _ = add(ticksStage(ticks, context: context))
         return done()
+    }
+
+    // MARK: - TLS
+
+    static func tlsStage(_ o: DoctorObservation, context: DoctorContext) -> DoctorStage {
+        let tlsFlags = "--ssl-dist-optfile FILE (the release's ssl_dist optfile) or --tls-cert/--tls-key/--tls-ca"
+        if case .failed(let e)? = o.handshake, e.stage == .tls {
+            switch e.code {
+            case .plainButPeerExpectsTLS:
+                return DoctorStage(
+                    .tls, .failed, "the node answered our handshake with a TLS alert",
+                    cause: "the node runs TLS distribution (-proto_dist inet_tls) and we connected in plain TCP",
+                    fix: "give beamconsole \(tlsFlags)")
+            case .tlsExpectedButPeerIsPlain:
+                return DoctorStage(
+                    .tls, .failed, e.message, cause: "the node runs plain TCP distribution and we use TLS",
+                    fix: "drop the --tls-*/--ssl-dist-optfile options for this cluster, or start the nodes with "
+                        + "-proto_dist inet_tls")
+            case .tlsCertificateUntrusted:
+                return DoctorStage(
+                    .tls, .failed, e.message, cause: "the node's certificate does not chain to our CA (or expired)",
+                    fix: "give --tls-ca the CA that signed the nodes' certificates (the optfile's cacertfile)")
+            case .tlsCertificateRejected:
+                return DoctorStage(
+                    .tls, .failed, e.message, cause: "the node did not accept our client certificate (or wanted one)",
+                    fix: "give --tls-cert/--tls-key a certificate signed by the CA the nodes trust (their cacertfile)")
+            case .tlsHostnameMismatch:
+                return DoctorStage(
+                    .tls, .failed, e.message, cause: "the certificate does not name \(o.host)",
+                    fix: "drop --tls-verify-hostname (the chain is still checked), or put the task IPs in the certificate")
+            default:
+                return DoctorStage(
+                    .tls, .failed, e.message, cause: "the TLS handshake failed (\(e.code))",
+                    fix: "compare our TLS settings (\(context.tls ?? "none")) with the node's ssl_dist optfile")
+            }
+        }
+        guard let tls = context.tls else { return DoctorStage(.tls, .skipped, "skipped: plain TCP distribution") }
+        switch o.handshake {
+        case nil: return DoctorStage(.tls, .skipped, "not checked")
+        default: return DoctorStage(.tls, .ok, "TLS established (\(tls))")
+        }
     }
 
     // MARK: - DNS
@@ -550,9 +594,10 @@ public enum DoctorDiagnosis {
         case .closedByPeer where kind == .handshake:
             return DoctorStage(
                 kind, .failed, detail,
-                cause: "the peer closed the connection without a status: it runs TLS distribution "
-                    + "(-proto_dist inet_tls, not supported yet), or rejected our name (long vs short names)",
-                fix: "RELEASE_DISTRIBUTION=name on every task and for beamconsole (--name); check the node's log")
+                cause: "the peer closed the connection without a status: it rejected our name (long vs short "
+                    + "names), or it runs TLS distribution (-proto_dist inet_tls)",
+                fix: "RELEASE_DISTRIBUTION=name on every task and for beamconsole (--name); for TLS distribution give "
+                    + "--ssl-dist-optfile; check the node's log")
         default:
             return DoctorStage(
                 kind, .failed, detail, cause: "the handshake failed at \(kind.label)",

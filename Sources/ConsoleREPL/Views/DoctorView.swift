@@ -247,9 +247,11 @@ public enum DoctorView {
         let c = node.configuration
         let tick = Int(c.tickTime.nanoseconds / 1_000_000_000)
         let interval = Int((c.tickInterval ?? .nanoseconds(c.tickTime.nanoseconds / 4)).nanoseconds / 1_000_000_000)
-        return DoctorContext(
+        var context = DoctorContext(
             ownName: node.name, cookieHash: CookieFingerprint.of(c.cookie), tickTime: tick, tickInterval: interval,
             connectTimeout: max(1, Int(c.connectTimeout.nanoseconds / 1_000_000_000)))
+        context.tls = c.tls?.summary
+        return context
     }
 
     static let green = "\u{1B}[32m", red = "\u{1B}[31m", dim = "\u{1B}[2m", reset = "\u{1B}[0m"
