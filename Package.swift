@@ -70,7 +70,10 @@ let package = Package(
             ]
         ),
         .testTarget(name: "IntegrationTests", dependencies: ["ErlangDistribution", "ErlangTerm"]),
-        .target(name: "ErlangTestSupport", dependencies: ["ErlangTerm", .product(name: "BigInt", package: "BigInt")]),
+        .target(
+            name: "ErlangTestSupport", dependencies: ["ErlangTerm", .product(name: "BigInt", package: "BigInt")],
+            exclude: ["Resources"]  // scripts the tests run from the source tree (found through #filePath)
+        ),
         .executableTarget(name: "etf-bench", dependencies: ["ErlangTerm"], path: "Benchmarks/ETFBench"),
         .executableTarget(
             name: "dist-bench", dependencies: ["ErlangDistribution", "ErlangTerm",
@@ -85,6 +88,7 @@ let package = Package(
             name: "ClusterDiscoveryTests", dependencies: ["ClusterDiscovery", "ErlangTestSupport"], exclude: ["Fixtures"]
         ),
         .testTarget(name: "CLITests", dependencies: ["ErlangTerm", "ErlangTestSupport", "beamconsole"]),
+        .testTarget(name: "E2ETests", dependencies: ["ErlangTestSupport", "beamconsole"]),
         .testTarget(
             name: "ConsoleREPLTests",
             dependencies: ["ConsoleREPL", "ErlangTerm", "ErlangTestSupport", "ErlangDistribution", "TermSyntax"]
