@@ -165,10 +165,10 @@ final class ECSClusterTests: XCTestCase {
         XCTAssertEqual(listing, [], "still listing \(victim.node) after it was killed")
 
         // DNS still answers with the dead task's address, and after two more polls nobody has it back.
-        let dns = "{\(cluster.dnsIP.replacingOccurrences(of: ".", with: ",")),53}"
+        let dns = "{{\(cluster.dnsIP.replacingOccurrences(of: ".", with: ","))},53}"
         let r = try beamconsole([
             "call", survivors[0].node, "--syntax", "erlang",
-            "inet_res:lookup(\"\(cluster.query)\", in, a, [{nameservers, [{\(dns)}]}])",
+            "inet_res:lookup(\"\(cluster.query)\", in, a, [{nameservers, [\(dns)]}])",
         ])
         XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
         XCTAssertTrue(r.stdout.contains("{\(victim.ip.replacingOccurrences(of: ".", with: ","))}"), r.stdout)
