@@ -56,15 +56,16 @@ public final class DNSServer: @unchecked Sendable {
             guard let launcher = findExecutable(commandPrefix[0]) else {
                 throw TestSupportError("\(commandPrefix[0]) not found")
             }
-            process = try ChildProcess(executable: launcher, arguments: Array(commandPrefix.dropFirst()) + [dnsmasq] + args)
+            process = try ChildProcess(
+                executable: launcher, arguments: Array(commandPrefix.dropFirst()) + [dnsmasq] + args)
         }
         // Wait until it answers: the port is bound (checked from here, or through the process's own view of its
         // network namespace in /proc when it runs in another one).
         let deadline = Date().addingTimeInterval(5)
         while Date() < deadline {
-            if commandPrefix.isEmpty ? udpPortInUse(self.port) : isListening(pid: process.pid, port: self.port, udp: true) {
-                return
-            }
+            let bound = commandPrefix.isEmpty
+                ? udpPortInUse(self.port) : isListening(pid: process.pid, port: self.port, udp: true)
+            if bound { return }
             if !process.isRunning { break }
             Thread.sleep(forTimeInterval: 0.02)
         }

@@ -101,6 +101,7 @@ public final class NetnsCluster: @unchecked Sendable {
     private let dnsNamespace: String
     private let elixir: String
     private let ipTool: String
+    private let extraErlFlags: String
     private let lock = NSLock()
     private var namespaces: [String] = []
     private var processes: [ChildProcess] = []
@@ -118,7 +119,8 @@ public final class NetnsCluster: @unchecked Sendable {
 
     /// The path of the DNSPoll node script.
     public static var scriptPath: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Resources/e2e/dnspoll_node.exs").path
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("Resources/e2e/dnspoll_node.exs").path
     }
 
     /// Creates the network and starts `taskCount` tasks (in parallel), each registered in DNS; returns once every
@@ -128,10 +130,11 @@ public final class NetnsCluster: @unchecked Sendable {
     ///   - pollingInterval: DNSPoll's `polling_interval`, in seconds (libcluster's default is 5).
     ///   - ttl: the TTL of the A records (Cloud Map's default is 10 s here).
     ///   - timeout: how long to wait for the nodes to come up.
+    ///   - extraErlFlags: appended to every node's `--erl` flags (e.g. `-kernel prevent_overlapping_partitions false`).
     public init(
         taskCount: Int = 4, basename: String = "myapp", query: String = "myapp.organization.local",
         cookie: String = "c" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased(),
-        pollingInterval: Double = 1, ttl: Int = 10, timeout: TimeInterval = 60
+        pollingInterval: Double = 1, ttl: Int = 10, timeout: TimeInterval = 60, extraErlFlags: String = ""
     ) throws {
         guard geteuid() == 0 else {
             throw TestSupportError(
@@ -152,6 +155,7 @@ public final class NetnsCluster: @unchecked Sendable {
         self.query = query
         self.cookie = cookie
         self.pollingInterval = pollingInterval
+        self.extraErlFlags = extraErlFlags
 
         Self.removeStaleRuns()
         runID = String(format: "%06x", UInt32.random(in: 0...0xFF_FFFF))
@@ -165,7 +169,8 @@ public final class NetnsCluster: @unchecked Sendable {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("bce2e-\(runID)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: Self.markerDirectory, withIntermediateDirectories: true)
-        try "\(getpid())\n".write(to: Self.markerDirectory.appendingPathComponent(runID), atomically: true, encoding: .utf8)
+        try "\(getpid())\n".write(
+            to: Self.markerDirectory.appendingPathComponent(runID), atomically: true, encoding: .utf8)
 
         do {
             try addNamespace(switchNamespace)
@@ -215,7 +220,9 @@ public final class NetnsCluster: @unchecked Sendable {
         }
         guard let last = indices.last, last + 9 <= 254 else { throw TestSupportError("a /24 holds at most 245 tasks") }
         let basename = basename ?? self.basename, cookie = cookie ?? self.cookie
-        struct Pending { var index: Int; var namespace: String; var ip: String; var epmd: ChildProcess; var epmdLog: String }
+        struct Pending {
+            var index: Int, namespace: String, ip: String, epmd: ChildProcess, epmdLog: String
+        }
 
         // Namespaces and links, then every EPMD at once; wait until each listens on 4369.
         var pending: [Pending] = []
@@ -242,7 +249,8 @@ public final class NetnsCluster: @unchecked Sendable {
             let log = directory.appendingPathComponent("node-t\(p.index).log").path
             let environment = [
                 "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": directory.path,
-                "LANG": "C.UTF-8", "DNSPOLL_QUERY": query ?? self.query, "DNSPOLL_NAMESERVER": dnsIP, "DNSPOLL_BASENAME": basename,
+                "LANG": "C.UTF-8", "DNSPOLL_QUERY": query ?? self.query, "DNSPOLL_NAMESERVER": dnsIP,
+                "DNSPOLL_BASENAME": basename,
                 "DNSPOLL_INTERVAL": String(Int(pollingInterval * 1000)),
             ]
             let erlFlags = [
@@ -251,6 +259,7 @@ public final class NetnsCluster: @unchecked Sendable {
                 "inet_dist_listen_max \(Self.distPorts.upperBound)",
                 // Light: one scheduler of each kind, one async thread, no busy waiting, compact allocators.
                 "+S 1:1 +SDcpu 1:1 +SDio 1 +A 1 +sbwt none +sbwtdcpu none +sbwtdio none +MHas ageffcbf +MBas ageffcbf",
+                extraErlFlags,
             ].joined(separator: " ")
             let process = try spawn(
                 in: p.namespace,
@@ -338,7 +347,8 @@ public final class NetnsCluster: @unchecked Sendable {
         _ executable: String, _ arguments: [String], environment: [String: String] = [:], stdin: String = "",
         timeout: TimeInterval = 30
     ) throws -> CommandResult {
-        try run(in: consoleNamespace, [executable] + arguments, environment: environment, stdin: stdin, timeout: timeout)
+        try run(
+            in: consoleNamespace, [executable] + arguments, environment: environment, stdin: stdin, timeout: timeout)
     }
 
     /// Runs a command in `namespace` (`ip netns exec`) and returns its stdout, stderr and exit status; after `timeout`
@@ -350,7 +360,8 @@ public final class NetnsCluster: @unchecked Sendable {
         timeout: TimeInterval = 30
     ) throws -> CommandResult {
         let id = UUID().uuidString
-        let out = directory.appendingPathComponent("cmd-\(id).out"), err = directory.appendingPathComponent("cmd-\(id).err")
+        let out = directory.appendingPathComponent("cmd-\(id).out")
+        let err = directory.appendingPathComponent("cmd-\(id).err")
         let input = directory.appendingPathComponent("cmd-\(id).in")
         try stdin.write(to: input, atomically: true, encoding: .utf8)
         defer { for f in [out, err, input] { try? FileManager.default.removeItem(at: f) } }
@@ -397,13 +408,16 @@ public final class NetnsCluster: @unchecked Sendable {
             guard name.hasPrefix(namespacePrefix) else { continue }
             let run = name.dropFirst(namespacePrefix.count).split(separator: "-").first.map(String.init) ?? ""
             let marker = markerDirectory.appendingPathComponent(run)
-            if let text = try? String(contentsOf: marker, encoding: .utf8), let owner = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)),
+            if let text = try? String(contentsOf: marker, encoding: .utf8),
+               let owner = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)),
                kill(owner, 0) == 0 || errno == EPERM
             {
                 continue  // a live run
             }
             deleteNamespace(name, ip: ip)
             try? FileManager.default.removeItem(at: marker)
+            let files = FileManager.default.temporaryDirectory.appendingPathComponent("bce2e-\(run)")
+            try? FileManager.default.removeItem(at: files)
         }
     }
 
@@ -448,7 +462,8 @@ public final class NetnsCluster: @unchecked Sendable {
     private func check(in namespace: String, _ command: [String]) throws {
         let r = try run(in: namespace, command, timeout: 10)
         guard r.status == 0 else {
-            throw TestSupportError("\(command.joined(separator: " ")) in \(namespace) failed (\(r.status)): \(r.stdout)\(r.stderr)")
+            let what = command.joined(separator: " ")
+            throw TestSupportError("\(what) in \(namespace) failed (\(r.status)): \(r.stdout)\(r.stderr)")
         }
     }
 

@@ -39,14 +39,17 @@ final class ECSClusterTests: XCTestCase {
     /// The shared cluster, or the reason it could not start (which fails the test: these tests never skip).
     func sharedCluster() throws -> NetnsCluster {
         if let setUpError { throw setUpError }
-        XCTAssertTrue(FileManager.default.isExecutableFile(atPath: Self.binary), "build beamconsole first: \(Self.binary)")
+        XCTAssertTrue(
+            FileManager.default.isExecutableFile(atPath: Self.binary), "build beamconsole first: \(Self.binary)")
         return try XCTUnwrap(Self.cluster)
     }
 
     var setUpError: (any Error)? { Self.setUpError }
 
     /// Runs beamconsole in the console namespace with the cluster's cookie in RELEASE_COOKIE.
-    func beamconsole(_ args: [String], cookie: String? = nil, timeout: TimeInterval = 30) throws -> NetnsCluster.CommandResult {
+    func beamconsole(_ args: [String], cookie: String? = nil, timeout: TimeInterval = 30) throws
+        -> NetnsCluster.CommandResult
+    {
         let cluster = try sharedCluster()
         return try cluster.runInConsole(
             Self.binary, args, environment: ["RELEASE_COOKIE": cookie ?? cluster.cookie], timeout: timeout)
@@ -70,16 +73,18 @@ final class ECSClusterTests: XCTestCase {
     }
 
     /// Polls `members` until every one of `tasks` lists all the others, or fails after `timeout`.
-    func waitForMesh(_ tasks: [NetnsCluster.Task], timeout: TimeInterval, file: StaticString = #filePath, line: UInt = #line)
-        throws
-    {
+    func waitForMesh(
+        _ tasks: [NetnsCluster.Task], timeout: TimeInterval, file: StaticString = #filePath, line: UInt = #line
+    ) throws {
         let deadline = Date().addingTimeInterval(timeout)
         var last: [String: Set<String>] = [:]
         while Date() < deadline {
             last = try lists(via: tasks[0].node)
-            if tasks.allSatisfy({ t in last[t.node].map { Set(tasks.map(\.node)).subtracting([t.node]).isSubset(of: $0) } ?? false }) {
-                return
+            let complete = tasks.allSatisfy { t in
+                guard let list = last[t.node] else { return false }
+                return Set(tasks.map(\.node)).subtracting([t.node]).isSubset(of: list)
             }
+            if complete { return }
             Thread.sleep(forTimeInterval: 0.2)
         }
         XCTFail("no full mesh of \(tasks.map(\.node)) within \(timeout) s; lists: \(last)", file: file, line: line)

@@ -48,7 +48,7 @@ defmodule E2E.DNSPoll do
     me = node()
 
     state.query
-    |> :inet_res.lookup(:in, :a, nameservers: [{state.nameserver, 53}], timeout: 1_000)
+    |> :inet_res.lookup(:in, :a, nameservers: [{state.nameserver, 53}])
     |> Enum.map(fn {a, b, c, d} -> :"#{state.basename}@#{a}.#{b}.#{c}.#{d}" end)
     |> Enum.reject(&(&1 == me))
     |> MapSet.new()
