@@ -14,7 +14,7 @@ SWIFT ?= swift
 FUZZ_SECONDS ?= 60
 
 # Debian packages the build and the tests need.
-APT_PACKAGES := erlang-nox elixir zlib1g-dev libedit-dev libc-ares-dev pkg-config dnsmasq-base tmux bc hyperfine time openssl
+APT_PACKAGES := erlang-nox elixir zlib1g-dev libedit-dev libc-ares-dev pkg-config dnsmasq-base tmux bc hyperfine time openssl iproute2 iptables
 
 .PHONY: all deps build demo test fixtures bench bench-dist fuzz install clean
 

@@ -86,7 +86,10 @@ let package = Package(
                 "ErlangDistribution", "ErlangTerm", "ErlangTestSupport", .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
-        .target(name: "ErlangTestSupport", dependencies: ["ErlangTerm", .product(name: "BigInt", package: "BigInt")]),
+        .target(
+            name: "ErlangTestSupport", dependencies: ["ErlangTerm", .product(name: "BigInt", package: "BigInt")],
+            exclude: ["Resources"]  // scripts the tests run from the source tree (found through #filePath)
+        ),
         .executableTarget(name: "etf-bench", dependencies: ["ErlangTerm"], path: "Benchmarks/ETFBench"),
         .executableTarget(
             name: "dist-bench", dependencies: ["ErlangDistribution", "ErlangTerm",
@@ -108,6 +111,7 @@ let package = Package(
             exclude: ["Fixtures"]
         ),
         .testTarget(name: "CLITests", dependencies: ["ErlangTerm", "ErlangTestSupport", "beamconsole"]),
+        .testTarget(name: "E2ETests", dependencies: ["ErlangTestSupport", "beamconsole"]),
         .testTarget(
             name: "ConsoleREPLTests",
             dependencies: [

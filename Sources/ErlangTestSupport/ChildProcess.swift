@@ -10,18 +10,23 @@ public final class ChildProcess: @unchecked Sendable {
     private var exitStatus: Int32?
     private let lock = NSLock()
 
-    /// Starts `executable` with `arguments`. Output goes to `outputPath` (stdout and stderr), or is discarded.
+    /// Starts `executable` with `arguments`. Output goes to `outputPath` (stdout, and stderr too unless `errorPath`
+    /// is given), or is discarded; standard input is `inputPath`, or /dev/null.
     public init(
         executable: String, arguments: [String], environment: [String: String]? = nil, outputPath: String? = nil,
-        workingDirectory: String? = nil
+        errorPath: String? = nil, inputPath: String? = nil, workingDirectory: String? = nil
     ) throws {
         var fileActions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&fileActions)
         defer { posix_spawn_file_actions_destroy(&fileActions) }
         let out = outputPath ?? "/dev/null"
-        posix_spawn_file_actions_addopen(&fileActions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&fileActions, 0, inputPath ?? "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&fileActions, 1, out, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        posix_spawn_file_actions_adddup2(&fileActions, 1, 2)
+        if let errorPath {
+            posix_spawn_file_actions_addopen(&fileActions, 2, errorPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        } else {
+            posix_spawn_file_actions_adddup2(&fileActions, 1, 2)
+        }
         // Close every other descriptor in the child: a daemon it starts (tmux, epmd) must not hold our pipes open.
         if let closeFrom = Self.addCloseFrom { _ = closeFrom(&fileActions, 3) }
 
@@ -73,6 +78,17 @@ public final class ChildProcess: @unchecked Sendable {
             throw TestSupportError("\(executable) \(arguments.joined(separator: " ")) did not finish in \(timeout) s")
         }
         return (try? String(contentsOf: file, encoding: .utf8)) ?? ""
+    }
+
+    /// The exit code (0...255), or 128 + the signal number for a process killed by a signal, as a shell reports it;
+    /// nil while it runs.
+    public var exitCode: Int32? {
+        guard !isRunning else { return nil }
+        lock.lock()
+        defer { lock.unlock() }
+        guard let status = exitStatus else { return nil }
+        let signal = status & 0x7f
+        return signal == 0 ? (status >> 8) & 0xff : 128 + signal
     }
 
     /// Whether the process has not exited yet.

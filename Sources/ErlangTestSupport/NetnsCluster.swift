@@ -1,0 +1,503 @@
+import Foundation
+
+/// An ECS Fargate service simulated with Linux network namespaces, for end-to-end tests (root only).
+///
+/// One run creates, all named `bce2e-<run id>-…`:
+/// - a switch namespace (`-sw`) holding a bridge; every other namespace has a veth into it. Nothing is added to the
+///   root namespace: no interface, address or route; links are created inside the namespaces directly.
+/// - one namespace per task (`-t<n>`): its own IP in a private /24 chosen per run (`10.<200-250>.<x>.0/24`), `lo`
+///   up, its own EPMD on 4369 (run in the foreground, stopped by PID) and an Elixir node `<basename>@<task IP>`
+///   (long names, distribution pinned to ports 9000-9010) running `Resources/e2e/dnspoll_node.exs`, which clusters
+///   exactly as libcluster's `Cluster.Strategy.DNSPoll` does, against the query name served by
+/// - a DNS namespace (`-dns`) running dnsmasq on `<dnsIP>:53`, answering one A record per registered task with TTL
+///   `ttl` (Cloud Map's `myapp.organization.local`), from a hosts file rewritten at run time (reloaded on SIGHUP);
+/// - a console namespace (`-con`), from which ``runInConsole(_:_:environment:stdin:timeout:)`` runs a command (the
+///   `beamconsole` binary) and collects its stdout, stderr and exit status.
+///
+/// Every process is started through `ip netns exec` with ``ChildProcess`` (which execs, so the PID is the real
+/// process's) and stopped by PID; ``teardown()`` (also run by `deinit`) kills them and deletes every namespace by
+/// name. Namespaces left by a run whose test process died are removed when the next run starts (they carry the
+/// `bce2e-` prefix and a marker file naming the owning PID in `/run/beamconsole-e2e`).
+///
+/// ```swift
+/// let cluster = try NetnsCluster(taskCount: 4, pollingInterval: 1)
+/// addTeardownBlock { cluster.teardown() }
+/// let r = try cluster.runInConsole(beamconsole, ["members", "--json", "--connect", cluster.tasks[0].node],
+///                                  environment: ["RELEASE_COOKIE": cluster.cookie])
+/// ```
+public final class NetnsCluster: @unchecked Sendable {
+    /// One simulated ECS task.
+    public struct Task: Sendable, CustomStringConvertible {
+        /// 1-based, in start order.
+        public let index: Int
+        /// Its network namespace.
+        public let namespace: String
+        /// Its address (the only one it has besides 127.0.0.1).
+        public let ip: String
+        /// `basename@ip`.
+        public let node: String
+        public let basename: String
+        public let cookie: String
+        /// The Elixir node's PID (beam.smp).
+        public let pid: pid_t
+        /// The task's EPMD's PID.
+        public let epmdPID: pid_t
+        /// The node's stdout and stderr: one line per connect, disconnect, nodeup and nodedown.
+        public let logPath: String
+        public let epmdLogPath: String
+        public var description: String { "\(node) (\(namespace), pid \(pid))" }
+    }
+
+    /// What a firewall rule does to the packets it matches.
+    public enum BlockAction: String, Sendable {
+        /// Silently drop (a connect times out).
+        case drop = "DROP"
+        /// Answer with a TCP reset (a connect is refused at once).
+        case reject = "REJECT"
+    }
+
+    /// What a command run in a namespace did.
+    public struct CommandResult: Sendable {
+        /// The exit code, or 128 + the signal number; 137 after a timeout (SIGKILL).
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
+        public var timedOut: Bool
+        /// stdout parsed as a JSON object, if it is one.
+        public var json: [String: Any]? {
+            (try? JSONSerialization.jsonObject(with: Data(stdout.utf8))) as? [String: Any]
+        }
+    }
+
+    /// EPMD's port.
+    public static let epmdPorts: ClosedRange<Int> = 4369...4369
+    /// The distribution ports every node is pinned to (`inet_dist_listen_min`/`max`).
+    public static let distPorts: ClosedRange<Int> = 9000...9010
+    /// The prefix of every namespace name a run creates.
+    public static let namespacePrefix = "bce2e-"
+    private static let markerDirectory = URL(fileURLWithPath: "/run/beamconsole-e2e")
+
+    /// The run id (6 hex digits) in every name this run creates.
+    public let runID: String
+    /// The first three octets of this run's /24, e.g. `10.231.17`.
+    public let subnet: String
+    /// dnsmasq's address (port 53).
+    public let dnsIP: String
+    /// The console namespace's address.
+    public let consoleIP: String
+    /// The console namespace, for `ip netns exec`.
+    public let consoleNamespace: String
+    /// The name every task looks up (`myapp.organization.local`).
+    public let query: String
+    /// The default basename and cookie of tasks.
+    public let basename: String
+    public let cookie: String
+    /// The DNSPoll interval, in seconds.
+    public let pollingInterval: Double
+    /// Logs and the DNS hosts file.
+    public let directory: URL
+
+    private let switchNamespace: String
+    private let dnsNamespace: String
+    private let elixir: String
+    private let ipTool: String
+    private let extraErlFlags: String
+    private let lock = NSLock()
+    private var namespaces: [String] = []
+    private var processes: [ChildProcess] = []
+    private var dns: DNSServer?
+    private var nodeProcesses: [pid_t: ChildProcess] = [:]
+    private var _tasks: [Task] = []
+    private var _records: [String] = []
+    private var nextIndex = 1
+    private var tornDown = false
+
+    /// Every task started so far (killed ones included), in start order.
+    public var tasks: [Task] { locked { _tasks } }
+    /// The addresses the query name currently answers with.
+    public var dnsRecords: [String] { locked { _records } }
+
+    /// The path of the DNSPoll node script.
+    public static var scriptPath: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("Resources/e2e/dnspoll_node.exs").path
+    }
+
+    /// Creates the network and starts `taskCount` tasks (in parallel), each registered in DNS; returns once every
+    /// node has done its first DNS poll. Throws a clear error when not root or a tool is missing.
+    ///
+    /// - Parameters:
+    ///   - pollingInterval: DNSPoll's `polling_interval`, in seconds (libcluster's default is 5).
+    ///   - ttl: the TTL of the A records (Cloud Map's default is 10 s here).
+    ///   - timeout: how long to wait for the nodes to come up.
+    ///   - extraErlFlags: appended to every node's `--erl` flags (e.g. `-kernel prevent_overlapping_partitions false`).
+    public init(
+        taskCount: Int = 4, basename: String = "myapp", query: String = "myapp.organization.local",
+        cookie: String = "c" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased(),
+        pollingInterval: Double = 1, ttl: Int = 10, timeout: TimeInterval = 60, extraErlFlags: String = ""
+    ) throws {
+        guard geteuid() == 0 else {
+            throw TestSupportError(
+                "the end-to-end tests need root (network namespaces, veth pairs, iptables): run them as root, "
+                    + "e.g. `sudo swift test --filter E2ETests` (CI runs them as root)")
+        }
+        var tools: [String: String] = [:]
+        for (tool, package) in [("ip", "iproute2"), ("iptables", "iptables"), ("dnsmasq", "dnsmasq-base"),
+                                ("epmd", "erlang-nox"), ("elixir", "elixir")] {
+            guard let path = findExecutable(tool) else {
+                throw TestSupportError("\(tool) not found: install Debian's \(package) (make test does)")
+            }
+            tools[tool] = path
+        }
+        ipTool = tools["ip"]!
+        elixir = tools["elixir"]!
+        self.basename = basename
+        self.query = query
+        self.cookie = cookie
+        self.pollingInterval = pollingInterval
+        self.extraErlFlags = extraErlFlags
+
+        Self.removeStaleRuns()
+        runID = String(format: "%06x", UInt32.random(in: 0...0xFF_FFFF))
+        subnet = try Self.chooseSubnet()
+        dnsIP = "\(subnet).2"
+        consoleIP = "\(subnet).3"
+        let prefix = "\(Self.namespacePrefix)\(runID)-"
+        switchNamespace = prefix + "sw"
+        dnsNamespace = prefix + "dns"
+        consoleNamespace = prefix + "con"
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("bce2e-\(runID)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: Self.markerDirectory, withIntermediateDirectories: true)
+        try "\(getpid())\n".write(
+            to: Self.markerDirectory.appendingPathComponent(runID), atomically: true, encoding: .utf8)
+
+        do {
+            try addNamespace(switchNamespace)
+            try ip(["-n", switchNamespace, "link", "add", "br0", "type", "bridge"])
+            try ip(["-n", switchNamespace, "link", "set", "br0", "up"])
+            try attach(dnsNamespace, port: "dns", address: dnsIP)
+            try attach(consoleNamespace, port: "con", address: consoleIP)
+            let server = try DNSServer(
+                domain: String(query.split(separator: ".", maxSplits: 1).last ?? Substring(query)), ttl: ttl,
+                listenAddress: dnsIP, commandPrefix: ["ip", "netns", "exec", dnsNamespace],
+                directory: directory.appendingPathComponent("dns"), logQueries: false)
+            locked { dns = server }
+            if taskCount > 0 { try addTasks(count: taskCount, timeout: timeout) }
+        } catch {
+            teardown()
+            throw error
+        }
+    }
+
+    deinit { teardown() }
+
+    // MARK: Tasks
+
+    /// Starts one task and waits until its node has done its first DNS poll. `inDNS` registers its address (after it
+    /// is up, as Cloud Map registers a healthy task); a different `cookie` or `basename` makes a task the others
+    /// cannot join (handshake failure, or a name EPMD does not know). `query` overrides the name the task itself
+    /// polls: a name without records gives a task that connects to nobody by itself, so that only the other tasks'
+    /// DNS polls (or the test) can connect it.
+    @discardableResult
+    public func addTask(
+        cookie: String? = nil, basename: String? = nil, inDNS: Bool = true, query: String? = nil,
+        timeout: TimeInterval = 30
+    ) throws -> Task {
+        try addTasks(count: 1, cookie: cookie, basename: basename, inDNS: inDNS, query: query, timeout: timeout)[0]
+    }
+
+    /// Starts `count` tasks in parallel (namespaces, then every EPMD, then every node) and waits for all of them.
+    @discardableResult
+    public func addTasks(
+        count: Int, cookie: String? = nil, basename: String? = nil, inDNS: Bool = true, query: String? = nil,
+        timeout: TimeInterval = 60
+    ) throws -> [Task] {
+        let deadline = Date().addingTimeInterval(timeout)
+        let indices: [Int] = locked {
+            defer { nextIndex += count }
+            return Array(nextIndex..<(nextIndex + count))
+        }
+        guard let last = indices.last, last + 9 <= 254 else { throw TestSupportError("a /24 holds at most 245 tasks") }
+        let basename = basename ?? self.basename, cookie = cookie ?? self.cookie
+        struct Pending {
+            var index: Int, namespace: String, ip: String, epmd: ChildProcess, epmdLog: String
+        }
+
+        // Namespaces and links, then every EPMD at once; wait until each listens on 4369.
+        var pending: [Pending] = []
+        for i in indices {
+            let ns = "\(Self.namespacePrefix)\(runID)-t\(i)", address = "\(subnet).\(i + 9)"
+            try attach(ns, port: "t\(i)", address: address)
+            let epmdLog = directory.appendingPathComponent("epmd-t\(i).log").path
+            let epmd = try spawn(in: ns, ["epmd", "-d", "-port", "4369"], outputPath: epmdLog)
+            pending.append(Pending(index: i, namespace: ns, ip: address, epmd: epmd, epmdLog: epmdLog))
+        }
+        for p in pending {
+            while !isListening(pid: p.epmd.pid, port: 4369) {
+                guard p.epmd.isRunning, Date() < deadline else {
+                    throw TestSupportError("EPMD did not start in \(p.namespace): \(tail(p.epmdLog))")
+                }
+                Thread.sleep(forTimeInterval: 0.01)
+            }
+        }
+
+        // Every node at once; wait for each one's ready line (printed after its first poll).
+        var started: [(Task, ChildProcess)] = []
+        for p in pending {
+            let node = "\(basename)@\(p.ip)"
+            let log = directory.appendingPathComponent("node-t\(p.index).log").path
+            let environment = [
+                "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": directory.path,
+                "LANG": "C.UTF-8", "DNSPOLL_QUERY": query ?? self.query, "DNSPOLL_NAMESERVER": dnsIP,
+                "DNSPOLL_BASENAME": basename,
+                "DNSPOLL_INTERVAL": String(Int(pollingInterval * 1000)),
+            ]
+            let erlFlags = [
+                // EPMD is ours (started above, stopped by PID): never let erl start a daemon.
+                "-start_epmd false", "-kernel inet_dist_listen_min \(Self.distPorts.lowerBound)",
+                "inet_dist_listen_max \(Self.distPorts.upperBound)",
+                // Light: one scheduler of each kind, one async thread, no busy waiting, compact allocators.
+                "+S 1:1 +SDcpu 1:1 +SDio 1 +A 1 +sbwt none +sbwtdcpu none +sbwtdio none +MHas ageffcbf +MBas ageffcbf",
+                extraErlFlags,
+            ].joined(separator: " ")
+            let process = try spawn(
+                in: p.namespace,
+                [elixir, "--name", node, "--cookie", cookie, "--erl", erlFlags, Self.scriptPath],
+                environment: environment, outputPath: log)
+            let task = Task(
+                index: p.index, namespace: p.namespace, ip: p.ip, node: node, basename: basename, cookie: cookie,
+                pid: process.pid, epmdPID: p.epmd.pid, logPath: log, epmdLogPath: p.epmdLog)
+            locked {
+                nodeProcesses[process.pid] = process
+                _tasks.append(task)
+            }
+            started.append((task, process))
+        }
+        for (task, process) in started {
+            let ready = "dnspoll ready: \(task.node)"
+            while !((try? String(contentsOfFile: task.logPath, encoding: .utf8))?.contains(ready) ?? false) {
+                guard process.isRunning else {
+                    throw TestSupportError("node \(task.node) exited while starting: \(tail(task.logPath))")
+                }
+                guard Date() < deadline else {
+                    throw TestSupportError("node \(task.node) not up within \(timeout) s: \(tail(task.logPath))")
+                }
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+        }
+        if inDNS { try addDNSRecords(started.map(\.0.ip)) }
+        return started.map(\.0)
+    }
+
+    /// Kills the task's node with SIGKILL (by PID), as ECS stops a task that does not exit; its EPMD, namespace and
+    /// DNS record stay (remove the record with ``removeDNSRecords(_:)`` to model Cloud Map deregistering it).
+    public func killTask(_ task: Task) {
+        let process = locked { nodeProcesses[task.pid] }
+        process?.stop()
+    }
+
+    /// Whether the task's node still runs.
+    public func isRunning(_ task: Task) -> Bool {
+        locked { nodeProcesses[task.pid] }?.isRunning ?? false
+    }
+
+    /// The last `bytes` of a task's node log, for failure messages.
+    public func log(of task: Task, bytes: Int = 2000) -> String { tail(task.logPath, bytes: bytes) }
+
+    // MARK: DNS
+
+    /// Makes the query name answer with exactly `addresses` (in this order), and waits until dnsmasq has reloaded.
+    public func setDNSRecords(_ addresses: [String]) throws {
+        guard let dns = locked({ dns }) else { throw TestSupportError("the DNS server is not running") }
+        try dns.setRecords(addresses.isEmpty ? [:] : [query: addresses])
+        locked { _records = addresses }
+    }
+
+    /// Adds addresses to the query name's answer.
+    public func addDNSRecords(_ addresses: [String]) throws {
+        try setDNSRecords(dnsRecords + addresses.filter { !dnsRecords.contains($0) })
+    }
+
+    /// Removes addresses from the query name's answer.
+    public func removeDNSRecords(_ addresses: [String]) throws {
+        try setDNSRecords(dnsRecords.filter { !addresses.contains($0) })
+    }
+
+    // MARK: Firewall
+
+    /// Adds an INPUT rule in the task's namespace that drops or rejects (TCP reset) TCP packets to `ports`
+    /// (``epmdPorts`` or ``distPorts``, or any range). Only connections *to* the task are affected.
+    public func blockPorts(_ task: Task, _ ports: ClosedRange<Int>, how: BlockAction) throws {
+        let dport = ports.count == 1 ? "\(ports.lowerBound)" : "\(ports.lowerBound):\(ports.upperBound)"
+        var rule = ["-w", "-A", "INPUT", "-p", "tcp", "--dport", dport, "-j", how.rawValue]
+        if how == .reject { rule += ["--reject-with", "tcp-reset"] }
+        try check(in: task.namespace, ["iptables"] + rule)
+    }
+
+    /// Removes every INPUT rule in the task's namespace.
+    public func unblockPorts(_ task: Task) throws {
+        try check(in: task.namespace, ["iptables", "-w", "-F", "INPUT"])
+    }
+
+    // MARK: Running commands
+
+    /// Runs `executable` in the console namespace (see ``run(in:_:environment:stdin:timeout:)``).
+    public func runInConsole(
+        _ executable: String, _ arguments: [String], environment: [String: String] = [:], stdin: String = "",
+        timeout: TimeInterval = 30
+    ) throws -> CommandResult {
+        try run(
+            in: consoleNamespace, [executable] + arguments, environment: environment, stdin: stdin, timeout: timeout)
+    }
+
+    /// Runs a command in `namespace` (`ip netns exec`) and returns its stdout, stderr and exit status; after `timeout`
+    /// it is killed (by PID) and the result says so. The environment is minimal (PATH, LANG=C.UTF-8, TERM=dumb, and
+    /// HOME = this run's directory, so the user's ~/.erlang.cookie and history stay out) plus `environment`.
+    @discardableResult
+    public func run(
+        in namespace: String, _ command: [String], environment: [String: String] = [:], stdin: String = "",
+        timeout: TimeInterval = 30
+    ) throws -> CommandResult {
+        let id = UUID().uuidString
+        let out = directory.appendingPathComponent("cmd-\(id).out")
+        let err = directory.appendingPathComponent("cmd-\(id).err")
+        let input = directory.appendingPathComponent("cmd-\(id).in")
+        try stdin.write(to: input, atomically: true, encoding: .utf8)
+        defer { for f in [out, err, input] { try? FileManager.default.removeItem(at: f) } }
+        let base = [
+            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": directory.path,
+            "LANG": "C.UTF-8", "TERM": "dumb",
+        ]
+        let env = base.merging(environment) { $1 }
+        let p = try ChildProcess(
+            executable: ipTool, arguments: ["netns", "exec", namespace] + command, environment: env,
+            outputPath: out.path, errorPath: err.path, inputPath: input.path)
+        let finished = p.wait(timeout: timeout) != nil
+        if !finished { p.stop() }
+        return CommandResult(
+            status: p.exitCode ?? -1, stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
+            stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "", timedOut: !finished)
+    }
+
+    // MARK: Teardown
+
+    /// Kills every process this run started (by PID), deletes every namespace it created (by name) and its files.
+    /// Idempotent; also run by `deinit`.
+    public func teardown() {
+        let (procs, spaces, server): ([ChildProcess], [String], DNSServer?) = locked {
+            defer {
+                processes = []; nodeProcesses = [:]; namespaces = []; dns = nil; tornDown = true
+            }
+            return (Array(nodeProcesses.values) + processes, namespaces, dns)
+        }
+        for p in procs { p.stop() }
+        server?.stop()
+        for ns in spaces.reversed() { Self.deleteNamespace(ns, ip: ipTool) }
+        try? FileManager.default.removeItem(at: Self.markerDirectory.appendingPathComponent(runID))
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// Deletes the namespaces of earlier runs whose test process is gone (no marker, or a marker naming a dead PID),
+    /// killing by PID whatever still runs in them. Only names with ``namespacePrefix`` are considered.
+    public static func removeStaleRuns() {
+        guard let ip = findExecutable("ip") else { return }
+        let list = (try? ChildProcess.output(of: ip, ["netns", "list"])) ?? ""
+        for line in list.split(separator: "\n") {
+            let name = String(line.split(separator: " ")[0])
+            guard name.hasPrefix(namespacePrefix) else { continue }
+            let run = name.dropFirst(namespacePrefix.count).split(separator: "-").first.map(String.init) ?? ""
+            let marker = markerDirectory.appendingPathComponent(run)
+            if let text = try? String(contentsOf: marker, encoding: .utf8),
+               let owner = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)),
+               kill(owner, 0) == 0 || errno == EPERM
+            {
+                continue  // a live run
+            }
+            deleteNamespace(name, ip: ip)
+            try? FileManager.default.removeItem(at: marker)
+            let files = FileManager.default.temporaryDirectory.appendingPathComponent("bce2e-\(run)")
+            try? FileManager.default.removeItem(at: files)
+        }
+    }
+
+    // MARK: Plumbing
+
+    private func locked<T>(_ body: () throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body()
+    }
+
+    private func addNamespace(_ name: String) throws {
+        try ip(["netns", "add", name])
+        locked { namespaces.append(name) }
+        try ip(["-n", name, "link", "set", "lo", "up"])
+    }
+
+    /// Creates `namespace` with `eth0` at `address`/24, its peer `port` plugged into the switch's bridge.
+    private func attach(_ namespace: String, port: String, address: String) throws {
+        try addNamespace(namespace)
+        try ip(["-n", switchNamespace, "link", "add", port, "type", "veth", "peer", "name", "eth0", "netns", namespace])
+        try ip(["-n", switchNamespace, "link", "set", port, "master", "br0", "up"])
+        try ip(["-n", namespace, "addr", "add", "\(address)/24", "dev", "eth0"])
+        try ip(["-n", namespace, "link", "set", "eth0", "up"])
+    }
+
+    private func ip(_ arguments: [String]) throws {
+        let file = directory.appendingPathComponent("ip-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let p = try ChildProcess(executable: ipTool, arguments: arguments, outputPath: file.path)
+        guard p.wait(timeout: 10) != nil else {
+            p.stop()
+            throw TestSupportError("ip \(arguments.joined(separator: " ")) did not finish")
+        }
+        guard p.exitCode == 0 else {
+            let out = (try? String(contentsOf: file, encoding: .utf8)) ?? ""
+            throw TestSupportError("ip \(arguments.joined(separator: " ")) failed: \(out)")
+        }
+    }
+
+    /// Runs a short command in a namespace and throws unless it succeeds.
+    private func check(in namespace: String, _ command: [String]) throws {
+        let r = try run(in: namespace, command, timeout: 10)
+        guard r.status == 0 else {
+            let what = command.joined(separator: " ")
+            throw TestSupportError("\(what) in \(namespace) failed (\(r.status)): \(r.stdout)\(r.stderr)")
+        }
+    }
+
+    /// Starts a long-running process in a namespace; it is stopped by PID at teardown.
+    private func spawn(
+        in namespace: String, _ command: [String], environment: [String: String]? = nil, outputPath: String
+    ) throws -> ChildProcess {
+        let p = try ChildProcess(
+            executable: ipTool, arguments: ["netns", "exec", namespace] + command, environment: environment,
+            outputPath: outputPath)
+        locked { processes.append(p) }
+        return p
+    }
+
+    private func tail(_ path: String, bytes: Int = 2000) -> String {
+        String(((try? String(contentsOfFile: path, encoding: .utf8)) ?? "(no log)").suffix(bytes))
+    }
+
+    private static func deleteNamespace(_ name: String, ip: String) {
+        // Whatever still runs inside is ours (it is in our namespace): kill it by PID so the namespace goes away.
+        let pids = (try? ChildProcess.output(of: ip, ["netns", "pids", name])) ?? ""
+        for pid in pids.split(separator: "\n").compactMap({ pid_t($0) }) { kill(pid, SIGKILL) }
+        _ = try? ChildProcess.output(of: ip, ["netns", "delete", name])
+    }
+
+    /// A random 10.<200-250>.<0-255> prefix that no route or address of this host uses.
+    private static func chooseSubnet() throws -> String {
+        let ip = findExecutable("ip") ?? "/usr/sbin/ip"
+        let used = ((try? ChildProcess.output(of: ip, ["-4", "route", "show", "table", "all"])) ?? "")
+            + ((try? ChildProcess.output(of: ip, ["-4", "addr"])) ?? "")
+        for _ in 0..<50 {
+            let prefix = "10.\(Int.random(in: 200...250)).\(Int.random(in: 0...255))"
+            if !used.contains(prefix + ".") { return prefix }
+        }
+        throw TestSupportError("no free 10.200-250.x.0/24 subnet")
+    }
+}
