@@ -194,11 +194,13 @@ public final class DiscoveryService: Sendable {
         if var r = report, let dns = configuration.dnsPoll {
             let extra = state.withLock { $0.table.recordWarnings(addresses: dnsAddresses, basename: dns.basename) }
             r.warnings += extra
-            state.withLock { s in
+            let previous = state.withLock { s -> [DNSPollWarning] in
+                let before = s.reports.last?.warnings ?? []
                 s.reports.append(r)
                 if s.reports.count > Self.keptReports { s.reports.removeFirst(s.reports.count - Self.keptReports) }
+                return before
             }
-            publish()
+            mutate { $0.applyDNSWarnings(r.warnings, previous: previous, now: now) }
         }
         await askPeers(wait: waitForConnections)
         syncConnections()

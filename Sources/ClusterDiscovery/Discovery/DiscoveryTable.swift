@@ -42,6 +42,8 @@ public struct DiscoveredNode: Sendable, Hashable {
     /// The last thing that happened to it, for the watch view.
     public var lastEvent: String?
     public var firstSeen: Date
+    /// Why its last established connection went down (nil while up, or if it never was).
+    public var lastDown: DistributionError?
     /// Consecutive failed connection attempts (for the retry back-off).
     public var failures = 0
     /// Not before this time do we try connecting again.
@@ -209,11 +211,13 @@ public struct DiscoveryTable: Sendable {
         nodes[name]!.since = now
         switch state {
         case .up:
+            nodes[name]!.lastDown = nil
             nodes[name]!.failures = 0
             nodes[name]!.retryAt = nil
             nodes[name]!.lastEvent = "nodeup"
             record(.nodeUp(node: name), now)
         case .down(let e):
+            nodes[name]!.lastDown = e
             nodes[name]!.rtt = nil
             nodes[name]!.visiblePeers = nil
             nodes[name]!.lastEvent = "nodedown: \(e.code)"
@@ -265,6 +269,12 @@ public struct DiscoveryTable: Sendable {
         return actions
     }
 
+    /// Reports the warnings of a DNS poll that the previous poll did not have (each once, while it lasts).
+    public mutating func applyDNSWarnings(_ current: [DNSPollWarning], previous: [DNSPollWarning], now: Date) {
+        let before = Set(previous.map(\.description))
+        for w in current where !before.contains(w.description) { record(.dnsWarning(w.description), now) }
+    }
+
     /// Forgets a node's round trip and peer list after a failed `erlang:nodes()` call.
     public mutating func clearPeers(_ name: String) {
         nodes[name]?.visiblePeers = nil
@@ -285,7 +295,8 @@ public struct DiscoveryTable: Sendable {
                 break
             }
             let name = "\(basename)@\(address)"
-            if let n = nodes[name], case .down(let e)? = n.connection {
+            // Its connection went down and has not come back: the task is gone but DNS still lists it.
+            if let n = nodes[name], !n.isUp, let e = n.lastDown {
                 out.append(.staleRecord(node: name, reason: "\(e.code)"))
             }
         }
