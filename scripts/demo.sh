@@ -32,7 +32,7 @@ for _ in $(seq 1 150); do
 done
 sleep 1.5
 cat <<EOT
-Try:  nodes    members    info    Demo.Stats.info()    Demo.Orders.create("tea", 3)
+Try:  nodes    members    info    watch (q returns)    doctor    Demo.Stats.info()    Demo.Orders.create("tea", 3)
       multicall Demo.Stats.hello("you")    eval Enum.map(1..3, &(&1 * 2))    call demo_b@$host Node.list()
 EOT
-"$bin" --cookie-file "$work/cookie" --connect "demo_a@$host" --connect "demo_b@$host" --connect "demo_c@$host"
+"$bin" --cookie-file "$work/cookie" --connect "demo_a@$host" --nodes "demo_b@$host,demo_c@$host"
