@@ -29,6 +29,17 @@ final class DNSResolverTests: XCTestCase {
         XCTAssertEqual(Set(a.records.map(\.value)), ["10.0.1.5", "10.0.3.9"])
     }
 
+    /// 60 A records do not fit a 512-byte UDP answer: dnsmasq sets TC and c-ares asks again over TCP, so every record
+    /// comes back (a 50-task service behind a plain Route 53 / dnsmasq name).
+    func testTruncatedAnswersAreRetriedOverTCP() async throws {
+        let addresses = (1...60).map { "10.0.9.\($0)" }
+        let dns = try DNSServer(records: ["big.organization.local": addresses])
+        defer { dns.stop() }
+        let resolver = DNSResolver(servers: [dns.address], useSearchList: false)
+        let a = try await resolver.lookup("big.organization.local", type: .a)
+        XCTAssertEqual(Set(a.records.map(\.value)), Set(addresses))
+    }
+
     func testSRVRecords() async throws {
         let dns = try DNSServer(srv: ["_epmd._tcp.myapp.organization.local": [("task1.organization.local", 4369)]])
         defer { dns.stop() }
