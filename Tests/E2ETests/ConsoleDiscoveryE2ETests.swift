@@ -47,26 +47,30 @@ final class ConsoleDiscoveryE2ETests: XCTestCase {
         return c.tasks.filter { c.isRunning($0) && records.contains($0.ip) && $0.cookie == c.cookie && $0.basename == c.basename }
     }
 
-    /// Runs `watch --json` for `seconds` in the console namespace while `during` changes the cluster; returns the
-    /// NDJSON objects.
-    func watch(seconds: Int, during: (NetnsCluster) throws -> Void) throws -> [[String: Any]] {
+    /// Runs `watch --json` in the console namespace while `during` changes the cluster, then two more poll intervals
+    /// (plus a second), then stops it with SIGTERM (by PID); returns the NDJSON objects.
+    func watch(during: (NetnsCluster) throws -> Void) throws -> [[String: Any]] {
         let c = try sharedCluster()
-        final class Box: @unchecked Sendable { var result: Result<NetnsCluster.CommandResult, any Error>? }
-        let box = Box()
-        let done = DispatchSemaphore(value: 0)
-        let args = ["watch", "--json", "--duration", "\(seconds)"] + discovery(c)
-        Thread.detachNewThread {
-            box.result = Result { try c.runInConsole(ECSClusterTests.binary, args, environment: ["RELEASE_COOKIE": c.cookie], timeout: Double(seconds) + 30) }
-            done.signal()
-        }
+        let ipTool = try XCTUnwrap(findExecutable("ip"))
+        let out = c.directory.appendingPathComponent("watch-\(UUID().uuidString).ndjson")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let env = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": c.directory.path,
+                   "RELEASE_COOKIE": c.cookie]
+        let p = try ChildProcess(
+            executable: ipTool,
+            arguments: ["netns", "exec", c.consoleNamespace, ECSClusterTests.binary, "watch", "--json"] + discovery(c),
+            environment: env, outputPath: out.path)
+        defer { p.stop() }
+        Thread.sleep(forTimeInterval: 1.5)
         try during(c)
-        done.wait()
-        let r = try XCTUnwrap(box.result).get()
-        XCTAssertEqual(r.status, 0, r.stderr)
-        let lines = r.stdout.split(separator: "\n")
+        Thread.sleep(forTimeInterval: 2 * c.pollingInterval + 1)
+        p.signal(SIGTERM)
+        XCTAssertNotNil(p.wait(timeout: 10), "watch did not stop on SIGTERM")
+        let text = (try? String(contentsOf: out, encoding: .utf8)) ?? ""
+        let lines = text.split(separator: "\n")
         let objects = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
         XCTAssertEqual(objects.count, lines.count, "every line is JSON")
-        XCTAssertFalse(r.stdout.contains(c.cookie))
+        XCTAssertFalse(text.contains(c.cookie))
         return objects
     }
 
@@ -114,8 +118,7 @@ final class ConsoleDiscoveryE2ETests: XCTestCase {
     func testWatchSeesScaleUpAndScaleDownWithinTwoPollIntervals() throws {
         var joined: NetnsCluster.Task?, left: NetnsCluster.Task?
         var published = 0.0, deregistered = 0.0
-        let events = try watch(seconds: 12) { c in
-            Thread.sleep(forTimeInterval: 3)
+        let events = try watch { c in
             let up = try c.addTask(inDNS: false, query: Self.nowhere)
             joined = up
             published = Date().timeIntervalSince1970
@@ -153,7 +156,7 @@ final class ConsoleDiscoveryE2ETests: XCTestCase {
     func testKilledTaskGivesNodedownAndItsRecordIsFlaggedStale() throws {
         var victim: NetnsCluster.Task?
         var killed = 0.0
-        let events = try watch(seconds: 9) { c in
+        let events = try watch { c in
             let v = try c.addTask(query: Self.nowhere)
             victim = v
             Thread.sleep(forTimeInterval: 3)
