@@ -77,8 +77,10 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "IntegrationTests", dependencies: ["ErlangDistribution", "ErlangTerm"]),
-        .target(name: "ErlangTestSupport", dependencies: ["ErlangTerm", .product(name: "BigInt", package: "BigInt")]),
+        .testTarget(name: "IntegrationTests", dependencies: ["ErlangDistribution", "ErlangTerm", "ErlangTestSupport"]),
+        .target(
+            name: "ErlangTestSupport",
+            dependencies: ["ErlangTerm", "ErlangDistribution", .product(name: "BigInt", package: "BigInt")]),
         .executableTarget(name: "etf-bench", dependencies: ["ErlangTerm"], path: "Benchmarks/ETFBench"),
         .executableTarget(
             name: "dist-bench", dependencies: ["ErlangDistribution", "ErlangTerm",
@@ -113,5 +115,18 @@ let package = Package(
 if getenv("BEAMCONSOLE_FUZZ") != nil {
     package.targets += [
         .executableTarget(name: "FuzzETFDecode", dependencies: ["ErlangTerm"], path: "Fuzz/FuzzETFDecode", exclude: ["seeds"]),
+        .executableTarget(
+            name: "FuzzHandshake", dependencies: ["ErlangDistribution", "ErlangTerm"], path: "Fuzz/FuzzHandshake",
+            exclude: ["seeds"]),
+        .executableTarget(
+            name: "FuzzFrameParser", dependencies: ["ErlangDistribution", "ErlangTerm"], path: "Fuzz/FuzzFrameParser",
+            exclude: ["seeds"]),
+        .executableTarget(name: "FuzzEPMD", dependencies: ["ErlangDistribution"], path: "Fuzz/FuzzEPMD", exclude: ["seeds"]),
+        .executableTarget(name: "FuzzDNS", dependencies: ["ClusterDiscovery"], path: "Fuzz/FuzzDNS", exclude: ["seeds"]),
+        .executableTarget(
+            name: "FuzzECSMetadata", dependencies: ["ClusterDiscovery"], path: "Fuzz/FuzzECSMetadata", exclude: ["seeds"]),
+        .executableTarget(
+            name: "FuzzTermParser", dependencies: ["TermSyntax", "ErlangTerm"], path: "Fuzz/FuzzTermParser",
+            exclude: ["seeds"]),
     ]
 }

@@ -27,6 +27,8 @@ final class DistributionChannelHandler: ChannelDuplexHandler, @unchecked Sendabl
     weak var delegate: (any DistributionConnectionDelegate)?
     /// Bytes that arrived before a delegate was installed are delivered in order once it is.
     private var pending: [ControlMessage] = []
+    /// Why the connection closed, if it closed before a delegate was installed (delivered once it is).
+    private var pendingClose: DistributionError?
 
     init(
         handshake: HandshakeStateMachine, connection: ConnectionStateMachine.Configuration, maxFrameSize: Int,
@@ -48,6 +50,10 @@ final class DistributionChannelHandler: ChannelDuplexHandler, @unchecked Sendabl
         let queued = pending
         pending = []
         for m in queued { d.connectionReceived(m) }
+        if let error = pendingClose {
+            pendingClose = nil
+            d.connectionClosed(error)
+        }
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -134,6 +140,8 @@ final class DistributionChannelHandler: ChannelDuplexHandler, @unchecked Sendabl
         case .none:
             break
         case .sendTick:
+            // A peer that does not read fills the socket; queueing ticks behind that would only grow memory.
+            guard context.channel.isWritable else { break }
             writeBytes(FrameParser.tick, context: context)
         case .deliver(let message):
             if let delegate {
@@ -167,7 +175,11 @@ final class DistributionChannelHandler: ChannelDuplexHandler, @unchecked Sendabl
             handshakePromise.fail(error)
         } else {
             logger.debug("distribution connection closing", metadata: ["code": "\(error.code)"])
-            delegate?.connectionClosed(error)
+            if let delegate {
+                delegate.connectionClosed(error)
+            } else {
+                pendingClose = error
+            }
         }
         finish(context: context)
         context.close(promise: nil)

@@ -22,6 +22,10 @@ public struct FrameParser: Sendable {
     }
 
     public var mode: Mode
+    /// The longest handshake message accepted in ``Mode/handshake``, whatever ``maxFrameSize`` says. The longest
+    /// legitimate one is a challenge or a `named:` status carrying a node name of at most 255 characters
+    /// (1,020 UTF-8 bytes) plus 19 bytes of fields; OTP's own limit on node names is the same.
+    public static let maxHandshakeMessageSize = 2048
     /// Frames longer than this are a protocol violation (default 128 MiB).
     public var maxFrameSize: Int
     private var buffer: [UInt8] = []
@@ -50,10 +54,11 @@ public struct FrameParser: Sendable {
         guard buffer.count - readIndex >= header else { return nil }
         var length = 0
         for i in 0..<header { length = length << 8 | Int(buffer[readIndex + i]) }
-        if length > maxFrameSize {
+        let limit = mode == .handshake ? min(maxFrameSize, Self.maxHandshakeMessageSize) : maxFrameSize
+        if length > limit {
             throw DistributionError(
                 .frameTooLarge, stage: mode == .handshake ? .handshake : .connection,
-                "peer announced a \(length)-byte frame; the limit is \(maxFrameSize)")
+                "peer announced a \(length)-byte \(mode == .handshake ? "handshake message" : "frame"); the limit is \(limit)")
         }
         if length == 0 && mode == .connected {
             readIndex += header
