@@ -16,7 +16,11 @@ if ((${#targets[@]} == 0)); then
 fi
 export BEAMCONSOLE_FUZZ=1 SWIFT_BACKTRACE=enable=no
 scratch=.build-fuzz
-build=(-c release --sanitize fuzzer --sanitize address -Xswiftc -parse-as-library --scratch-path "$scratch")
+# SwiftPM passes --sanitize fuzzer and --sanitize address to swiftc as two -sanitize= options, and swiftc keeps only
+# the last: Swift code would get AddressSanitizer but no coverage, and libFuzzer would mutate blind. The combined
+# -Xswiftc option comes after them and wins; the --sanitize options are still needed to link libFuzzer.
+build=(-c release --sanitize fuzzer --sanitize address -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
+    --scratch-path "$scratch")
 if [[ "${FUZZ_BUILD:-1}" != 0 ]]; then
     for t in "${targets[@]}"; do
         mkdir -p fuzz-out

@@ -120,11 +120,11 @@ public final class FakePeer: @unchecked Sendable {
     deinit { stop() }
 
     /// What the peer did, one line per step (for failure messages).
-    public var transcript: [String] { lock.withLock { log } }
+    public var transcript: [String] { locked { log } }
 
     /// Closes the listening socket and the connection; the serving thread ends soon after.
     public func stop() {
-        let (l, c): (Int32, Int32) = lock.withLock {
+        let (l, c): (Int32, Int32) = locked {
             if stopped { return (-1, -1) }
             stopped = true
             return (listener, connection)
@@ -139,22 +139,28 @@ public final class FakePeer: @unchecked Sendable {
         finished.wait(timeout: .now() + timeout) == .success
     }
 
-    private func note(_ s: String) { lock.withLock { log.append(s) } }
-    private var isStopped: Bool { lock.withLock { stopped } }
+    private func locked<R>(_ body: () throws -> R) rethrows -> R {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body()
+    }
+
+    private func note(_ s: String) { locked { log.append(s) } }
+    private var isStopped: Bool { locked { stopped } }
 
     // MARK: - Serving
 
     private func serve() {
         let fd = accept(listener, nil, nil)
         guard fd >= 0 else { return note("accept failed") }
-        let proceed: Bool = lock.withLock {
+        let proceed: Bool = locked {
             if stopped { return false }
             connection = fd
             return true
         }
         guard proceed else { close(fd); return }
         defer {
-            lock.withLock { connection = -1 }
+            locked { connection = -1 }
             close(fd)
         }
         var timeout = timeval(tv_sec: 10, tv_usec: 0)

@@ -190,7 +190,9 @@ public struct DNSResolver: Sendable {
             var out: [DNSRecord] = []
             for i in 0..<Int(n) {
                 let address = addresses[(i * 46)..<(i * 46 + 46)].withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-                out.append(DNSRecord(value: address, ttl: Int(ttls[i])))
+                // c-ares reads the TTL into an int: 2^31 and more come out negative. RFC 2181 §8: a TTL with the
+                // most significant bit set is zero.
+                out.append(DNSRecord(value: address, ttl: Swift.max(0, Int(ttls[i]))))
             }
             return .success(out)
         case .srv:
