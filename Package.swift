@@ -87,7 +87,7 @@ let package = Package(
             ]
         ),
         .target(
-            name: "ErlangTestSupport", dependencies: ["ErlangTerm", .product(name: "BigInt", package: "BigInt")],
+            name: "ErlangTestSupport", dependencies: ["ErlangTerm", "ErlangDistribution", .product(name: "BigInt", package: "BigInt")],
             exclude: ["Resources"]  // scripts the tests run from the source tree (found through #filePath)
         ),
         .executableTarget(name: "etf-bench", dependencies: ["ErlangTerm"], path: "Benchmarks/ETFBench"),
@@ -125,5 +125,18 @@ let package = Package(
 if getenv("BEAMCONSOLE_FUZZ") != nil {
     package.targets += [
         .executableTarget(name: "FuzzETFDecode", dependencies: ["ErlangTerm"], path: "Fuzz/FuzzETFDecode", exclude: ["seeds"]),
+        .executableTarget(
+            name: "FuzzHandshake", dependencies: ["ErlangDistribution", "ErlangTerm"], path: "Fuzz/FuzzHandshake",
+            exclude: ["seeds"]),
+        .executableTarget(
+            name: "FuzzFrameParser", dependencies: ["ErlangDistribution", "ErlangTerm"], path: "Fuzz/FuzzFrameParser",
+            exclude: ["seeds"]),
+        .executableTarget(name: "FuzzEPMD", dependencies: ["ErlangDistribution"], path: "Fuzz/FuzzEPMD", exclude: ["seeds"]),
+        .executableTarget(name: "FuzzDNS", dependencies: ["ClusterDiscovery"], path: "Fuzz/FuzzDNS", exclude: ["seeds"]),
+        .executableTarget(
+            name: "FuzzECSMetadata", dependencies: ["ClusterDiscovery"], path: "Fuzz/FuzzECSMetadata", exclude: ["seeds"]),
+        .executableTarget(
+            name: "FuzzTermParser", dependencies: ["TermSyntax", "ErlangTerm"], path: "Fuzz/FuzzTermParser",
+            exclude: ["seeds"]),
     ]
 }

@@ -34,7 +34,7 @@ enum DNSMessage {
             guard let next = skipName(i), let t = u16(next), let ttl = u32(next + 4), let rdlen = u16(next + 8) else {
                 return ttls
             }
-            if t == type { ttls.append(Int(ttl)) }
+            if t == type { ttls.append(ttl > UInt32(Int32.max) ? 0 : Int(ttl)) }  // RFC 2181 §8: MSB set = 0
             i = next + 10 + Int(rdlen)
             if i > msg.count { return ttls }
         }

@@ -138,7 +138,7 @@ public struct DNSResolver: Sendable {
             return .failure(failure(status == ARES_SUCCESS ? ARES_EBADRESP : status))
         }
         let records: [DNSRecord]
-        switch parse(answer: answer, length: raw.answer_length, type: type) {
+        switch Self.parse(answer: answer, length: raw.answer_length, type: type) {
         case .success(let r): records = r
         case .failure(let status): return .failure(failure(status.code))
         }
@@ -146,8 +146,36 @@ public struct DNSResolver: Sendable {
     }
 
     static let maxRecords = 256
+    /// The most records one answer yields; further records are ignored.
+    public static var maxAnswerRecords: Int { maxRecords }
 
-    private func parse(answer: UnsafeMutablePointer<UInt8>, length: Int32, type: DNSRecordType) -> Result<[DNSRecord], AresStatus> {
+    /// Parses a raw DNS answer (the message a server sent) for `type` the way ``lookup(_:type:)`` does, without the
+    /// network: for tests and fuzzing. A malformed answer is a ``DNSError`` (code ``DNSError/Code/other`` for a bad
+    /// response, ``DNSError/Code/noData`` when no record of `type` is in it).
+    public static func parseAnswer(_ bytes: [UInt8], type: DNSRecordType, name: String = "") throws(DNSError)
+        -> [DNSRecord]
+    {
+        guard !bytes.isEmpty, bytes.count <= Int(Int32.max) else {
+            throw DNSError(
+                code: .other, name: name, type: type, servers: [],
+                detail: String(cString: bc_ares_strerror(ARES_EBADRESP)))
+        }
+        var copy = bytes
+        let result = copy.withUnsafeMutableBufferPointer { p in
+            parse(answer: p.baseAddress!, length: Int32(p.count), type: type)
+        }
+        switch result {
+        case .success(let records): return records
+        case .failure(let status):
+            throw DNSError(
+                code: code(for: status.code), name: name, type: type, servers: [],
+                detail: String(cString: bc_ares_strerror(status.code)))
+        }
+    }
+
+    private static func parse(answer: UnsafeMutablePointer<UInt8>, length: Int32, type: DNSRecordType)
+        -> Result<[DNSRecord], AresStatus>
+    {
         let max = Self.maxRecords
         switch type {
         case .a, .aaaa:
@@ -162,7 +190,9 @@ public struct DNSResolver: Sendable {
             var out: [DNSRecord] = []
             for i in 0..<Int(n) {
                 let address = addresses[(i * 46)..<(i * 46 + 46)].withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-                out.append(DNSRecord(value: address, ttl: Int(ttls[i])))
+                // c-ares reads the TTL into an int: 2^31 and more come out negative. RFC 2181 §8: a TTL with the
+                // most significant bit set is zero.
+                out.append(DNSRecord(value: address, ttl: Swift.max(0, Int(ttls[i]))))
             }
             return .success(out)
         case .srv:

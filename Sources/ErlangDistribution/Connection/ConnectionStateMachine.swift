@@ -8,7 +8,8 @@ public struct ConnectionStateMachine: Sendable {
         public var tickIntervalNanos: UInt64
         /// Declare the peer down when nothing was read for this long (default 60 s, OTP's net_ticktime).
         public var tickTimeNanos: UInt64
-        /// Answer each tick from the peer with one of ours (as ei does); hidden peers tick only when ticked.
+        /// Answer the peer's ticks with one of ours (as ei does; hidden peers tick only when ticked), at most one
+        /// answer per second.
         public var answerTicks: Bool
 
         public init(tickIntervalNanos: UInt64 = 15_000_000_000, tickTimeNanos: UInt64 = 60_000_000_000,
@@ -30,6 +31,8 @@ public struct ConnectionStateMachine: Sendable {
     }
 
     public let configuration: Configuration
+    /// The shortest time between two answers to the peer's ticks: one second, or the tick interval if shorter.
+    private var tickAnswerGap: UInt64 { min(1_000_000_000, configuration.tickIntervalNanos) }
     private var lastRead: UInt64
     private var lastWrite: UInt64
     private var closed = false
@@ -46,10 +49,24 @@ public struct ConnectionStateMachine: Sendable {
         lastRead = now
         switch frame {
         case .tick:
-            return configuration.answerTicks ? .sendTick : .none
+            // One answer per `tickAnswerGap` at most: a peer that floods ticks must not make us queue a write per tick
+            // (and anything we wrote recently already told the peer we are alive).
+            guard configuration.answerTicks, now &- lastWrite >= tickAnswerGap else { return .none }
+            lastWrite = now
+            return .sendTick
         case .data(let bytes):
             do {
-                return .deliver(try ControlMessage.decode(frame: bytes))
+                let message = try ControlMessage.decode(frame: bytes)
+                if case .unknown(let op, _, _) = message {
+                    // erts closes the connection on an operation it does not know (dist.c, invalid_message); new
+                    // operations are only sent to peers that negotiated the flag that introduced them.
+                    closed = true
+                    return .close(
+                        DistributionError(
+                            .protocolViolation, stage: .connection,
+                            "the peer sent control operation \(op), which no negotiated flag allows"))
+                }
+                return .deliver(message)
             } catch {
                 closed = true
                 return .close(error)

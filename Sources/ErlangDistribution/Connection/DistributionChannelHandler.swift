@@ -39,6 +39,8 @@ final class DistributionChannelHandler: ChannelDuplexHandler, @unchecked Sendabl
     private var tlsEstablished = false
     /// Whether any handshake message arrived (a plain peer's first bytes are checked for a TLS alert before that).
     private var receivedHandshakeMessage = false
+    /// Why the connection closed, if it closed before a delegate was installed (delivered once it is).
+    private var pendingClose: DistributionError?
 
     init(
         handshake: HandshakeStateMachine, connection: ConnectionStateMachine.Configuration, maxFrameSize: Int,
@@ -62,6 +64,10 @@ final class DistributionChannelHandler: ChannelDuplexHandler, @unchecked Sendabl
         let queued = pending
         pending = []
         for m in queued { d.connectionReceived(m) }
+        if let error = pendingClose {
+            pendingClose = nil
+            d.connectionClosed(error)
+        }
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -178,6 +184,8 @@ final class DistributionChannelHandler: ChannelDuplexHandler, @unchecked Sendabl
         case .none:
             break
         case .sendTick:
+            // A peer that does not read fills the socket; queueing ticks behind that would only grow memory.
+            guard context.channel.isWritable else { break }
             writeBytes(FrameParser.tick, context: context)
         case .deliver(let message):
             if let delegate {
@@ -215,7 +223,11 @@ final class DistributionChannelHandler: ChannelDuplexHandler, @unchecked Sendabl
             handshakePromise.fail(error)
         } else {
             logger.debug("distribution connection closing", metadata: ["code": "\(error.code)"])
-            delegate?.connectionClosed(error)
+            if let delegate {
+                delegate.connectionClosed(error)
+            } else {
+                pendingClose = error
+            }
         }
         finish(context: context)
         context.close(promise: nil)

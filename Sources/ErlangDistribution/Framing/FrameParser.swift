@@ -31,6 +31,10 @@ public struct FrameParser: Sendable {
     }
 
     public var mode: Mode
+    /// The longest handshake message accepted in ``Mode/handshake``, whatever ``maxFrameSize`` says. The longest
+    /// legitimate one is a challenge or a `named:` status carrying a node name of at most 255 characters
+    /// (1,020 UTF-8 bytes) plus 19 bytes of fields; OTP's own limit on node names is the same.
+    public static let maxHandshakeMessageSize = 2048
     /// Frames longer than this are a protocol violation (default 128 MiB).
     public var maxFrameSize: Int
     private var buffer: [UInt8] = []
@@ -65,10 +69,11 @@ public struct FrameParser: Sendable {
         guard buffer.count - readIndex >= header else { return nil }
         var length = 0
         for i in 0..<header { length = length << 8 | Int(buffer[readIndex + i]) }
-        if length > maxFrameSize {
+        let limit = mode == .connected ? maxFrameSize : min(maxFrameSize, Self.maxHandshakeMessageSize)
+        if length > limit {
             throw DistributionError(
                 .frameTooLarge, stage: mode == .connected ? .connection : .handshake,
-                "peer announced a \(length)-byte frame; the limit is \(maxFrameSize)")
+                "peer announced a \(length)-byte \(mode == .connected ? "frame" : "handshake message"); the limit is \(limit)")
         }
         if length == 0 && mode == .connected {
             readIndex += header
