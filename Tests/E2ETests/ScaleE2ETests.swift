@@ -71,12 +71,15 @@ final class ScaleE2ETests: XCTestCase {
         XCTAssertEqual((json["findings"] as? [Any])?.count, 0, "\(json["findings"] ?? "")")
         XCTAssertEqual((json["errors"] as? [String: Any])?.count, 0, "\(json["errors"] ?? "")")
 
-        // The text matrix has a row per node, each with 49 ✓.
+        // The text matrix fits 80 columns: a row per node, its name whole, one cell per node (49 ✓ and itself).
         let text = try beamconsole(["members"] + discovery(c))
         XCTAssertEqual(text.status, 0, text.stderr)
-        let rows = text.stdout.split(separator: "\n").filter { l in names.contains { l.contains($0) } }
+        let rows = text.stdout.split(separator: "\n").filter { $0.contains("✓") && $0.contains("@") }
         XCTAssertEqual(rows.count, Self.size, text.stdout)
+        XCTAssertEqual(Set(rows.compactMap { $0.split(separator: " ").first { $0.contains("@") }.map(String.init) }), names,
+                       text.stdout)
         XCTAssertTrue(rows.allSatisfy { $0.filter { $0 == "✓" }.count == Self.size - 1 }, text.stdout)
+        XCTAssertTrue(rows.allSatisfy { $0.count <= 80 }, text.stdout)
         XCTAssertTrue(text.stdout.contains("no findings"), text.stdout)
     }
 
