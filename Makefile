@@ -3,9 +3,13 @@
 #   make demo        a local three-node Elixir cluster with the console attached (quit stops it)
 #   make test        install missing prerequisites (as root), build, run every test
 #   make fixtures    regenerate the golden ETF vectors from the real BEAM
-#   make bench       codec throughput vs the BEAM's own binary_to_term/term_to_binary
+#   make bench       every comparison of the benchmark suite in one run, one table of medians and ratios
+#                    (scripts/bench-all.sh; rows 5 and 6 start 50 Elixir nodes in network namespaces: root)
+#   make bench-codec codec throughput vs the BEAM's own binary_to_term/term_to_binary
 #   make bench-dist  one-shot call and round trips vs erl_call, elixir --rpc-eval and the BEAM's :erpc; start to a
 #                    connected prompt vs iex --remsh
+#   make bench-scale discovery to all-connected vs a BEAM running DNSPoll (N = 10, 25, 50), watch's RSS and CPU over
+#                    50 nodes, multicall latency against N (root)
 #   make fuzz        run every libFuzzer target (FUZZ_SECONDS per target, default 60)
 #   make install     release build installed under $(PREFIX)
 
@@ -16,7 +20,7 @@ FUZZ_SECONDS ?= 60
 # Debian packages the build and the tests need.
 APT_PACKAGES := erlang-nox elixir zlib1g-dev libedit-dev libc-ares-dev pkg-config dnsmasq-base tmux bc hyperfine time openssl iproute2 iptables
 
-.PHONY: all deps build demo test fixtures bench bench-dist fuzz install clean
+.PHONY: all deps build demo test fixtures bench bench-codec bench-dist bench-scale fuzz install clean
 
 all: build
 
@@ -37,7 +41,13 @@ fixtures:
 	elixir scripts/gen-fixtures.exs
 
 bench: deps
+	bash scripts/bench-all.sh
+
+bench-codec: deps
 	bash scripts/bench-codec.sh
+
+bench-scale: deps
+	BENCH_SECTIONS=scale bash scripts/bench-all.sh
 
 bench-dist: deps
 	bash scripts/bench-dist.sh

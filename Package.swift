@@ -95,6 +95,8 @@ let package = Package(
             name: "dist-bench", dependencies: ["ErlangDistribution", "ErlangTerm",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
             path: "Benchmarks/DistBench"),
+        .executableTarget(
+            name: "scale-bench", dependencies: ["ErlangTestSupport"], path: "Benchmarks/ScaleBench"),
         .testTarget(
             name: "ErlangTermTests", dependencies: ["ErlangTerm", "ErlangTestSupport", .product(name: "BigInt", package: "BigInt")],
             exclude: ["Fixtures"]

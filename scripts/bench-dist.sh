@@ -15,6 +15,8 @@
 #   SECTIONS [oneshot,roundtrip]   ELIXIR_TARGET [1]: also run the one-shot rows against an Elixir node
 #   SKIP_BUILD [0]               reuse the existing release builds
 #   BEAMCONSOLE_BIN, BEAMCONSOLE_STATIC_BIN, DIST_BENCH_BIN   measure these binaries instead (e.g. an older build)
+#   BENCH_RESULTS                also append the issue's rows 1 and 3 to this file, tab-separated (row, what, ours,
+#                                anchor, ratio, target, met), for scripts/bench-all.sh
 # Nodes are started here and stopped by PID on exit; all traffic is to this host (loopback).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -126,7 +128,7 @@ oneshot() {
         local rssmed; rssmed="$(median "${rss[@]}")"
         printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "${names[$i]}" "$med" "$mean" "$sd" "$rssmed" "$l1" "$(load)" >>"$results"
     done
-    python3 - "$results" <<'PY'
+    BENCH_KIND="$kind" python3 - "$results" <<'PY'
 import sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1])]
 anchor = next(r for r in rows if r[0] == "erl_call")
@@ -136,6 +138,15 @@ print("|---|---|---|---|---|---|---|")
 for n, med, mean, sd, rss, l1, l2 in rows:
     med, mean, sd, rss = float(med), float(mean), float(sd), float(rss)
     print(f"| {n} | {med:.2f} | {mean:.2f} ± {sd:.2f} | {med / a_t:.2f} | {rss / 1024:.1f} | {rss / a_m:.2f} | {l1} → {l2} |")
+import os
+out, kind = os.environ.get("BENCH_RESULTS"), os.environ.get("BENCH_KIND", "")
+if out:
+    with open(out, "a") as f:
+        for n, med, mean, sd, rss, l1, l2 in rows:
+            if not n.startswith("beamconsole"): continue
+            med, rss = float(med), float(rss) / 1024
+            f.write(f"1\t{n} vs erl_call, {kind} target: wall ms\t{med:.2f}\t{a_t:.2f}\t{med / a_t:.3f}\t<= 1.0x\t{'yes' if med <= a_t else 'no'}\n")
+            f.write(f"1\t{n}, {kind} target: peak RSS MB\t{rss:.1f}\t{a_m / 1024:.1f}\t{rss * 1024 / a_m:.3f}\t<= 8 MB\t{'yes' if rss <= 8 else 'no'}\n")
 PY
 }
 
@@ -185,6 +196,18 @@ for row in rows:
         p99r = f"{m['p99_us'] / anchor['p99_us']:.2f}" if anchor else "-"
         print(f"| {row} | {label} | {m['calls_per_s']:.0f} | {m['p50_us']:.1f} | {m['p99_us']:.1f} | {ratio} | {p99r} |")
 print("\nload: " + " | ".join(loads))
+import os
+if os.environ.get("BENCH_RESULTS"):
+    with open(os.environ["BENCH_RESULTS"], "a") as f:
+        for row in rows:
+            a = med.get(("beam", "erpc", row))
+            for method in ("rex", "erpc"):
+                m = med.get(("ours", method, row))
+                if not m or not a: continue
+                r = m["calls_per_s"] / a["calls_per_s"]
+                f.write(f"3\tround trips {row}, LocalNode {method} vs :erpc.call: calls/s\t{m['calls_per_s']:.0f}\t{a['calls_per_s']:.0f}\t{r:.3f}\t>= 1.2x\t{'yes' if r >= 1.2 else 'no'}\n")
+                r = m["p99_us"] / a["p99_us"]
+                f.write(f"3\tround trips {row}, LocalNode {method} vs :erpc.call: p99 us\t{m['p99_us']:.1f}\t{a['p99_us']:.1f}\t{r:.3f}\t<= 1.0x\t{'yes' if r <= 1.0 else 'no'}\n")
 PY
 }
 

@@ -3,6 +3,8 @@
 # Elixir node. Reports the median wall time until the prompt is on screen and the process's peak RSS (VmHWM) at that
 # moment, and ours/iex ratios (targets: time <= 1/20, RSS <= 1/4).
 #   scripts/bench-startup.sh [RUNS]
+# With BENCH_RESULTS=FILE it also appends the issue's row 2 to FILE, tab-separated (row, what, ours, anchor, ratio,
+# target, met), for scripts/bench-all.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-5}"
@@ -59,3 +61,9 @@ printf '%-28s %10s %12.1f\n' "beamconsole (release)" "$ot" "$(echo "$orss / 1024
 printf '%-28s %10s %12.1f\n' "iex --remsh" "$it" "$(echo "$irss / 1024" | bc -l)"
 printf 'ratio ours/iex: time %.3f (target <= 0.05), RSS %.3f (target <= 0.25)   load: %s\n' \
     "$(echo "$ot / $it" | bc -l)" "$(echo "$orss / $irss" | bc -l)" "$(cut -d' ' -f1-3 /proc/loadavg)"
+if [[ -n "${BENCH_RESULTS:-}" ]]; then
+    awk -v ot="$ot" -v it="$it" -v orss="$orss" -v irss="$irss" 'BEGIN {
+        printf "2\tstart to connected prompt vs iex --remsh: ms\t%d\t%d\t%.3f\t<= 0.05x\t%s\n", ot, it, ot / it, (ot / it <= 0.05 ? "yes" : "no")
+        printf "2\tstart to connected prompt vs iex --remsh: peak RSS MB\t%.1f\t%.1f\t%.3f\t<= 0.25x\t%s\n", orss / 1024, irss / 1024, orss / irss, (orss / irss <= 0.25 ? "yes" : "no")
+    }' >>"$BENCH_RESULTS"
+fi

@@ -64,7 +64,7 @@ extension ConsoleCommand {
     /// Whether the command acts on the whole cluster (and so wants discovery's nodes connected first).
     public var actsOnCluster: Bool {
         switch self {
-        case .members, .multicall, .dns, .watch, .doctor: return true
+        case .nodes, .members, .multicall, .dns, .watch, .doctor: return true
         default: return false
         }
     }

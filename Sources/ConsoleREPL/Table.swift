@@ -18,13 +18,19 @@ public struct Table: Sendable {
 
     /// Renders the table. Cells wider than their share of `maxWidth` are cut with `…` (the last column first);
     /// multi-line cells show their first line only.
-    public func render(maxWidth: Int = .max, separator: String = "  ") -> String {
+    /// Columns at least `minimumWidth` wide (a matrix row) are not cut, unless they are all that is left.
+    public func render(maxWidth: Int = .max, separator: String = "  ", minimumWidth: Int = .max) -> String {
         let all = [headers] + rows.map { $0.map { firstLine($0) } }
         var widths = headers.indices.map { c in all.map { displayWidth($0[c]) }.max() ?? 0 }
         let sepWidth = displayWidth(separator) * max(0, headers.count - 1)
         var total = widths.reduce(0, +) + sepWidth
         // Shrink the widest columns until the table fits (never below 8 columns of text).
-        while total > maxWidth, let widest = widths.indices.max(by: { widths[$0] < widths[$1] }), widths[widest] > 8 {
+        func shrinkable(_ c: Int) -> Bool { widths[c] > 8 && widths[c] < minimumWidth }
+        while total > maxWidth {
+            let candidates = widths.indices.filter(shrinkable)
+            guard let widest = (candidates.isEmpty ? widths.indices.filter { widths[$0] > 8 } : candidates)
+                .max(by: { widths[$0] < widths[$1] })
+            else { break }
             widths[widest] -= 1
             total -= 1
         }

@@ -100,6 +100,8 @@ public final class NetnsCluster: @unchecked Sendable {
     private let switchNamespace: String
     private let dnsNamespace: String
     private let elixir: String
+    /// The directory holding `Elixir.E2E.DNSPoll.beam`, compiled once from ``scriptPath`` for every node of the run.
+    private let ebin: URL
     private let ipTool: String
     private let extraErlFlags: String
     private let lock = NSLock()
@@ -111,11 +113,47 @@ public final class NetnsCluster: @unchecked Sendable {
     private var _records: [String] = []
     private var nextIndex = 1
     private var tornDown = false
+    private var consoleEPMD = false
+    /// Every attached namespace and its address, and the addresses each one has a permanent neighbour entry for.
+    private var hosts: [(namespace: String, address: String)] = []
+    private var neighbors: [String: Set<String>] = [:]
 
     /// Every task started so far (killed ones included), in start order.
     public var tasks: [Task] { locked { _tasks } }
     /// The addresses the query name currently answers with.
     public var dnsRecords: [String] { locked { _records } }
+
+    /// The emulator flags that keep a node light (about 36 MB resident; fifty fit in 2 GB): one scheduler of each
+    /// kind, one async thread, no busy waiting, the allocators reduced to malloc (`+Mea min`), small process and
+    /// port tables.
+    public static let lightErlFlags =
+        "+S 1:1 +SDcpu 1:1 +SDio 1 +A 1 +sbwt none +sbwtdcpu none +sbwtdio none +Mea min +P 8192 +Q 4096"
+
+    /// The flag a cluster of dozens of nodes that all connect at once needs on OTP 25+: with `global`'s default
+    /// `prevent_overlapping_partitions true`, every connection that is slow to come up under load looks like a
+    /// partition, and `global` disconnects nodes to "prevent" it, over and over (thousands of disconnects at 50).
+    public static let largeClusterErlFlags = "-kernel prevent_overlapping_partitions false"
+
+    /// Compiles the script's module (not its start-up line) into `ebin`, once per run.
+    static func compileScript(into ebin: URL, elixirc: String, directory: URL) throws {
+        let log = directory.appendingPathComponent("elixirc.log").path
+        var env = ProcessInfo.processInfo.environment
+        env["DNSPOLL_COMPILE_ONLY"] = "1"
+        env["HOME"] = directory.path
+        let p = try ChildProcess(
+            executable: elixirc, arguments: ["-o", ebin.path, scriptPath], environment: env, outputPath: log,
+            workingDirectory: directory.path)
+        guard p.wait(timeout: 120) == 0,
+              FileManager.default.fileExists(atPath: ebin.appendingPathComponent("Elixir.E2E.DNSPoll.beam").path)
+        else {
+            p.stop()
+            throw TestSupportError("cannot compile \(scriptPath): \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+        }
+    }
+
+    /// The directory with the compiled DNSPoll module, for starting more nodes (`elixir -pa DIR -e
+    /// 'E2E.DNSPoll.main()'`), e.g. a hidden one in the console namespace.
+    public var scriptEbin: String { ebin.path }
 
     /// The path of the DNSPoll node script.
     public static var scriptPath: String {
@@ -143,7 +181,7 @@ public final class NetnsCluster: @unchecked Sendable {
         }
         var tools: [String: String] = [:]
         for (tool, package) in [("ip", "iproute2"), ("iptables", "iptables"), ("dnsmasq", "dnsmasq-base"),
-                                ("epmd", "erlang-nox"), ("elixir", "elixir")] {
+                                ("epmd", "erlang-nox"), ("elixir", "elixir"), ("elixirc", "elixir")] {
             guard let path = findExecutable(tool) else {
                 throw TestSupportError("\(tool) not found: install Debian's \(package) (make test does)")
             }
@@ -168,6 +206,7 @@ public final class NetnsCluster: @unchecked Sendable {
         consoleNamespace = prefix + "con"
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("bce2e-\(runID)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        ebin = directory.appendingPathComponent("ebin")
         try FileManager.default.createDirectory(at: Self.markerDirectory, withIntermediateDirectories: true)
         try "\(getpid())\n".write(
             to: Self.markerDirectory.appendingPathComponent(runID), atomically: true, encoding: .utf8)
@@ -178,11 +217,13 @@ public final class NetnsCluster: @unchecked Sendable {
             try ip(["-n", switchNamespace, "link", "set", "br0", "up"])
             try attach(dnsNamespace, port: "dns", address: dnsIP)
             try attach(consoleNamespace, port: "con", address: consoleIP)
+            try syncNeighbors()
             let server = try DNSServer(
                 domain: String(query.split(separator: ".", maxSplits: 1).last ?? Substring(query)), ttl: ttl,
                 listenAddress: dnsIP, commandPrefix: ["ip", "netns", "exec", dnsNamespace],
                 directory: directory.appendingPathComponent("dns"), logQueries: false)
             locked { dns = server }
+            try Self.compileScript(into: ebin, elixirc: tools["elixirc"]!, directory: directory)
             if taskCount > 0 { try addTasks(count: taskCount, timeout: timeout) }
         } catch {
             teardown()
@@ -233,6 +274,7 @@ public final class NetnsCluster: @unchecked Sendable {
             let epmd = try spawn(in: ns, ["epmd", "-d", "-port", "4369"], outputPath: epmdLog)
             pending.append(Pending(index: i, namespace: ns, ip: address, epmd: epmd, epmdLog: epmdLog))
         }
+        try syncNeighbors()
         for p in pending {
             while !isListening(pid: p.epmd.pid, port: 4369) {
                 guard p.epmd.isRunning, Date() < deadline else {
@@ -257,13 +299,14 @@ public final class NetnsCluster: @unchecked Sendable {
                 // EPMD is ours (started above, stopped by PID): never let erl start a daemon.
                 "-start_epmd false", "-kernel inet_dist_listen_min \(Self.distPorts.lowerBound)",
                 "inet_dist_listen_max \(Self.distPorts.upperBound)",
-                // Light: one scheduler of each kind, one async thread, no busy waiting, compact allocators.
-                "+S 1:1 +SDcpu 1:1 +SDio 1 +A 1 +sbwt none +sbwtdcpu none +sbwtdio none +MHas ageffcbf +MBas ageffcbf",
-                extraErlFlags,
+                Self.lightErlFlags, extraErlFlags,
             ].joined(separator: " ")
+            // The module compiled once at init: a node that compiled the script itself would spend twice the CPU
+            // starting, which is what limits how fast fifty nodes start on two cores.
             let process = try spawn(
                 in: p.namespace,
-                [elixir, "--name", node, "--cookie", cookie, "--erl", erlFlags, Self.scriptPath],
+                [elixir, "--name", node, "--cookie", cookie, "--erl", erlFlags, "-pa", ebin.path,
+                 "-e", "E2E.DNSPoll.main()"],
                 environment: environment, outputPath: log)
             let task = Task(
                 index: p.index, namespace: p.namespace, ip: p.ip, node: node, basename: basename, cookie: cookie,
@@ -288,6 +331,96 @@ public final class NetnsCluster: @unchecked Sendable {
         }
         if inDNS { try addDNSRecords(started.map(\.0.ip)) }
         return started.map(\.0)
+    }
+
+    /// Starts, in the console namespace, a hidden BEAM node that clusters the way the tasks do (the same DNSPoll module,
+    /// the same query, interval and cookie): what libcluster would do from an operator's `iex`. Its log (the returned
+    /// path) has one `<unix ms> connected <node>` line per connect. An EPMD is started in the console namespace first
+    /// (once) and left running; both are stopped at teardown. Stop the node with ``ChildProcess/stop()``.
+    public func startObserverNode(alive: String) throws -> (process: ChildProcess, logPath: String) {
+        let needsEPMD = locked { () -> Bool in
+            defer { consoleEPMD = true }
+            return !consoleEPMD
+        }
+        if needsEPMD {
+            let epmd = try spawn(
+                in: consoleNamespace, ["epmd", "-port", "4369"],
+                outputPath: directory.appendingPathComponent("epmd-con.log").path)
+            let deadline = Date().addingTimeInterval(10)
+            while !isListening(pid: epmd.pid, port: 4369) {
+                guard epmd.isRunning, Date() < deadline else { throw TestSupportError("EPMD did not start in the console namespace") }
+                Thread.sleep(forTimeInterval: 0.01)
+            }
+        }
+        let log = directory.appendingPathComponent("observer-\(alive).log").path
+        let environment = [
+            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": directory.path,
+            "LANG": "C.UTF-8", "DNSPOLL_QUERY": query, "DNSPOLL_NAMESERVER": dnsIP, "DNSPOLL_BASENAME": basename,
+            "DNSPOLL_INTERVAL": String(Int(pollingInterval * 1000)),
+        ]
+        let process = try spawn(
+            in: consoleNamespace,
+            [elixir, "--name", "\(alive)@\(consoleIP)", "--cookie", cookie, "--hidden",
+             "--erl", "-start_epmd false " + Self.lightErlFlags + " " + extraErlFlags, "-pa", ebin.path,
+             "-e", "E2E.DNSPoll.main()"],
+            environment: environment, outputPath: log)
+        return (process, log)
+    }
+
+    /// What each task's node sees connected, from its log's `nodeup`/`nodedown` lines (visible peers only).
+    public func peersFromLogs(_ tasks: [Task]) -> [String: Set<String>] {
+        var out: [String: Set<String>] = [:]
+        for t in tasks {
+            var up = Set<String>()
+            let text = (try? String(contentsOfFile: t.logPath, encoding: .utf8)) ?? ""
+            for line in text.split(separator: "\n") {
+                let f = line.split(separator: " ")
+                guard f.count == 3 else { continue }
+                if f[1] == "nodeup" { up.insert(String(f[2])) } else if f[1] == "nodedown" { up.remove(String(f[2])) }
+            }
+            out[t.node] = up
+        }
+        return out
+    }
+
+    /// Waits until every one of `tasks` has every other one up (by their logs) and the mesh has held for `settle`
+    /// seconds; returns the seconds it took (to the first moment of a full mesh). Throws after `timeout` with the gaps.
+    @discardableResult
+    public func waitForMesh(_ tasks: [Task], timeout: TimeInterval, settle: TimeInterval = 1) throws -> TimeInterval {
+        let start = Date(), deadline = start.addingTimeInterval(timeout)
+        let names = Set(tasks.map(\.node))
+        var fullSince: Date?
+        while true {
+            let peers = peersFromLogs(tasks)
+            let gaps = tasks.filter { !names.subtracting([$0.node]).isSubset(of: peers[$0.node] ?? []) }
+            let now = Date()
+            if gaps.isEmpty {
+                if fullSince == nil { fullSince = now }
+                if now.timeIntervalSince(fullSince!) >= settle { return fullSince!.timeIntervalSince(start) }
+            } else {
+                fullSince = nil
+            }
+            guard now < deadline else {
+                let detail = gaps.prefix(5).map { "\($0.node) sees \(peers[$0.node]?.count ?? 0)" }.joined(separator: ", ")
+                throw TestSupportError(
+                    "no full mesh of \(tasks.count) within \(timeout) s: \(gaps.count) incomplete (\(detail)); "
+                        + "the log of \(gaps[0].node): \(tail(gaps[0].logPath, bytes: 3000))")
+            }
+            Thread.sleep(forTimeInterval: 0.25)
+        }
+    }
+
+    /// The resident memory (VmRSS, kB) of each running task's node.
+    public func residentKB(_ tasks: [Task]) -> [String: Int] {
+        var out: [String: Int] = [:]
+        for t in tasks {
+            guard let status = try? String(contentsOfFile: "/proc/\(t.pid)/status", encoding: .utf8),
+                  let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+                  let kb = Int(line.split(separator: " ").dropFirst().first ?? "")
+            else { continue }
+            out[t.node] = kb
+        }
+        return out
     }
 
     /// Kills the task's node with SIGKILL (by PID), as ECS stops a task that does not exit; its EPMD, namespace and
@@ -395,6 +528,12 @@ public final class NetnsCluster: @unchecked Sendable {
         server?.stop()
         for ns in spaces.reversed() { Self.deleteNamespace(ns, ip: ipTool) }
         try? FileManager.default.removeItem(at: Self.markerDirectory.appendingPathComponent(runID))
+        // BCE2E_KEEP_LOGS=DIR keeps every node's, EPMD's and dnsmasq's log there, for a failure's post-mortem.
+        if let keep = ProcessInfo.processInfo.environment["BCE2E_KEEP_LOGS"], !keep.isEmpty {
+            let to = URL(fileURLWithPath: keep).appendingPathComponent("bce2e-\(runID)")
+            try? FileManager.default.createDirectory(at: to.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try? FileManager.default.copyItem(at: directory, to: to)
+        }
         try? FileManager.default.removeItem(at: directory)
     }
 
@@ -435,13 +574,39 @@ public final class NetnsCluster: @unchecked Sendable {
         try ip(["-n", name, "link", "set", "lo", "up"])
     }
 
-    /// Creates `namespace` with `eth0` at `address`/24, its peer `port` plugged into the switch's bridge.
+    /// Creates `namespace` with `eth0` at `address`/24 (and a MAC address derived from it), its peer `port` plugged
+    /// into the switch's bridge. Call ``syncNeighbors()`` once a batch is attached.
     private func attach(_ namespace: String, port: String, address: String) throws {
         try addNamespace(namespace)
-        try ip(["-n", switchNamespace, "link", "add", port, "type", "veth", "peer", "name", "eth0", "netns", namespace])
+        try ip(["-n", switchNamespace, "link", "add", port, "type", "veth", "peer", "name", "eth0", "address",
+                Self.mac(address), "netns", namespace])
         try ip(["-n", switchNamespace, "link", "set", port, "master", "br0", "up"])
         try ip(["-n", namespace, "addr", "add", "\(address)/24", "dev", "eth0"])
         try ip(["-n", namespace, "link", "set", "eth0", "up"])
+        locked { hosts.append((namespace, address)) }
+    }
+
+    /// `02:42:` and the IPv4 address's four bytes: a locally administered MAC that ``syncNeighbors()`` can predict.
+    static func mac(_ address: String) -> String {
+        "02:42:" + address.split(separator: ".").map { String(format: "%02x", Int($0) ?? 0) }.joined(separator: ":")
+    }
+
+    /// Gives every namespace a permanent neighbour (ARP) entry for every other one's address. The kernel's ARP table
+    /// is shared by all namespaces and holds 1024 learned entries by default (`gc_thresh3`): fifty tasks that all
+    /// talk to each other need 2,500, and past the limit the kernel drops packets ("neighbor table overflow"), so
+    /// connections time out at random. Permanent entries do not count against that limit, and no ARP is needed.
+    private func syncNeighbors() throws {
+        let (all, done) = locked { (hosts, neighbors) }
+        for (namespace, own) in all {
+            let missing = all.filter { $0.address != own && !(done[namespace]?.contains($0.address) ?? false) }
+            guard !missing.isEmpty else { continue }
+            let batch = directory.appendingPathComponent("neigh-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: batch) }
+            try missing.map { "neigh replace \($0.address) lladdr \(Self.mac($0.address)) dev eth0 nud permanent" }
+                .joined(separator: "\n").appending("\n").write(to: batch, atomically: true, encoding: .utf8)
+            try ip(["-n", namespace, "-batch", batch.path])
+            locked { neighbors[namespace, default: []].formUnion(missing.map(\.address)) }
+        }
     }
 
     private func ip(_ arguments: [String]) throws {

@@ -71,6 +71,25 @@ final class MembersAnalysisTests: XCTestCase {
                        ["a", "b", "c", "d"])
     }
 
+    func testABigClusterGetsAOneCharacterPerCellMatrixThatFitsTheWidth() throws {
+        let names = (1...12).map { "app@10.0.0.\($0)" }
+        let lists = Dictionary(uniqueKeysWithValues: names.map { n in (n, names.filter { $0 != n }) })
+        let report = MembersReport(local: "us@h", start: names, lists: lists)
+        let text = MembersView.render(report, width: 50)
+        let lines = text.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines[0], "members: 12 nodes seen from app@10.0.0.1 and 11 more (asked 12, 0 failed)")
+        // A tens line over a units line numbers the columns; each row is its number, its name whole, 12 cells.
+        let units = try XCTUnwrap(lines.firstIndex { $0.contains("123456789012") }, text)
+        let column = lines[units].distance(
+            from: lines[units].startIndex, to: lines[units].range(of: "123456789012")!.lowerBound)
+        XCTAssertEqual(Array(lines[units - 1])[column + 9], "1", text)
+        let first = try XCTUnwrap(lines[(units + 1)...].first { $0.contains("app@10.0.0.1 ") }, text)
+        XCTAssertTrue(first.hasPrefix(" 1 app@10.0.0.1 "), text)
+        XCTAssertEqual(String(Array(first)[column..<(column + 12)]), "—" + String(repeating: "✓", count: 11), text)
+        XCTAssertTrue(lines.filter { $0.contains("@") && $0.contains("✓") }.allSatisfy { $0.count <= 50 }, text)
+        XCTAssertTrue(text.contains("no findings"), text)
+    }
+
     func testRenderAndJSONOfASyntheticReport() throws {
         let report = MembersReport(
             local: "us@h", start: ["a@h"], lists: ["a@h": ["b@h", "x@h"], "b@h": ["a@h"]],

@@ -163,22 +163,40 @@ public enum MembersView {
     /// the nodes we could not ask, and the findings. Fits `width` columns where it can.
     public static func render(_ report: MembersReport, width: Int) -> String {
         _ = viewLocaleReady
+        let from = report.start.count <= 3
+            ? report.start.joined(separator: ", ")
+            : report.start[0] + " and \(report.start.count - 1) more"
         var out = "members: \(report.nodes.count) node\(report.nodes.count == 1 ? "" : "s") seen from "
-            + report.start.joined(separator: ", ") + " (asked \(report.lists.count), \(report.failures.count) failed)\n\n"
+            + from + " (asked \(report.lists.count), \(report.failures.count) failed)\n\n"
         let numbers = report.nodes.indices.map { String($0 + 1) }
-        var table = Table(
-            headers: ["#", "node"] + numbers + ["hidden peers"],
-            alignments: [.right, .left] + numbers.map { _ in .right } + [.left])
-        for (i, row) in report.nodes.enumerated() {
+        var names: [String] = [], hiddenCells: [String] = []
+        for row in report.nodes {
             var name = row
             if row == report.local { name += " (us)" }
             if report.hiddenNodes.contains(row) { name += " (hidden)" }
-            let cells = report.nodes.map { report.cell(row: row, column: $0).symbol }
+            names.append(name)
             let hiddenPeers = (report.hidden[row] ?? []).joined(separator: ", ")
-            let hiddenCell = report.lists[row] == nil ? MembersCell.unknown.symbol : hiddenPeers.isEmpty ? "-" : hiddenPeers
-            table.append([numbers[i], name] + cells + [hiddenCell])
+            hiddenCells.append(report.lists[row] == nil ? MembersCell.unknown.symbol : hiddenPeers.isEmpty ? "-" : hiddenPeers)
         }
-        out += table.render(maxWidth: width)
+        let cells = report.nodes.map { row in report.nodes.map { report.cell(row: row, column: $0).symbol } }
+        // Spaced columns while they fit; a big cluster (50 columns need 200) gets one character per cell, its
+        // columns numbered by a tens line over a units line.
+        let nameWidth = names.map(displayWidth).max() ?? 0
+        let spaced = numbers.last.map(\.count).map { 2 + $0 } ?? 0
+        if numbers.count * spaced + nameWidth + displayWidth(numbers.last ?? "") + 4 <= width || numbers.count < 10 {
+            var table = Table(
+                headers: ["#", "node"] + numbers + ["hidden peers"],
+                alignments: [.right, .left] + numbers.map { _ in .right } + [.left])
+            for i in report.nodes.indices { table.append([numbers[i], names[i]] + cells[i] + [hiddenCells[i]]) }
+            out += table.render(maxWidth: width)
+        } else {
+            let tens = String(numbers.indices.map { i in (i + 1) % 10 == 0 ? Character(String((i + 1) / 10 % 10)) : " " })
+            let units = String(numbers.indices.map { i in Character(String((i + 1) % 10)) })
+            var table = Table(headers: ["#", "node", tens, "hidden"], alignments: [.right, .left, .left, .left])
+            table.append(["", "", units, ""])
+            for i in report.nodes.indices { table.append([numbers[i], names[i], cells[i].joined(), hiddenCells[i]]) }
+            out += table.render(maxWidth: width, separator: " ", minimumWidth: numbers.count)
+        }
         out += "✓ lists the column's node  · does not  ✗ could not ask  — itself\n"
         if !report.failures.isEmpty {
             out += "\ncould not ask:\n"

@@ -10,6 +10,9 @@
 # Unlike libcluster, the query goes to an explicit name server, DNSPOLL_NAMESERVER (an IPv4 address, port 53),
 # as each test run has its own dnsmasq. Start it with --name <basename>@<task IP> (long names); it prints
 # "dnspoll ready: <node>" after its first poll and one line per connect/disconnect.
+#
+# Run as a script it starts at once. With DNSPOLL_COMPILE_ONLY=1, `elixirc` compiles only the module, so that many
+# nodes can start from the .beam (`elixir -pa DIR -e 'E2E.DNSPoll.main()'`) without each compiling the script.
 
 defmodule E2E.DNSPoll do
   def run(state) do
@@ -56,6 +59,26 @@ defmodule E2E.DNSPoll do
 
   def log(line), do: IO.puts("#{System.os_time(:millisecond)} #{line}")
 
+  def main do
+    env = fn name -> System.get_env(name) || raise "#{name} is not set" end
+    {:ok, nameserver} = :inet.parse_ipv4_address(String.to_charlist(env.("DNSPOLL_NAMESERVER")))
+
+    spawn(fn ->
+      # Log nodeup/nodedown as seen by this node (a killed peer drops out by its TCP connection closing).
+      :ok = :net_kernel.monitor_nodes(true)
+      Stream.repeatedly(fn -> receive do: ({tag, n} -> log("#{tag} #{n}")) end) |> Stream.run()
+    end)
+
+    loop(%{
+      query: String.to_charlist(env.("DNSPOLL_QUERY")),
+      basename: env.("DNSPOLL_BASENAME"),
+      nameserver: nameserver,
+      interval: String.to_integer(env.("DNSPOLL_INTERVAL")),
+      meta: MapSet.new(),
+      first: true
+    })
+  end
+
   def loop(state) do
     state = run(state)
     if state.first, do: log("dnspoll ready: #{node()}")
@@ -64,20 +87,4 @@ defmodule E2E.DNSPoll do
   end
 end
 
-env = fn name -> System.get_env(name) || raise "#{name} is not set" end
-{:ok, nameserver} = :inet.parse_ipv4_address(String.to_charlist(env.("DNSPOLL_NAMESERVER")))
-
-spawn(fn ->
-  # Log nodeup/nodedown as seen by this node (a killed peer drops out by its TCP connection closing).
-  :ok = :net_kernel.monitor_nodes(true)
-  Stream.repeatedly(fn -> receive do: ({tag, n} -> E2E.DNSPoll.log("#{tag} #{n}")) end) |> Stream.run()
-end)
-
-E2E.DNSPoll.loop(%{
-  query: String.to_charlist(env.("DNSPOLL_QUERY")),
-  basename: env.("DNSPOLL_BASENAME"),
-  nameserver: nameserver,
-  interval: String.to_integer(env.("DNSPOLL_INTERVAL")),
-  meta: MapSet.new(),
-  first: true
-})
+if System.get_env("DNSPOLL_COMPILE_ONLY") != "1", do: E2E.DNSPoll.main()

@@ -1,0 +1,264 @@
+// Scale benchmarks (issue 7 rows 5 and 6, and multicall latency against N), against a simulated ECS service of real
+// Elixir nodes in network namespaces (ErlangTestSupport's NetnsCluster; root only). The cluster grows through the
+// sizes (10, 25, 50 by default) and at each size:
+//   - row 5: discovery to all-connected. Ours: `beamconsole nodes --json --dns-query …`, process start to exit (it
+//     polls DNS once, connects every node in the answer, waits for the connections, prints them). The anchor: a hidden
+//     BEAM node in the console namespace running the tasks' own libcluster-DNSPoll module, from its start until its
+//     log has a `connected` line for every node in DNS. Medians of --runs, alternating.
+//   - multicall latency: `beamconsole multicall ':erlang.node()' --json` over the discovered nodes; its elapsed_ms
+//     (the calls only, connections made) and the process's wall time. Reported, no target.
+// At the largest size, row 6: `beamconsole watch` (full screen, on a tmux pseudo-terminal, 1 s poll) sampled once a
+// second from /proc for --watch-seconds after its first frame shows every node up: VmRSS (max), VmHWM, and CPU
+// (utime+stime over the window) as a share of one core.
+//
+//   swift build -c release --product scale-bench && sudo .build/release/scale-bench --beamconsole .build/release/beamconsole
+//
+// Options: --sizes 10,25,50  --runs 5  --watch-seconds 60  --poll 1 (the tasks' DNSPoll interval)  --results FILE
+// (appends one tab-separated line per row: row, what, ours, anchor, ratio, target, met — see scripts/bench-all.sh).
+import ErlangTestSupport
+import Foundation
+
+struct Options {
+    var sizes = [10, 25, 50]
+    var runs = 5
+    var watchSeconds = 60
+    var poll = 1.0
+    var beamconsole = ""
+    var results: String?
+    var sections: Set<String> = ["discovery", "multicall", "watch"]
+
+    init(_ args: [String]) {
+        var i = 0
+        func next() -> String {
+            i += 1
+            guard i < args.count else { fatalError("missing value for \(args[i - 1])") }
+            return args[i]
+        }
+        while i < args.count {
+            switch args[i] {
+            case "--sizes": sizes = next().split(separator: ",").compactMap { Int($0) }.sorted()
+            case "--runs": runs = Int(next()) ?? runs
+            case "--watch-seconds": watchSeconds = Int(next()) ?? watchSeconds
+            case "--poll": poll = Double(next()) ?? poll
+            case "--beamconsole": beamconsole = next()
+            case "--results": results = next()
+            case "--sections": sections = Set(next().split(separator: ",").map(String.init))
+            default: fatalError("unknown option \(args[i])")
+            }
+            i += 1
+        }
+        if beamconsole.isEmpty {
+            let dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+            beamconsole = dir.appendingPathComponent("beamconsole").path
+        }
+    }
+}
+
+func median(_ v: [Double]) -> Double {
+    guard !v.isEmpty else { return .nan }
+    let s = v.sorted()
+    return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+}
+
+func load() -> String {
+    ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "").split(separator: " ").prefix(3)
+        .joined(separator: " ")
+}
+
+/// One line on stdout, written at once (the output is usually a pipe).
+func emit(_ s: String) {
+    FileHandle.standardOutput.write(Data((s + "\n").utf8))
+}
+
+func say(_ s: String) {
+    FileHandle.standardError.write(Data((s + "\n").utf8))
+}
+
+func record(_ o: Options, row: String, what: String, ours: Double, anchor: Double?, target: String, met: Bool?) {
+    let ratio = anchor.map { String(format: "%.3f", ours / $0) } ?? "-"
+    let line = [row, what, String(format: "%.1f", ours), anchor.map { String(format: "%.1f", $0) } ?? "-", ratio,
+                target, met.map { $0 ? "yes" : "no" } ?? "-"].joined(separator: "\t")
+    emit("RESULT\t" + line)
+    if let path = o.results, let h = FileHandle(forWritingAtPath: path) ?? {
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
+        return FileHandle(forWritingAtPath: path)
+    }() {
+        h.seekToEndOfFile()
+        h.write(Data((line + "\n").utf8))
+        h.closeFile()
+    }
+}
+
+let o = Options(Array(CommandLine.arguments.dropFirst()))
+guard FileManager.default.isExecutableFile(atPath: o.beamconsole) else {
+    say("scale-bench: no beamconsole at \(o.beamconsole) (--beamconsole PATH)")
+    exit(1)
+}
+
+let cluster: NetnsCluster
+do {
+    cluster = try NetnsCluster(
+        taskCount: 0, pollingInterval: o.poll,
+        extraErlFlags: ProcessInfo.processInfo.environment["SCALE_ERL_FLAGS"] ?? NetnsCluster.largeClusterErlFlags)
+} catch {
+    say("scale-bench: \(error)")
+    exit(1)
+}
+defer { cluster.teardown() }
+
+let discovery = ["--dns-query", cluster.query, "--basename", cluster.basename, "--dns-server", "\(cluster.dnsIP):53"]
+let env = ["RELEASE_COOKIE": cluster.cookie]
+emit("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores; load \(load()); beamconsole \(o.beamconsole)")
+
+func run() throws {
+    var tasks: [NetnsCluster.Task] = []
+    for size in o.sizes {
+        // Grow the service to `size` tasks, started in parallel, and wait for the full mesh.
+        let t0 = Date()
+        let added = try cluster.addTasks(count: size - tasks.count, timeout: 180)
+        let started = Date().timeIntervalSince(t0)
+        tasks += added
+        let mesh = try cluster.waitForMesh(
+            tasks, timeout: Double(ProcessInfo.processInfo.environment["SCALE_MESH_TIMEOUT"] ?? "") ?? 180)
+        let rss = cluster.residentKB(tasks).values.reduce(0, +)
+        emit(String(
+            format: "SCALE\tN=%d\tstarted %d tasks in %.1f s\tfull mesh %.1f s after DNS registration\tnodes' RSS %.0f MB (%.1f MB each)\t",
+            size, added.count, started, mesh, Double(rss) / 1024, Double(rss) / 1024 / Double(size)) + "load \(load())")
+        let names = Set(tasks.map(\.node))
+
+        if o.sections.contains("discovery") {
+            var ours: [Double] = [], beam: [Double] = []
+            for r in 0..<o.runs {
+                // Ours: process start to exit, every node in DNS connected.
+                let s = Date()
+                let res = try cluster.runInConsole(o.beamconsole, ["nodes", "--json"] + discovery, environment: env, timeout: 60)
+                let took = Date().timeIntervalSince(s) * 1000
+                let up = ((res.json?["nodes"] as? [[String: Any]]) ?? []).filter { $0["state"] as? String == "up" }
+                    .compactMap { $0["node"] as? String }
+                guard Set(up).isSuperset(of: names) else {
+                    throw TestSupportError("beamconsole nodes saw \(up.count) of \(size) up: \(res.stdout.prefix(500)) \(res.stderr)")
+                }
+                ours.append(took)
+                // The anchor: a hidden BEAM running the DNSPoll module, start to its N-th `connected` line.
+                let started = Date()
+                let (process, log) = try cluster.startObserverNode(alive: "observer\(size)x\(r)")
+                var done: Double?
+                let deadline = started.addingTimeInterval(60)
+                while done == nil, Date() < deadline, process.isRunning {
+                    let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+                    var connected: [String: Double] = [:]
+                    for line in text.split(separator: "\n") {
+                        let f = line.split(separator: " ")
+                        if f.count == 3, f[1] == "connected", let ms = Double(f[0]), names.contains(String(f[2])) {
+                            connected[String(f[2])] = ms
+                        }
+                    }
+                    if connected.count == names.count, let last = connected.values.max() {
+                        done = last - started.timeIntervalSince1970 * 1000
+                    } else {
+                        Thread.sleep(forTimeInterval: 0.02)
+                    }
+                }
+                process.stop()
+                guard let done else { throw TestSupportError("the BEAM observer did not connect all \(size): \(log)") }
+                beam.append(done)
+                Thread.sleep(forTimeInterval: 0.5)
+            }
+            let (m, b) = (median(ours), median(beam))
+            emit("DISCOVERY\tN=\(size)\tours " + ours.map { String(format: "%.0f", $0) }.joined(separator: ",")
+                + " ms\tBEAM DNSPoll " + beam.map { String(format: "%.0f", $0) }.joined(separator: ",") + " ms\tload \(load())")
+            record(o, row: "5", what: "discovery to all-connected, N=\(size) (ms)", ours: m, anchor: b,
+                   target: "<= 0.5x", met: m / b <= 0.5)
+        }
+
+        if o.sections.contains("multicall") {
+            var calls: [Double] = [], walls: [Double] = []
+            for _ in 0..<o.runs {
+                let s = Date()
+                let res = try cluster.runInConsole(
+                    o.beamconsole, ["multicall", ":erlang.node()", "--json", "--yes"] + discovery, environment: env,
+                    timeout: 60)
+                walls.append(Date().timeIntervalSince(s) * 1000)
+                let results = (res.json?["results"] as? [[String: Any]]) ?? []
+                guard res.status == 0, Set(results.compactMap { $0["node"] as? String }) == names else {
+                    throw TestSupportError("multicall over \(size) failed (\(res.status)): \(res.stdout.prefix(500)) \(res.stderr)")
+                }
+                calls.append(res.json?["elapsed_ms"] as? Double ?? .nan)
+            }
+            emit("MULTICALL\tN=\(size)\tcalls " + calls.map { String(format: "%.2f", $0) }.joined(separator: ",")
+                + " ms\tprocess " + walls.map { String(format: "%.0f", $0) }.joined(separator: ",") + " ms")
+            record(o, row: "mc", what: "multicall latency, N=\(size) (ms, calls only)", ours: median(calls), anchor: nil,
+                   target: "sublinear in N", met: nil)
+        }
+    }
+
+    if o.sections.contains("watch"), let size = o.sizes.last {
+        try watchRow(size: size)
+    }
+}
+
+/// Row 6: `watch` on a pseudo-terminal over the cluster, sampled from /proc once a second.
+func watchRow(size: Int) throws {
+    let pidFile = cluster.directory.appendingPathComponent("watch.pid").path
+    let args = (["watch", "--poll-interval", "1"] + discovery).map { "'\($0)'" }.joined(separator: " ")
+    let command = "ip netns exec \(cluster.consoleNamespace) sh -c 'echo $$ > \(pidFile); exec \"$0\" \"$@\"' "
+        + "'\(o.beamconsole)' \(args)"
+    let term = try TmuxTerminal(
+        command: command, environment: ["RELEASE_COOKIE": cluster.cookie, "TERM": "xterm-256color"], columns: 160,
+        rows: 70)
+    defer { term.stop() }
+    let screen = try term.waitFor(timeout: 60) { $0.contains("\(size) of \(size) up") }
+    guard screen.contains("\(size) of \(size) up"),
+          let pid = Int32(((try? String(contentsOfFile: pidFile, encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines))
+    else { throw TestSupportError("watch did not show \(size) of \(size) up: \(screen.suffix(2000))") }
+    let hz = Double(sysconf(Int32(_SC_CLK_TCK)))
+    func sample() -> (rss: Int, hwm: Int, ticks: Double)? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")")
+        else { return nil }
+        func kb(_ key: String) -> Int {
+            let line = status.split(separator: "\n").first { $0.hasPrefix(key + ":") } ?? ""
+            return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+        }
+        // Fields after the command name: state is field 3; utime and stime are fields 14 and 15.
+        let f = stat[stat.index(after: close)...].split(separator: " ")
+        let ticks = (Double(f[11]) ?? 0) + (Double(f[12]) ?? 0)
+        return (kb("VmRSS"), kb("VmHWM"), ticks)
+    }
+    guard let first = sample() else { throw TestSupportError("watch (pid \(pid)) is gone") }
+    let t0 = Date()
+    var rss: [Int] = [first.rss]
+    var last = first
+    for _ in 0..<o.watchSeconds {
+        Thread.sleep(forTimeInterval: 1)
+        guard let s = sample() else { throw TestSupportError("watch exited during the measurement") }
+        rss.append(s.rss)
+        last = s
+    }
+    let elapsed = Date().timeIntervalSince(t0)
+    let cpu = (last.ticks - first.ticks) / hz / elapsed * 100
+    let end = try term.screen()
+    guard end.contains("\(size) of \(size) up") else { throw TestSupportError("watch lost nodes: \(end.suffix(2000))") }
+    emit(String(format: "WATCH\tN=%d\t%.0f s\tVmRSS max %.1f MB (start %.1f, end %.1f)\tVmHWM %.1f MB\tCPU %.2f%% of one core\t",
+                 size, elapsed, Double(rss.max() ?? 0) / 1024, Double(first.rss) / 1024, Double(last.rss) / 1024,
+                 Double(last.hwm) / 1024, cpu) + "load \(load())")
+    record(o, row: "6", what: "watch over \(size) nodes, \(o.watchSeconds) s: peak RSS (MB)",
+           ours: Double(last.hwm) / 1024, anchor: nil, target: "<= 20 MB", met: Double(last.hwm) / 1024 <= 20)
+    record(o, row: "6", what: "watch over \(size) nodes, \(o.watchSeconds) s: CPU (% of one core)",
+           ours: cpu, anchor: nil, target: "<= 5%", met: cpu <= 5)
+}
+
+do {
+    try run()
+} catch {
+    say("scale-bench: \(error)")
+    // SCALE_HOLD=SECONDS keeps the cluster that long after a failure, for a look inside (ip netns exec …).
+    if let hold = Double(ProcessInfo.processInfo.environment["SCALE_HOLD"] ?? "") {
+        say("scale-bench: holding the cluster for \(hold) s: run \(cluster.runID), files in \(cluster.directory.path)")
+        Thread.sleep(forTimeInterval: hold)
+    }
+    cluster.teardown()
+    exit(1)
+}
+cluster.teardown()

@@ -1,0 +1,138 @@
+import ErlangTestSupport
+import Foundation
+import XCTest
+
+/// Fifty tasks: the network-namespace ECS service (``NetnsCluster``) at the size of a real service, started in
+/// parallel with light nodes, meshed by DNSPoll; the console finds all of them through DNS and `members`, `multicall`,
+/// `watch` and `doctor` each complete correctly over all fifty. Needs root (CI runs as root); never skips.
+final class ScaleE2ETests: XCTestCase {
+    static let size = 50
+    nonisolated(unsafe) static var cluster: NetnsCluster?
+    nonisolated(unsafe) static var setUpError: (any Error)?
+
+    override class func setUp() {
+        do {
+            let started = Date()
+            let c = try NetnsCluster(
+                taskCount: size, pollingInterval: 1, timeout: 240, extraErlFlags: NetnsCluster.largeClusterErlFlags)
+            cluster = c
+            let up = Date().timeIntervalSince(started)
+            let mesh = try c.waitForMesh(c.tasks, timeout: 120)
+            let rss = c.residentKB(c.tasks).values.reduce(0, +)
+            print(String(
+                format: "ScaleE2ETests: %d tasks up in %.1f s, full mesh %.1f s later; nodes' RSS %.0f MB",
+                size, up, mesh, Double(rss) / 1024))
+        } catch {
+            setUpError = error
+        }
+    }
+
+    override class func tearDown() {
+        cluster?.teardown()
+        cluster = nil
+    }
+
+    func sharedCluster() throws -> NetnsCluster {
+        if let e = Self.setUpError { throw e }
+        XCTAssertTrue(FileManager.default.isExecutableFile(atPath: ECSClusterTests.binary), "build beamconsole first")
+        return try XCTUnwrap(Self.cluster)
+    }
+
+    func discovery(_ c: NetnsCluster) -> [String] {
+        ["--dns-query", c.query, "--basename", c.basename, "--dns-server", "\(c.dnsIP):53", "--poll-interval", "1"]
+    }
+
+    func beamconsole(_ args: [String], timeout: TimeInterval = 60) throws -> NetnsCluster.CommandResult {
+        let c = try sharedCluster()
+        let started = Date()
+        let r = try c.runInConsole(ECSClusterTests.binary, args, environment: ["RELEASE_COOKIE": c.cookie], timeout: timeout)
+        print(String(format: "ScaleE2ETests: beamconsole %@ over %d nodes: %.2f s", args[0], Self.size,
+                     Date().timeIntervalSince(started)))
+        XCTAssertFalse(r.timedOut, "beamconsole \(args[0]) did not finish within \(timeout) s")
+        XCTAssertFalse(r.stdout.contains(c.cookie) || r.stderr.contains(c.cookie))
+        return r
+    }
+
+    var names: Set<String> { Set(Self.cluster?.tasks.map(\.node) ?? []) }
+
+    // MARK: - Tests
+
+    func testMembersShowsTheFullFiftyByFiftyMatrixWithNoFindings() throws {
+        let c = try sharedCluster()
+        let r = try beamconsole(["members", "--json"] + discovery(c))
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let json = try XCTUnwrap(r.json, r.stdout + r.stderr)
+        XCTAssertEqual(Set(json["nodes"] as? [String] ?? []), names)
+        let lists = try XCTUnwrap(json["lists"] as? [String: [String]])
+        XCTAssertEqual(Set(lists.keys), names, "every node was asked")
+        for (n, list) in lists {
+            XCTAssertEqual(Set(list), names.subtracting([n]), "\(n) lists every other node")
+        }
+        XCTAssertEqual((json["findings"] as? [Any])?.count, 0, "\(json["findings"] ?? "")")
+        XCTAssertEqual((json["errors"] as? [String: Any])?.count, 0, "\(json["errors"] ?? "")")
+
+        // The text matrix fits 80 columns: a row per node, its name whole, one cell per node (49 ✓ and itself).
+        let text = try beamconsole(["members"] + discovery(c))
+        XCTAssertEqual(text.status, 0, text.stderr)
+        let rows = text.stdout.split(separator: "\n").filter { $0.contains("✓") && $0.contains("@") }
+        XCTAssertEqual(rows.count, Self.size, text.stdout)
+        XCTAssertEqual(Set(rows.compactMap { $0.split(separator: " ").first { $0.contains("@") }.map(String.init) }), names,
+                       text.stdout)
+        XCTAssertTrue(rows.allSatisfy { $0.filter { $0 == "✓" }.count == Self.size - 1 }, text.stdout)
+        XCTAssertTrue(rows.allSatisfy { $0.count <= 80 }, text.stdout)
+        XCTAssertTrue(text.stdout.contains("no findings"), text.stdout)
+    }
+
+    func testMulticallReachesAllFifty() throws {
+        let c = try sharedCluster()
+        let r = try beamconsole(["multicall", ":erlang.node()", "--json", "--yes"] + discovery(c))
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        let results = try XCTUnwrap(r.json?["results"] as? [[String: Any]], r.stdout)
+        XCTAssertEqual(results.count, Self.size)
+        for row in results {
+            let n = row["node"] as? String ?? ""
+            XCTAssertEqual(row["status"] as? String, "ok", "\(row)")
+            XCTAssertEqual(row["result"] as? String, ":\"\(n)\"", "each node answers with its own name: \(row)")
+        }
+        XCTAssertEqual(Set(results.compactMap { $0["node"] as? String }), names)
+        print("ScaleE2ETests: multicall over \(Self.size): \(r.json?["elapsed_ms"] ?? "?") ms in the calls")
+    }
+
+    func testWatchListsAllFiftyUp() throws {
+        let c = try sharedCluster()
+        let r = try beamconsole(["watch", "--json", "--duration", "4"] + discovery(c))
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let objects = r.stdout.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        let snapshot = try XCTUnwrap(objects.first { $0["event"] as? String == "snapshot" }, r.stdout)
+        let nodes = try XCTUnwrap(snapshot["nodes"] as? [[String: Any]])
+        let up = nodes.filter { $0["state"] as? String == "up" }.compactMap { $0["node"] as? String }
+        XCTAssertEqual(Set(up), names, r.stdout)
+        // Every node sees all the others, and nothing went down while watching.
+        for n in nodes {
+            XCTAssertEqual((n["sees"] as? [String])?.count, Self.size - 1, "\(n)")
+            XCTAssertEqual(n["expected_peers"] as? Int, Self.size - 1, "\(n)")
+        }
+        let trouble = objects.filter { ["nodedown", "connect_failed", "dns_warning"].contains($0["event"] as? String ?? "") }
+        XCTAssertEqual(trouble.count, 0, "\(trouble)")
+    }
+
+    func testDoctorPassesEveryStageForAllFifty() throws {
+        let c = try sharedCluster()
+        let r = try beamconsole(["doctor", "--json"] + discovery(c), timeout: 90)
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        let targets = try XCTUnwrap(r.json?["targets"] as? [[String: Any]], r.stdout)
+        XCTAssertEqual(Set(targets.compactMap { $0["node"] as? String }), names)
+        for t in targets {
+            XCTAssertEqual(t["failed_stage"] as? String ?? "none", "none", "\(t)")
+            let stages = t["stages"] as? [[String: Any]] ?? []
+            XCTAssertFalse(stages.isEmpty, "\(t)")
+            // TLS is "skipped" (plain distribution); every other stage passed, down to the ticks.
+            XCTAssertTrue(stages.allSatisfy { ["ok", "skipped"].contains($0["status"] as? String ?? "") }, "\(t)")
+            let passed = Set(stages.filter { $0["status"] as? String == "ok" }.compactMap { $0["name"] as? String })
+            XCTAssertTrue(passed.isSuperset(of: ["dns", "tcp_epmd", "epmd_name", "tcp_dist", "handshake", "cookie", "ticks"]),
+                          "\(t)")
+        }
+    }
+}

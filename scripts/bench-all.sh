@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Every comparison of issue 7, in one run, on this machine, against real nodes the scripts start; one table at the end:
+#   row | what | ours (median) | anchor (median) | ratio | target | met?
+#   1  one-shot call, start to exit, and its peak RSS: beamconsole call vs erl_call      (scripts/bench-dist.sh)
+#   2  start to a connected prompt, and RSS: beamconsole vs iex --remsh on a pty         (scripts/bench-startup.sh)
+#   3  round trips on one connection, sequential and 32 in flight: LocalNode vs :erpc    (scripts/bench-dist.sh)
+#   4  ETF decode/encode throughput vs the BEAM, same corpus (the worst row each way)    (scripts/bench-codec.sh)
+#   5  discovery to all-connected, N = 10, 25, 50: beamconsole vs a BEAM running DNSPoll (scale-bench, root)
+#   6  watch over 50 nodes for a minute on a pty: peak RSS and CPU                        (scale-bench, root)
+#   mc multicall latency against N (reported; no target)                                 (scale-bench, root)
+# Release builds. Rows 5, 6 and mc need root (network namespaces: a simulated ECS service of real Elixir nodes).
+#
+#   scripts/bench-all.sh            (or: make bench)
+#
+# Environment knobs (defaults in brackets):
+#   BENCH_SECTIONS [dist,startup,codec,scale]   which scripts run
+#   SCALE_SIZES [10,25,50] SCALE_RUNS [5] WATCH_SECONDS [60]        scale-bench
+#   STARTUP_RUNS [5] CODEC_SECONDS [1.0]        bench-startup.sh runs, bench-codec.sh seconds per row
+#   bench-dist.sh's own knobs (RUNS, WARMUP, RSS_RUNS, SEQ_CALLS, CONC_CALLS, CONCURRENCY, REPS, ...) pass through.
+#   BENCH_RESULTS [a temporary file]            where the rows are collected (tab-separated), kept if given
+# Each script's full output goes to the terminal as it runs; the table comes last.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SECTIONS="${BENCH_SECTIONS:-dist,startup,codec,scale}"
+SCALE_SIZES="${SCALE_SIZES:-10,25,50}"; SCALE_RUNS="${SCALE_RUNS:-5}"; WATCH_SECONDS="${WATCH_SECONDS:-60}"
+STARTUP_RUNS="${STARTUP_RUNS:-5}"; CODEC_SECONDS="${CODEC_SECONDS:-1.0}"
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+results="${BENCH_RESULTS:-$work/results.tsv}"
+: >"$results"
+export BENCH_RESULTS="$results"
+
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+load_start="$(load)"
+echo "bench-all: $(nproc) cores, load $load_start; sections: $SECTIONS" >&2
+
+# Rows 5, 6 and mc measure the binary `make install` ships: release, Swift runtime linked statically (the dynamic
+# runtime's shared libraries alone are ~8 MB of RSS more). bench-dist.sh builds and reports both kinds for row 1.
+echo "bench-all: release builds..." >&2
+swift build -c release --static-swift-stdlib --scratch-path .build-static --product beamconsole 2>&1 \
+    | grep -E "error|warning: " || true
+swift build -c release --product scale-bench 2>&1 | grep -E "error|warning: " || true
+BIN="$(swift build -c release --show-bin-path)"
+SBIN="$(swift build -c release --static-swift-stdlib --scratch-path .build-static --show-bin-path)"
+
+if [[ "$SECTIONS" == *dist* ]]; then
+    echo; echo "==== rows 1 and 3: scripts/bench-dist.sh ===="
+    bash scripts/bench-dist.sh
+fi
+if [[ "$SECTIONS" == *startup* ]]; then
+    echo; echo "==== row 2: scripts/bench-startup.sh ===="
+    bash scripts/bench-startup.sh "$STARTUP_RUNS"
+fi
+if [[ "$SECTIONS" == *codec* ]]; then
+    echo; echo "==== row 4: scripts/bench-codec.sh ===="
+    bash scripts/bench-codec.sh "$CODEC_SECONDS" | tee "$work/codec.txt"
+    # The etf-bench table: name bytes terms | dec ours BEAM ratio Mterm/s | enc ours BEAM ratio. Report the worst
+    # row each way (the target is every row >= 1.0x).
+    python3 - "$work/codec.txt" >>"$results" <<'PY'
+import sys
+rows = []
+for line in open(sys.argv[1]):
+    parts = [p.split() for p in line.split("|")]
+    if len(parts) != 3 or len(parts[1]) != 4 or len(parts[2]) != 3: continue
+    try:
+        d = [float(x) for x in parts[1]]; e = [float(x) for x in parts[2]]
+    except ValueError:
+        continue
+    rows.append((parts[0][0], d, e))
+if rows:
+    for label, idx in (("decode", 1), ("encode", 2)):
+        name, d, e = min(rows, key=lambda r: r[idx][2])
+        v = d if idx == 1 else e
+        ok = all((r[idx][2] >= 1.0) for r in rows)
+        print(f"4\tETF {label} MB/s, worst of {len(rows)} rows ({name})\t{v[0]:.1f}\t{v[1]:.1f}\t{v[2]:.3f}\t>= 1.0x every row\t{'yes' if ok else 'no'}")
+PY
+fi
+if [[ "$SECTIONS" == *scale* ]]; then
+    echo; echo "==== rows 5, 6 and multicall against N: scale-bench ===="
+    if [[ "$(id -u)" != 0 ]]; then
+        echo "bench-all: rows 5 and 6 need root (network namespaces); skipped" >&2
+    else
+        "$BIN/scale-bench" --beamconsole "$SBIN/beamconsole" --sizes "$SCALE_SIZES" --runs "$SCALE_RUNS" \
+            --watch-seconds "$WATCH_SECONDS" --results "$results"
+    fi
+fi
+
+echo
+echo "==== issue 7: ours vs anchor (medians; release builds; load $load_start at start, $(load) at end) ===="
+python3 - "$results" <<'PY'
+import sys
+rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
+order = {"1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6, "mc": 7}
+rows.sort(key=lambda r: order.get(r[0], 9))
+print("| row | what | ours | anchor | ours/anchor | target | met? |")
+print("|---|---|---|---|---|---|---|")
+for r in rows:
+    print("| " + " | ".join(r) + " |")
+missed = [r for r in rows if r[6] == "no"]
+print(f"\n{len(rows)} rows; {len(missed)} below target" + (": " + "; ".join(f"{r[0]} {r[1]}" for r in missed) if missed else ""))
+PY
