@@ -14,6 +14,8 @@
 #   DIST_METHODS [rex,erpc,rex-loop,erpc-loop]   LocalNode rows (-loop: callers run on the connection's event loop)
 #   SECTIONS [oneshot,roundtrip]   ELIXIR_TARGET [1]: also run the one-shot rows against an Elixir node
 #   SKIP_BUILD [0]               reuse the existing release builds
+#   CALLGRIND [1 if valgrind is installed]   also count each one-shot client's instructions (valgrind --tool=callgrind,
+#                                one run; reproducible under load, unlike wall time)
 #   BEAMCONSOLE_BIN, BEAMCONSOLE_STATIC_BIN, DIST_BENCH_BIN   measure these binaries instead (e.g. an older build)
 # Nodes are started here and stopped by PID on exit; all traffic is to this host (loopback).
 set -euo pipefail
@@ -23,6 +25,7 @@ RUNS="${RUNS:-30}"; WARMUP="${WARMUP:-5}"; ELIXIR_RUNS="${ELIXIR_RUNS:-20}"; RSS
 SEQ_CALLS="${SEQ_CALLS:-20000}"; CONC_CALLS="${CONC_CALLS:-100000}"; CONCURRENCY="${CONCURRENCY:-32}"; REPS="${REPS:-3}"
 DIST_METHODS="${DIST_METHODS:-rex,erpc,rex-loop,erpc-loop}"
 SECTIONS="${SECTIONS:-oneshot,roundtrip}"; ELIXIR_TARGET="${ELIXIR_TARGET:-1}"; SKIP_BUILD="${SKIP_BUILD:-0}"
+if command -v valgrind >/dev/null; then CALLGRIND="${CALLGRIND:-1}"; else CALLGRIND=0; fi
 
 for tool in erl erl_call elixir epmd hyperfine python3; do
     command -v "$tool" >/dev/null || { echo "bench-dist: $tool not found" >&2; exit 1; }
@@ -44,6 +47,8 @@ BC_STATIC="${BEAMCONSOLE_STATIC_BIN:-$SBIN/beamconsole}"
 DIST_BENCH="${DIST_BENCH_BIN:-$BIN/dist-bench}"
 
 tmp="$(mktemp -d)"
+summary="$tmp/summary.tsv"   # row, ours, anchor, ours/anchor, target, met (printed at the end)
+: >"$summary"
 node_pids=()
 cleanup() {
     for p in "${node_pids[@]}"; do
@@ -124,18 +129,40 @@ oneshot() {
             rss+=("$(awk -F': ' '/Maximum resident set size/ {print $2}' "$tmp/time.txt")")
         done
         local rssmed; rssmed="$(median "${rss[@]}")"
-        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "${names[$i]}" "$med" "$mean" "$sd" "$rssmed" "$l1" "$(load)" >>"$results"
+        # Instructions: one run under callgrind (not the BEAM-hosted elixir client: valgrind and the JIT take minutes).
+        local ir=-
+        if [ "$CALLGRIND" = 1 ] && [ "$i" != 3 ]; then
+            eval "valgrind --tool=callgrind --callgrind-out-file=$tmp/cg.out ${cmds[$i]}" >/dev/null 2>"$tmp/cg.txt" || true
+            ir="$(awk '/Collected :/ {print $NF}' "$tmp/cg.txt" | tail -1)"
+            [ -n "$ir" ] || ir=-
+        fi
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "${names[$i]}" "$med" "$mean" "$sd" "$rssmed" "$ir" "$l1" "$(load)" >>"$results"
     done
-    python3 - "$results" <<'PY'
+    python3 - "$results" "$kind" "$summary" <<'PY'
 import sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1])]
+kind, summary = sys.argv[2], sys.argv[3]
 anchor = next(r for r in rows if r[0] == "erl_call")
 a_t, a_m = float(anchor[1]), float(anchor[4])
-print(f"| client | median ms | mean ± σ ms | ×erl_call time | peak RSS MB (median) | ×erl_call RSS | load before → after |")
-print("|---|---|---|---|---|---|---|")
-for n, med, mean, sd, rss, l1, l2 in rows:
+a_ir = float(anchor[5]) if anchor[5] != "-" else None
+print(f"| client | median ms | mean ± σ ms | ×erl_call time | peak RSS MB (median) | ×erl_call RSS | instructions | ×erl_call instr. | load before → after |")
+print("|---|---|---|---|---|---|---|---|---|")
+for n, med, mean, sd, rss, ir, l1, l2 in rows:
     med, mean, sd, rss = float(med), float(mean), float(sd), float(rss)
-    print(f"| {n} | {med:.2f} | {mean:.2f} ± {sd:.2f} | {med / a_t:.2f} | {rss / 1024:.1f} | {rss / a_m:.2f} | {l1} → {l2} |")
+    irs = f"{float(ir) / 1e6:.2f} M" if ir != "-" else "-"
+    irr = f"{float(ir) / a_ir:.1f}" if ir != "-" and a_ir else "-"
+    print(f"| {n} | {med:.2f} | {mean:.2f} ± {sd:.2f} | {med / a_t:.2f} | {rss / 1024:.1f} | {rss / a_m:.2f} | {irs} | {irr} | {l1} → {l2} |")
+ours = next((r for r in rows if r[0] == "beamconsole call (static stdlib)"), None)
+if ours:
+    t, m = float(ours[1]), float(ours[4])
+    with open(summary, "a") as f:
+        f.write(f"one-shot call vs erl_call, wall ({kind} node)\t{t:.2f} ms\terl_call {a_t:.2f} ms\t{t / a_t:.2f}\t<= 1.00\t{'yes' if t <= a_t else 'no'}\n")
+        f.write(f"one-shot call, peak RSS ({kind} node)\t{m / 1024:.1f} MB\terl_call {a_m / 1024:.1f} MB\t{m / a_m:.2f}\t<= 8 MB absolute\t{'yes' if m <= 8 * 1024 else 'no'}\n")
+        if ours[5] != "-" and a_ir:
+            f.write(f"one-shot call, instructions ({kind} node)\t{float(ours[5]) / 1e6:.2f} M\terl_call {a_ir / 1e6:.2f} M\t{float(ours[5]) / a_ir:.1f}\t(none; for before/after)\t-\n")
+        ex = next((r for r in rows if r[0] == "elixir --rpc-eval"), None)
+        if ex:
+            f.write(f"one-shot call vs elixir --rpc-eval, wall ({kind} node)\t{t:.2f} ms\telixir {float(ex[1]):.2f} ms\t{t / float(ex[1]):.3f}\t(none)\t-\n")
 PY
 }
 
@@ -157,7 +184,7 @@ roundtrip() {
             | sed 's/^RESULT /RESULT beam /' >>"$out"
     done
     echo "LOAD end - $(load)" >>"$out"
-    python3 - "$out" <<'PY'
+    python3 - "$out" "$summary" <<'PY'
 import sys, statistics
 from collections import defaultdict
 vals = defaultdict(lambda: defaultdict(list)); loads = []
@@ -185,6 +212,15 @@ for row in rows:
         p99r = f"{m['p99_us'] / anchor['p99_us']:.2f}" if anchor else "-"
         print(f"| {row} | {label} | {m['calls_per_s']:.0f} | {m['p50_us']:.1f} | {m['p99_us']:.1f} | {ratio} | {p99r} |")
 print("\nload: " + " | ".join(loads))
+with open(sys.argv[2], "a") as f:
+    for row in rows:
+        anchor = med.get(("beam", "erpc", row))
+        best = max((m for (impl, _, r), m in med.items() if impl == "ours" and r == row), key=lambda m: m["calls_per_s"], default=None)
+        if anchor and best:
+            ratio = best["calls_per_s"] / anchor["calls_per_s"]
+            f.write(f"round trips ({row}), calls/s vs BEAM :erpc\t{best['calls_per_s']:.0f}/s\tBEAM {anchor['calls_per_s']:.0f}/s\t{ratio:.2f}\t>= 1.20\t{'yes' if ratio >= 1.2 else 'no'}\n")
+            p99 = best["p99_us"] / anchor["p99_us"]
+            f.write(f"round trips ({row}), p99 vs BEAM :erpc\t{best['p99_us']:.0f} µs\tBEAM {anchor['p99_us']:.0f} µs\t{p99:.2f}\t<= 1.00\t{'yes' if p99 <= 1 else 'no'}\n")
 PY
 }
 
@@ -201,3 +237,14 @@ fi
 if [[ "$SECTIONS" == *roundtrip* ]]; then
     roundtrip "$tgt"
 fi
+
+# One table for every row: ours, the anchor, ours/anchor and the target (what `make bench` collects).
+echo
+echo "== summary (bench-dist; end $(load)) =="
+python3 - "$summary" <<'PY'
+import sys
+print("| row | ours | anchor | ours/anchor | target | met |")
+print("|---|---|---|---|---|---|")
+for line in open(sys.argv[1]):
+    print("| " + " | ".join(line.rstrip("\n").split("\t")) + " |")
+PY
