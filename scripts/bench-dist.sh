@@ -16,6 +16,8 @@
 #   SKIP_BUILD [0]               reuse the existing release builds
 #   CALLGRIND [1 if valgrind is installed]   also count each one-shot client's instructions (valgrind --tool=callgrind,
 #                                one run; reproducible under load, unlike wall time)
+#   PERF [1 if perf is installed]   also measure each one-shot client's CPU time and page faults (perf stat, RSS_RUNS
+#                                runs; far less sensitive to other load on the machine than wall time)
 #   BEAMCONSOLE_BIN, BEAMCONSOLE_STATIC_BIN, DIST_BENCH_BIN   measure these binaries instead (e.g. an older build)
 # Nodes are started here and stopped by PID on exit; all traffic is to this host (loopback).
 set -euo pipefail
@@ -26,6 +28,7 @@ SEQ_CALLS="${SEQ_CALLS:-20000}"; CONC_CALLS="${CONC_CALLS:-100000}"; CONCURRENCY
 DIST_METHODS="${DIST_METHODS:-rex,erpc,rex-loop,erpc-loop}"
 SECTIONS="${SECTIONS:-oneshot,roundtrip}"; ELIXIR_TARGET="${ELIXIR_TARGET:-1}"; SKIP_BUILD="${SKIP_BUILD:-0}"
 if command -v valgrind >/dev/null; then CALLGRIND="${CALLGRIND:-1}"; else CALLGRIND=0; fi
+if command -v perf >/dev/null && perf stat -e task-clock true >/dev/null 2>&1; then PERF="${PERF:-1}"; else PERF=0; fi
 
 for tool in erl erl_call elixir epmd hyperfine python3; do
     command -v "$tool" >/dev/null || { echo "bench-dist: $tool not found" >&2; exit 1; }
@@ -136,7 +139,15 @@ oneshot() {
             ir="$(awk '/Collected :/ {print $NF}' "$tmp/cg.txt" | tail -1)"
             [ -n "$ir" ] || ir=-
         fi
-        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "${names[$i]}" "$med" "$mean" "$sd" "$rssmed" "$ir" "$l1" "$(load)" >>"$results"
+        # CPU time and page faults of the client process (perf stat's mean over RSS_RUNS runs).
+        local cpu=- faults=-
+        if [ "$PERF" = 1 ]; then
+            eval "perf stat -x, -e task-clock,page-faults -r $RSS_RUNS ${cmds[$i]}" >/dev/null 2>"$tmp/perf.txt" || true
+            cpu="$(awk -F, '$3 == "task-clock" || $3 ~ /^task-clock/ {print $1}' "$tmp/perf.txt" | tail -1)"
+            faults="$(awk -F, '$3 ~ /^page-faults/ {print $1}' "$tmp/perf.txt" | tail -1)"
+            [ -n "$cpu" ] || cpu=-; [ -n "$faults" ] || faults=-
+        fi
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "${names[$i]}" "$med" "$mean" "$sd" "$rssmed" "$ir" "$cpu" "$faults" "$l1" "$(load)" >>"$results"
     done
     python3 - "$results" "$kind" "$summary" <<'PY'
 import sys
@@ -145,19 +156,25 @@ kind, summary = sys.argv[2], sys.argv[3]
 anchor = next(r for r in rows if r[0] == "erl_call")
 a_t, a_m = float(anchor[1]), float(anchor[4])
 a_ir = float(anchor[5]) if anchor[5] != "-" else None
-print(f"| client | median ms | mean ± σ ms | ×erl_call time | peak RSS MB (median) | ×erl_call RSS | instructions | ×erl_call instr. | load before → after |")
-print("|---|---|---|---|---|---|---|---|---|")
-for n, med, mean, sd, rss, ir, l1, l2 in rows:
+a_cpu = float(anchor[6]) if anchor[6] != "-" else None
+print(f"| client | median ms | mean ± σ ms | ×erl_call time | peak RSS MB (median) | ×erl_call RSS | instructions | ×erl_call instr. | CPU ms | ×erl_call CPU | page faults | load before → after |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+for n, med, mean, sd, rss, ir, cpu, faults, l1, l2 in rows:
     med, mean, sd, rss = float(med), float(mean), float(sd), float(rss)
     irs = f"{float(ir) / 1e6:.2f} M" if ir != "-" else "-"
     irr = f"{float(ir) / a_ir:.1f}" if ir != "-" and a_ir else "-"
-    print(f"| {n} | {med:.2f} | {mean:.2f} ± {sd:.2f} | {med / a_t:.2f} | {rss / 1024:.1f} | {rss / a_m:.2f} | {irs} | {irr} | {l1} → {l2} |")
+    cpus = f"{float(cpu):.2f}" if cpu != "-" else "-"
+    cpur = f"{float(cpu) / a_cpu:.1f}" if cpu != "-" and a_cpu else "-"
+    fs = f"{float(faults):.0f}" if faults != "-" else "-"
+    print(f"| {n} | {med:.2f} | {mean:.2f} ± {sd:.2f} | {med / a_t:.2f} | {rss / 1024:.1f} | {rss / a_m:.2f} | {irs} | {irr} | {cpus} | {cpur} | {fs} | {l1} → {l2} |")
 ours = next((r for r in rows if r[0] == "beamconsole call (static stdlib)"), None)
 if ours:
     t, m = float(ours[1]), float(ours[4])
     with open(summary, "a") as f:
         f.write(f"one-shot call vs erl_call, wall ({kind} node)\t{t:.2f} ms\terl_call {a_t:.2f} ms\t{t / a_t:.2f}\t<= 1.00\t{'yes' if t <= a_t else 'no'}\n")
         f.write(f"one-shot call, peak RSS ({kind} node)\t{m / 1024:.1f} MB\terl_call {a_m / 1024:.1f} MB\t{m / a_m:.2f}\t<= 8 MB absolute\t{'yes' if m <= 8 * 1024 else 'no'}\n")
+        if ours[6] != "-" and a_cpu:
+            f.write(f"one-shot call, CPU time ({kind} node)\t{float(ours[6]):.2f} ms\terl_call {a_cpu:.2f} ms\t{float(ours[6]) / a_cpu:.1f}\t(none; wall is the target)\t-\n")
         if ours[5] != "-" and a_ir:
             f.write(f"one-shot call, instructions ({kind} node)\t{float(ours[5]) / 1e6:.2f} M\terl_call {a_ir / 1e6:.2f} M\t{float(ours[5]) / a_ir:.1f}\t(none; for before/after)\t-\n")
         ex = next((r for r in rows if r[0] == "elixir --rpc-eval"), None)

@@ -355,16 +355,17 @@ enum FastCall {
         var positional: [String]
         var startup: StartupOptions
         var json: Bool
-        var flags: Set<String>
+        var flags: [String]
     }
 
-    private static func parse(_ args: [String], positionals: ClosedRange<Int>, extraFlags: Set<String>) -> Common? {
+    private static func parse(_ args: [String], positionals: ClosedRange<Int>, extraFlags: [String]) -> Common? {
         guard args.first == "call" else { return nil }
         var positional: [String] = []
         var values: [String: String] = [:]
-        var flags: Set<String> = []
-        let flagNames: Set<String> = extraFlags.union(["--json", "--no-color", "--tls-insecure", "--tls-verify-hostname"])
-        let valued: Set<String> = [
+        // Arrays, not sets: a handful of names, and no hashing or set metadata at start-up.
+        var flags: [String] = []
+        let flagNames: [String] = extraFlags + ["--json", "--no-color", "--tls-insecure", "--tls-verify-hostname"]
+        let valued: [String] = [
             "--cookie", "--cookie-file", "--timeout", "--name", "--sname", "--syntax", "--connect",
             "--tls-cert", "--tls-key", "--tls-ca", "--ssl-dist-optfile",
         ]
@@ -377,7 +378,8 @@ enum FastCall {
                 continue
             }
             if flagNames.contains(a) {
-                guard flags.insert(a).inserted else { return nil }
+                guard !flags.contains(a) else { return nil }
+                flags.append(a)
                 continue
             }
             let key: String, value: String

@@ -202,14 +202,15 @@ final class BlockingSocket {
 
     /// Reads what is available (at most `max` bytes), waiting until `deadline`. Returns an empty array at EOF.
     func read(max: Int = 65536, deadline: ContinuousClock.Instant?) throws(Failure) -> [UInt8] {
-        var buffer = [UInt8](repeating: 0, count: max)
         while true {
-            let n = buffer.withUnsafeMutableBytes { raw in recv(fd, raw.baseAddress!, raw.count, 0) }
-            if n >= 0 {
-                buffer.removeLast(max - n)
-                return buffer
+            var e: Int32 = 0
+            // Uninitialised capacity: zero-filling 64 KiB per read cost more than the rest of a one-shot call's I/O.
+            let buffer = [UInt8](unsafeUninitializedCapacity: max) { raw, count in
+                let n = recv(fd, raw.baseAddress!, max, 0)
+                count = Swift.max(0, n)
+                if n < 0 { e = errno }
             }
-            let e = errno
+            if e == 0 { return buffer }
             if e == EINTR { continue }
             if e == ECONNRESET { return [] }
             guard e == EAGAIN || e == EWOULDBLOCK else { throw .io(Self.describe("read", e)) }
