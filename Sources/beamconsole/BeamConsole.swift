@@ -36,9 +36,11 @@ struct BeamConsole: AsyncParsableCommand {
             return
         }
         // Plain TCP, no ECS metadata to fetch: the whole call on this thread, on one blocking connection.
-        if let status = BlockingCall.run(
+        // BEAMCONSOLE_NIO_CALL keeps the LocalNode path (the tests compare the two).
+        let environment = Startup.processEnvironment()
+        if environment["BEAMCONSOLE_NIO_CALL"] == nil, let status = BlockingCall.run(
             node: fast.node, expression: fast.expression, startup: fast.startup, json: fast.json,
-            environment: Startup.processEnvironment())
+            environment: environment)
         {
             Foundation.exit(status)
         }

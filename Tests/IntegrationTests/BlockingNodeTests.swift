@@ -52,8 +52,9 @@ final class BlockingNodeTests: XCTestCase {
             module: "erl_eval", function: "exprs",
             arguments: [try parsed(code, on: node), .list([])],
             options: CallOptions(onOutput: { chunks.append($0) }))
-        guard case .value(.tuple(let t)) = r.result else { return XCTFail("\(r.result)") }
-        XCTAssertEqual(t.last, .atom("done"))
+        // erl_eval:exprs/2 → {value, Value, Bindings}
+        guard case .value(.tuple(let t)) = r.result, t.count == 3 else { return XCTFail("\(r.result)") }
+        XCTAssertEqual(t[1], .atom("done"))
         XCTAssertEqual(r.output, "one {two,2}\n")
         XCTAssertEqual(chunks.joined, r.output)
         for method in [CallOptions.Method.rex, .erpc] {
