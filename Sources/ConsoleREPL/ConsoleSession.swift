@@ -156,8 +156,7 @@ public final class ConsoleSession: @unchecked Sendable {
     // MARK: - Connections
 
     func connect(_ nodes: [String]) async -> CommandOutput {
-        var lines: [String] = [], errors: [String] = []
-        var results: [String: JSONValue] = [:]
+        var results: [(String, DistributionError?)] = []
         await withTaskGroup(of: (String, DistributionError?).self) { group in
             for n in nodes {
                 group.addTask {
@@ -169,14 +168,22 @@ public final class ConsoleSession: @unchecked Sendable {
                     }
                 }
             }
-            for await (n, error) in group {
-                if let error {
-                    errors.append("cannot connect to \(n): \(error)")
-                    results[n] = errorJSON(error)
-                } else {
-                    lines.append("connected to \(n)")
-                    results[n] = .object(["state": .string("up")])
-                }
+            for await r in group { results.append(r) }
+        }
+        return Self.connectOutput(results)
+    }
+
+    /// What `connect` shows for each node's outcome (nil: connected).
+    static func connectOutput(_ outcomes: [(String, DistributionError?)]) -> CommandOutput {
+        var lines: [String] = [], errors: [String] = []
+        var results: [String: JSONValue] = [:]
+        for (n, error) in outcomes {
+            if let error {
+                errors.append("cannot connect to \(n): \(error)")
+                results[n] = errorJSON(error)
+            } else {
+                lines.append("connected to \(n)")
+                results[n] = .object(["state": .string("up")])
             }
         }
         return CommandOutput(
@@ -263,7 +270,11 @@ public final class ConsoleSession: @unchecked Sendable {
     // MARK: - Calls
 
     func parseCall(_ expression: String) throws(TermSyntaxError) -> CallExpression {
-        let syntax = settings.syntax
+        try Self.parseCall(expression, syntax: settings.syntax)
+    }
+
+    /// Parses `Mod.fun(args)` in `syntax`, accepting the other syntax's form when it is unambiguous.
+    static func parseCall(_ expression: String, syntax: TermSyntax) throws(TermSyntaxError) -> CallExpression {
         do {
             return try CallExpression.parse(expression, syntax: syntax)
         } catch {
@@ -298,34 +309,53 @@ public final class ConsoleSession: @unchecked Sendable {
                 options: CallOptions(timeout: settings.timeout, onOutput: onOutput))
         } catch {
             if Task.isCancelled { return cancelled(n) }
-            return CommandOutput(
-                errorText: "\(error)",
-                json: jsonObject(["node": .string(n), "status": .string("error"), "error": errorJSON(error)]),
-                status: CommandOutput.Status.connectionFailure)
+            return Self.callFailed(error, node: n)
         }
+        var exceptionText: String?
+        if case .exception(let cls, let reason, let stack) = response.result {
+            exceptionText = await formatException(cls, reason: reason, stacktrace: stack, on: n)
+        }
+        if case .timeout = response.result, Task.isCancelled { return cancelled(n) }
+        return Self.callOutcome(
+            response, node: n, what: what, settings: settings, unwrap: unwrap, exceptionText: exceptionText ?? "")
+    }
+
+    /// A call that could not be made (no connection).
+    static func callFailed(_ error: DistributionError, node n: String) -> CommandOutput {
+        CommandOutput(
+            errorText: "\(error)",
+            json: jsonObject(["node": .string(n), "status": .string("error"), "error": errorJSON(error)]),
+            status: CommandOutput.Status.connectionFailure)
+    }
+
+    /// Renders a call's outcome; `exceptionText` is the exception as ``formatException(_:reason:stacktrace:on:)``
+    /// formatted it (used only for ``CallResult/exception(_:reason:stacktrace:)``).
+    static func callOutcome(
+        _ response: CallResponse, node n: String, what: String, settings: ConsoleSettings,
+        unwrap: ((Term) -> Term)? = nil, exceptionText: String
+    ) -> CommandOutput {
         var fields: [String: JSONValue] = ["node": .string(n), "output": .string(response.output)]
         switch response.result {
         case .value(let raw):
             let v = unwrap?(raw) ?? raw
-            let rendered = render(v)
+            let rendered = render(v, settings: settings)
             fields["status"] = .string("ok")
-            fields["result"] = .string(render(v, pretty: false))
+            fields["result"] = .string(render(v, pretty: false, settings: settings))
             fields["value"] = (try? TermJSON.encode(v)).map(JSONValue.raw) ?? .null
             return CommandOutput(text: rendered, json: jsonObject(fields))
-        case .exception(let cls, let reason, let stack):
-            let text = await formatException(cls, reason: reason, stacktrace: stack, on: n)
+        case .exception(let cls, let reason, _):
             fields["status"] = .string("exception")
             fields["class"] = .string(cls.rawValue)
-            fields["reason"] = .string(render(reason, pretty: false))
-            fields["message"] = .string(text)
-            return CommandOutput(errorText: text, json: jsonObject(fields), status: CommandOutput.Status.remoteFailure)
+            fields["reason"] = .string(render(reason, pretty: false, settings: settings))
+            fields["message"] = .string(exceptionText)
+            return CommandOutput(
+                errorText: exceptionText, json: jsonObject(fields), status: CommandOutput.Status.remoteFailure)
         case .nodedown(let down):
             fields["status"] = .string("nodedown")
             return CommandOutput(
                 errorText: "** (nodedown) the connection to \(down) went down during \(what)",
                 json: jsonObject(fields), status: CommandOutput.Status.remoteFailure)
         case .timeout:
-            if Task.isCancelled { return cancelled(n) }
             fields["status"] = .string("timeout")
             return CommandOutput(
                 errorText: "** (timeout) no answer from \(n) within \(formatDuration(settings.timeout)) to \(what)",
@@ -568,31 +598,51 @@ public final class ConsoleSession: @unchecked Sendable {
     /// `** (RuntimeError) boom` plus the stacktrace, formatted by the node itself when it has Elixir
     /// (`Exception.format/3`, exactly what IEx prints), else by OTP's `erl_error:format_exception/3`, else locally.
     func formatException(_ cls: ExceptionClass, reason: Term, stacktrace: Term, on n: String) async -> String {
-        let kind: Term = .atom(Atom(cls.rawValue))
-        let options = CallOptions(method: .rex, timeout: .seconds(5), captureOutput: false)
-        let attempts: [(Atom, Atom)] =
-            settings.syntax == .elixir
-            ? [("Elixir.Exception", "format"), ("erl_error", "format_exception")]
-            : [("erl_error", "format_exception"), ("Elixir.Exception", "format")]
-        for (m, f) in attempts {
+        for (m, f) in Self.exceptionFormatters(syntax: settings.syntax) {
             if let r = try? await node.call(
-                node: n, module: m, function: f, arguments: [kind, reason, stacktrace], options: options),
-                case .value(let v) = r.result, let text = flattenChardata(v)
+                node: n, module: m, function: f, arguments: [.atom(Atom(cls.rawValue)), reason, stacktrace],
+                options: Self.exceptionFormatOptions),
+                let text = Self.formattedException(r, by: m)
             {
-                var t = text
-                while t.hasSuffix("\n") { t.removeLast() }
-                if m.name == "erl_error" { t = "** " + t.replacingOccurrences(of: "\n", with: "\n   ") }
-                return t
+                return text
             }
         }
-        return "** (\(cls.rawValue)) \(render(reason, pretty: false))"
+        return Self.unformattedException(cls, reason: reason, settings: settings)
+    }
+
+    /// The functions that format an exception on the node, in the order to try them (`Mod:fun(Class, Reason,
+    /// Stacktrace)`).
+    static func exceptionFormatters(syntax: TermSyntax) -> [(Atom, Atom)] {
+        syntax == .elixir
+            ? [("Elixir.Exception", "format"), ("erl_error", "format_exception")]
+            : [("erl_error", "format_exception"), ("Elixir.Exception", "format")]
+    }
+
+    /// How the formatting calls are made.
+    static let exceptionFormatOptions = CallOptions(method: .rex, timeout: .seconds(5), captureOutput: false)
+
+    /// The text of a formatting call's answer, or nil to try the next formatter.
+    static func formattedException(_ response: CallResponse, by m: Atom) -> String? {
+        guard case .value(let v) = response.result, var t = flattenChardata(v) else { return nil }
+        while t.hasSuffix("\n") { t.removeLast() }
+        if m.name == "erl_error" { t = "** " + t.replacingOccurrences(of: "\n", with: "\n   ") }
+        return t
+    }
+
+    /// The exception when no formatter on the node answered.
+    static func unformattedException(_ cls: ExceptionClass, reason: Term, settings: ConsoleSettings) -> String {
+        "** (\(cls.rawValue)) \(render(reason, pretty: false, settings: settings))"
     }
 
     // MARK: - Helpers
 
     /// Renders a result with the session's printer.
     public func render(_ term: Term, pretty: Bool = true) -> String {
-        let s = settings
+        Self.render(term, pretty: pretty, settings: settings)
+    }
+
+    /// Renders a term with `s`'s printer.
+    static func render(_ term: Term, pretty: Bool = true, settings s: ConsoleSettings) -> String {
         if !pretty {
             switch s.syntax {
             case .elixir:
@@ -605,11 +655,15 @@ public final class ConsoleSession: @unchecked Sendable {
             term, syntax: s.syntax, width: s.width, limit: s.limit, colors: s.color ? ElixirColors.iex : nil)
     }
 
-    func noTarget() -> CommandOutput {
+    func noTarget() -> CommandOutput { Self.noTarget() }
+
+    static func noTarget() -> CommandOutput {
         badInput("no target node: give one (call NODE EXPR), or pick one with use NODE / --connect / RELEASE_NODE")
     }
 
-    func badInput(_ message: String) -> CommandOutput {
+    func badInput(_ message: String) -> CommandOutput { Self.badInput(message) }
+
+    static func badInput(_ message: String) -> CommandOutput {
         CommandOutput(
             errorText: message,
             json: jsonObject(["status": .string("error"), "error": .object(["code": .string("bad_input"), "message": .string(message)])]),

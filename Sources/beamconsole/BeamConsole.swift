@@ -18,12 +18,31 @@ struct BeamConsole: AsyncParsableCommand {
         defaultSubcommand: ReplCommand.self
     )
 
-    /// `beamconsole call` with plain arguments skips ArgumentParser (see ``FastCall``); every other command line goes
-    /// through it.
+    /// `beamconsole call` with plain arguments skips ArgumentParser (see ``FastCall``) and, unless it needs TLS or
+    /// the ECS task metadata, runs on one blocking connection (``BlockingCall``); every other command line goes
+    /// through ArgumentParser.
     static func main() async {
-        guard let fast = FastCall.parse(Array(CommandLine.arguments.dropFirst())) else {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let repl = FastCall.parseREPL(arguments) {
+            do {
+                try await runREPL(startup: repl.startup, json: repl.json, noHistory: repl.noHistory)
+            } catch {
+                exit(withError: error)
+            }
+            return
+        }
+        guard let fast = FastCall.parse(arguments) else {
             await main(nil)
             return
+        }
+        // Plain TCP, no ECS metadata to fetch: the whole call on this thread, on one blocking connection.
+        // BEAMCONSOLE_NIO_CALL keeps the LocalNode path (the tests compare the two).
+        let environment = Startup.processEnvironment()
+        if environment["BEAMCONSOLE_NIO_CALL"] == nil, let status = BlockingCall.run(
+            node: fast.node, expression: fast.expression, startup: fast.startup, json: fast.json,
+            environment: environment)
+        {
+            Foundation.exit(status)
         }
         do {
             try await runOneShot(.call(node: fast.node, expression: fast.expression), startup: fast.startup, json: fast.json)
@@ -43,34 +62,40 @@ struct ReplCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-history"), help: "Do not read or write the history file.") var noHistory = false
 
     func run() async throws {
-        let (session, plan) = try await options.makeSession()
-        defer { session.node.shutdown() }
-        let repl = REPL(session: session, historyPath: noHistory ? nil : REPL.defaultHistoryPath())
-        if repl.isInteractive { for note in plan.notes where !note.hasPrefix("warning") { printError(note) } }
-        if !plan.connect.isEmpty {
-            let out = await session.run(.connect(plan.connect))
-            if !out.text.isEmpty, repl.isInteractive { print(out.text) }
-            if !out.errorText.isEmpty { printError(out.errorText) }
-        }
-        // Discovery runs in the background for the whole session.
-        if session.hasDiscoverySources {
-            // The first discovered node that comes up becomes the target when none was given.
-            if session.target == nil {
-                let events = session.discovery.events()
-                Task {
-                    for await e in events {
-                        if case .nodeUp(let n) = e.kind {
-                            if session.target == nil { session.target = n }
-                            break
-                        }
+        try await runREPL(startup: options.startup, json: options.json, noHistory: noHistory)
+    }
+}
+
+/// The interactive console (or a script on standard input), for ``ReplCommand`` and the plain command lines
+/// ``FastCall/parseREPL(_:)`` reads without ArgumentParser.
+func runREPL(startup: StartupOptions, json: Bool, noHistory: Bool) async throws {
+    let (session, plan) = try await makeConsoleSession(startup, json: json)
+    defer { session.node.shutdown() }
+    let repl = REPL(session: session, historyPath: noHistory ? nil : REPL.defaultHistoryPath())
+    if repl.isInteractive { for note in plan.notes where !note.hasPrefix("warning") { printError(note) } }
+    if !plan.connect.isEmpty {
+        let out = await session.run(.connect(plan.connect))
+        if !out.text.isEmpty, repl.isInteractive { print(out.text) }
+        if !out.errorText.isEmpty { printError(out.errorText) }
+    }
+    // Discovery runs in the background for the whole session.
+    if session.hasDiscoverySources {
+        // The first discovered node that comes up becomes the target when none was given.
+        if session.target == nil {
+            let events = session.discovery.events()
+            Task {
+                for await e in events {
+                    if case .nodeUp(let n) = e.kind {
+                        if session.target == nil { session.target = n }
+                        break
                     }
                 }
             }
-            session.discovery.start()
         }
-        let status = await repl.run()
-        if status != 0 { throw ExitCode(status) }
+        session.discovery.start()
     }
+    let status = await repl.run()
+    if status != 0 { throw ExitCode(status) }
 }
 
 enum BeamConsoleVersion {

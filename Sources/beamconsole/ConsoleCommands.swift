@@ -330,13 +330,42 @@ enum FastCall {
         var json: Bool
     }
 
+    /// The REPL's command line (no subcommand), read the same way: `beamconsole --connect NODE` and the options
+    /// below, plus `--no-history`.
+    struct ParsedREPL {
+        var startup: StartupOptions
+        var json: Bool
+        var noHistory: Bool
+    }
+
+    static func parseREPL(_ args: [String]) -> ParsedREPL? {
+        // A first argument that is not an option is a subcommand (or an error ArgumentParser reports).
+        if let first = args.first, !first.hasPrefix("--") { return nil }
+        guard let parsed = parse(["call"] + args, positionals: 0...0, extraFlags: ["--no-history"]) else { return nil }
+        return ParsedREPL(startup: parsed.startup, json: parsed.json, noHistory: parsed.flags.contains("--no-history"))
+    }
+
     static func parse(_ args: [String]) -> Parsed? {
+        guard let p = parse(args, positionals: 1...2, extraFlags: []) else { return nil }
+        let node = p.positional.count == 2 ? p.positional[0] : nil
+        return Parsed(node: node, expression: p.positional.last!, startup: p.startup, json: p.json)
+    }
+
+    private struct Common {
+        var positional: [String]
+        var startup: StartupOptions
+        var json: Bool
+        var flags: [String]
+    }
+
+    private static func parse(_ args: [String], positionals: ClosedRange<Int>, extraFlags: [String]) -> Common? {
         guard args.first == "call" else { return nil }
         var positional: [String] = []
         var values: [String: String] = [:]
-        var flags: Set<String> = []
-        let flagNames: Set<String> = ["--json", "--no-color", "--tls-insecure", "--tls-verify-hostname"]
-        let valued: Set<String> = [
+        // Arrays, not sets: a handful of names, and no hashing or set metadata at start-up.
+        var flags: [String] = []
+        let flagNames: [String] = extraFlags + ["--json", "--no-color", "--tls-insecure", "--tls-verify-hostname"]
+        let valued: [String] = [
             "--cookie", "--cookie-file", "--timeout", "--name", "--sname", "--syntax", "--connect",
             "--tls-cert", "--tls-key", "--tls-ca", "--ssl-dist-optfile",
         ]
@@ -349,7 +378,8 @@ enum FastCall {
                 continue
             }
             if flagNames.contains(a) {
-                guard flags.insert(a).inserted else { return nil }
+                guard !flags.contains(a) else { return nil }
+                flags.append(a)
                 continue
             }
             let key: String, value: String
@@ -365,7 +395,7 @@ enum FastCall {
             guard valued.contains(key), !value.isEmpty, !value.hasPrefix("-"), values[key] == nil else { return nil }
             values[key] = value
         }
-        guard (1...2).contains(positional.count) else { return nil }
+        guard positionals.contains(positional.count) else { return nil }
         if values["--name"] != nil && values["--sname"] != nil { return nil }
         if flags.contains("--tls-insecure") && flags.contains("--tls-verify-hostname") { return nil }
         let json = flags.contains("--json"), noColor = flags.contains("--no-color")
@@ -390,7 +420,6 @@ enum FastCall {
             guard let d = Double(t), d > 0, d.isFinite else { return nil }
             startup.timeout = .milliseconds(Int64(d * 1000))
         }
-        let node = positional.count == 2 ? positional[0] : nil
-        return Parsed(node: node, expression: positional.last!, startup: startup, json: json)
+        return Common(positional: positional, startup: startup, json: json, flags: flags)
     }
 }

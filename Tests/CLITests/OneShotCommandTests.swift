@@ -23,7 +23,9 @@ final class OneShotCommandTests: XCTestCase {
         }
     }
 
-    func run(_ args: [String], stdin: String = "", cookie: String? = nil) throws -> Run {
+    func run(_ args: [String], stdin: String = "", cookie: String? = nil, extraEnvironment: [String: String] = [:])
+        throws -> Run
+    {
         let cluster = try XCTUnwrap(Self.cluster, "demo cluster did not start")
         let p = Process()
         p.executableURL = TermCommandTests.binary
@@ -31,6 +33,7 @@ final class OneShotCommandTests: XCTestCase {
         var env = ProcessInfo.processInfo.environment
         env["RELEASE_COOKIE"] = cookie ?? cluster.cookie
         env["RELEASE_NODE"] = nil
+        env.merge(extraEnvironment) { _, new in new }
         p.environment = env
         let i = Pipe(), o = Pipe(), e = Pipe()
         p.standardInput = i
@@ -87,6 +90,58 @@ final class OneShotCommandTests: XCTestCase {
         XCTAssertEqual(r.status, 2)
         XCTAssertTrue(r.err.contains("cookie"), r.err)
         XCTAssertFalse(r.err.contains("wrong-cookie"), "the cookie must never be printed")
+    }
+
+    /// A plain `call` runs on one blocking connection; with BEAMCONSOLE_NIO_CALL it runs on the LocalNode path. Both
+    /// must print the same thing and exit the same way, for results, output, exceptions and every kind of failure.
+    func testBlockingCallMatchesTheNIOPath() throws {
+        let host = Self.cluster.host
+        let cases: [[String]] = [
+            ["call", nodes[0], ":erlang.node()"],
+            ["call", nodes[0], "Demo.Orders.fetch!(1)", "--json"],
+            ["call", nodes[0], "Demo.Orders.fetch!(1)"],
+            ["call", nodes[0], "IO.puts(\"side\")"],
+            ["call", nodes[0], "IO.puts(\"side\")", "--json"],
+            ["call", nodes[0], "Demo.Orders.fetch!(7)"],
+            ["call", nodes[0], "Demo.Orders.fetch!(7)", "--json"],
+            ["call", "--syntax", "erlang", nodes[0], "erlang:exit(bye)"],
+            ["call", nodes[0], ":erlang.throw(:ball)"],
+            ["call", nodes[0], ":timer.sleep(2000)", "--timeout", "0.3"],
+            ["call", nodes[0], "Node.list("],
+            ["call", ":erlang.node()"],
+            ["call", "--connect", nodes[1], ":erlang.node()"],
+            ["call", "--connect", "nosuch@\(host)", ":erlang.node()", "--json"],
+            ["call", "nosuch@\(host)", ":erlang.node()"],
+            ["call", "nosuch@\(host)", ":erlang.node()", "--json"],
+            ["call", "x@no-such-host.invalid", ":erlang.node()"],
+            ["call", nodes[0], "Node.get_cookie()"],
+        ]
+        for args in cases {
+            let blocking = try run(args)
+            let nio = try run(args, extraEnvironment: ["BEAMCONSOLE_NIO_CALL": "1"])
+            XCTAssertEqual(blocking.status, nio.status, "\(args)")
+            XCTAssertEqual(blocking.out, nio.out, "\(args)")
+            XCTAssertEqual(blocking.err, nio.err, "\(args)")
+        }
+        let wrong = try run(["call", nodes[0], ":erlang.node()", "--json"], cookie: "wrong-cookie")
+        let wrongNIO = try run(["call", nodes[0], ":erlang.node()", "--json"], cookie: "wrong-cookie",
+                               extraEnvironment: ["BEAMCONSOLE_NIO_CALL": "1"])
+        XCTAssertEqual(wrong.status, 2)
+        XCTAssertEqual(wrong.out, wrongNIO.out)
+        XCTAssertFalse(wrong.out.contains("wrong-cookie"))
+    }
+
+    /// The REPL's plain command line (read without ArgumentParser) and ArgumentParser's errors for anything else.
+    func testREPLCommandLines() throws {
+        var r = try run(["--connect", nodes[0], "--no-history"], stdin: "call :erlang.node()\n")
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertTrue(r.out.contains(":\(nodes[0])"), r.out)
+        r = try run(["--connect", nodes[0], "--bogus"], stdin: "")
+        XCTAssertEqual(r.status, 64, r.err)
+        XCTAssertTrue(r.err.contains("Unknown option '--bogus'"), r.err)
+        r = try run(["--connect", nodes[0], "--timeout", "0"], stdin: "")
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.err.contains("--timeout must be positive"), r.err)
     }
 
     func testMulticallTable() throws {

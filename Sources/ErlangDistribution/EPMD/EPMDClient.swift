@@ -6,30 +6,10 @@ import NIOPosix
 enum Net {
     /// Resolves `host` (IPv4 preferred, as OTP's default `inet_tcp` listens on IPv4).
     static func resolve(host: String, port: Int, node: String?) throws(DistributionError) -> SocketAddress {
-        var hints = addrinfo()
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        hints.ai_family = AF_UNSPEC
-        var result: UnsafeMutablePointer<addrinfo>?
-        let rc = getaddrinfo(host, String(port), &hints, &result)
-        guard rc == 0, let first = result else {
-            let why = String(cString: gai_strerror(rc))
-            throw DistributionError(.hostNotFound, stage: .resolve, node: node, "cannot resolve host '\(host)': \(why)")
-        }
-        defer { freeaddrinfo(result) }
-        var chosen: UnsafeMutablePointer<addrinfo>? = nil
-        var p: UnsafeMutablePointer<addrinfo>? = first
-        while let cur = p {
-            if cur.pointee.ai_family == AF_INET { chosen = cur; break }
-            if chosen == nil { chosen = cur }
-            p = cur.pointee.ai_next
-        }
-        guard let c = chosen, let sa = c.pointee.ai_addr else {
-            throw DistributionError(.hostNotFound, stage: .resolve, node: node, "no address for host '\(host)'")
-        }
-        if c.pointee.ai_family == AF_INET {
-            return sa.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { SocketAddress($0.pointee, host: host) }
-        }
-        return sa.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { SocketAddress($0.pointee, host: host) }
+        var address = try HostAddress.resolve(host: host, node: node)
+        address.port = port
+        if let v4 = address.ipv4 { return SocketAddress(v4, host: host) }
+        return SocketAddress(address.ipv6!, host: host)
     }
 
     /// Whether `host` is an IPv4 or IPv6 address literal (not a name to resolve or to put in TLS SNI).
@@ -94,8 +74,8 @@ private final class ReadToEOFHandler: ChannelInboundHandler, @unchecked Sendable
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var buf = unwrapInboundIn(data)
         if let b = buf.readBytes(length: buf.readableBytes) { bytes += b }
-        if bytes.count > 1 << 20 {
-            promise.fail(DistributionError(.epmdProtocol, stage: .epmd, "EPMD reply larger than 1 MiB"))
+        if bytes.count > DistributionError.epmdReplyLimit {
+            promise.fail(DistributionError.epmdReplyTooLarge)
             context.close(promise: nil)
         }
     }
@@ -126,9 +106,7 @@ public struct EPMDClient: Sendable {
 
     /// `ERL_EPMD_PORT`, if set to a valid port.
     public static var environmentPort: Int? {
-        guard let s = ProcessInfo.processInfo.environment["ERL_EPMD_PORT"], let p = Int(s), p > 0, p < 65536 else {
-            return nil
-        }
+        guard let c = getenv("ERL_EPMD_PORT"), let p = Int(String(cString: c)), p > 0, p < 65536 else { return nil }
         return p
     }
 
@@ -155,8 +133,7 @@ public struct EPMDClient: Sendable {
                 }
                 .connect(to: address).get()
             let timer = channel.eventLoop.scheduleTask(in: timeout) {
-                promise.fail(DistributionError(.epmdTimeout, stage: .epmd, node: node,
-                    "EPMD on \(host):\(port) accepted the connection but did not answer in time"))
+                promise.fail(DistributionError.epmdNoAnswer(host: host, port: port, node: node))
                 channel.close(promise: nil)
             }
             var buf = channel.allocator.buffer(capacity: request.count)
@@ -169,16 +146,7 @@ public struct EPMDClient: Sendable {
             throw e
         } catch {
             promise.fail(error)
-            switch Net.classify(error) {
-            case .refused:
-                throw DistributionError(.epmdRefused, stage: .epmd, node: node,
-                    "connection refused by EPMD at \(host):\(port): no Erlang node runs on that host (or EPMD uses another port; see ERL_EPMD_PORT)")
-            case .timedOut:
-                throw DistributionError(.epmdTimeout, stage: .epmd, node: node,
-                    "TCP connection to EPMD at \(host):\(port) timed out (firewall, or wrong host?)")
-            case .other(let s), .unresolved(let s):
-                throw DistributionError(.ioError, stage: .epmd, node: node, "EPMD at \(host):\(port): \(s)")
-            }
+            throw DistributionError.epmdConnect(Net.classify(error), host: host, port: port, node: node)
         }
     }
 

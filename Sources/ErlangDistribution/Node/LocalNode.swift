@@ -169,9 +169,7 @@ public final class LocalNode: Sendable {
     private struct State {
         var nodeName: String
         var creation: UInt32
-        var nextPidID: UInt32 = 1
-        var nextPidSerial: UInt32 = 1
-        var refCounter: UInt64 = 1
+        var ids = ProcessIdentifiers()
         var processes: [Pid: Mailbox] = [:]
         var registered: [Atom: Pid] = [:]
         var peers: [String: PeerEntry] = [:]
@@ -232,9 +230,7 @@ public final class LocalNode: Sendable {
         case .short(let n), .long(let n): name = n
         case .dynamic(let host): name = "nonode@\(host)"
         }
-        var creation: UInt32 = 0
-        while creation < 4 { creation = UInt32.random(in: 4...UInt32.max) }
-        state = NIOLockedValueBox(State(nodeName: name, creation: creation))
+        state = NIOLockedValueBox(State(nodeName: name, creation: ProcessIdentifiers.randomCreation()))
     }
 
     /// Our node name (with a dynamic name: as assigned by the most recent peer).
@@ -247,24 +243,14 @@ public final class LocalNode: Sendable {
     /// Mints a new pid (ei limits: id < 2¹⁵, 1 ≤ serial < 2¹³).
     public func makePid() -> Pid {
         state.withLockedValue { s in
-            let pid = Pid(node: Atom(s.nodeName), id: s.nextPidID, serial: s.nextPidSerial, creation: s.creation)
-            s.nextPidID += 1
-            if s.nextPidID >= 1 << 15 {
-                s.nextPidID = 1
-                s.nextPidSerial = s.nextPidSerial + 1 >= 1 << 13 ? 1 : s.nextPidSerial + 1
-            }
-            return pid
+            s.ids.nextPid(node: Atom(s.nodeName), creation: s.creation)
         }
     }
 
     /// Mints a new reference (3 words; the first has 18 significant bits).
     public func makeReference() -> Reference {
         state.withLockedValue { s in
-            let n = s.refCounter
-            s.refCounter += 1
-            let w0 = UInt32(n & 0x3FFFF)
-            let w1 = UInt32((n >> 18) & 0xFFFF_FFFF)
-            return Reference(node: Atom(s.nodeName), creation: s.creation, ids: [w0, w1, UInt32.random(in: 0...UInt32.max)])
+            s.ids.nextReference(node: Atom(s.nodeName), creation: s.creation)
         }
     }
 
@@ -276,12 +262,7 @@ public final class LocalNode: Sendable {
     /// Creates a process around `mailbox`.
     func spawnProcess(mailbox: Mailbox) -> (pid: Pid, mailbox: Mailbox) {
         state.withLockedValue { s in
-            let pid = Pid(node: Atom(s.nodeName), id: s.nextPidID, serial: s.nextPidSerial, creation: s.creation)
-            s.nextPidID += 1
-            if s.nextPidID >= 1 << 15 {
-                s.nextPidID = 1
-                s.nextPidSerial = s.nextPidSerial + 1 >= 1 << 13 ? 1 : s.nextPidSerial + 1
-            }
+            let pid = s.ids.nextPid(node: Atom(s.nodeName), creation: s.creation)
             s.processes[pid] = mailbox
             return (pid, mailbox)
         }
@@ -452,11 +433,7 @@ public final class LocalNode: Sendable {
     }
 
     private func dialSteps(_ node: String, port explicitPort: Int?) async throws(DistributionError) -> Peer {
-        let parts = node.split(separator: "@", maxSplits: 1)
-        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
-            throw DistributionError(.badNodeName, stage: .resolve, node: node, "node names have the form name@host")
-        }
-        let alive = String(parts[0]), host = String(parts[1])
+        guard let (alive, host) = splitNodeName(node) else { throw DistributionError.badNodeName(node) }
         setState(node, .resolving)
         // Resolved once; EPMD and the distribution port use the same address (getaddrinfo is not free).
         let hostAddress = try Net.resolve(host: host, port: 0, node: node)
@@ -469,16 +446,11 @@ public final class LocalNode: Sendable {
             epmd.resolvedAddress = hostAddress
             switch try await epmd.portPlease(alive: alive) {
             case .found(let info):
-                if info.highestVersion < 6 {
-                    throw DistributionError(.epmdProtocol, stage: .epmd, node: node,
-                        "the node speaks distribution version \(info.highestVersion) (OTP 22 or older); version 6 is required")
-                }
+                if info.highestVersion < 6 { throw DistributionError.distributionVersionTooOld(info.highestVersion, node: node) }
                 distPort = info.port
             case .notFound:
                 let names = (try? await epmd.names().map(\.name)) ?? []
-                let list = names.isEmpty ? "no names are registered" : "registered names: " + names.joined(separator: ", ")
-                throw DistributionError(.nameNotRegistered, stage: .epmd, node: node,
-                    "EPMD on \(host) does not know '\(alive)'; \(list)", registeredNames: names)
+                throw DistributionError.nameNotRegistered(alive: alive, host: host, node: node, names: names)
             }
         }
         var address = hostAddress
@@ -536,16 +508,7 @@ public final class LocalNode: Sendable {
                 .connect(to: address).get()
         } catch {
             promise.fail(error)
-            switch Net.classify(error) {
-            case .refused:
-                throw DistributionError(.connectRefused, stage: .connect, node: node,
-                    "connection refused by \(host):\(distPort) (the node stopped after registering with EPMD?)")
-            case .timedOut:
-                throw DistributionError(.connectTimeout, stage: .connect, node: node,
-                    "TCP connection to \(host):\(distPort) timed out (a firewall may block the distribution port)")
-            case .other(let s), .unresolved(let s):
-                throw DistributionError(.ioError, stage: .connect, node: node, "connecting to \(host):\(distPort): \(s)")
-            }
+            throw DistributionError.distConnect(Net.classify(error), host: host, port: distPort, node: node)
         }
         setState(node, .handshaking)
         let result: HandshakeStateMachine.Result

@@ -11,10 +11,11 @@ public enum CookieSource {
     }
 
     /// Order: `--cookie` (warns: visible in `ps`), `--cookie-file`, `RELEASE_COOKIE`, `~/.erlang.cookie`.
-    /// Cookie files readable by group or others are refused, as `erl` refuses them.
+    /// Cookie files readable by group or others are refused, as `erl` refuses them. `home` defaults to the user's
+    /// home directory.
     public static func resolve(
         explicit: String?, file: String?, environment: [String: String] = ProcessInfo.processInfo.environment,
-        home: String = NSHomeDirectory()
+        home: String? = nil
     ) throws(DistributionError) -> Resolved {
         if let explicit {
             return Resolved(cookie: explicit,
@@ -25,7 +26,8 @@ public enum CookieSource {
         if let env = environment["RELEASE_COOKIE"], !env.isEmpty {
             return Resolved(cookie: env, warning: nil, origin: "RELEASE_COOKIE")
         }
-        let path = home + "/.erlang.cookie"
+        // Looked up only here: Foundation's home directory lookup is not free, and most runs have RELEASE_COOKIE.
+        let path = (home ?? NSHomeDirectory()) + "/.erlang.cookie"
         return Resolved(cookie: try read(path), warning: nil, origin: path)
     }
 

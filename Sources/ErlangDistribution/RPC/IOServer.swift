@@ -27,6 +27,41 @@ public struct IOServer: Sendable {
 
     /// Handles one request and returns the reply term.
     public func handle(request: Term) async -> Term {
+        switch Self.plan(request) {
+        case .reply(let reply):
+            return reply
+        case .write(let text):
+            write(text)
+            return .ok
+        case .evaluate(let m, let f, let a):
+            let (text, reply) = Self.evaluated(await evaluate(m, f, a), function: f)
+            if let text { write(text) }
+            return reply
+        case .requests(let requests):
+            var last: Term = .ok
+            for r in requests {
+                last = await handle(request: r)
+                if Self.isError(last) { break }
+            }
+            return last
+        }
+    }
+
+    /// What one I/O request needs, decided without doing any I/O (shared by ``handle(request:)`` and the blocking
+    /// group leader of ``BlockingNode``).
+    public enum Plan: Hashable, Sendable {
+        /// Answer with this reply.
+        case reply(Term)
+        /// Output this text, then answer `ok`.
+        case write(String)
+        /// Evaluate `apply(M, F, A)` remotely, then finish with ``IOServer/evaluated(_:function:)``.
+        case evaluate(Atom, Atom, [Term])
+        /// `{requests, List}`: handle each in order, stopping at the first error; the last reply is the answer.
+        case requests([Term])
+    }
+
+    /// Classifies one request.
+    public static func plan(_ request: Term) -> Plan {
         let enotsup: Term = .tuple([.atom("error"), .atom("enotsup")])
         switch request {
         case .tuple(let t) where t.first == .atom("put_chars"):
@@ -39,43 +74,48 @@ public struct IOServer: Sendable {
             }
             if args.count == 1 {
                 guard let s = Self.chardataToString(args[0], latin1: latin1) else {
-                    return .tuple([.atom("error"), .atom("put_chars")])
+                    return .reply(.tuple([.atom("error"), .atom("put_chars")]))
                 }
-                write(s)
-                return .ok
+                return .write(s)
             }
             if args.count == 3, case .atom(let m) = args[0], case .atom(let f) = args[1], case .list(let a) = args[2] {
-                guard let data = await evaluate(m, f, a), let s = Self.chardataToString(data, latin1: false) else {
-                    return .tuple([.atom("error"), .tuple([.atom("error"), .atom(f)])])
-                }
-                write(s)
-                return .ok
+                return .evaluate(m, f, a)
             }
-            return .tuple([.atom("error"), .atom("request")])
+            return .reply(.tuple([.atom("error"), .atom("request")]))
         case .tuple(let t) where t.first == .atom("get_line") || t.first == .atom("get_chars")
             || t.first == .atom("get_until") || t.first == .atom("get_password"):
-            return .atom("eof")
+            return .reply(.atom("eof"))
         case .atom("get_password"):
-            return .atom("eof")
+            return .reply(.atom("eof"))
         case .tuple(let t) where t.first == .atom("setopts"):
-            return .ok
+            return .reply(.ok)
         case .atom("getopts"):
-            return .list([
+            return .reply(.list([
                 .tuple([.atom("binary"), .atom("false")]), .tuple([.atom("encoding"), .atom("unicode")]),
-            ])
+            ]))
         case .tuple(let t) where t.first == .atom("get_geometry"):
-            return enotsup
+            return .reply(enotsup)
         case .tuple(let t) where t.count == 2 && t[0] == .atom("requests"):
-            guard case .list(let reqs) = t[1] else { return .tuple([.atom("error"), .atom("request")]) }
-            var last: Term = .ok
-            for r in reqs {
-                last = await handle(request: r)
-                if case .tuple(let e) = last, e.first == .atom("error") { break }
-            }
-            return last
+            guard case .list(let reqs) = t[1] else { return .reply(.tuple([.atom("error"), .atom("request")])) }
+            return .requests(reqs)
         default:
-            return .tuple([.atom("error"), .atom("request")])
+            return .reply(.tuple([.atom("error"), .atom("request")]))
         }
+    }
+
+    /// The text to output (if any) and the reply, once `apply(M, F, A)` of a ``Plan/evaluate(_:_:_:)`` returned
+    /// `data` (nil: the evaluation failed).
+    public static func evaluated(_ data: Term?, function f: Atom) -> (text: String?, reply: Term) {
+        guard let data, let s = chardataToString(data, latin1: false) else {
+            return (nil, .tuple([.atom("error"), .tuple([.atom("error"), .atom(f)])]))
+        }
+        return (s, .ok)
+    }
+
+    /// Whether a reply is `{error, _}`.
+    public static func isError(_ reply: Term) -> Bool {
+        if case .tuple(let e) = reply, e.first == .atom("error") { return true }
+        return false
     }
 
     /// Flattens chardata (UTF-8 binaries, code-point lists, nested) into a string; with `latin1`, binaries are bytes.

@@ -1,0 +1,372 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// One distribution connection over plain TCP with blocking I/O on the calling thread: no event loop, no threads, no
+/// Foundation. It is what a one-shot command needs (`beamconsole call`: resolve, EPMD, connect, handshake, one call,
+/// exit), and it runs the same pure pieces as ``LocalNode``: ``HandshakeStateMachine``, ``FrameParser``,
+/// ``ConnectionStateMachine``, ``ControlMessage``, and the same stage-naming errors.
+///
+/// TLS distribution is not supported here; use ``LocalNode`` for `-proto_dist inet_tls` nodes. A plain connection
+/// to a TLS node still fails with ``DistributionError/Code/plainButPeerExpectsTLS``, as on the NIO path.
+///
+/// Not thread-safe: one thread uses a connection at a time.
+public final class BlockingConnection {
+    /// Everything configurable.
+    public struct Configuration: Sendable {
+        /// Our node name (full `alive@host`), or a dynamic-name request.
+        public var name: NodeNameSpec
+        /// The cookie. Never logged or printed.
+        public var cookie: String
+        public var flags: DistributionFlags
+        /// EPMD port; nil = `ERL_EPMD_PORT` or 4369.
+        public var epmdPort: Int?
+        /// TCP connect timeout (EPMD and the dist port); also bounds EPMD's reply.
+        public var connectTimeout: Duration
+        /// Per-step handshake timeout (OTP's net_setuptime is 7 s).
+        public var handshakeStepTimeout: Duration
+        /// Declare the peer down after this long without reading anything (net_ticktime, default 60 s).
+        public var tickTime: Duration
+        /// The largest frame we accept.
+        public var maxFrameSize: Int
+        /// Our creation (nonzero, ≥ 4).
+        public var creation: UInt32
+
+        public init(
+            name: NodeNameSpec, cookie: String, flags: DistributionFlags = .beamconsoleDefault, epmdPort: Int? = nil,
+            connectTimeout: Duration = .seconds(5), handshakeStepTimeout: Duration = .seconds(7),
+            tickTime: Duration = .seconds(60), maxFrameSize: Int = 128 * 1024 * 1024,
+            creation: UInt32 = ProcessIdentifiers.randomCreation()
+        ) {
+            self.name = name; self.cookie = cookie; self.flags = flags; self.epmdPort = epmdPort
+            self.connectTimeout = connectTimeout; self.handshakeStepTimeout = handshakeStepTimeout
+            self.tickTime = tickTime; self.maxFrameSize = maxFrameSize; self.creation = creation
+        }
+    }
+
+    /// The peer we dialled (`alive@host`).
+    public let peerName: String
+    /// What the handshake established (the peer's flags, our name and creation).
+    public let handshake: HandshakeStateMachine.Result
+    private let socket: BlockingSocket
+    private var parser: FrameParser
+    private var connection: ConnectionStateMachine
+    private var closedError: DistributionError?
+
+    private init(
+        peerName: String, handshake: HandshakeStateMachine.Result, socket: BlockingSocket, parser: FrameParser,
+        connection: ConnectionStateMachine
+    ) {
+        self.peerName = peerName; self.handshake = handshake; self.socket = socket; self.parser = parser
+        self.connection = connection
+    }
+
+    deinit { socket.close() }
+
+    /// Connects to `node` (`alive@host`): resolve, EPMD (unless `port` is given, as `erl_call -address`), TCP, the
+    /// version-6 handshake. Every failure names its stage, as ``LocalNode/connect(to:port:)``'s do.
+    public static func connect(to node: String, configuration: Configuration, port explicitPort: Int? = nil)
+        throws(DistributionError) -> BlockingConnection
+    {
+        do {
+            return try dial(node, configuration: configuration, port: explicitPort)
+        } catch {
+            var e = error
+            if e.node == nil { e.node = node }
+            throw e
+        }
+    }
+
+    private static func dial(_ node: String, configuration c: Configuration, port explicitPort: Int?)
+        throws(DistributionError) -> BlockingConnection
+    {
+        guard let (alive, host) = splitNodeName(node) else { throw DistributionError.badNodeName(node) }
+        // Resolved once; EPMD and the distribution port use the same address.
+        var address = try HostAddress.resolve(host: host, node: node)
+        let distPort: Int
+        if let explicitPort {
+            distPort = explicitPort
+        } else {
+            let epmd = EPMDExchange(
+                address: address, host: host, port: c.epmdPort ?? EPMDClient.environmentPort ?? EPMDMessage.defaultPort,
+                timeout: c.connectTimeout)
+            let epmdNode = "\(alive)@\(host)"
+            let reply: EPMDMessage.PortReply
+            do {
+                reply = try EPMDMessage.parsePortReply(
+                    try epmd.exchange(EPMDMessage.portPlease2Request(alive: alive), node: epmdNode))
+            } catch let e as DistributionError {
+                throw e
+            } catch let e as EPMDMessage.ParseError {
+                throw DistributionError(.epmdProtocol, stage: .epmd, node: epmdNode, e.message)
+            } catch {
+                throw DistributionError(.epmdProtocol, stage: .epmd, node: epmdNode, "\(error)")
+            }
+            switch reply {
+            case .found(let info):
+                if info.highestVersion < 6 { throw DistributionError.distributionVersionTooOld(info.highestVersion, node: node) }
+                distPort = info.port
+            case .notFound:
+                let names = epmd.names()
+                throw DistributionError.nameNotRegistered(alive: alive, host: host, node: node, names: names)
+            }
+        }
+        address.port = distPort
+        let socket: BlockingSocket
+        do {
+            socket = try BlockingSocket.connect(to: address, timeout: c.connectTimeout, noDelay: true)
+        } catch {
+            throw DistributionError.distConnect(error.connectFailure, host: host, port: distPort, node: node)
+        }
+        let (ourName, dynamic): (String, Bool) = {
+            switch c.name {
+            case .short(let n), .long(let n): return (n, false)
+            case .dynamic(let h): return (h, true)
+            }
+        }()
+        var handshake = HandshakeStateMachine(configuration: .init(
+            ourName: ourName, dynamicName: dynamic, flags: c.flags, creation: c.creation,
+            cookie: Array(c.cookie.utf8), expectedPeerName: node, ourChallenge: UInt32.random(in: 0...UInt32.max)))
+        var parser = FrameParser(mode: .handshake, maxFrameSize: c.maxFrameSize)
+        let result = try runHandshake(&handshake, parser: &parser, socket: socket, stepTimeout: c.handshakeStepTimeout)
+        parser.mode = .connected
+        let tickNanos = UInt64(max(1, nanoseconds(c.tickTime)))
+        let connection = ConnectionStateMachine(
+            configuration: .init(tickIntervalNanos: tickNanos / 4, tickTimeNanos: tickNanos), now: monotonicNanos())
+        return BlockingConnection(
+            peerName: node, handshake: result, socket: socket, parser: parser, connection: connection)
+    }
+
+    /// Runs the handshake to completion: the same events as ``DistributionChannelHandler`` feeds the machine (a
+    /// message, the peer's close, a step timeout), and the same check for a TLS node answering a plain handshake.
+    private static func runHandshake(
+        _ machine: inout HandshakeStateMachine, parser: inout FrameParser, socket: BlockingSocket, stepTimeout: Duration
+    ) throws(DistributionError) -> HandshakeStateMachine.Result {
+        var action = machine.start()
+        var deadline = ContinuousClock.now + stepTimeout
+        var receivedMessage = false
+        while true {
+            switch action {
+            case .established(let result):
+                return result
+            case .fail(let error):
+                throw error
+            case .send(let payload):
+                do {
+                    try socket.write(FrameParser.frame(payload, mode: parser.mode), deadline: deadline)
+                } catch {
+                    throw error.distributionError(stage: .handshake)
+                }
+            case .wait:
+                break
+            }
+            // The next complete message, reading as needed.
+            var next: HandshakeStateMachine.Action?
+            while next == nil {
+                if let frame = try parser.next() {
+                    receivedMessage = true
+                    guard case .data(let bytes) = frame else { continue }
+                    deadline = ContinuousClock.now + stepTimeout
+                    next = machine.received(bytes)
+                    break
+                }
+                let bytes: [UInt8]
+                do {
+                    bytes = try socket.read(deadline: deadline)
+                } catch .timedOut {
+                    next = machine.timedOut()
+                    break
+                } catch {
+                    throw error.distributionError(stage: .handshake)
+                }
+                if bytes.isEmpty {
+                    next = machine.peerClosed()
+                    break
+                }
+                parser.append(bytes)
+                if !receivedMessage, parser.bufferedByteCount >= 2, TLSFailure.looksLikeTLSRecord(parser.peek(2)) {
+                    // No handshake message starts with a 0x15xx length: this is a TLS record (the alert a TLS node
+                    // sends).
+                    throw TLSFailure.peerExpectsTLS()
+                }
+            }
+            action = next!
+        }
+    }
+
+    // MARK: - Connected
+
+    /// Sends one control message.
+    public func send(_ message: ControlMessage) throws(DistributionError) {
+        if let closedError { throw closedError }
+        let frame = try message.encodeFrame()
+        try write(frame)
+    }
+
+    private func write(_ bytes: [UInt8]) throws(DistributionError) {
+        do {
+            try socket.write(bytes, deadline: ContinuousClock.now + .seconds(max(1, Int64(connection.configuration.tickTimeNanos / 1_000_000_000))))
+        } catch {
+            throw close(error.distributionError(stage: .connection))
+        }
+        connection.wrote(now: Self.monotonicNanos())
+    }
+
+    /// The next control message, or nil when `deadline` passes first (nil deadline: wait as long as the connection
+    /// lives). Ticks are answered and sent as ``ConnectionStateMachine`` says; a closed connection, a tick timeout
+    /// or a protocol violation throws (stage ``DistributionError/Stage/connection``), and every later call throws the
+    /// same error.
+    public func receive(deadline: ContinuousClock.Instant?) throws(DistributionError) -> ControlMessage? {
+        if let closedError { throw closedError }
+        let timerPeriod = Duration.nanoseconds(
+            Int64(min(1_000_000_000, max(50_000_000, connection.configuration.tickIntervalNanos / 4))))
+        while true {
+            let frame: FrameParser.Frame?
+            do {
+                frame = try parser.next()
+            } catch {
+                throw close(error)
+            }
+            if let frame {
+                switch connection.frameReceived(frame, now: Self.monotonicNanos()) {
+                case .none: continue
+                case .sendTick: try write(FrameParser.tick); continue
+                case .deliver(let message): return message
+                case .close(let error): throw close(error)
+                }
+            }
+            if let deadline, ContinuousClock.now >= deadline { return nil }
+            let wake = ContinuousClock.now + timerPeriod
+            let until = deadline.map { min($0, wake) } ?? wake
+            let bytes: [UInt8]
+            do {
+                bytes = try socket.read(deadline: until)
+            } catch .timedOut {
+                switch connection.timerFired(now: Self.monotonicNanos()) {
+                case .sendTick: try write(FrameParser.tick)
+                case .close(let error): throw close(error)
+                case .none, .deliver: break
+                }
+                continue
+            } catch {
+                throw close(error.distributionError(stage: .connection))
+            }
+            if bytes.isEmpty {
+                if case .close(let error) = connection.peerClosed() { throw close(error) }
+                throw close(DistributionError(.closedByPeer, stage: .connection, "the peer closed the connection"))
+            }
+            connection.bytesRead(now: Self.monotonicNanos())
+            parser.append(bytes)
+        }
+    }
+
+    /// Closes the connection; later calls throw ``DistributionError/Code/closedLocally``.
+    public func close() {
+        _ = close(DistributionError(.closedLocally, stage: .connection, node: peerName, "the connection was closed"))
+    }
+
+    private func close(_ error: DistributionError) -> DistributionError {
+        var e = error
+        if e.node == nil { e.node = peerName }
+        if closedError == nil { closedError = e }
+        socket.close()
+        return closedError!
+    }
+
+    // MARK: - Time
+
+    static func monotonicNanos() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+    }
+
+    static func nanoseconds(_ d: Duration) -> Int64 {
+        let (s, atto) = d.components
+        return s * 1_000_000_000 + atto / 1_000_000_000
+    }
+}
+
+/// One EPMD request over a blocking socket: connect, send, read the reply until EPMD closes.
+struct EPMDExchange {
+    var address: HostAddress
+    var host: String
+    var port: Int
+    var timeout: Duration
+
+    func exchange(_ request: [UInt8], node: String?) throws(DistributionError) -> [UInt8] {
+        var a = address
+        a.port = port
+        let socket: BlockingSocket
+        do {
+            socket = try BlockingSocket.connect(to: a, timeout: timeout, noDelay: false)
+        } catch {
+            throw DistributionError.epmdConnect(error.connectFailure, host: host, port: port, node: node)
+        }
+        defer { socket.close() }
+        let deadline = ContinuousClock.now + timeout
+        var reply: [UInt8] = []
+        do {
+            try socket.write(request, deadline: deadline)
+            while true {
+                let bytes = try socket.read(deadline: deadline)
+                if bytes.isEmpty { return reply }
+                reply += bytes
+                if reply.count > DistributionError.epmdReplyLimit { throw DistributionError.epmdReplyTooLarge }
+            }
+        } catch let e as DistributionError {
+            throw e
+        } catch BlockingSocket.Failure.timedOut {
+            throw DistributionError.epmdNoAnswer(host: host, port: port, node: node)
+        } catch let e as BlockingSocket.Failure {
+            throw DistributionError(.ioError, stage: .epmd, node: node, "EPMD at \(host):\(port): \(e.text)")
+        } catch {
+            throw DistributionError(.ioError, stage: .epmd, node: node, "EPMD at \(host):\(port): \(error)")
+        }
+    }
+
+    /// Every name EPMD lists (empty when NAMES fails too).
+    func names() -> [String] {
+        guard let reply = try? exchange(EPMDMessage.namesRequest(), node: nil),
+            let names = try? EPMDMessage.parseNamesReply(reply)
+        else { return [] }
+        return names.map(\.name)
+    }
+}
+
+extension BlockingSocket.Failure {
+    var connectFailure: ConnectFailure {
+        switch self {
+        case .connect(let f): return f
+        case .timedOut: return .timedOut
+        case .io(let s): return .other(s)
+        }
+    }
+
+    var text: String {
+        switch self {
+        case .connect(let f):
+            switch f {
+            case .refused: return "connection refused"
+            case .timedOut: return "timed out"
+            case .other(let s), .unresolved(let s): return s
+            }
+        case .timedOut: return "timed out"
+        case .io(let s): return s
+        }
+    }
+
+    /// A socket failure on an open connection, as the NIO path reports it.
+    func distributionError(stage: DistributionError.Stage) -> DistributionError {
+        switch self {
+        case .timedOut:
+            return DistributionError(.ioError, stage: stage, "socket error: the peer did not accept our data in time")
+        default:
+            return DistributionError(.ioError, stage: stage, "socket error: \(text)")
+        }
+    }
+}

@@ -1,0 +1,229 @@
+import ErlangTerm
+
+/// A hidden node with one ``BlockingConnection``: remote calls (erpc or rex) with a group leader that captures
+/// output, all on the calling thread. It is the thread-free counterpart of ``LocalNode/call(node:module:function:arguments:options:)``
+/// for one-shot commands, with the same ``CallResponse`` outcomes (the result mapping, the I/O protocol and the pid and
+/// reference layout are shared with ``LocalNode``).
+///
+/// ```swift
+/// let node = try BlockingNode.connect(to: "app@host", configuration: .init(name: .short("me@host"), cookie: cookie))
+/// let r = try node.call(module: "erlang", function: "node", arguments: [])
+/// ```
+///
+/// Not thread-safe: one thread uses it at a time. ``CallOptions/onOutput`` is called on that thread.
+public final class BlockingNode {
+    /// The connection to the peer.
+    public let connection: BlockingConnection
+    private var ids = ProcessIdentifiers()
+    /// Messages that arrived while we waited for something else (a nested call's reply, for example).
+    private var pending: [ControlMessage] = []
+
+    /// Our node name (as the handshake established it).
+    public var name: String { connection.handshake.ourName }
+    /// The peer's node name.
+    public var peerName: String { connection.peerName }
+
+    public init(connection: BlockingConnection) { self.connection = connection }
+
+    /// Connects to `node` (see ``BlockingConnection/connect(to:configuration:port:)``).
+    public static func connect(to node: String, configuration: BlockingConnection.Configuration, port: Int? = nil)
+        throws(DistributionError) -> BlockingNode
+    {
+        BlockingNode(connection: try BlockingConnection.connect(to: node, configuration: configuration, port: port))
+    }
+
+    /// Closes the connection.
+    public func close() { connection.close() }
+
+    private func makePid() -> Pid {
+        ids.nextPid(node: Atom(connection.handshake.ourName), creation: connection.handshake.ourCreation)
+    }
+
+    private func makeReference() -> Reference {
+        ids.nextReference(node: Atom(connection.handshake.ourName), creation: connection.handshake.ourCreation)
+    }
+
+    /// Calls `module:function(arguments...)` on the peer, by erpc when the peer supports SPAWN (else rex), as
+    /// ``CallOptions/method`` says. Failures during the call are ``CallResult`` cases; this throws only for a
+    /// refused erpc spawn, as ``LocalNode`` does.
+    public func call(module: Atom, function: Atom, arguments: [Term], options: CallOptions = .init())
+        throws(DistributionError) -> CallResponse
+    {
+        let useErpc: Bool
+        switch options.method {
+        case .rex: useErpc = false
+        case .erpc: useErpc = true
+        case .automatic: useErpc = connection.handshake.negotiatedFlags.isSuperset(of: [.spawn, .distMonitor])
+        }
+        return useErpc
+            ? try erpcCall(module: module, function: function, arguments: arguments, options: options)
+            : rexCall(module: module, function: function, arguments: arguments, options: options)
+    }
+
+    /// A call through `rex` (see ``LocalNode/rexCall(node:module:function:arguments:options:)``).
+    public func rexCall(module: Atom, function: Atom, arguments: [Term], options: CallOptions = .init()) -> CallResponse {
+        let node = peerName
+        let me = makePid()
+        var output = Output(onOutput: options.onOutput)
+        let gl: Pid? = options.captureOutput ? makePid() : nil
+        let ref = makeReference()
+        let request: Term = .tuple([
+            .atom("$gen_call"), .tuple([.pid(me), .reference(ref)]),
+            .tuple([.atom("call"), .atom(module), .atom(function), .list(arguments), gl.map { .pid($0) } ?? .atom("user")]),
+        ])
+        do {
+            try connection.send(.regSend(from: me, to: "rex", message: request))
+        } catch {
+            return CallResponse(result: .nodedown(node: node), output: output.text)
+        }
+        let deadline = options.timeout.map { ContinuousClock.now + $0 }
+        while true {
+            let message: ControlMessage
+            do {
+                guard let m = try receive(until: deadline, for: [me] + (gl.map { [$0] } ?? [])) else {
+                    return CallResponse(result: .timeout, output: output.text)
+                }
+                message = m
+            } catch {
+                return CallResponse(result: .nodedown(node: node), output: output.text)
+            }
+            switch message {
+            case .send(_, let to, .tuple(let t)) where to == me && t.count == 2 && t[0] == .reference(ref):
+                return CallResponse(result: LocalNode.mapRexResult(t[1]), output: output.text)
+            case .send(_, let to, let m) where to == gl:
+                serveIO(m, output: &output, discard: false)
+            default:
+                continue
+            }
+        }
+    }
+
+    /// A call through erpc (see ``LocalNode/erpcCall(node:module:function:arguments:options:)``): SPAWN_REQUEST of
+    /// `erpc:execute_call/4` with a monitor; the result is the process's exit reason.
+    public func erpcCall(module: Atom, function: Atom, arguments: [Term], options: CallOptions = .init())
+        throws(DistributionError) -> CallResponse
+    {
+        let node = peerName
+        let me = makePid()
+        let gl = makePid()
+        var output = Output(onOutput: options.onOutput)
+        let reqID = makeReference()
+        let resRef = makeReference()
+        var remotePid: Pid?
+        var finished = false
+        defer {
+            if !finished, let pid = remotePid {
+                try? connection.send(.exit2(from: me, to: pid, reason: .atom("kill")))
+            }
+        }
+        do {
+            try connection.send(
+                .spawnRequest(
+                    requestID: reqID, from: me, groupLeader: gl, module: "erpc", function: "execute_call", arity: 4,
+                    options: .list([.atom("monitor")]),
+                    arguments: .list([.reference(resRef), .atom(module), .atom(function), .list(arguments)])))
+        } catch {
+            return CallResponse(result: .nodedown(node: node), output: output.text)
+        }
+        let deadline = options.timeout.map { ContinuousClock.now + $0 }
+        while true {
+            let message: ControlMessage
+            do {
+                guard let m = try receive(until: deadline, for: [me, gl]) else {
+                    return CallResponse(result: .timeout, output: output.text)
+                }
+                message = m
+            } catch {
+                finished = true
+                return CallResponse(result: .nodedown(node: node), output: output.text)
+            }
+            switch message {
+            case .spawnReply(let id, _, _, let result) where id == reqID:
+                if case .pid(let p) = result {
+                    remotePid = p
+                } else {
+                    finished = true
+                    throw DistributionError(.rpcFailed, stage: .rpc, node: node, "the peer refused to spawn erpc: \(result)")
+                }
+            case .monitorExit(_, _, let ref, let reason) where ref == reqID:
+                finished = true
+                return CallResponse(result: LocalNode.mapErpcReason(reason, resRef: resRef, node: node), output: output.text)
+            case .send(_, let to, let m) where to == gl:
+                serveIO(m, output: &output, discard: !options.captureOutput)
+            default:
+                continue
+            }
+        }
+    }
+
+    /// The next message addressed to one of `pids` (earlier ones that arrived during a nested call first); nil when
+    /// `deadline` passes. Throws when the connection is gone.
+    private func receive(until deadline: ContinuousClock.Instant?, for pids: [Pid]) throws(DistributionError)
+        -> ControlMessage?
+    {
+        if let i = pending.firstIndex(where: { Self.recipient($0).map(pids.contains) == true }) {
+            return pending.remove(at: i)
+        }
+        while true {
+            guard let m = try connection.receive(deadline: deadline) else { return nil }
+            guard let to = Self.recipient(m) else { continue }
+            if pids.contains(to) { return m }
+            pending.append(m)
+        }
+    }
+
+    private static func recipient(_ m: ControlMessage) -> Pid? {
+        switch m {
+        case .send(_, let to, _), .spawnReply(_, let to, _, _), .monitorExit(_, let to, _, _), .exit(_, let to, _),
+            .exit2(_, let to, _), .link(_, let to), .unlink(_, let to), .unlinkID(_, _, let to),
+            .unlinkIDAck(_, _, let to):
+            return to
+        default:
+            return nil
+        }
+    }
+
+    /// Our group leader: one `{io_request, From, ReplyAs, Request}` served with ``IOServer``'s rules (a
+    /// `put_chars` with M, F, A runs as a nested rex call, as on ``LocalNode``).
+    private func serveIO(_ message: Term, output: inout Output, discard: Bool) {
+        guard case .tuple(let t) = message, t.count == 4, t[0] == .atom("io_request"), case .pid(let from) = t[1] else {
+            return
+        }
+        let reply = handleIO(t[3], output: &output, discard: discard)
+        try? connection.send(.send(from: nil, to: from, message: .tuple([.atom("io_reply"), t[2], reply])))
+    }
+
+    private func handleIO(_ request: Term, output: inout Output, discard: Bool) -> Term {
+        switch IOServer.plan(request) {
+        case .reply(let reply):
+            return reply
+        case .write(let text):
+            if !discard { output.append(text) }
+            return .ok
+        case .evaluate(let m, let f, let a):
+            let r = rexCall(module: m, function: f, arguments: a,
+                            options: CallOptions(method: .rex, timeout: .seconds(30), captureOutput: false))
+            let value: Term? = if case .value(let v) = r.result { v } else { nil }
+            let (text, reply) = IOServer.evaluated(value, function: f)
+            if let text, !discard { output.append(text) }
+            return reply
+        case .requests(let requests):
+            var last: Term = .ok
+            for r in requests {
+                last = handleIO(r, output: &output, discard: discard)
+                if IOServer.isError(last) { break }
+            }
+            return last
+        }
+    }
+
+    /// Captured output, streamed to `onOutput` as it arrives.
+    private struct Output {
+        var text = ""
+        let onOutput: (@Sendable (String) -> Void)?
+        mutating func append(_ s: String) {
+            text += s
+            onOutput?(s)
+        }
+    }
+}
