@@ -15,6 +15,9 @@
 #   SECTIONS [oneshot,roundtrip]   ELIXIR_TARGET [1]: also run the one-shot rows against an Elixir node
 #   SKIP_BUILD [0]               reuse the existing release builds
 #   BEAMCONSOLE_BIN, BEAMCONSOLE_STATIC_BIN, DIST_BENCH_BIN   measure these binaries instead (e.g. an older build)
+#   BENCH_RESULTS                if set, append one JSON object per summary row to this file:
+#                                {"row":..., "ours":..., "anchor":..., "ratio":..., "unit":..., "target":...}
+# Each section ends with a summary table: medians, ours/anchor ratios and the target per row (issue 7).
 # Nodes are started here and stopped by PID on exit; all traffic is to this host (loopback).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -126,16 +129,27 @@ oneshot() {
         local rssmed; rssmed="$(median "${rss[@]}")"
         printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "${names[$i]}" "$med" "$mean" "$sd" "$rssmed" "$l1" "$(load)" >>"$results"
     done
-    python3 - "$results" <<'PY'
-import sys
+    python3 - "$results" "$kind" "${BENCH_RESULTS:-}" <<'PY'
+import sys, json
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1])]
 anchor = next(r for r in rows if r[0] == "erl_call")
 a_t, a_m = float(anchor[1]), float(anchor[4])
-print(f"| client | median ms | mean ± σ ms | ×erl_call time | peak RSS MB (median) | ×erl_call RSS | load before → after |")
-print("|---|---|---|---|---|---|---|")
+print(f"| client | median ms | mean ± σ ms | ×erl_call time | peak RSS MB (median) | ×erl_call RSS | target | load before → after |")
+print("|---|---|---|---|---|---|---|---|")
+out = []
 for n, med, mean, sd, rss, l1, l2 in rows:
     med, mean, sd, rss = float(med), float(mean), float(sd), float(rss)
-    print(f"| {n} | {med:.2f} | {mean:.2f} ± {sd:.2f} | {med / a_t:.2f} | {rss / 1024:.1f} | {rss / a_m:.2f} | {l1} → {l2} |")
+    ours = n.startswith("beamconsole")
+    target = "time <= 1.0x erl_call, RSS <= 8 MB" if ours else "(anchor)"
+    print(f"| {n} | {med:.2f} | {mean:.2f} ± {sd:.2f} | {med / a_t:.2f} | {rss / 1024:.1f} | {rss / a_m:.2f} | {target} | {l1} → {l2} |")
+    if ours:
+        out.append({"row": f"oneshot {sys.argv[2]} {n} time", "ours": med, "anchor": a_t, "ratio": round(med / a_t, 3),
+                    "unit": "ms", "target": "<= 1.0"})
+        out.append({"row": f"oneshot {sys.argv[2]} {n} rss", "ours": round(rss / 1024, 2), "anchor": round(a_m / 1024, 2),
+                    "ratio": round(rss / a_m, 3), "unit": "MB", "target": "<= 8 MB"})
+if len(sys.argv) > 3 and sys.argv[3]:
+    with open(sys.argv[3], "a") as fh:
+        for o in out: fh.write(json.dumps(o) + "\n")
 PY
 }
 
@@ -157,8 +171,8 @@ roundtrip() {
             | sed 's/^RESULT /RESULT beam /' >>"$out"
     done
     echo "LOAD end - $(load)" >>"$out"
-    python3 - "$out" <<'PY'
-import sys, statistics
+    python3 - "$out" "${BENCH_RESULTS:-}" <<'PY'
+import sys, statistics, json
 from collections import defaultdict
 vals = defaultdict(lambda: defaultdict(list)); loads = []
 for line in open(sys.argv[1]):
@@ -171,8 +185,9 @@ for line in open(sys.argv[1]):
         k, v = kv.split("="); vals[(impl, method, row)][k].append(float(v))
 med = {k: {m: statistics.median(v) for m, v in d.items()} for k, d in vals.items()}
 rows = sorted({k[2] for k in med}, key=lambda r: (r != "seq", r))
-print("| row | client | calls/s | p50 µs | p99 µs | ×BEAM erpc calls/s | ×BEAM erpc p99 (lower is better) |")
-print("|---|---|---|---|---|---|---|")
+print("| row | client | calls/s | p50 µs | p99 µs | ×BEAM erpc calls/s | ×BEAM erpc p99 (lower is better) | target |")
+print("|---|---|---|---|---|---|---|---|")
+out = []
 for row in rows:
     anchor = med.get(("beam", "erpc", row))
     for impl, method, label in [("ours", "rex", "LocalNode rex"), ("ours", "erpc", "LocalNode erpc"),
@@ -181,9 +196,20 @@ for row in rows:
                                 ("beam", "erpc", "BEAM :erpc.call"), ("beam", "rpc", "BEAM :rpc.call")]:
         m = med.get((impl, method, row))
         if not m: continue
-        ratio = f"{m['calls_per_s'] / anchor['calls_per_s']:.2f}" if anchor else "-"
-        p99r = f"{m['p99_us'] / anchor['p99_us']:.2f}" if anchor else "-"
-        print(f"| {row} | {label} | {m['calls_per_s']:.0f} | {m['p50_us']:.1f} | {m['p99_us']:.1f} | {ratio} | {p99r} |")
+        ratio = m['calls_per_s'] / anchor['calls_per_s'] if anchor else None
+        p99r = m['p99_us'] / anchor['p99_us'] if anchor else None
+        target = ">= 1.2x calls/s, p99 <= 1.0x" if impl == "ours" else "(anchor)" if method == "erpc" else ""
+        if impl == "ours" and ratio is not None:
+            target += " met" if ratio >= 1.2 and p99r <= 1.0 else " NOT met"
+            out.append({"row": f"roundtrip {row} {method}", "ours": m['calls_per_s'], "anchor": anchor['calls_per_s'],
+                        "ratio": round(ratio, 3), "unit": "calls/s", "target": ">= 1.2"})
+            out.append({"row": f"roundtrip {row} {method} p99", "ours": m['p99_us'], "anchor": anchor['p99_us'],
+                        "ratio": round(p99r, 3), "unit": "us", "target": "<= 1.0"})
+        fr = lambda x: f"{x:.2f}" if x is not None else "-"
+        print(f"| {row} | {label} | {m['calls_per_s']:.0f} | {m['p50_us']:.1f} | {m['p99_us']:.1f} | {fr(ratio)} | {fr(p99r)} | {target} |")
+if len(sys.argv) > 2 and sys.argv[2]:
+    with open(sys.argv[2], "a") as fh:
+        for o in out: fh.write(json.dumps(o) + "\n")
 print("\nload: " + " | ".join(loads))
 PY
 }
