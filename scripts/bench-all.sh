@@ -55,27 +55,7 @@ if [[ "$SECTIONS" == *startup* ]]; then
 fi
 if [[ "$SECTIONS" == *codec* ]]; then
     echo; echo "==== row 4: scripts/bench-codec.sh ===="
-    bash scripts/bench-codec.sh "$CODEC_SECONDS" | tee "$work/codec.txt"
-    # The etf-bench table: name bytes terms | dec ours BEAM ratio Mterm/s | enc ours BEAM ratio. Report the worst
-    # row each way (the target is every row >= 1.0x).
-    python3 - "$work/codec.txt" >>"$results" <<'PY'
-import sys
-rows = []
-for line in open(sys.argv[1]):
-    parts = [p.split() for p in line.split("|")]
-    if len(parts) != 3 or len(parts[1]) != 4 or len(parts[2]) != 3: continue
-    try:
-        d = [float(x) for x in parts[1]]; e = [float(x) for x in parts[2]]
-    except ValueError:
-        continue
-    rows.append((parts[0][0], d, e))
-if rows:
-    for label, idx in (("decode", 1), ("encode", 2)):
-        name, d, e = min(rows, key=lambda r: r[idx][2])
-        v = d if idx == 1 else e
-        ok = all((r[idx][2] >= 1.0) for r in rows)
-        print(f"4\tETF {label} MB/s, worst of {len(rows)} rows ({name})\t{v[0]:.1f}\t{v[1]:.1f}\t{v[2]:.3f}\t>= 1.0x every row\t{'yes' if ok else 'no'}")
-PY
+    bash scripts/bench-codec.sh "$CODEC_SECONDS"  # appends its rows (every corpus row, each way) to $BENCH_RESULTS
 fi
 if [[ "$SECTIONS" == *scale* ]]; then
     echo; echo "==== rows 5, 6 and multicall against N: scale-bench ===="

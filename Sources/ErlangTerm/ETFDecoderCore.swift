@@ -419,8 +419,12 @@ struct DecoderCore {
         mutating func release() {
             values.deinitialize(count: valueCount)
             valueCount = 0
-            if valuesOnHeap { values.deallocate() }
-            if framesOnHeap { frames.deallocate() }
+            if valuesOnHeap {
+                ThreadScratch.give(.decoderValues, values, capacity: valueCapacity * MemoryLayout<Term>.stride)
+            }
+            if framesOnHeap {
+                ThreadScratch.give(.decoderFrames, frames, capacity: frameCapacity * MemoryLayout<Frame>.stride)
+            }
             valuesOnHeap = false
             framesOnHeap = false
         }
@@ -441,11 +445,15 @@ struct DecoderCore {
         private mutating func growValues(_ extra: Int) {
             var capacity = Swift.max(valueCapacity * 2, 64)
             while capacity - valueCount < extra { capacity *= 2 }
-            let moved = UnsafeMutablePointer<Term>.allocate(capacity: capacity)
+            // Heap blocks come from (and go back to) the thread's scratch: see ThreadScratch for why.
+            let block = ThreadScratch.take(.decoderValues, minimum: capacity * MemoryLayout<Term>.stride)
+            let moved = block.pointer.bindMemory(to: Term.self, capacity: block.capacity / MemoryLayout<Term>.stride)
             moved.moveInitialize(from: values, count: valueCount)
-            if valuesOnHeap { values.deallocate() }
+            if valuesOnHeap {
+                ThreadScratch.give(.decoderValues, values, capacity: valueCapacity * MemoryLayout<Term>.stride)
+            }
             values = moved
-            valueCapacity = capacity
+            valueCapacity = block.capacity / MemoryLayout<Term>.stride
             valuesOnHeap = true
         }
 
@@ -459,11 +467,14 @@ struct DecoderCore {
         @inline(never)
         private mutating func growFrames() {
             let capacity = Swift.max(frameCapacity * 2, 16)
-            let moved = UnsafeMutablePointer<Frame>.allocate(capacity: capacity)
+            let block = ThreadScratch.take(.decoderFrames, minimum: capacity * MemoryLayout<Frame>.stride)
+            let moved = block.pointer.bindMemory(to: Frame.self, capacity: block.capacity / MemoryLayout<Frame>.stride)
             moved.moveInitialize(from: frames, count: depth)
-            if framesOnHeap { frames.deallocate() }
+            if framesOnHeap {
+                ThreadScratch.give(.decoderFrames, frames, capacity: frameCapacity * MemoryLayout<Frame>.stride)
+            }
             frames = moved
-            frameCapacity = capacity
+            frameCapacity = block.capacity / MemoryLayout<Frame>.stride
             framesOnHeap = true
         }
 

@@ -19,7 +19,7 @@ struct ByteWriter {
 
     /// Frees heap memory, if the writer moved there. Call once, when done.
     mutating func release() {
-        if ownsMemory { base.deallocate() }
+        if ownsMemory { ThreadScratch.give(.encoderBytes, UnsafeMutableRawPointer(base), capacity: capacity) }
         ownsMemory = false
         capacity = 0
     }
@@ -40,13 +40,16 @@ struct ByteWriter {
         // Leaving the 1 KiB stack scratch: go straight to 64 KiB (still below malloc's mmap threshold), then
         // quadruple. Each step costs an allocation and a copy, and for sizes malloc calls "large" often a
         // malloc_consolidate, so few steps matter more than a tight fit for this short-lived buffer.
+        // The heap blocks come from the thread's scratch and go back to it (see ThreadScratch): the next large term
+        // encoded on this thread reuses the block instead of allocating, freeing and page-faulting it again.
         var newCapacity = Swift.max(capacity &* 4, 64 * 1024)
         while newCapacity - count < n { newCapacity *= 2 }
-        let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        let block = ThreadScratch.take(.encoderBytes, minimum: newCapacity)
+        let newBase = block.pointer.bindMemory(to: UInt8.self, capacity: block.capacity)
         newBase.update(from: base, count: count)
-        if ownsMemory { base.deallocate() }
+        if ownsMemory { ThreadScratch.give(.encoderBytes, UnsafeMutableRawPointer(base), capacity: capacity) }
         base = newBase
-        capacity = newCapacity
+        capacity = block.capacity
         ownsMemory = true
     }
 

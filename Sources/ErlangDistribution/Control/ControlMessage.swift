@@ -233,13 +233,23 @@ public enum ControlMessage: Hashable, Sendable {
         return out
     }
 
-    /// The complete frame: `Len:u32` + payload.
+    /// The complete frame: `Len:u32` + payload, encoded into one array (no payload copied into a frame).
     public func encodeFrame() throws(DistributionError) -> [UInt8] {
-        let payload = try encodePayload()
+        let (control, message) = terms
         var out: [UInt8] = []
-        out.reserveCapacity(payload.count + 4)
-        out.appendBE(UInt32(truncatingIfNeeded: payload.count))
-        out.append(contentsOf: payload)
+        out.reserveCapacity(256)
+        out.append(0); out.append(0); out.append(0); out.append(0)  // the length, written below
+        out.append(Self.passThrough)
+        let encoder = ETFEncoder()
+        do {
+            try encoder.encode(control, into: &out, versionByte: true)
+            if let message { try encoder.encode(message, into: &out, versionByte: true) }
+        } catch {
+            throw DistributionError(.protocolViolation, stage: .connection, "cannot encode a control message: \(error)")
+        }
+        let length = UInt32(truncatingIfNeeded: out.count - 4)
+        out[0] = UInt8(truncatingIfNeeded: length >> 24); out[1] = UInt8(truncatingIfNeeded: length >> 16)
+        out[2] = UInt8(truncatingIfNeeded: length >> 8); out[3] = UInt8(truncatingIfNeeded: length)
         return out
     }
 

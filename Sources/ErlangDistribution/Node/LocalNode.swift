@@ -166,11 +166,35 @@ public final class LocalNode: Sendable {
         var target: Pid
     }
 
+    /// Local processes by pid, keyed by the pid's id and serial as one integer: hashing a `Pid` hashes its node
+    /// name, which every local pid shares. The stored pid is compared on lookup, so a pid of another node (or of an
+    /// earlier name or creation) with the same numbers finds nothing, exactly as a `[Pid: Mailbox]` would.
+    struct ProcessTable {
+        private var entries: [UInt64: (pid: Pid, mailbox: Mailbox)] = [:]
+
+        @inline(__always)
+        private static func key(_ pid: Pid) -> UInt64 { UInt64(pid.id) << 32 | UInt64(pid.serial) }
+
+        subscript(pid: Pid) -> Mailbox? {
+            guard let e = entries[Self.key(pid)], e.pid == pid else { return nil }
+            return e.mailbox
+        }
+
+        mutating func insert(_ pid: Pid, _ mailbox: Mailbox) { entries[Self.key(pid)] = (pid, mailbox) }
+
+        mutating func removeValue(forKey pid: Pid) -> Mailbox? {
+            let key = Self.key(pid)
+            guard let e = entries[key], e.pid == pid else { return nil }
+            entries[key] = nil
+            return e.mailbox
+        }
+    }
+
     private struct State {
         var nodeName: String
         var creation: UInt32
         var ids = ProcessIdentifiers()
-        var processes: [Pid: Mailbox] = [:]
+        var processes = ProcessTable()
         var registered: [Atom: Pid] = [:]
         var peers: [String: PeerEntry] = [:]
         var monitors: [Reference: IncomingMonitor] = [:]
@@ -263,7 +287,7 @@ public final class LocalNode: Sendable {
     func spawnProcess(mailbox: Mailbox) -> (pid: Pid, mailbox: Mailbox) {
         state.withLockedValue { s in
             let pid = s.ids.nextPid(node: Atom(s.nodeName), creation: s.creation)
-            s.processes[pid] = mailbox
+            s.processes.insert(pid, mailbox)
             return (pid, mailbox)
         }
     }
@@ -286,10 +310,12 @@ public final class LocalNode: Sendable {
                 ls = s.links.filter { $0[0] == pid }
                 for l in ls { s.links.remove(l) }
             }
-            // In place: copying a watcher set out of the dictionary would copy it on every exit.
-            for node in Array(s.nodeWatchers.keys) {
-                guard s.nodeWatchers[node]?.remove(pid) != nil else { continue }
-                if s.nodeWatchers[node]?.isEmpty == true { s.nodeWatchers[node] = nil }
+            // In place, through the values' indices: no copy of a watcher set and no array of keys per exit. A set
+            // that becomes empty stays (one per node ever watched), so the next call's watchNode allocates nothing.
+            var i = s.nodeWatchers.values.startIndex
+            while i != s.nodeWatchers.values.endIndex {
+                s.nodeWatchers.values[i].remove(pid)
+                s.nodeWatchers.values.formIndex(after: &i)
             }
             return (mb, mons, ls)
         }
@@ -318,7 +344,7 @@ public final class LocalNode: Sendable {
 
     /// Delivers `{nodedown, Node}` to `pid` when the connection to `node` goes down.
     public func watchNode(_ node: String, by pid: Pid) {
-        state.withLockedValue { s in s.nodeWatchers[node, default: []].insert(pid) }
+        state.withLockedValue { s in _ = s.nodeWatchers[node, default: []].insert(pid) }
     }
 
     public func unwatchNode(_ node: String, by pid: Pid) {
@@ -548,8 +574,8 @@ public final class LocalNode: Sendable {
     func peerDown(_ peer: Peer, error: DistributionError) {
         var e = error
         e.node = peer.name
-        let (watchers, mailboxes, current): ([Pid], [Pid: Mailbox], Bool) = state.withLockedValue { s in
-            guard s.peers[peer.name]?.peer === peer else { return ([], [:], false) }
+        let (watchers, mailboxes, current): ([Pid], ProcessTable, Bool) = state.withLockedValue { s in
+            guard s.peers[peer.name]?.peer === peer else { return ([], ProcessTable(), false) }
             s.peers[peer.name] = PeerEntry(state: .down(e), peer: nil, attempt: nil)
             let w = Array(s.nodeWatchers[peer.name] ?? [])
             s.monitors = s.monitors.filter { $0.value.peer != peer.name }

@@ -8,8 +8,19 @@ public struct ProcessIdentifiers: Sendable {
     private var nextPidID: UInt32 = 1
     private var nextPidSerial: UInt32 = 1
     private var refCounter: UInt64 = 1
+    /// SplitMix64 state for references' third word, seeded once from the system generator: the word only has to
+    /// differ between runs (as erts' does), and `UInt32.random` costs a getrandom system call per reference.
+    private var refRandom: UInt64 = UInt64.random(in: 0...UInt64.max)
 
     public init() {}
+
+    private mutating func nextRefWord() -> UInt32 {
+        refRandom &+= 0x9E37_79B9_7F4A_7C15
+        var z = refRandom
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return UInt32(truncatingIfNeeded: z ^ (z >> 31))
+    }
 
     /// A new pid on `node`.
     public mutating func nextPid(node: Atom, creation: UInt32) -> Pid {
@@ -28,7 +39,7 @@ public struct ProcessIdentifiers: Sendable {
         refCounter += 1
         let w0 = UInt32(n & 0x3FFFF)
         let w1 = UInt32((n >> 18) & 0xFFFF_FFFF)
-        return Reference(node: node, creation: creation, ids: [w0, w1, UInt32.random(in: 0...UInt32.max)])
+        return Reference(node: node, creation: creation, ids: [w0, w1, nextRefWord()])
     }
 
     /// A random creation for a new node incarnation (≥ 4: 0-3 are the old 2-bit creations).

@@ -98,7 +98,7 @@ extension LocalNode {
             let remaining = deadline.map { $0 - ContinuousClock.now }
             if let remaining, remaining <= .zero { return CallResponse(result: .timeout, output: output.text) }
             switch await mailbox.receive(timeout: remaining) {
-            case .message(.tuple(let t)) where t.count == 2 && t[0] == .reference(ref):
+            case .message(.tuple(let t)) where t.count == 2 && t[0].isReference(ref):
                 return CallResponse(result: Self.mapRexResult(t[1]), output: output.text)
             case .message(.tuple(let t)) where t.count == 2 && t[0] == .atom("nodedown"):
                 return CallResponse(result: .nodedown(node: node), output: output.text)
@@ -165,14 +165,14 @@ extension LocalNode {
             let remaining = deadline.map { $0 - ContinuousClock.now }
             if let remaining, remaining <= .zero { return CallResponse(result: .timeout, output: output.text) }
             switch await mailbox.receive(timeout: remaining) {
-            case .message(.tuple(let t)) where t.count == 4 && t[0] == .atom("spawn_reply") && t[1] == .reference(reqID):
+            case .message(.tuple(let t)) where t.count == 4 && t[0] == .atom("spawn_reply") && t[1].isReference(reqID):
                 if case .pid(let p) = t[3] {
                     remotePid = p
                 } else {
                     finished = true
                     throw DistributionError(.rpcFailed, stage: .rpc, node: node, "the peer refused to spawn erpc: \(t[3])")
                 }
-            case .message(.tuple(let t)) where t.count == 5 && t[0] == .atom("DOWN") && t[1] == .reference(reqID):
+            case .message(.tuple(let t)) where t.count == 5 && t[0] == .atom("DOWN") && t[1].isReference(reqID):
                 finished = true
                 return CallResponse(result: Self.mapErpcReason(t[4], resRef: resRef, node: node), output: output.text)
             case .message(.tuple(let t)) where t.count == 2 && t[0] == .atom("nodedown"):
@@ -190,7 +190,7 @@ extension LocalNode {
 
     static func mapErpcReason(_ reason: Term, resRef: Reference, node: String) -> CallResult {
         if reason == .atom("noconnection") { return .nodedown(node: node) }
-        guard case .tuple(let t) = reason, t.count >= 3, t[0] == .reference(resRef), case .atom(let kind) = t[1] else {
+        guard case .tuple(let t) = reason, t.count >= 3, t[0].isReference(resRef), case .atom(let kind) = t[1] else {
             return .exception(.exit, reason: .tuple([.atom("signal"), reason]), stacktrace: .list([]))
         }
         switch (kind.name, t.count) {
@@ -253,6 +253,15 @@ extension LocalNode {
         }
         let (pid, _) = spawnProcess(mailbox: mailbox)
         return GroupLeader(pid: pid, task: runner)
+    }
+}
+
+extension Term {
+    /// Whether this is the reference `ref`; unlike `== .reference(ref)` it boxes nothing (`.reference` is indirect).
+    @inline(__always)
+    func isReference(_ ref: Reference) -> Bool {
+        if case .reference(let r) = self { return r == ref }
+        return false
     }
 }
 
