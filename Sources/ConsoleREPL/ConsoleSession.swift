@@ -756,9 +756,24 @@ extension Double {
 
 func formatDuration(_ d: Duration) -> String {
     let ms = milliseconds(d)
-    if ms < 1 { return String(format: "%.0f µs", ms * 1000) }
-    if ms < 1000 { return String(format: "%.1f ms", ms) }
-    return String(format: "%.1f s", ms / 1000)
+    if ms < 1 { return fixed(ms * 1000, places: 0) + " µs" }
+    if ms < 1000 { return fixed(ms, places: 1) + " ms" }
+    return fixed(ms / 1000, places: 1) + " s"
+}
+
+/// `v` rounded to `places` decimals (0-6), as `String(format: "%.<places>f")` prints it for the values views show,
+/// without Foundation's formatter (`watch` formats a round trip per row on every frame).
+func fixed(_ v: Double, places: Int) -> String {
+    guard v.isFinite else { return "\(v)" }
+    var scale = 1.0
+    for _ in 0..<places { scale *= 10 }
+    let scaled = (abs(v) * scale).rounded()
+    guard scaled < 9e15 else { return String(format: "%.\(places)f", v) }
+    let n = Int64(scaled), unit = Int64(scale)
+    let sign = v < 0 && n != 0 ? "-" : ""
+    guard places > 0 else { return sign + "\(n)" }
+    let fraction = String(n % unit)
+    return sign + "\(n / unit)." + String(repeating: "0", count: places - fraction.count) + fraction
 }
 
 func formatAge(_ seconds: TimeInterval) -> String {

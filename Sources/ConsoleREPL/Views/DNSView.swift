@@ -155,7 +155,12 @@ func paint(_ s: String, _ code: String, _ on: Bool) -> String { on ? "\u{1B}[\(c
 
 func isoTime(_ d: Date) -> String { Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(d) }
 
+/// `HH:MM:SS` in local time. With the C library rather than `Calendar` (ICU): `watch` prints one per event line on
+/// every frame, and ICU's calendar code and data were most of what a running `watch` kept resident.
 func clockTime(_ d: Date) -> String {
-    let c = Calendar.current.dateComponents([.hour, .minute, .second], from: d)
-    return String(format: "%02d:%02d:%02d", c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
+    var t = time_t(d.timeIntervalSince1970.rounded(.down))
+    var parts = tm()
+    localtime_r(&t, &parts)
+    func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
+    return two(parts.tm_hour) + ":" + two(parts.tm_min) + ":" + two(parts.tm_sec)
 }

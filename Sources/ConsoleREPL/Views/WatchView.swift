@@ -168,6 +168,12 @@ enum WatchCommand {
         let ownsLoop = discovery.start()
         defer { if ownsLoop { discovery.stop() } }
         let deadline = seconds.map { ContinuousClock.now + .milliseconds(Int64($0 * 1000)) }
+        // Once the first round is done, give back the code pages that only start-up and connecting touched.
+        let trim = Task {
+            try? await Task.sleep(for: .seconds(1))
+            if !Task.isCancelled { ResidentSet.releaseStartupCode() }
+        }
+        defer { trim.cancel() }
         let fullScreen = !session.settings.json && isatty(0) == 1 && isatty(1) == 1
         if fullScreen {
             await FullScreen.run(session: session, deadline: deadline)
