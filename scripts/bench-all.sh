@@ -40,8 +40,8 @@ echo "bench-all: $(nproc) cores, load $load_start; sections: $SECTIONS" >&2
 # runtime's shared libraries alone are ~8 MB of RSS more). bench-dist.sh builds and reports both kinds for row 1.
 echo "bench-all: release builds..." >&2
 swift build -c release --static-swift-stdlib --scratch-path .build-static --product beamconsole 2>&1 \
-    | grep -E "error|warning: " || true
-swift build -c release --product scale-bench 2>&1 | grep -E "error|warning: " || true
+    | grep -E "error:" || true
+swift build -c release --product scale-bench 2>&1 | grep -E "error:" || true
 BIN="$(swift build -c release --show-bin-path)"
 SBIN="$(swift build -c release --static-swift-stdlib --scratch-path .build-static --show-bin-path)"
 
@@ -79,5 +79,6 @@ print("|---|---|---|---|---|---|---|")
 for r in rows:
     print("| " + " | ".join(r) + " |")
 missed = [r for r in rows if r[6] == "no"]
-print(f"\n{len(rows)} rows; {len(missed)} below target" + (": " + "; ".join(f"{r[0]} {r[1]}" for r in missed) if missed else ""))
+ids = sorted({r[0] for r in missed}, key=lambda i: order.get(i, 9))
+print(f"\n{len(rows)} rows; {len(missed)} below target" + (" (rows " + ", ".join(ids) + ")" if missed else ""))
 PY

@@ -331,15 +331,9 @@ extension BinarySegment {
             if bits > TermScanner.maxIntegerSegmentBits { return "integer segment too large" }
             if little {
                 // Bytes low first; a final partial byte holds the remaining high bits (as erts does).
-                let words = Array(Self.modulo(v, bits: bits).words)
-                let perWord = UInt.bitWidth / 8
-                func byte(_ i: Int) -> UInt64 {
-                    let word = i / perWord
-                    guard word < words.count else { return 0 }
-                    return UInt64((words[word] >> UInt((i % perWord) * 8)) & 0xFF)
-                }
-                for i in 0..<(bits / 8) { w.appendBits(byte(i), count: 8) }
-                if bits % 8 != 0 { w.appendBits(byte(bits / 8), count: bits % 8) }
+                let bytes = Self.moduloBytes(v, bits: bits)
+                for i in 0..<(bits / 8) { w.appendBits(UInt64(bytes[i]), count: 8) }
+                if bits % 8 != 0 { w.appendBits(UInt64(bytes[bits / 8]), count: bits % 8) }
             } else {
                 Self.appendInteger(v, bits: bits, to: &w)
             }
@@ -422,14 +416,31 @@ extension BinarySegment {
         return Int(total)
     }
 
-    /// `v` modulo 2^bits, as a non-negative magnitude.
-    private static func modulo(_ v: BigInt, bits: Int) -> BigUInt {
-        if bits <= 64 { return BigUInt(UInt64(truncatingIfNeeded: v) & (bits == 64 ? ~0 : (1 << UInt64(bits)) - 1)) }
-        if v.signum() >= 0 && v.magnitude.bitWidth <= bits { return v.magnitude }
-        let modulus = BigInt(1) << bits
-        var m = v % modulus
-        if m < 0 { m += modulus }
-        return m.magnitude
+    /// `v` modulo 2^bits as `(bits + 7) / 8` bytes, least significant first; the unused high bits of the last byte
+    /// are zero.
+    ///
+    /// Linear in `bits`: the bytes are read off `v`'s words, and a negative `v` is complemented in place
+    /// (−v = ¬(|v| − 1)). Building 2^bits with BigInt and reducing modulo it grew the number a word at a time, which
+    /// took quadratic time: a 43-byte `<<-1:4293796>>`-like input ran for more than 10 s (found by FuzzTermParser).
+    static func moduloBytes(_ v: BigInt, bits: Int) -> [UInt8] {
+        let byteCount = (bits + 7) / 8
+        var out = [UInt8](repeating: 0, count: byteCount)
+        let negative = v.signum() < 0
+        let magnitude = negative ? v.magnitude - 1 : v.magnitude
+        let perWord = UInt.bitWidth / 8
+        var index = 0
+        wordLoop: for word in magnitude.words {
+            for b in 0..<perWord {
+                guard index < byteCount else { break wordLoop }
+                out[index] = UInt8(truncatingIfNeeded: word >> UInt(b * 8))
+                index += 1
+            }
+        }
+        if negative {
+            for k in 0..<byteCount { out[k] = ~out[k] }
+        }
+        if bits % 8 != 0 { out[byteCount - 1] &= UInt8((1 << (bits % 8)) - 1) }
+        return out
     }
 
     /// Appends `v` modulo 2^bits, big-endian.
@@ -438,14 +449,13 @@ extension BinarySegment {
             w.appendBits(UInt64(truncatingIfNeeded: v), count: bits)
             return
         }
-        // Left-align the value in whole bytes, then append its first `bits` bits.
-        let byteCount = (bits + 7) / 8
-        let words = Array((modulo(v, bits: bits) << (byteCount * 8 - bits)).words)
-        let perWord = UInt.bitWidth / 8
-        var bigEndian = [UInt8](repeating: 0, count: byteCount)
-        for i in 0..<min(byteCount, words.count * perWord) {
-            bigEndian[byteCount - 1 - i] = UInt8(truncatingIfNeeded: words[i / perWord] >> UInt((i % perWord) * 8))
+        let bytes = moduloBytes(v, bits: bits)
+        var k = bytes.count - 1
+        if bits % 8 != 0 {
+            // The most significant bits first: the partial top byte.
+            w.appendBits(UInt64(bytes[k]), count: bits % 8)
+            k -= 1
         }
-        w.append(bigEndian, bitCount: bits)
+        if k >= 0 { w.append(Array(bytes[0...k].reversed()), bitCount: (k + 1) * 8) }
     }
 }
