@@ -289,7 +289,8 @@ struct BitWriter {
         if r == 0 {
             bytes.append(contentsOf: source[0..<whole])
         } else {
-            bytes.reserveCapacity(bytes.count + whole + 1)
+            // Geometric: reserving exactly what each segment needs reallocated the whole binary per segment.
+            if bytes.capacity < bytes.count + whole + 1 { bytes.reserveCapacity(Swift.max(bytes.count + whole + 1, 2 * bytes.capacity)) }
             for i in 0..<whole {
                 let b = source[i]
                 bytes[bytes.count - 1] |= b >> UInt8(r)
@@ -312,6 +313,8 @@ extension BinarySegment {
                     var one = self
                     one.value = .integer(BigInt(c))
                     if let problem = one.append(to: &w) { return problem }
+                    // Each character can be a 2 MiB segment: stop at the binary limit, which the caller reports.
+                    if w.bitCount > TermScanner.maxBinaryBits { return nil }
                 }
                 return nil
             }

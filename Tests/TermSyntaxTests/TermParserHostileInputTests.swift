@@ -1,4 +1,5 @@
 import ErlangTerm
+import Foundation
 import TermSyntax
 import XCTest
 
@@ -18,6 +19,34 @@ final class TermParserHostileInputTests: XCTestCase {
             try parse("<<-1:16777216>>", .erlang), Term.bits([UInt8](repeating: 0xFF, count: 1 << 21), bitCount: 1 << 24))
         XCTAssertThrowsError(try parse("<< -0068903467007034672293796:4293796:8\"<<", .erlang))
         XCTAssertThrowsError(try parse("<<-1:16777217>>", .erlang))
+        XCTAssertLessThan(clock.now - start, .seconds(10))
+    }
+
+    /// A string segment with a size makes one integer segment per character; 50 characters of 2 MiB each ran past
+    /// the 16 MiB binary limit before it was checked, re-copying the whole binary for every unaligned character
+    /// (fuzz-out timeout-813457ec…, now a FuzzTermParser seed).
+    func testStringSegmentWithHugeSizeStopsAtTheBinaryLimit() throws {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let chars = String(repeating: "a", count: 50)
+        XCTAssertThrowsError(try parse("<<\"\(chars)\":16777216>>", .erlang)) {
+            XCTAssertEqual(($0 as? TermSyntaxError)?.code, .tooLarge)
+        }
+        XCTAssertThrowsError(try parse("<<1:1, \"\(chars)\":16777215>>", .erlang)) {
+            XCTAssertEqual(($0 as? TermSyntaxError)?.code, .tooLarge)
+        }
+        XCTAssertThrowsError(try parse("<<\"\(chars)\"::size(16777216)>>", .elixir)) {
+            XCTAssertEqual(($0 as? TermSyntaxError)?.code, .tooLarge)
+        }
+        // Within the limit it still works, unaligned too.
+        guard case .bitstring(let bytes, _) = try parse("<<1:1, \"ab\":4194304>>", .erlang) else {
+            return XCTFail("not a bitstring")
+        }
+        XCTAssertEqual(bytes.count, 1 + 2 * (4_194_304 / 8))
+        let seed = Array(
+            Data(base64Encoded: "BTw8Iubm5ubm5ubm5ubm5ubm5ubm5ubm5ubm5ubm5ubm5ubm5ubm5ubm5ubm5ubm5ubm5ubm5ubmPKn/9/86//////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////8gVXsiOjE0NTIyNDk5JTk5OW9rAgBz/119")!
+                .dropFirst())
+        _ = try? TermParser(syntax: .erlang, maxDepth: 8).parse(String(decoding: seed, as: UTF8.self))
         XCTAssertLessThan(clock.now - start, .seconds(10))
     }
 
