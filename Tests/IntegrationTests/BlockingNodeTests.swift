@@ -1,5 +1,6 @@
 import ErlangDistribution
 import ErlangTerm
+import ErlangTestSupport
 import Foundation
 import XCTest
 
@@ -156,9 +157,9 @@ final class BlockingNodeTests: XCTestCase {
 
     private func parsed(_ code: String, on node: BlockingNode) throws -> Term {
         let scanned = try node.call(module: "erl_scan", function: "string", arguments: [.charlist(code)])
-        guard case .value(.tuple(let s)) = scanned.result, s.count == 3 else { throw XCTSkip("scan: \(scanned)") }
+        guard case .value(.tuple(let s)) = scanned.result, s.count == 3 else { throw TestSupportError("erl_scan:string/1 gave \(scanned)") }
         let exprs = try node.call(module: "erl_parse", function: "parse_exprs", arguments: [s[1]])
-        guard case .value(.tuple(let p)) = exprs.result, p.count == 2 else { throw XCTSkip("parse: \(exprs)") }
+        guard case .value(.tuple(let p)) = exprs.result, p.count == 2 else { throw TestSupportError("erl_parse:parse_exprs/1 gave \(exprs)") }
         return p[1]
     }
 }
