@@ -18,7 +18,7 @@ SWIFT ?= swift
 FUZZ_SECONDS ?= 60
 
 # Debian packages the build and the tests need.
-APT_PACKAGES := erlang-nox elixir zlib1g-dev libedit-dev libc-ares-dev pkg-config dnsmasq-base tmux bc hyperfine time openssl iproute2 iptables
+APT_PACKAGES := erlang-nox elixir zlib1g-dev libedit-dev libbsd-dev libmd-dev libncurses-dev libc-ares-dev pkg-config dnsmasq-base tmux bc hyperfine time openssl iproute2 iptables
 
 .PHONY: all deps build demo test fixtures bench bench-codec bench-dist bench-scale fuzz install clean
 
@@ -57,9 +57,9 @@ fuzz: deps
 	bash scripts/fuzz.sh $(FUZZ_SECONDS)
 
 install: deps
-	$(SWIFT) build -c release --static-swift-stdlib --product beamconsole
+	$(SWIFT) build -c release --product beamconsole
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
-	install -s -m 755 "$$($(SWIFT) build -c release --static-swift-stdlib --show-bin-path)/beamconsole" $(DESTDIR)$(PREFIX)/bin/beamconsole
+	install -s -m 755 "$$($(SWIFT) build -c release --show-bin-path)/beamconsole" $(DESTDIR)$(PREFIX)/bin/beamconsole
 	install -m 644 man/beamconsole.1 $(DESTDIR)$(PREFIX)/share/man/man1/beamconsole.1
 
 clean:

@@ -7,22 +7,37 @@ import PackageDescription
     import Darwin
 #endif
 
-/// Release links of the executable on Linux (measured in issue 7; scripts/bench-dist.sh): lld with packed relative
-/// relocations (DT_RELR: 2.5 MB of RELA entries become a few KB, and the loader applies them faster), only `main`
-/// exported (the loader's symbol lookups no longer walk 25,000 exported symbols), and the functions a one-shot call
-/// and the REPL's start run placed together (scripts/gen-link-order.sh), so that fewer text pages are touched.
-/// `BEAMCONSOLE_NO_PIE=1` links a position-dependent executable: no relative relocations to apply at start (about
-/// 250 fewer page faults and a quarter less CPU for a one-shot call), at the price of ASLR for the executable itself.
+/// Release links of the executable on Linux (measured in issue 7; scripts/bench-dist.sh). A fully static,
+/// position-dependent executable (`-static-executable`: the Swift runtime, Foundation, libedit, c-ares, zlib and glibc
+/// linked in): nothing for the dynamic loader to load, bind or relocate at start (a one-shot call went from 6.4 to
+/// about 3 ms and from 16 to 11 MB), and one file that runs in any x86_64 Linux container, with no libedit2 to
+/// install. libedit's own dependencies (libtinfo, libbsd, libmd) are named because a static link does not follow
+/// shared-library dependencies. lld places the functions a one-shot call and the REPL's start run together
+/// (scripts/gen-link-order.sh), so that fewer text pages are touched.
+/// `BEAMCONSOLE_PIE=1` links a static position-independent executable instead (ASLR for the executable image itself;
+/// its relative relocations are applied at start, which costs about 1.5 ms and 300 page faults per run).
 let linkDirectory = Context.packageDirectory + "/Resources/link"
 let releaseLinkerSettings: [LinkerSetting] = [
     .unsafeFlags(
         [
-            "-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",
-            "-Xlinker", "--version-script=\(linkDirectory)/export.map",
+            "-static-executable", "-ltinfo", "-lbsd", "-lmd",
+            // Foundation's static libraries and their own dependencies (a dynamic-stdlib compile records only
+            // `-lFoundation` in the objects; with --static-swift-stdlib these are repeated, which is harmless).
+            "-Xlinker", "--start-group", "-lFoundation", "-lCoreFoundation", "-lFoundationInternationalization",
+            "-l_FoundationICU", "-lFoundationEssentials", "-l_FoundationCollections", "-l_FoundationCShims", "-lstdc++",
+            "-Xlinker", "--end-group", "-use-ld=lld",
             "-Xlinker", "--symbol-ordering-file=\(linkDirectory)/beamconsole.order",
             "-Xlinker", "--no-warn-symbol-ordering",
-        ] + (getenv("BEAMCONSOLE_NO_PIE") != nil ? ["-Xclang-linker", "-no-pie"] : []),
+        ] + (getenv("BEAMCONSOLE_PIE") != nil
+            ? ["-Xclang-linker", "-static-pie", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"] : []),
         .when(platforms: [.linux], configuration: .release)),
+]
+
+/// Release compiles of our own modules put every function in a section of its own, so that the release link's
+/// function order (Resources/link/beamconsole.order) can move the ones a one-shot call and the REPL's start run next
+/// to each other (without it a module is one text section, and lld can only move it whole).
+let releaseSwiftSettings: [SwiftSetting] = [
+    .unsafeFlags(["-Xfrontend", "-function-sections"], .when(platforms: [.linux], configuration: .release)),
 ]
 
 let package = Package(
@@ -41,17 +56,20 @@ let package = Package(
         .package(url: "https://github.com/attaswift/BigInt", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CMD", pkgConfig: "libmd", providers: [.apt(["libmd-dev"])]),
         .target(
             name: "ErlangTerm",
-            dependencies: ["CZlib", .product(name: "BigInt", package: "BigInt")]
+            dependencies: ["CZlib", .product(name: "BigInt", package: "BigInt")],
+            swiftSettings: releaseSwiftSettings
         ),
-        .target(name: "TermSyntax", dependencies: ["ErlangTerm", .product(name: "BigInt", package: "BigInt")]),
+        .target(
+            name: "TermSyntax", dependencies: ["ErlangTerm", .product(name: "BigInt", package: "BigInt")],
+            swiftSettings: releaseSwiftSettings),
         .target(
             name: "CEditLine",
             linkerSettings: [.linkedLibrary("edit")]
@@ -64,11 +82,13 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-            ]
+            ],
+            swiftSettings: releaseSwiftSettings
         ),
         .target(
             name: "ConsoleREPL",
-            dependencies: ["ErlangTerm", "TermSyntax", "CEditLine", "ErlangDistribution", "ClusterDiscovery"]
+            dependencies: ["ErlangTerm", "TermSyntax", "CEditLine", "ErlangDistribution", "ClusterDiscovery"],
+            swiftSettings: releaseSwiftSettings
         ),
         .executableTarget(
             name: "beamconsole",
@@ -76,20 +96,21 @@ let package = Package(
                 "ErlangTerm", "TermSyntax", "ConsoleREPL", "ErlangDistribution",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            swiftSettings: releaseSwiftSettings,
             linkerSettings: releaseLinkerSettings
         ),
         .target(
             name: "ErlangDistribution",
             dependencies: [
-                "ErlangTerm",
+                "ErlangTerm", "CMD",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOTLS", package: "swift-nio"),
-            ]
+            ],
+            swiftSettings: releaseSwiftSettings
         ),
         .testTarget(
             name: "ErlangDistributionTests",

@@ -36,14 +36,11 @@ load() { cut -d' ' -f1-3 /proc/loadavg; }
 load_start="$(load)"
 echo "bench-all: $(nproc) cores, load $load_start; sections: $SECTIONS" >&2
 
-# Rows 5, 6 and mc measure the binary `make install` ships: release, Swift runtime linked statically (the dynamic
-# runtime's shared libraries alone are ~8 MB of RSS more). bench-dist.sh builds and reports both kinds for row 1.
+# Every row measures the binary `make install` ships: the release build, a static executable.
 echo "bench-all: release builds..." >&2
-swift build -c release --static-swift-stdlib --scratch-path .build-static --product beamconsole 2>&1 \
-    | grep -E "error:" || true
+swift build -c release --product beamconsole 2>&1 | grep -E "error:" || true
 swift build -c release --product scale-bench 2>&1 | grep -E "error:" || true
 BIN="$(swift build -c release --show-bin-path)"
-SBIN="$(swift build -c release --static-swift-stdlib --scratch-path .build-static --show-bin-path)"
 
 if [[ "$SECTIONS" == *dist* ]]; then
     echo; echo "==== rows 1 and 3: scripts/bench-dist.sh ===="
@@ -62,7 +59,7 @@ if [[ "$SECTIONS" == *scale* ]]; then
     if [[ "$(id -u)" != 0 ]]; then
         echo "bench-all: rows 5 and 6 need root (network namespaces); skipped" >&2
     else
-        "$BIN/scale-bench" --beamconsole "$SBIN/beamconsole" --sizes "$SCALE_SIZES" --runs "$SCALE_RUNS" \
+        "$BIN/scale-bench" --beamconsole "$BIN/beamconsole" --sizes "$SCALE_SIZES" --runs "$SCALE_RUNS" \
             --watch-seconds "$WATCH_SECONDS" --results "$results"
     fi
 fi

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Distribution benchmarks (issue 3), ours vs the BEAM's own tools, against the same freshly started nodes:
-#   1. one-shot remote call, process start to exit: beamconsole call (dynamic and --static-swift-stdlib builds)
+#   1. one-shot remote call, process start to exit: beamconsole call (the release build: a static executable)
 #      vs erl_call vs elixir --rpc-eval; wall time (hyperfine -N, median) and peak RSS (/usr/bin/time -v, median);
 #   2. round trips on one connection (sequential and CONCURRENCY in flight): dist-bench (LocalNode, rex and erpc)
 #      vs a hidden Elixir node running :erpc.call / :rpc.call in a loop (scripts/bench-dist.exs).
@@ -18,7 +18,7 @@
 #                                one run; reproducible under load, unlike wall time)
 #   PERF [1 if perf is installed]   also measure each one-shot client's CPU time and page faults (perf stat, RSS_RUNS
 #                                runs; far less sensitive to other load on the machine than wall time)
-#   BEAMCONSOLE_BIN, BEAMCONSOLE_STATIC_BIN, DIST_BENCH_BIN   measure these binaries instead (e.g. an older build)
+#   BEAMCONSOLE_BIN, DIST_BENCH_BIN   measure these binaries instead (e.g. an older build)
 # Nodes are started here and stopped by PID on exit; all traffic is to this host (loopback).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,18 +35,14 @@ for tool in erl erl_call elixir epmd hyperfine python3; do
 done
 [ -x /usr/bin/time ] || { echo "bench-dist: /usr/bin/time not found (apt-get install time)" >&2; exit 1; }
 
-STATIC_SCRATCH=.build-static
 if [ "$SKIP_BUILD" != 1 ]; then
-    echo "building (release, dynamic and --static-swift-stdlib)..." >&2
+    echo "building (release)..." >&2
     swift build -c release --product beamconsole >/dev/null
     swift build -c release --product dist-bench >/dev/null
-    swift build -c release --static-swift-stdlib --scratch-path "$STATIC_SCRATCH" --product beamconsole >/dev/null
 fi
 BIN="$(swift build -c release --show-bin-path)"
-SBIN="$(swift build -c release --static-swift-stdlib --scratch-path "$STATIC_SCRATCH" --show-bin-path)"
-# Other binaries (e.g. an older build, to compare): BEAMCONSOLE_BIN, BEAMCONSOLE_STATIC_BIN, DIST_BENCH_BIN.
-BC_DYN="${BEAMCONSOLE_BIN:-$BIN/beamconsole}"
-BC_STATIC="${BEAMCONSOLE_STATIC_BIN:-$SBIN/beamconsole}"
+# Other binaries (e.g. an older build, to compare): BEAMCONSOLE_BIN, DIST_BENCH_BIN.
+BC="${BEAMCONSOLE_BIN:-$BIN/beamconsole}"
 DIST_BENCH="${DIST_BENCH_BIN:-$BIN/dist-bench}"
 
 tmp="$(mktemp -d)"
@@ -97,25 +93,24 @@ median() { python3 -c 'import sys,statistics; v=[float(x) for x in sys.argv[1:]]
 oneshot() {
     local kind="$1" alive="$2"
     local node="$alive@$host"
-    local -a names=("beamconsole call (dynamic)" "beamconsole call (static stdlib)" "erl_call" "elixir --rpc-eval")
+    local -a names=("beamconsole call" "erl_call" "elixir --rpc-eval")
     local -a cmds=(
-        "$BC_DYN call $node 'erlang:node()'"
-        "$BC_STATIC call $node 'erlang:node()'"
+        "$BC call $node 'erlang:node()'"
         "erl_call -sname $alive -c $cookie -a 'erlang node []'"
         "elixir --sname bx$tag --cookie $cookie --hidden --rpc-eval $node ':erlang.node()'"
     )
-    local -a runs=("$RUNS" "$RUNS" "$RUNS" "$ELIXIR_RUNS")
+    local -a runs=("$RUNS" "$RUNS" "$ELIXIR_RUNS")
     echo
     echo "== one-shot call against an $kind node ($node): start to exit =="
     if [ "$kind" = erl ]; then
         # elixir --rpc-eval runs Kernel.CLI.rpc_eval/1 on the target, so it needs Elixir there.
         echo "(elixir --rpc-eval is measured against the Elixir node only: it calls Kernel.CLI on the target)"
-        unset 'names[3]' 'cmds[3]' 'runs[3]'
+        unset 'names[2]' 'cmds[2]' 'runs[2]'
     fi
     # Sanity: every client must succeed, and print the node name (elixir --rpc-eval prints nothing).
     local i out
     for i in "${!cmds[@]}"; do
-        if ! out="$(eval "${cmds[$i]}" 2>&1)" || { [ "$i" != 3 ] && ! grep -q "$alive@$host" <<<"$out"; }; then
+        if ! out="$(eval "${cmds[$i]}" 2>&1)" || { [ "$i" != 2 ] && ! grep -q "$alive@$host" <<<"$out"; }; then
             echo "bench-dist: '${names[$i]}' failed or did not return the node name: $out" >&2; exit 1
         fi
     done
@@ -134,8 +129,10 @@ oneshot() {
         local rssmed; rssmed="$(median "${rss[@]}")"
         # Instructions: one run under callgrind (not the BEAM-hosted elixir client: valgrind and the JIT take minutes).
         local ir=-
-        if [ "$CALLGRIND" = 1 ] && [ "$i" != 3 ]; then
-            eval "valgrind --tool=callgrind --callgrind-out-file=$tmp/cg.out ${cmds[$i]}" >/dev/null 2>"$tmp/cg.txt" || true
+        if [ "$CALLGRIND" = 1 ] && [ "$i" != 2 ]; then
+            # valgrind cannot read the static executable's debug info: count a copy without it (same code).
+            [ -x "$tmp/bc-nodebug" ] || strip --strip-debug -o "$tmp/bc-nodebug" "$BC"
+            eval "valgrind --tool=callgrind --callgrind-out-file=$tmp/cg.out ${cmds[$i]//$BC/$tmp/bc-nodebug}" >/dev/null 2>"$tmp/cg.txt" || true
             ir="$(awk '/Collected :/ {print $NF}' "$tmp/cg.txt" | tail -1)"
             [ -n "$ir" ] || ir=-
         fi
@@ -167,7 +164,7 @@ for n, med, mean, sd, rss, ir, cpu, faults, l1, l2 in rows:
     cpur = f"{float(cpu) / a_cpu:.1f}" if cpu != "-" and a_cpu else "-"
     fs = f"{float(faults):.0f}" if faults != "-" else "-"
     print(f"| {n} | {med:.2f} | {mean:.2f} ± {sd:.2f} | {med / a_t:.2f} | {rss / 1024:.1f} | {rss / a_m:.2f} | {irs} | {irr} | {cpus} | {cpur} | {fs} | {l1} → {l2} |")
-ours = next((r for r in rows if r[0] == "beamconsole call (static stdlib)"), None)
+ours = next((r for r in rows if r[0] == "beamconsole call"), None)
 if ours:
     t, m = float(ours[1]), float(ours[4])
     with open(summary, "a") as f:

@@ -4,19 +4,16 @@
 # moment, and ours/iex ratios (targets: time <= 1/20, RSS <= 1/4).
 #   scripts/bench-startup.sh [RUNS]
 #
-# Environment knobs (defaults in brackets): SKIP_BUILD [0] reuse the existing release builds; STATIC [1] also measure
-# the --static-swift-stdlib build (what `make install` installs; scratch path .build-static, as bench-dist.sh);
-# BEAMCONSOLE_BIN, BEAMCONSOLE_STATIC_BIN measure these binaries instead.
+# Environment knobs (defaults in brackets): SKIP_BUILD [0] reuse the existing release build (a static executable, what
+# `make install` installs); BEAMCONSOLE_BIN measures this binary instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-5}"
-SKIP_BUILD="${SKIP_BUILD:-0}"; STATIC="${STATIC:-1}"
+SKIP_BUILD="${SKIP_BUILD:-0}"
 if [ "$SKIP_BUILD" != 1 ]; then
     swift build -c release --product beamconsole >/dev/null
-    [ "$STATIC" = 1 ] && swift build -c release --static-swift-stdlib --scratch-path .build-static --product beamconsole >/dev/null
 fi
 bin="${BEAMCONSOLE_BIN:-$(swift build -c release --show-bin-path)/beamconsole}"
-sbin="${BEAMCONSOLE_STATIC_BIN:-$(swift build -c release --static-swift-stdlib --scratch-path .build-static --show-bin-path)/beamconsole}"
 host="$(hostname -s)"
 cookie="bench$RANDOM$RANDOM"
 work="$(mktemp -d)"
@@ -56,13 +53,10 @@ measure() {
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
-: >"$work/ours" ; : >"$work/static" ; : >"$work/iex" ; : >"$work/floor"
+: >"$work/ours" ; : >"$work/iex" ; : >"$work/floor"
 load0="$(cut -d' ' -f1-3 /proc/loadavg)"
 for i in $(seq 1 "$runs"); do
     measure "beamconsole($target)>" "RELEASE_COOKIE=$cookie $bin --connect $target" >>"$work/ours"
-    if [ "$STATIC" = 1 ]; then
-        measure "beamconsole($target)>" "RELEASE_COOKIE=$cookie $sbin --connect $target" >>"$work/static"
-    fi
     measure "iex($target)" "iex --sname probe$i$RANDOM --cookie $cookie --remsh $target" >>"$work/iex"
     # The harness's own floor: tmux starting a pane whose program prints a prompt at once.
     measure "floor>" "printf 'floor>'; sleep 5" >>"$work/floor"
@@ -77,14 +71,12 @@ row() {  # LABEL FILE
         "$(echo "$t / $it" | bc -l)" "$(echo "$rss / $irss" | bc -l)"
 }
 row "beamconsole (release)" "$work/ours"
-[ "$STATIC" = 1 ] && row "beamconsole (release, static stdlib)" "$work/static"
 row "iex --remsh" "$work/iex"
 echo "harness floor (tmux, a pane that prints a prompt at once): $(cut -d' ' -f1 "$work/floor" | median) ms, included in every row"
 echo "load: $load0 -> $load1 (runs: $runs each, interleaved)"
 
-# Summary (what `make bench` collects): ours/anchor and the target per row. Ours is the static build when measured.
+# Summary (what `make bench` collects): ours/anchor and the target per row.
 best="$work/ours"; label="release"
-[ "$STATIC" = 1 ] && { best="$work/static"; label="static stdlib"; }
 ot=$(cut -d' ' -f1 "$best" | median); orss=$(cut -d' ' -f2 "$best" | median)
 tr=$(echo "$ot / $it" | bc -l); rr=$(echo "$orss / $irss" | bc -l)
 met() { if [ "$(echo "$1 <= $2" | bc -l)" = 1 ]; then echo yes; else echo no; fi; }

@@ -7,8 +7,8 @@
 #   scripts/gen-link-order.sh        (starts its own erl node; needs valgrind, erl, epmd)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build -c release --static-swift-stdlib --scratch-path .build-static --product beamconsole >/dev/null
-bin="$(swift build -c release --static-swift-stdlib --scratch-path .build-static --show-bin-path)/beamconsole"
+swift build -c release --product beamconsole >/dev/null
+bin="$(swift build -c release --show-bin-path)/beamconsole"
 tmp="$(mktemp -d)"
 alive="order$$"
 cookie="order$RANDOM$RANDOM"

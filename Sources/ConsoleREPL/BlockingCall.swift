@@ -24,7 +24,7 @@ public enum BlockingCall {
         node: String?, expression: String, startup: StartupOptions, json: Bool, environment: [String: String]
     ) -> Int32? {
         guard startup.tls.isEmpty, !startup.readOnly, startup.auditLog == nil, startup.discovery.isEmpty,
-            ECSMetadataClient.fromEnvironment(environment) == nil
+            !ECSMetadataClient.isConfigured(environment)
         else { return nil }
         let plan: StartupPlan
         do {

@@ -2,8 +2,63 @@ import ArgumentParser
 import ConsoleREPL
 import Foundation
 
-/// The `beamconsole` command: one-shot subcommands over the libraries.
+/// The process entry point. It is synchronous: a plain `beamconsole call` runs on this thread and exits; everything
+/// else runs as a task on the global executor while this thread waits (``runDetached(_:)``).
+///
+/// Why not an `async` main: Swift's async main ends in `dispatch_main()`, which calls `pthread_exit` on the main
+/// thread, and that forced unwind makes libgcc sort every FDE of the executable on first use; in the static release
+/// executable, where the unwinder takes the frame-registry path, that was ~400 M instructions (~30 ms) per start.
 @main
+enum BeamConsoleMain {
+    /// `beamconsole call` with plain arguments skips ArgumentParser (see ``FastCall``) and, unless it needs TLS or
+    /// the ECS task metadata, runs on one blocking connection (``BlockingCall``); every other command line goes
+    /// through ArgumentParser.
+    static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let repl = FastCall.parseREPL(arguments) {
+            runDetached {
+                do {
+                    try await runREPL(startup: repl.startup, json: repl.json, noHistory: repl.noHistory)
+                } catch {
+                    BeamConsole.exit(withError: error)
+                }
+            }
+        }
+        guard let fast = FastCall.parse(arguments) else {
+            runDetached { await BeamConsole.main(nil) }
+        }
+        // Plain TCP, no ECS metadata to fetch: the whole call on this thread, on one blocking connection.
+        // BEAMCONSOLE_NIO_CALL keeps the LocalNode path (the tests compare the two).
+        let environment = Startup.processEnvironment()
+        if environment["BEAMCONSOLE_NIO_CALL"] == nil, let status = BlockingCall.run(
+            node: fast.node, expression: fast.expression, startup: fast.startup, json: fast.json,
+            environment: environment)
+        {
+            Foundation.exit(status)
+        }
+        runDetached {
+            do {
+                try await runOneShot(
+                    .call(node: fast.node, expression: fast.expression), startup: fast.startup, json: fast.json)
+            } catch {
+                BeamConsole.exit(withError: error)
+            }
+        }
+    }
+
+    /// Runs `body` as a task on the global executor and exits with status 0 when it returns (the commands exit with
+    /// their own status before that when they fail). This thread sleeps meanwhile: nothing in beamconsole uses the
+    /// main queue or the main actor.
+    static func runDetached(_ body: @escaping @Sendable () async -> Void) -> Never {
+        Task {
+            await body()
+            Foundation.exit(0)
+        }
+        while true { pause() }
+    }
+}
+
+/// The `beamconsole` command: one-shot subcommands over the libraries.
 struct BeamConsole: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "beamconsole",
@@ -17,39 +72,6 @@ struct BeamConsole: AsyncParsableCommand {
         ],
         defaultSubcommand: ReplCommand.self
     )
-
-    /// `beamconsole call` with plain arguments skips ArgumentParser (see ``FastCall``) and, unless it needs TLS or
-    /// the ECS task metadata, runs on one blocking connection (``BlockingCall``); every other command line goes
-    /// through ArgumentParser.
-    static func main() async {
-        let arguments = Array(CommandLine.arguments.dropFirst())
-        if let repl = FastCall.parseREPL(arguments) {
-            do {
-                try await runREPL(startup: repl.startup, json: repl.json, noHistory: repl.noHistory)
-            } catch {
-                exit(withError: error)
-            }
-            return
-        }
-        guard let fast = FastCall.parse(arguments) else {
-            await main(nil)
-            return
-        }
-        // Plain TCP, no ECS metadata to fetch: the whole call on this thread, on one blocking connection.
-        // BEAMCONSOLE_NIO_CALL keeps the LocalNode path (the tests compare the two).
-        let environment = Startup.processEnvironment()
-        if environment["BEAMCONSOLE_NIO_CALL"] == nil, let status = BlockingCall.run(
-            node: fast.node, expression: fast.expression, startup: fast.startup, json: fast.json,
-            environment: environment)
-        {
-            Foundation.exit(status)
-        }
-        do {
-            try await runOneShot(.call(node: fast.node, expression: fast.expression), startup: fast.startup, json: fast.json)
-        } catch {
-            exit(withError: error)
-        }
-    }
 }
 
 /// No subcommand: the interactive console (or a script on standard input).

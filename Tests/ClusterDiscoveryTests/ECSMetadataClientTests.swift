@@ -160,4 +160,13 @@ final class ECSMetadataClientTests: XCTestCase {
         XCTAssertEqual(c?.timeout, .seconds(2))
         XCTAssertEqual(c?.connectTimeout, .seconds(2))
     }
+
+    /// `isConfigured` (the one-shot call's check) agrees with `fromEnvironment` on whether there is an endpoint.
+    func testIsConfiguredAgreesWithFromEnvironment() {
+        for value in [nil, "", " ", " \t ", "http://169.254.170.2/v4/abc", " http://169.254.170.2/v4/abc "] {
+            let env = value.map { ["ECS_CONTAINER_METADATA_URI_V4": $0] } ?? [:]
+            XCTAssertEqual(
+                ECSMetadataClient.isConfigured(env), ECSMetadataClient.fromEnvironment(env) != nil, String(describing: value))
+        }
+    }
 }

@@ -107,6 +107,13 @@ public struct ECSMetadataClient: Sendable {
         self.group = group
     }
 
+    /// Whether `environment` names a task metadata endpoint (what ``fromEnvironment(_:timeout:)`` needs), without
+    /// making a client: a one-shot call checks this before anything else.
+    public static func isConfigured(_ environment: [String: String]) -> Bool {
+        guard let uri = environment[environmentVariable] else { return false }
+        return uri.contains { $0 != " " && $0 != "\t" }
+    }
+
     /// A client for `ECS_CONTAINER_METADATA_URI_V4`, or nil when it is unset or empty (not running in ECS).
     public static func fromEnvironment(
         _ environment: [String: String] = ProcessInfo.processInfo.environment, timeout: Duration = .seconds(2)

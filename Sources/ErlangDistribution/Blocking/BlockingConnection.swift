@@ -98,7 +98,9 @@ public final class BlockingConnection {
             let reply: EPMDMessage.PortReply
             do {
                 reply = try EPMDMessage.parsePortReply(
-                    try epmd.exchange(EPMDMessage.portPlease2Request(alive: alive), node: epmdNode))
+                    try epmd.exchange(
+                        EPMDMessage.portPlease2Request(alive: alive), node: epmdNode,
+                        complete: EPMDMessage.isCompletePortReply))
             } catch let e as DistributionError {
                 throw e
             } catch let e as EPMDMessage.ParseError {
@@ -291,14 +293,17 @@ public final class BlockingConnection {
     }
 }
 
-/// One EPMD request over a blocking socket: connect, send, read the reply until EPMD closes.
+/// One EPMD request over a blocking socket: connect, send, read the reply until EPMD closes or, when `complete` says
+/// so, until the reply is whole.
 struct EPMDExchange {
     var address: HostAddress
     var host: String
     var port: Int
     var timeout: Duration
 
-    func exchange(_ request: [UInt8], node: String?) throws(DistributionError) -> [UInt8] {
+    func exchange(
+        _ request: [UInt8], node: String?, complete: ([UInt8]) -> Bool = { _ in false }
+    ) throws(DistributionError) -> [UInt8] {
         var a = address
         a.port = port
         let socket: BlockingSocket
@@ -317,6 +322,7 @@ struct EPMDExchange {
                 if bytes.isEmpty { return reply }
                 reply += bytes
                 if reply.count > DistributionError.epmdReplyLimit { throw DistributionError.epmdReplyTooLarge }
+                if complete(reply) { return reply }
             }
         } catch let e as DistributionError {
             throw e

@@ -45,6 +45,19 @@ public enum EPMDMessage {
     }
 
     /// Parses a complete PORT2_RESP (`119, Result, …`).
+    /// Whether `bytes` hold a whole PORT2_RESP, extra field included, so that a client can stop reading before EPMD
+    /// closes the connection (one wake-up less per lookup). A reply that does not start with 119, or an error reply,
+    /// is complete as soon as its first two bytes are in (``parsePortReply(_:)`` then says what is wrong with it).
+    /// A reply that ends after the name (no extra length) is only recognised at end of stream.
+    public static func isCompletePortReply(_ bytes: [UInt8]) -> Bool {
+        guard bytes.count >= 2 else { return false }
+        guard bytes[0] == 119, bytes[1] == 0 else { return true }
+        guard bytes.count >= 12 else { return false }
+        let nameEnd = 12 + (Int(bytes[10]) << 8 | Int(bytes[11]))
+        guard bytes.count >= nameEnd + 2 else { return false }
+        return bytes.count >= nameEnd + 2 + (Int(bytes[nameEnd]) << 8 | Int(bytes[nameEnd + 1]))
+    }
+
     public static func parsePortReply(_ bytes: [UInt8]) throws(ParseError) -> PortReply {
         var r = ByteReader(bytes)
         guard let tag = r.u8(), tag == 119 else { throw ParseError(message: "PORT2_RESP does not start with 119") }

@@ -1,4 +1,4 @@
-import Crypto
+import CMD
 
 /// The handshake digest: MD5 over the cookie followed by the decimal text of the challenge read as an unsigned
 /// 32-bit integer (`dist_util:gen_digest/2`).
@@ -7,7 +7,27 @@ public enum HandshakeDigest {
     public static func compute(challenge: UInt32, cookie: [UInt8]) -> [UInt8] {
         var input = cookie
         input.append(contentsOf: Array(String(challenge).utf8))
-        return Array(Insecure.MD5.hash(data: input))
+        return md5(input)
+    }
+
+    /// MD5 of `bytes` (libmd).
+    public static func md5(_ bytes: [UInt8]) -> [UInt8] {
+        var context = MD5_CTX()
+        MD5Init(&context)
+        bytes.withUnsafeBufferPointer { MD5Update(&context, $0.baseAddress, $0.count) }
+        var digest = [UInt8](repeating: 0, count: Int(MD5_DIGEST_LENGTH))
+        digest.withUnsafeMutableBufferPointer { MD5Final($0.baseAddress, &context) }
+        return digest
+    }
+
+    /// SHA-256 of `bytes` (libmd).
+    public static func sha256(_ bytes: [UInt8]) -> [UInt8] {
+        var context = SHA2_CTX()
+        SHA256Init(&context)
+        bytes.withUnsafeBufferPointer { SHA256Update(&context, $0.baseAddress, $0.count) }
+        var digest = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
+        digest.withUnsafeMutableBufferPointer { SHA256Final($0.baseAddress, &context) }
+        return digest
     }
 
     /// Compares two digests in time that depends only on their lengths.

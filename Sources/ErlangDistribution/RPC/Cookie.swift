@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// Finding the cookie the way `erl` does, plus the explicit sources a CLI offers.
@@ -73,7 +72,7 @@ public enum CookieFingerprint {
 
     /// The fingerprint of `cookie`.
     public static func of(_ cookie: String) -> String {
-        hex(Array(SHA256.hash(data: Array(cookie.utf8))).prefix(hexDigits / 2))
+        hex(HandshakeDigest.sha256(Array(cookie.utf8)).prefix(hexDigits / 2))
     }
 
     /// Lower-case hex of `bytes`.
