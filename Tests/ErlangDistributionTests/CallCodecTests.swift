@@ -137,6 +137,74 @@ final class CallCodecTests: XCTestCase {
         }
     }
 
+    /// erpc's replies: SPAWN_REPLY, and the DOWN of a call that returned, in both the MONITOR_P_EXIT form (what OTP
+    /// 25 sends) and the PAYLOAD_MONITOR_P_EXIT form; exceptions and foreign references are declined.
+    func testReadsErpcRepliesInPlace() throws {
+        let me = pid(), request = ref(), resultRef = ref()
+        let spawned = Pid(node: "peer@host", id: 90, serial: 1, creation: 5)
+        let spawnReply = try ControlMessage.spawnReply(requestID: request, to: me, flags: 2, result: .pid(spawned))
+            .encodePayload()
+        try spawnReply.withUnsafeBytes { raw in
+            guard case .spawnReply(let to, let words, let offset)? = codec.erpcReply(raw) else {
+                return XCTFail("SPAWN_REPLY not read")
+            }
+            XCTAssertTrue(to.id == me.id && to.serial == me.serial)
+            XCTAssertTrue(CallCodec.matches(words, request))
+            XCTAssertEqual(CallCodec.key(words), UInt64(request.ids[0]) | UInt64(request.ids[1]) << 32)
+            XCTAssertEqual(try XCTUnwrap(CallCodec.term(at: offset, in: raw)), .pid(spawned))
+        }
+        for value: Term in [.atom("peer@host"), [1, 2], .binary(Array("x".utf8))] {
+            let reason: Term = .tuple([.reference(resultRef), .atom("return"), value])
+            let forms = [
+                try ControlMessage.monitorExit(from: .pid(spawned), to: me, ref: request, reason: reason).encodePayload(),
+                try ControlMessage.unknown(
+                    operation: 28, control: .tuple([28, .pid(spawned), .pid(me), .reference(request)]), message: reason
+                ).encodePayload(),
+            ]
+            for payload in forms {
+                try payload.withUnsafeBytes { raw in
+                    guard case .returned(let to, let monitor, let result, let offset)? = codec.erpcReply(raw) else {
+                        return XCTFail("DOWN not read: \(payload)")
+                    }
+                    XCTAssertTrue(to.id == me.id && to.serial == me.serial)
+                    XCTAssertTrue(CallCodec.matches(monitor, request))
+                    XCTAssertTrue(CallCodec.matches(result, resultRef))
+                    XCTAssertFalse(CallCodec.matches(result, request))
+                    XCTAssertEqual(try XCTUnwrap(CallCodec.term(at: offset, in: raw)), value)
+                }
+            }
+        }
+        let declined: [[UInt8]] = [
+            // An exception: the general path maps it.
+            try ControlMessage.monitorExit(
+                from: .pid(spawned), to: me, ref: request,
+                reason: .tuple([.reference(resultRef), .atom("error"), .atom("badarg"), []])
+            ).encodePayload(),
+            // noconnection, and a DOWN for a reference of another node.
+            try ControlMessage.monitorExit(from: .pid(spawned), to: me, ref: request, reason: .atom("noconnection"))
+                .encodePayload(),
+            try ControlMessage.monitorExit(
+                from: .pid(spawned), to: me, ref: Reference(node: "other@host", creation: creation, ids: request.ids),
+                reason: .tuple([.reference(resultRef), .atom("return"), 1])
+            ).encodePayload(),
+            try ControlMessage.exit(from: spawned, to: me, reason: .atom("normal")).encodePayload(),
+        ]
+        for payload in declined {
+            payload.withUnsafeBytes { XCTAssertNil(codec.erpcReply($0), "\(payload)") }
+        }
+        for payload in [spawnReply] + declined {
+            for cut in 0..<payload.count {
+                Array(payload[..<cut]).withUnsafeBytes { raw in
+                    switch codec.erpcReply(raw) {
+                    case .spawnReply(_, _, let offset)?, .returned(_, _, _, let offset)?:
+                        XCTAssertNil(CallCodec.term(at: offset, in: raw), "cut at \(cut)")
+                    case nil: break
+                    }
+                }
+            }
+        }
+    }
+
     func testDeadlineHeapPopsInDeadlineOrder() {
         var heap = DeadlineHeap()
         let base = ContinuousClock.now

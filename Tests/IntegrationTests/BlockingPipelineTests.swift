@@ -132,6 +132,33 @@ final class BlockingPipelineTests: XCTestCase {
         }
     }
 
+    /// A peer that breaks the protocol, or goes silent, with calls in flight that have no timeout of their own: each
+    /// call ends with nodedown (after a bad frame at once; after a silence at the tick timeout), never a hang.
+    func testHostilePeerWithCallsInFlight() throws {
+        for scenario: FakePeer.Scenario in [.garbageFrames, .hugeFrameLength, .unknownControlOperation, .silentAfterHandshake] {
+            let peer = try FakePeer(scenario: scenario, cookie: cookie)
+            defer { peer.stop() }
+            let node = try BlockingNode.connect(
+                to: peer.name,
+                configuration: .init(
+                    name: .short("bcp\(UInt32.random(in: 0...UInt32.max))@\(TestNode.shortHost)"), cookie: cookie,
+                    tickTime: .seconds(2)),
+                port: peer.port)
+            defer { node.close() }
+            let options = CallOptions(method: .rex, timeout: nil)
+            let tickets = try (0..<5).map { _ in
+                try node.startCall(module: "erlang", function: "node", arguments: [], options: options)
+            }
+            var ended: [BlockingNode.CallTicket] = []
+            while let (ticket, outcome) = node.nextCompletion() {
+                XCTAssertEqual(try outcome.get().result, .nodedown(node: peer.name), "\(scenario)")
+                ended.append(ticket)
+            }
+            XCTAssertEqual(ended, tickets, "\(scenario)")
+            XCTAssertTrue(node.connection.isClosed, "\(scenario)")
+        }
+    }
+
     /// One call times out in a pipeline; the others finish; its late reply is dropped and the connection goes on.
     func testTimeoutInAPipelineThenTheConnectionStillWorks() throws {
         let erl = try TestNode(kind: .erl, cookie: cookie)

@@ -169,16 +169,8 @@ extension BlockingNode {
                 case (let d?, let c?): min(d, c)
                 }
             do {
-                // rex replies are read in place (CallCodec); anything else is decoded and routed.
-                let codec = self.codec
-                let received = try connection.receive(deadline: wait) { payload in
-                    guard let codec, let caller = pipeline.caller, let reply = codec.rexReply(payload),
-                        let call = pipeline.call(tagKey: reply.tagKey), !call.erpc, reply.answers(caller, call.tag),
-                        let result = CallCodec.result(of: reply, in: payload)
-                    else { return false }
-                    complete(call, .success(CallResponse(result: LocalNode.mapRexResult(result), output: call.output.text)))
-                    return true
-                }
+                // Replies are read in place (CallCodec); anything else is decoded and routed.
+                let received = try connection.receive(deadline: wait) { payload in readInPlace(payload) }
                 if case .message(let message) = received { route(message) }
             } catch {
                 failAllCalls()
@@ -249,6 +241,36 @@ extension BlockingNode {
         return p
     }
 
+    /// A rex reply, an erpc SPAWN_REPLY or a returning erpc call's DOWN for a call in flight, read without decoding
+    /// the control message (``CallCodec``); false for anything else, which is then decoded and ``route(_:)``d.
+    private func readInPlace(_ payload: UnsafeRawBufferPointer) -> Bool {
+        guard let codec, let caller = pipeline.caller else { return false }
+        if let reply = codec.rexReply(payload) {
+            guard let call = pipeline.call(tagKey: reply.tagKey), !call.erpc, reply.answers(caller, call.tag),
+                let result = CallCodec.result(of: reply, in: payload)
+            else { return false }
+            complete(call, .success(CallResponse(result: LocalNode.mapRexResult(result), output: call.output.text)))
+            return true
+        }
+        switch codec.erpcReply(payload) {
+        case .spawnReply(let to, let request, let offset)?:
+            guard to.id == caller.id, to.serial == caller.serial, let call = pipeline.call(tagKey: CallCodec.key(request)),
+                call.erpc, CallCodec.matches(request, call.tag), case .pid(let p)? = CallCodec.term(at: offset, in: payload)
+            else { return false }
+            pipeline.setRemotePid(p, of: call)
+            return true
+        case .returned(let to, let monitor, let resultRef, let offset)?:
+            guard to.id == caller.id, to.serial == caller.serial, let call = pipeline.call(tagKey: CallCodec.key(monitor)),
+                call.erpc, CallCodec.matches(monitor, call.tag), let expected = call.resultRef,
+                CallCodec.matches(resultRef, expected), let value = CallCodec.term(at: offset, in: payload)
+            else { return false }
+            complete(call, .success(CallResponse(result: .value(value), output: call.output.text)))
+            return true
+        case nil:
+            return false
+        }
+    }
+
     /// Hands one message to the call it belongs to, if any.
     private func route(_ message: ControlMessage) {
         switch message {
@@ -270,7 +292,7 @@ extension BlockingNode {
         case .spawnReply(let id, _, _, let result):
             guard let call = pipeline.call(tag: id), call.erpc else { return }
             if case .pid(let p) = result {
-                pipeline.calls[call.ticket.number]?.remotePid = p
+                pipeline.setRemotePid(p, of: call)
             } else {
                 complete(
                     call,
@@ -381,6 +403,10 @@ struct Pipeline {
     func call(tag ref: Reference) -> Call? {
         guard let k = Self.key(ref), let n = byTag[k], let c = calls[n], c.tag == ref else { return nil }
         return c
+    }
+
+    mutating func setRemotePid(_ pid: Pid, of call: Call) {
+        calls[call.ticket.number]?.remotePid = pid
     }
 
     /// The call in flight filed under our reference counter `key` (``CallCodec/RexReply/tagKey``); the caller checks

@@ -206,18 +206,7 @@ public final class BlockingNode {
         } catch {
             return CallResponse(result: .nodedown(node: node), output: output.text)
         }
-        let deadline = options.timeout.map { ContinuousClock.now + $0 }
-        while true {
-            let message: ControlMessage
-            do {
-                guard let m = try receive(until: deadline, for: [me, gl]) else {
-                    return CallResponse(result: .timeout, output: output.text)
-                }
-                message = m
-            } catch {
-                finished = true
-                return CallResponse(result: .nodedown(node: node), output: output.text)
-            }
+        func handle(_ message: ControlMessage) throws(DistributionError) -> CallResponse? {
             switch message {
             case .spawnReply(let id, _, _, let result) where id == reqID:
                 if case .pid(let p) = result {
@@ -232,24 +221,60 @@ public final class BlockingNode {
             case .send(_, let to, let m) where to == gl:
                 serveIO(m, output: &output, discard: !options.captureOutput)
             default:
+                break
+            }
+            return nil
+        }
+        let deadline = options.timeout.map { ContinuousClock.now + $0 }
+        let codec = self.codec
+        while true {
+            // Messages for us that arrived during a nested call come first.
+            if !pending.isEmpty,
+                let i = pending.firstIndex(where: { m in Self.recipient(m).map { $0 == me || $0 == gl } ?? false })
+            {
+                if let r = try handle(pending.remove(at: i)) { return r }
                 continue
             }
-        }
-    }
-
-    /// The next message addressed to one of `pids` (earlier ones that arrived during a nested call first); nil when
-    /// `deadline` passes. Throws when the connection is gone.
-    private func receive(until deadline: ContinuousClock.Instant?, for pids: [Pid]) throws(DistributionError)
-        -> ControlMessage?
-    {
-        if let i = pending.firstIndex(where: { Self.recipient($0).map(pids.contains) == true }) {
-            return pending.remove(at: i)
-        }
-        while true {
-            guard let m = try connection.receive(deadline: deadline) else { return nil }
-            guard let to = Self.recipient(m) else { continue }
-            if pids.contains(to) { return m }
-            pending.append(m)
+            // SPAWN_REPLY and a returning call's DOWN are read in place (CallCodec); anything else is decoded.
+            var value: Term?
+            let received: BlockingConnection.Received
+            do {
+                received = try connection.receive(deadline: deadline) { payload in
+                    guard let codec, let reply = codec.erpcReply(payload) else { return false }
+                    switch reply {
+                    case .spawnReply(let to, let request, let offset):
+                        guard to.id == me.id, to.serial == me.serial, CallCodec.matches(request, reqID),
+                            case .pid(let p)? = CallCodec.term(at: offset, in: payload)
+                        else { return false }
+                        remotePid = p
+                    case .returned(let to, let monitor, let resultRef, let offset):
+                        guard to.id == me.id, to.serial == me.serial, CallCodec.matches(monitor, reqID),
+                            CallCodec.matches(resultRef, resRef), let v = CallCodec.term(at: offset, in: payload)
+                        else { return false }
+                        value = v
+                    }
+                    return true
+                }
+            } catch {
+                finished = true
+                return CallResponse(result: .nodedown(node: node), output: output.text)
+            }
+            switch received {
+            case .intercepted:
+                if let value {
+                    finished = true
+                    return CallResponse(result: .value(value), output: output.text)
+                }
+            case .timedOut:
+                return CallResponse(result: .timeout, output: output.text)
+            case .message(let m):
+                guard let to = Self.recipient(m) else { continue }
+                if to == me || to == gl {
+                    if let r = try handle(m) { return r }
+                } else {
+                    pending.append(m)
+                }
+            }
         }
     }
 

@@ -9,8 +9,9 @@ import ErlangTerm
 #endif
 
 /// The hot path of ``BlockingNode``'s calls without `Term` trees: requests are written byte by byte straight into the
-/// connection's output buffer, and a rex reply's header (`SEND`/`SEND_SENDER` to our pid, `{Ref, Result}`) is read in
-/// place, so that only the result itself is decoded. The general path builds a tree for the whole control message
+/// connection's output buffer, and the headers of the replies (rex: `SEND`/`SEND_SENDER` to our pid, `{Ref, Result}`;
+/// erpc: SPAWN_REPLY, and the DOWN whose reason is `{ResultRef, return, Value}`) are read in place, so that only the
+/// result itself is decoded. The general path builds a tree for the whole control message
 /// and its message, and decodes every reply into one: for `erlang:node()` that was most of a call's instructions.
 ///
 /// The bytes are those ``ControlMessage/encodeFrame()`` writes for the same message (ETF as `term_to_binary` writes
@@ -219,12 +220,11 @@ final class CallCodec {
 
         /// Whether this answers a request from `pid` tagged `ref`.
         func answers(_ pid: Pid, _ ref: Reference) -> Bool {
-            to.id == pid.id && to.serial == pid.serial && ref.ids.count == 3 && ref.ids[0] == tag.0
-                && ref.ids[1] == tag.1 && ref.ids[2] == tag.2
+            to.id == pid.id && to.serial == pid.serial && CallCodec.matches(tag, ref)
         }
 
         /// Our references' counter key (as ``Pipeline`` files calls).
-        var tagKey: UInt64 { UInt64(tag.0) | UInt64(tag.1) << 32 }
+        var tagKey: UInt64 { CallCodec.key(tag) }
     }
 
     /// Reads a frame payload as `112, 131 {2, _, To} | {22, _, To}, 131 {Ref, Result}` with `To` one of our pids
@@ -237,21 +237,86 @@ final class CallCodec {
         case 2?: guard r.skipAtom() else { return nil }  // SEND: the unused atom
         default: return nil
         }
-        guard r.take(88), r.takeBytes(nodeAtom), let id = r.u32(), let serial = r.u32(), r.u32() == creation,
-            r.take(131), r.take(104), r.take(2),
-            r.take(90), r.u16() == 3, r.takeBytes(nodeAtom), r.u32() == creation,
-            let w0 = r.u32(), let w1 = r.u32(), let w2 = r.u32(), r.offset < payload.count
+        guard let to = ourPid(&r), r.take(131), r.take(104), r.take(2), let tag = ourReference(&r),
+            r.offset < payload.count
         else { return nil }
-        return RexReply(to: (id, serial), tag: (w0, w1, w2), resultOffset: r.offset)
+        return RexReply(to: to, tag: tag, resultOffset: r.offset)
     }
 
     /// Decodes the result of a reply that ``rexReply(_:)`` read; nil if it is not exactly one well-formed term
     /// (the general path then reports why).
     static func result(of reply: RexReply, in payload: UnsafeRawBufferPointer) -> Term? {
-        guard let (term, end) = try? ETFDecoder().decode(payload, at: reply.resultOffset, versionByte: false),
+        term(at: reply.resultOffset, in: payload)
+    }
+
+    /// What the peer sends an erpc call: SPAWN_REPLY, then the monitor's DOWN with the call's result.
+    enum ErpcReply {
+        /// SPAWN_REPLY `{31, ReqId, To, Flags, Result}`: `result` (the new pid, or an error atom) starts at
+        /// `resultOffset` and runs to the end.
+        case spawnReply(to: (id: UInt32, serial: UInt32), request: (UInt32, UInt32, UInt32), resultOffset: Int)
+        /// MONITOR_P_EXIT `{21, From, To, Ref, Reason}` or PAYLOAD_MONITOR_P_EXIT `{28, From, To, Ref}` + `Reason`,
+        /// with the reason `{ResultRef, return, Value}` (the call returned; exceptions take the general path):
+        /// `Value` starts at `valueOffset` and runs to the end.
+        case returned(
+            to: (id: UInt32, serial: UInt32), monitor: (UInt32, UInt32, UInt32), resultRef: (UInt32, UInt32, UInt32),
+            valueOffset: Int)
+    }
+
+    /// Reads a frame payload as one of the two ``ErpcReply`` shapes, to our pid with our three-word references; nil
+    /// for anything else.
+    func erpcReply(_ payload: UnsafeRawBufferPointer) -> ErpcReply? {
+        var r = Reader(bytes: payload)
+        guard r.take(ControlMessage.passThrough), r.take(131), r.take(104) else { return nil }
+        switch (r.byte(), r.byte(), r.byte()) {
+        case (5?, 97?, 31?):
+            guard let request = ourReference(&r), let to = ourPid(&r), r.take(97), r.byte() != nil,
+                r.offset < payload.count
+            else { return nil }
+            return .spawnReply(to: to, request: request, resultOffset: r.offset)
+        case (let arity?, 97?, let op?) where (arity, op) == (5, 21) || (arity, op) == (4, 28):
+            // MONITOR_P_EXIT carries the reason as the tuple's last element, PAYLOAD_MONITOR_P_EXIT as the message.
+            guard r.skipPid(), let to = ourPid(&r), let monitor = ourReference(&r),
+                op == 21 || r.take(131), r.take(104), r.take(3), let resultRef = ourReference(&r),
+                r.take(119), r.take(6), r.takeBytes(Self.returnName), r.offset < payload.count
+            else { return nil }
+            return .returned(to: to, monitor: monitor, resultRef: resultRef, valueOffset: r.offset)
+        default:
+            return nil
+        }
+    }
+
+    private static let returnName: [UInt8] = Array("return".utf8)
+
+    /// Whether three reference words are those of `ref`.
+    static func matches(_ words: (UInt32, UInt32, UInt32), _ ref: Reference) -> Bool {
+        ref.ids.count == 3 && ref.ids[0] == words.0 && ref.ids[1] == words.1 && ref.ids[2] == words.2
+    }
+
+    /// Our references' counter key (as ``Pipeline`` files calls).
+    static func key(_ words: (UInt32, UInt32, UInt32)) -> UInt64 { UInt64(words.0) | UInt64(words.1) << 32 }
+
+    /// Exactly one well-formed term from `offset` to the end of `payload`, or nil.
+    static func term(at offset: Int, in payload: UnsafeRawBufferPointer) -> Term? {
+        guard let (term, end) = try? ETFDecoder().decode(payload, at: offset, versionByte: false),
             end == payload.count
         else { return nil }
         return term
+    }
+
+    /// `NEW_PID_EXT` of a pid on our node with our creation: its id and serial.
+    private func ourPid(_ r: inout Reader) -> (id: UInt32, serial: UInt32)? {
+        guard r.take(88), r.takeBytes(nodeAtom), let id = r.u32(), let serial = r.u32(), r.u32() == creation else {
+            return nil
+        }
+        return (id, serial)
+    }
+
+    /// `NEWER_REFERENCE_EXT` of a three-word reference on our node with our creation: its words.
+    private func ourReference(_ r: inout Reader) -> (UInt32, UInt32, UInt32)? {
+        guard r.take(90), r.u16() == 3, r.takeBytes(nodeAtom), r.u32() == creation,
+            let w0 = r.u32(), let w1 = r.u32(), let w2 = r.u32()
+        else { return nil }
+        return (w0, w1, w2)
     }
 
     /// A bounds-checked cursor over a payload.
@@ -269,6 +334,10 @@ final class CallCodec {
             guard offset < bytes.count, bytes[offset] == b else { return false }
             offset += 1
             return true
+        }
+
+        mutating func takeBytes(_ expected: [UInt8]) -> Bool {
+            expected.withUnsafeBytes { takeBytes($0) }
         }
 
         mutating func takeBytes(_ expected: UnsafeRawBufferPointer) -> Bool {
