@@ -48,6 +48,24 @@ final class BlockingPipelineTests: XCTestCase {
         XCTAssertEqual(try node.call(module: "erlang", function: "node", arguments: []).result, .value(.atom(Atom(erl.name))))
     }
 
+    /// Requests and replies far larger than a read (64 KiB) and than the sockets' buffers together: frames split
+    /// across reads, replies read while requests are still being written.
+    func testLargeRequestsAndRepliesInAPipeline() throws {
+        let erl = try TestNode(kind: .erl, cookie: cookie)
+        defer { erl.stop() }
+        let node = try connect(erl)
+        defer { node.close() }
+        let blobs = (0..<40).map { i in [UInt8]((0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ i) }) }
+        for method in Self.methods {
+            let outcomes = node.pipelinedCalls(
+                blobs.map { CallRequest(module: "erlang", function: "iolist_to_binary", arguments: [[.binary($0)]]) },
+                window: 16, options: CallOptions(method: method))
+            for (i, o) in outcomes.enumerated() {
+                XCTAssertEqual(try o.get().result, .value(.binary(blobs[i])), "\(method) #\(i)")
+            }
+        }
+    }
+
     /// A slow call started first finishes last: completions come in the order the replies arrive, each matched to
     /// its own call, and ``BlockingNode/pipelinedCalls(_:window:options:)`` still returns them in request order.
     func testRepliesOutOfOrderAreMatchedToTheirCalls() throws {

@@ -325,7 +325,10 @@ public final class BlockingConnection {
                 case .close(let error): throw close(error)
                 }
             }
+            // Writing may read ahead (see write(_:)): look at the parser again before waiting for more.
+            let buffered = parser.bufferedByteCount
             try flush()
+            if parser.bufferedByteCount != buffered { continue }
             var wait = timerPeriod
             if let deadline {
                 let left = deadline - ContinuousClock.now

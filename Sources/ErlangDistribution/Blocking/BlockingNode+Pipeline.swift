@@ -2,10 +2,14 @@ import ErlangTerm
 
 /// One call of a pipeline (``BlockingNode/pipelinedCalls(_:window:options:)``): `module:function(arguments...)`.
 public struct CallRequest: Hashable, Sendable {
+    /// The module to call.
     public var module: Atom
+    /// The function to call.
     public var function: Atom
+    /// The arguments (`[]` for none).
     public var arguments: [Term]
 
+    /// `module:function(arguments...)`.
     public init(module: Atom, function: Atom, arguments: [Term] = []) {
         self.module = module; self.function = function; self.arguments = arguments
     }
