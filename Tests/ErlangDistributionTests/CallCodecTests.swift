@@ -207,14 +207,20 @@ final class CallCodecTests: XCTestCase {
 
     func testDeadlineHeapPopsInDeadlineOrder() {
         var heap = DeadlineHeap()
-        let base = ContinuousClock.now
-        let offsets = [50, 10, 40, 10, 0, 30, 20, 60, 5]
-        for (n, ms) in offsets.enumerated() { heap.push(base + .milliseconds(ms), UInt64(n)) }
-        var popped: [Int] = []
+        let offsets: [UInt64] = [50, 10, 40, 10, 0, 30, 20, 60, 5]
+        for (n, d) in offsets.enumerated() { heap.push(.init(deadline: 1_000 + d, key: UInt64(n) << 8, number: UInt64(n))) }
+        var popped: [UInt64] = []
         while let top = heap.first {
-            popped.append(offsets[Int(top.number)])
+            XCTAssertEqual(top.key, top.number << 8)
+            popped.append(top.deadline - 1_000)
             heap.pop()
         }
         XCTAssertEqual(popped, offsets.sorted())
+    }
+
+    func testSaturatingNanos() {
+        XCTAssertEqual(BlockingNode.saturatingNanos(.milliseconds(1500)), 1_500_000_000)
+        XCTAssertEqual(BlockingNode.saturatingNanos(.nanoseconds(-5)), 0)
+        XCTAssertEqual(BlockingNode.saturatingNanos(.seconds(Int64.max)), 1 << 62)
     }
 }

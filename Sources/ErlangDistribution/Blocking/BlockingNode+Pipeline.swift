@@ -98,8 +98,9 @@ extension BlockingNode {
         case .automatic: erpc = connection.handshake.negotiatedFlags.isSuperset(of: [.spawn, .distMonitor])
         }
         let caller = pipelineCaller()
-        var call = Pipeline.Call(
-            ticket: ticket, erpc: erpc, tag: makeReference(), deadline: options.timeout.map { ContinuousClock.now + $0 },
+        let call = Pipeline.Call(
+            ticket: ticket, erpc: erpc, tag: makeReference(),
+            deadline: options.timeout.map { BlockingConnection.monotonicNanos() &+ Self.saturatingNanos($0) },
             output: Output(onOutput: options.onOutput))
         do {
             if erpc {
@@ -155,10 +156,14 @@ extension BlockingNode {
                 continue
             }
             let now = ContinuousClock.now
-            let callDeadline = pipeline.earliestDeadline()
-            if let callDeadline, callDeadline <= now {
-                expireCalls(now: now)
-                continue
+            let nowNanos = BlockingConnection.monotonicNanos()
+            var callDeadline: ContinuousClock.Instant?
+            if let earliest = pipeline.earliestDeadline()?.deadline {
+                if earliest <= nowNanos {
+                    expireCalls(now: nowNanos)
+                    continue
+                }
+                callDeadline = now + .nanoseconds(Int64(clamping: earliest - nowNanos))
             }
             if let deadline, deadline <= now {
                 // Nothing finished in time; still send what was started.
@@ -228,6 +233,14 @@ extension BlockingNode {
 
     // MARK: - Internals
 
+    /// `d` in nanoseconds, 0 if negative, at most 2⁶² (a timeout of centuries is no timeout).
+    static func saturatingNanos(_ d: Duration) -> UInt64 {
+        let (s, atto) = d.components
+        if s < 0 { return 0 }
+        if s >= 4_000_000_000 { return 1 << 62 }
+        return UInt64(s) * 1_000_000_000 + UInt64(max(0, atto) / 1_000_000_000)
+    }
+
     /// The pid every pipelined request is sent from (replies are told apart by their references).
     private func pipelineCaller() -> Pid {
         if let p = pipeline.caller { return p }
@@ -261,7 +274,7 @@ extension BlockingNode {
             guard to.id == caller.id, to.serial == caller.serial, let call = pipeline.call(tagKey: CallCodec.key(request)),
                 call.erpc, CallCodec.matches(request, call.tag), case .pid(let p)? = CallCodec.term(at: offset, in: payload)
             else { return false }
-            pipeline.setRemotePid(p, of: call)
+            call.remotePid = p
             return true
         case .returned(let to, let monitor, let resultRef, let offset)?:
             guard to.id == caller.id, to.serial == caller.serial, let call = pipeline.call(tagKey: CallCodec.key(monitor)),
@@ -284,11 +297,11 @@ extension BlockingNode {
                     let call = pipeline.call(tag: ref), !call.erpc
                 else { return }
                 complete(call, .success(CallResponse(result: LocalNode.mapRexResult(t[1]), output: call.output.text)))
-            } else if let number = pipeline.callNumber(groupLeader: to) {
+            } else if let call = pipeline.call(groupLeader: to) {
                 // Served with a copy of the call's output: a nested rex call (`{put_chars, M, F, A}`) runs inside.
-                guard var output = pipeline.calls[number]?.output else { return }
+                var output = call.output
                 serveIO(m, output: &output, discard: false)
-                pipeline.calls[number]?.output = output
+                call.output = output
             } else if to == pipeline.discardingGroupLeader {
                 var output = Output(onOutput: nil)
                 serveIO(m, output: &output, discard: true)
@@ -296,7 +309,7 @@ extension BlockingNode {
         case .spawnReply(let id, _, _, let result):
             guard let call = pipeline.call(tag: id), call.erpc else { return }
             if case .pid(let p) = result {
-                pipeline.setRemotePid(p, of: call)
+                call.remotePid = p
             } else {
                 complete(
                     call,
@@ -319,10 +332,8 @@ extension BlockingNode {
 
     /// Ends the calls whose timeout passed; an erpc call's process is killed, as ``erpcCall(module:function:arguments:options:)``
     /// does.
-    private func expireCalls(now: ContinuousClock.Instant) {
-        while let d = pipeline.earliestDeadline(), d <= now, let number = pipeline.deadlines.first?.number,
-            let call = pipeline.calls[number]
-        {
+    private func expireCalls(now: UInt64) {
+        while let top = pipeline.earliestDeadline(), top.deadline <= now, let call = pipeline.call(tagKey: top.key) {
             if call.erpc, let pid = call.remotePid, let caller = pipeline.caller {
                 try? connection.enqueue(.exit2(from: caller, to: pid, reason: .atom("kill")))
             }
@@ -339,15 +350,19 @@ extension BlockingNode {
     }
 }
 
-/// The bookkeeping of ``BlockingNode``'s calls in flight: each call by its number, by its reference and by its group
-/// leader; the finished ones in order; the deadlines in a min-heap.
+/// The bookkeeping of ``BlockingNode``'s calls in flight: each call by its tag (the reference that its replies
+/// carry) and by its group leader; the finished ones in order; the deadlines in a min-heap.
 struct Pipeline {
-    struct Call {
+    /// One call in flight (a class: the tables share it, and finding it copies nothing).
+    final class Call {
         let ticket: BlockingNode.CallTicket
         let erpc: Bool
         /// rex: the `{Pid, Ref}` tag's reference; erpc: the SPAWN_REQUEST id (also the monitor's reference).
         let tag: Reference
-        let deadline: ContinuousClock.Instant?
+        /// ``Pipeline/key(_:)`` of `tag`.
+        let key: UInt64
+        /// Monotonic nanoseconds (``BlockingConnection/monotonicNanos()``).
+        let deadline: UInt64?
         var output: BlockingNode.Output
         /// erpc: the reference `erpc:execute_call/4` puts in its exit reason.
         var resultRef: Reference?
@@ -356,80 +371,69 @@ struct Pipeline {
         var remotePid: Pid?
 
         init(
-            ticket: BlockingNode.CallTicket, erpc: Bool, tag: Reference, deadline: ContinuousClock.Instant?,
-            output: BlockingNode.Output
+            ticket: BlockingNode.CallTicket, erpc: Bool, tag: Reference, deadline: UInt64?, output: BlockingNode.Output
         ) {
-            self.ticket = ticket; self.erpc = erpc; self.tag = tag; self.deadline = deadline; self.output = output
+            self.ticket = ticket; self.erpc = erpc; self.tag = tag; self.key = Pipeline.key(tag)
+            self.deadline = deadline; self.output = output
         }
     }
 
     var nextTicket: UInt64 = 0
     var caller: Pid?
     var discardingGroupLeader: Pid?
+    /// By ``key(_:)`` of the tag; a lookup checks the whole tag.
     fileprivate(set) var calls: [UInt64: Call] = [:]
-    /// Keyed by the reference's first two words (our references' counter), checked against the whole reference.
-    private var byTag: [UInt64: UInt64] = [:]
-    /// Keyed by the pid's id and serial (our pids' counter), checked against the whole pid.
-    private var byGroupLeader: [UInt64: UInt64] = [:]
+    /// By ``key(_:)-(Pid)`` of the group leader; a lookup checks the whole pid.
+    private var byGroupLeader: [UInt64: Call] = [:]
     private var done: [(BlockingNode.CallTicket, BlockingNode.CallOutcome)] = []
     private var doneHead = 0
-    /// (deadline, call number), a min-heap; entries of finished calls are dropped when they reach the top, and the
-    /// heap is rebuilt when they outnumber the calls in flight.
+    /// Deadlines of calls in flight; entries of finished calls are dropped when they reach the top, and the heap is
+    /// rebuilt when they outnumber the calls in flight.
     fileprivate(set) var deadlines = DeadlineHeap()
 
     var doneCount: Int { done.count - doneHead }
 
-    private static func key(_ r: Reference) -> UInt64? {
-        guard r.ids.count >= 2 else { return nil }
-        return UInt64(r.ids[0]) | UInt64(r.ids[1]) << 32
+    /// Our references' first two words: their counter (``ProcessIdentifiers``), unique per reference.
+    static func key(_ r: Reference) -> UInt64 {
+        r.ids.count >= 2 ? UInt64(r.ids[0]) | UInt64(r.ids[1]) << 32 : UInt64(r.ids.first ?? 0)
     }
 
-    private static func key(_ p: Pid) -> UInt64 { UInt64(p.id) | UInt64(p.serial) << 32 }
+    /// Our pids' id and serial: unique per pid.
+    static func key(_ p: Pid) -> UInt64 { UInt64(p.id) | UInt64(p.serial) << 32 }
 
     mutating func insert(_ call: Call) {
-        let n = call.ticket.number
-        calls[n] = call
-        if let k = Self.key(call.tag) { byTag[k] = n }
-        if let gl = call.groupLeader { byGroupLeader[Self.key(gl)] = n }
+        calls[call.key] = call
+        if let gl = call.groupLeader { byGroupLeader[Self.key(gl)] = call }
         if let d = call.deadline {
-            deadlines.push(d, n)
+            deadlines.push(.init(deadline: d, key: call.key, number: call.ticket.number))
             if deadlines.count > 2 * calls.count + 64 { deadlines.rebuild(from: calls.values) }
         }
     }
 
     mutating func remove(_ call: Call) {
-        calls[call.ticket.number] = nil
-        if let k = Self.key(call.tag) { byTag[k] = nil }
+        calls[call.key] = nil
         if let gl = call.groupLeader { byGroupLeader[Self.key(gl)] = nil }
     }
 
     /// The call in flight whose tag is `ref`.
     func call(tag ref: Reference) -> Call? {
-        guard let k = Self.key(ref), let n = byTag[k], let c = calls[n], c.tag == ref else { return nil }
+        guard let c = calls[Self.key(ref)], c.tag == ref else { return nil }
         return c
     }
 
-    mutating func setRemotePid(_ pid: Pid, of call: Call) {
-        calls[call.ticket.number]?.remotePid = pid
+    /// The call in flight filed under `key` (``CallCodec/RexReply/tagKey``); the caller checks the whole tag.
+    func call(tagKey key: UInt64) -> Call? { calls[key] }
+
+    /// The call in flight whose group leader is `pid`.
+    func call(groupLeader pid: Pid) -> Call? {
+        guard let c = byGroupLeader[Self.key(pid)], c.groupLeader == pid else { return nil }
+        return c
     }
 
-    /// The call in flight filed under our reference counter `key` (``CallCodec/RexReply/tagKey``); the caller checks
-    /// the whole tag.
-    func call(tagKey key: UInt64) -> Call? {
-        guard let n = byTag[key] else { return nil }
-        return calls[n]
-    }
-
-    /// The number of the call in flight whose group leader is `pid`.
-    func callNumber(groupLeader pid: Pid) -> UInt64? {
-        guard let n = byGroupLeader[Self.key(pid)], calls[n]?.groupLeader == pid else { return nil }
-        return n
-    }
-
-    /// The earliest deadline of a call in flight.
-    mutating func earliestDeadline() -> ContinuousClock.Instant? {
+    /// The deadline heap's top entry that is still a call in flight (finished calls' entries are dropped on the way).
+    mutating func earliestDeadline() -> DeadlineHeap.Entry? {
         while let top = deadlines.first {
-            if calls[top.number] != nil { return top.deadline }
+            if let c = calls[top.key], c.ticket.number == top.number { return top }
             deadlines.pop()
         }
         return nil
@@ -461,15 +465,22 @@ struct Pipeline {
     }
 }
 
-/// A binary min-heap of (deadline, call number).
+/// A binary min-heap of call deadlines (monotonic nanoseconds).
 struct DeadlineHeap {
-    private var items: [(deadline: ContinuousClock.Instant, number: UInt64)] = []
+    struct Entry {
+        var deadline: UInt64
+        /// The call's ``Pipeline/key(_:)-(Reference)`` and ticket number.
+        var key: UInt64
+        var number: UInt64
+    }
+
+    private var items: [Entry] = []
 
     var count: Int { items.count }
-    var first: (deadline: ContinuousClock.Instant, number: UInt64)? { items.first }
+    var first: Entry? { items.first }
 
-    mutating func push(_ deadline: ContinuousClock.Instant, _ number: UInt64) {
-        items.append((deadline, number))
+    mutating func push(_ entry: Entry) {
+        items.append(entry)
         var i = items.count - 1
         while i > 0 {
             let parent = (i - 1) / 2
@@ -498,6 +509,8 @@ struct DeadlineHeap {
 
     mutating func rebuild<S: Sequence>(from calls: S) where S.Element == Pipeline.Call {
         items.removeAll(keepingCapacity: true)
-        for c in calls { if let d = c.deadline { push(d, c.ticket.number) } }
+        for c in calls {
+            if let d = c.deadline { push(Entry(deadline: d, key: c.key, number: c.ticket.number)) }
+        }
     }
 }
