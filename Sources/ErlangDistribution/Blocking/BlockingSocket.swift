@@ -196,8 +196,8 @@ final class BlockingSocket {
     /// Writes all of `bytes` (waiting for the socket to drain as needed, until `deadline`): one `send` when the
     /// socket buffer has room, however many frames the bytes hold.
     ///
-    /// While the socket cannot take more, `drain` (if given) is called whenever the peer's bytes are waiting to be
-    /// read, and reads them: a peer that answers many requests while we still write more never waits for us to finish
+    /// While the socket cannot take more, `drain` is called whenever the peer's bytes are waiting to be read, and
+    /// reads them: a peer that answers many requests while we still write more never waits for us to finish
     /// writing while we wait for it to read (both sides' buffers full). `drain` returns false to stop being called
     /// (at EOF, or when the reader holds as much as it will buffer).
     func write(
@@ -272,7 +272,8 @@ final class BlockingSocket {
     /// when nothing arrived in time (or a signal interrupted the wait: the caller looks at its clocks again).
     func receive(into buffer: UnsafeMutableRawBufferPointer, waiting timeout: Duration) throws(Failure) -> Int {
         let (s, atto) = timeout.components
-        let micros = s < 0 ? 0 : Int(clamping: s) &* 1_000_000 &+ Int(atto / 1_000_000_000_000)
+        // At most an hour per wait (callers wait in slices of a second or less anyway).
+        let micros = s < 0 ? 0 : s >= 3600 ? 3_600_000_000 : Int(s) * 1_000_000 + Int(atto / 1_000_000_000_000)
         var flags: Int32 = 0
         if !blocking || micros <= 0 {
             flags = Int32(MSG_DONTWAIT)
