@@ -3,7 +3,7 @@
 #   row | what | ours (median) | anchor (median) | ratio | target | met?
 #   1  one-shot call, start to exit, and its peak RSS: beamconsole call vs erl_call      (scripts/bench-dist.sh)
 #   2  start to a connected prompt, and RSS: beamconsole vs iex --remsh on a pty         (scripts/bench-startup.sh)
-#   3  round trips on one connection, sequential and 32 in flight: LocalNode vs :erpc    (scripts/bench-dist.sh)
+#   3  round trips on one connection, sequential and 32 in flight: our best method vs :erpc (scripts/bench-dist.sh)
 #   4  ETF decode/encode throughput vs the BEAM, same corpus (the worst row each way)    (scripts/bench-codec.sh)
 #   5  discovery to all-connected, N = 10, 25, 50: beamconsole vs a BEAM running DNSPoll (scale-bench, root)
 #   6  watch over 50 nodes for a minute on a pty: peak RSS and CPU                        (scale-bench, root)

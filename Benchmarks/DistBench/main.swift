@@ -1,11 +1,16 @@
 // Round trips on one distribution connection: `erlang:node()` called N times sequentially and with K calls in
-// flight, through LocalNode's rex and erpc paths. Run through scripts/bench-dist.sh, which starts the target node
-// and the BEAM anchor (scripts/bench-dist.exs).
+// flight, through LocalNode's and BlockingNode's rex and erpc paths. Run through scripts/bench-dist.sh, which starts
+// the target node and the BEAM anchor (scripts/bench-dist.exs).
 //
 //   dist-bench NODE COOKIE [SEQ_CALLS] [CONC_CALLS] [CONCURRENCY] [METHODS]
 //
-// METHODS is a comma list of rex, erpc, rex-loop, erpc-loop (default rex,erpc); `-loop` runs the callers on the
-// connection's event loop (LocalNode.withConnectionExecutor). Output: one `RESULT` line per row:
+// METHODS is a comma list of (default rex,erpc):
+//   rex, erpc                 LocalNode (async/await): K tasks on the global executor, each calling in a loop;
+//   rex-loop, erpc-loop       the same with the callers on the connection's event loop (withConnectionExecutor);
+//   blocking-rex, blocking-erpc   BlockingNode on the main thread, no other thread: sequential calls are
+//                             rexCall/erpcCall; K in flight are startCall/nextCompletion, a new call started as each
+//                             one finishes (requests started together go out in one write).
+// Each call is timed from its start to its reply. Output: one `RESULT` line per row:
 //   RESULT <method> <seq|concK> calls=<n> calls_per_s=<x> p50_us=<x> p99_us=<x>
 import ErlangDistribution
 import ErlangTerm
@@ -73,14 +78,78 @@ func placed(_ method: String, _ body: @Sendable () async -> Void) async {
 }
 
 do {
-    try await local.connect(to: target)
+    // LocalNode rows only (BlockingNode rows make their own connection).
+    if methods.contains(where: { !$0.hasPrefix("blocking-") }) { try await local.connect(to: target) }
 } catch {
     print("dist-bench: cannot connect to \(target): \(error)")
     exit(2)
 }
 
 let clock = ContinuousClock()
+
+/// BlockingNode rows: everything on this thread.
+func blockingRows(_ method: String) {
+    let erpc = method == "blocking-erpc"
+    let node: BlockingNode
+    do {
+        node = try BlockingNode.connect(
+            to: target, configuration: .init(name: LocalNode.defaultName(long: false), cookie: cookie))
+    } catch {
+        print("dist-bench: cannot connect to \(target): \(error)")
+        exit(2)
+    }
+    defer { node.close() }
+    let opts = CallOptions(method: erpc ? .erpc : .rex, timeout: .seconds(30))
+    func one() -> Bool {
+        let r =
+            erpc
+            ? (try? node.erpcCall(module: "erlang", function: "node", arguments: [], options: opts))
+            : node.rexCall(module: "erlang", function: "node", arguments: [], options: opts)
+        return r?.result == .value(expected)
+    }
+    for _ in 0..<min(2_000, max(100, seqCalls / 10)) {
+        guard one() else { print("dist-bench: \(method) call failed"); exit(1) }
+    }
+    if seqCalls > 0 {
+        var lat = [Int64]()
+        lat.reserveCapacity(seqCalls)
+        let start = clock.now
+        for _ in 0..<seqCalls {
+            let t0 = clock.now
+            guard one() else { print("dist-bench: \(method) call failed"); exit(1) }
+            lat.append(nanos(clock.now - t0))
+        }
+        report(method, "seq", lat, wall: clock.now - start)
+    }
+    if concCalls > 0 {
+        var lat = [Int64]()
+        lat.reserveCapacity(concCalls)
+        var started = [ContinuousClock.Instant](repeating: clock.now, count: concCalls)
+        var first: UInt64?
+        var next = 0
+        let start = clock.now
+        while lat.count < concCalls {
+            while next < concCalls, node.callsInFlight < concurrency {
+                let now = clock.now
+                guard let t = try? node.startCall(module: "erlang", function: "node", arguments: [], options: opts)
+                else { print("dist-bench: \(method) startCall failed"); exit(1) }
+                if first == nil { first = t.number }
+                started[Int(t.number - first!)] = now
+                next += 1
+            }
+            guard let (t, outcome) = node.nextCompletion(), case .success(let r) = outcome, r.result == .value(expected)
+            else { print("dist-bench: \(method) pipelined call failed"); exit(1) }
+            lat.append(nanos(clock.now - started[Int(t.number - first!)]))
+        }
+        report(method, "conc\(concurrency)", lat, wall: clock.now - start)
+    }
+}
+
 for method in methods {
+    if method.hasPrefix("blocking-") {
+        blockingRows(method)
+        continue
+    }
     let opts = options(method)
     await placed(method) {
         // Warm-up.

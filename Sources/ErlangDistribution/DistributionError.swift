@@ -91,6 +91,9 @@ public struct DistributionError: Error, Hashable, Sendable, CustomStringConverti
         public static let plainButPeerExpectsTLS = Code("plain_but_peer_expects_tls")
         /// A remote call failed for a reason of its own (bad reply shape, spawn refused).
         public static let rpcFailed = Code("rpc_failed")
+        /// ``BlockingNode/startCall(module:function:arguments:options:)`` refused a call: as many calls as
+        /// ``BlockingNode/maxCallsInFlight`` are already waiting for their replies.
+        public static let tooManyCallsInFlight = Code("too_many_calls_in_flight")
     }
 
     public var code: Code

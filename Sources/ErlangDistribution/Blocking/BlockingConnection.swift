@@ -56,6 +56,10 @@ public final class BlockingConnection {
     private var parser: FrameParser
     private var connection: ConnectionStateMachine
     private var closedError: DistributionError?
+    /// Frames ``enqueue(_:)`` encoded and ``flush()`` has not written yet.
+    private var outbox: [UInt8] = []
+    /// What one read takes from the socket at most; allocated once per connection.
+    private let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
 
     private init(
         peerName: String, handshake: HandshakeStateMachine.Result, socket: BlockingSocket, parser: FrameParser,
@@ -65,7 +69,10 @@ public final class BlockingConnection {
         self.connection = connection
     }
 
-    deinit { socket.close() }
+    deinit {
+        socket.close()
+        readBuffer.deallocate()
+    }
 
     /// Connects to `node` (`alive@host`): resolve, EPMD (unless `port` is given, as `erl_call -address`), TCP, the
     /// version-6 handshake. Every failure names its stage, as ``LocalNode/connect(to:port:)``'s do.
@@ -136,6 +143,8 @@ public final class BlockingConnection {
         var parser = FrameParser(mode: .handshake, maxFrameSize: c.maxFrameSize)
         let result = try runHandshake(&handshake, parser: &parser, socket: socket, stepTimeout: c.handshakeStepTimeout)
         parser.mode = .connected
+        // From here on, reads wait inside `recv` (one system call per read; see BlockingSocket.receive).
+        socket.setBlocking()
         let tickNanos = UInt64(max(1, nanoseconds(c.tickTime)))
         let connection = ConnectionStateMachine(
             configuration: .init(tickIntervalNanos: tickNanos / 4, tickTimeNanos: tickNanos), now: monotonicNanos())
@@ -202,16 +211,66 @@ public final class BlockingConnection {
 
     // MARK: - Connected
 
-    /// Sends one control message.
+    /// Sends one control message, with any ``enqueue(_:)``d before it, in one write.
     public func send(_ message: ControlMessage) throws(DistributionError) {
-        if let closedError { throw closedError }
-        let frame = try message.encodeFrame()
-        try write(frame)
+        try enqueue(message)
+        try flush()
     }
 
-    private func write(_ bytes: [UInt8]) throws(DistributionError) {
+    /// Encodes `message` into the output buffer without writing it: ``flush()``, ``send(_:)`` and
+    /// ``receive(deadline:)`` (before it waits for the peer) write everything buffered in one system call. This is
+    /// how many requests go out in one write (``BlockingNode/startCall(module:function:arguments:options:)``).
+    public func enqueue(_ message: ControlMessage) throws(DistributionError) {
+        if let closedError { throw closedError }
+        let mark = outbox.count
         do {
-            try socket.write(bytes, deadline: ContinuousClock.now + .seconds(max(1, Int64(connection.configuration.tickTimeNanos / 1_000_000_000))))
+            try message.encodeFrame(into: &outbox)
+        } catch {
+            outbox.removeSubrange(mark...)
+            throw error
+        }
+    }
+
+    /// Appends one complete frame (length prefix included) that `encode` writes, for the hot paths of
+    /// ``BlockingNode`` that write requests without building terms (``CallCodec``). Returns what `encode` returned:
+    /// false when it declined and wrote nothing.
+    func enqueueFrame(_ encode: (inout [UInt8]) -> Bool) throws(DistributionError) -> Bool {
+        if let closedError { throw closedError }
+        return encode(&outbox)
+    }
+
+    /// The bytes buffered by ``enqueue(_:)`` and not written yet.
+    public var bufferedOutputCount: Int { outbox.count }
+
+    /// Writes everything ``enqueue(_:)`` buffered (nothing to do when the buffer is empty).
+    public func flush() throws(DistributionError) {
+        if let closedError { throw closedError }
+        guard !outbox.isEmpty else { return }
+        defer { outbox.removeAll(keepingCapacity: outbox.capacity <= 1 << 20) }
+        try write(outbox)
+    }
+
+    /// The most bytes a write reads ahead from the peer (into the frame parser) while the socket cannot take more.
+    static let readAheadWhileWritingLimit = 64 * 1024 * 1024
+
+    private func write(_ bytes: [UInt8]) throws(DistributionError) {
+        let deadline = ContinuousClock.now + .seconds(max(1, Int64(connection.configuration.tickTimeNanos / 1_000_000_000)))
+        let result: Result<Void, BlockingSocket.Failure> = bytes.withUnsafeBytes { raw in
+            Result { () throws(BlockingSocket.Failure) in
+                try socket.write(raw, deadline: deadline) { () throws(BlockingSocket.Failure) -> Bool in
+                    // The peer writes too (replies to what we wrote before): read it, so that neither side waits for
+                    // the other with both buffers full. EOF and errors are left to the next receive.
+                    guard self.parser.bufferedByteCount < Self.readAheadWhileWritingLimit else { return false }
+                    guard let n = try self.socket.receiveAvailable(into: self.readBuffer) else { return true }
+                    if n == 0 { return false }
+                    self.connection.bytesRead(now: Self.monotonicNanos())
+                    self.parser.append(UnsafeRawBufferPointer(rebasing: self.readBuffer[0..<n]))
+                    return true
+                }
+            }
+        }
+        do {
+            try result.get()
         } catch {
             throw close(error.distributionError(stage: .connection))
         }
@@ -219,10 +278,33 @@ public final class BlockingConnection {
     }
 
     /// The next control message, or nil when `deadline` passes first (nil deadline: wait as long as the connection
-    /// lives). Ticks are answered and sent as ``ConnectionStateMachine`` says; a closed connection, a tick timeout
-    /// or a protocol violation throws (stage ``DistributionError/Stage/connection``), and every later call throws the
-    /// same error.
+    /// lives). Output that ``enqueue(_:)`` buffered is written before waiting. Ticks are answered and sent as
+    /// ``ConnectionStateMachine`` says; a closed connection, a tick timeout or a protocol violation throws (stage
+    /// ``DistributionError/Stage/connection``), and every later call throws the same error.
+    ///
+    /// Each read takes everything the socket has (up to 64 KiB) in one system call, and waits in that same call
+    /// (no separate `poll`).
     public func receive(deadline: ContinuousClock.Instant?) throws(DistributionError) -> ControlMessage? {
+        switch try receive(deadline: deadline, intercept: { _ in false }) {
+        case .message(let m): return m
+        case .intercepted, .timedOut: return nil
+        }
+    }
+
+    /// What ``receive(deadline:intercept:)`` got.
+    enum Received {
+        case message(ControlMessage)
+        /// `intercept` took a frame.
+        case intercepted
+        /// The deadline passed.
+        case timedOut
+    }
+
+    /// ``receive(deadline:)`` with a look at each data frame's payload first: when `intercept` returns true it has
+    /// handled the frame (``BlockingNode``'s replies, read in place by ``CallCodec``), and nothing is decoded.
+    func receive(deadline: ContinuousClock.Instant?, intercept: (UnsafeRawBufferPointer) -> Bool)
+        throws(DistributionError) -> Received
+    {
         if let closedError { throw closedError }
         let timerPeriod = Duration.nanoseconds(
             Int64(min(1_000_000_000, max(50_000_000, connection.configuration.tickIntervalNanos / 4))))
@@ -234,19 +316,30 @@ public final class BlockingConnection {
                 throw close(error)
             }
             if let frame {
+                if case .data(let payload) = frame, payload.withUnsafeBytes(intercept) {
+                    connection.bytesRead(now: Self.monotonicNanos())
+                    return .intercepted
+                }
                 switch connection.frameReceived(frame, now: Self.monotonicNanos()) {
                 case .none: continue
                 case .sendTick: try write(FrameParser.tick); continue
-                case .deliver(let message): return message
+                case .deliver(let message): return .message(message)
                 case .close(let error): throw close(error)
                 }
             }
-            if let deadline, ContinuousClock.now >= deadline { return nil }
-            let wake = ContinuousClock.now + timerPeriod
-            let until = deadline.map { min($0, wake) } ?? wake
-            let bytes: [UInt8]
+            // Writing may read ahead (see write(_:)): look at the parser again before waiting for more.
+            let buffered = parser.bufferedByteCount
+            try flush()
+            if parser.bufferedByteCount != buffered { continue }
+            var wait = timerPeriod
+            if let deadline {
+                let left = deadline - ContinuousClock.now
+                if left <= .zero { return .timedOut }
+                wait = min(wait, left)
+            }
+            let count: Int
             do {
-                bytes = try socket.read(deadline: until)
+                count = try socket.receive(into: readBuffer, waiting: wait)
             } catch .timedOut {
                 switch connection.timerFired(now: Self.monotonicNanos()) {
                 case .sendTick: try write(FrameParser.tick)
@@ -257,14 +350,17 @@ public final class BlockingConnection {
             } catch {
                 throw close(error.distributionError(stage: .connection))
             }
-            if bytes.isEmpty {
+            if count == 0 {
                 if case .close(let error) = connection.peerClosed() { throw close(error) }
                 throw close(DistributionError(.closedByPeer, stage: .connection, "the peer closed the connection"))
             }
             connection.bytesRead(now: Self.monotonicNanos())
-            parser.append(bytes)
+            parser.append(UnsafeRawBufferPointer(rebasing: readBuffer[0..<count]))
         }
     }
+
+    /// Whether the connection is closed (by the peer, a failure, or ``close()``).
+    public var isClosed: Bool { closedError != nil }
 
     /// Closes the connection; later calls throw ``DistributionError/Code/closedLocally``.
     public func close() {

@@ -10,20 +10,31 @@ import ErlangTerm
 /// let r = try node.call(module: "erlang", function: "node", arguments: [])
 /// ```
 ///
+/// Many calls can be in flight at once, still on the one thread: ``startCall(module:function:arguments:options:)``
+/// and ``nextCompletion(deadline:)``, or ``pipelinedCalls(_:window:options:)`` (BlockingNode+Pipeline.swift).
+///
 /// Not thread-safe: one thread uses it at a time. ``CallOptions/onOutput`` is called on that thread.
 public final class BlockingNode {
     /// The connection to the peer.
     public let connection: BlockingConnection
-    private var ids = ProcessIdentifiers()
+    var ids = ProcessIdentifiers()
     /// Messages that arrived while we waited for something else (a nested call's reply, for example).
-    private var pending: [ControlMessage] = []
+    var pending: [ControlMessage] = []
+    /// The calls started with ``startCall(module:function:arguments:options:)`` (BlockingNode+Pipeline.swift).
+    var pipeline = Pipeline()
 
     /// Our node name (as the handshake established it).
     public var name: String { connection.handshake.ourName }
     /// The peer's node name.
     public var peerName: String { connection.peerName }
 
-    public init(connection: BlockingConnection) { self.connection = connection }
+    /// Writes requests and reads rex replies without building terms (nil: our name is too long for it).
+    let codec: CallCodec?
+
+    public init(connection: BlockingConnection) {
+        self.connection = connection
+        codec = CallCodec(node: connection.handshake.ourName, creation: connection.handshake.ourCreation)
+    }
 
     /// Connects to `node` (see ``BlockingConnection/connect(to:configuration:port:)``).
     public static func connect(to node: String, configuration: BlockingConnection.Configuration, port: Int? = nil)
@@ -35,11 +46,11 @@ public final class BlockingNode {
     /// Closes the connection.
     public func close() { connection.close() }
 
-    private func makePid() -> Pid {
+    func makePid() -> Pid {
         ids.nextPid(node: Atom(connection.handshake.ourName), creation: connection.handshake.ourCreation)
     }
 
-    private func makeReference() -> Reference {
+    func makeReference() -> Reference {
         ids.nextReference(node: Atom(connection.handshake.ourName), creation: connection.handshake.ourCreation)
     }
 
@@ -67,35 +78,106 @@ public final class BlockingNode {
         var output = Output(onOutput: options.onOutput)
         let gl: Pid? = options.captureOutput ? makePid() : nil
         let ref = makeReference()
-        let request: Term = .tuple([
-            .atom("$gen_call"), .tuple([.pid(me), .reference(ref)]),
-            .tuple([.atom("call"), .atom(module), .atom(function), .list(arguments), gl.map { .pid($0) } ?? .atom("user")]),
-        ])
         do {
-            try connection.send(.regSend(from: me, to: "rex", message: request))
+            try enqueueRexRequest(
+                from: me, tag: ref, module: module, function: function, arguments: arguments, groupLeader: gl)
+            try connection.flush()
         } catch {
             return CallResponse(result: .nodedown(node: node), output: output.text)
         }
-        let deadline = options.timeout.map { ContinuousClock.now + $0 }
-        while true {
-            let message: ControlMessage
-            do {
-                guard let m = try receive(until: deadline, for: [me] + (gl.map { [$0] } ?? [])) else {
-                    return CallResponse(result: .timeout, output: output.text)
-                }
-                message = m
-            } catch {
-                return CallResponse(result: .nodedown(node: node), output: output.text)
-            }
+        func handle(_ message: ControlMessage) -> CallResponse? {
             switch message {
             case .send(_, let to, .tuple(let t)) where to == me && t.count == 2 && t[0] == .reference(ref):
                 return CallResponse(result: LocalNode.mapRexResult(t[1]), output: output.text)
             case .send(_, let to, let m) where to == gl:
                 serveIO(m, output: &output, discard: false)
+                return nil
             default:
-                continue
+                return nil
             }
         }
+        let deadline = options.timeout.map { ContinuousClock.now + $0 }
+        let codec = self.codec
+        while true {
+            // Messages for us that arrived during a nested call come first.
+            if !pending.isEmpty,
+                let i = pending.firstIndex(where: { m in Self.recipient(m).map { $0 == me || $0 == gl } ?? false })
+            {
+                if let r = handle(pending.remove(at: i)) { return r }
+                continue
+            }
+            // The reply itself is read in place (CallCodec); anything else is decoded.
+            var result: Term?
+            let received: BlockingConnection.Received
+            do {
+                received = try connection.receive(deadline: deadline) { payload in
+                    guard let codec, let reply = codec.rexReply(payload), reply.answers(me, ref),
+                        let term = CallCodec.result(of: reply, in: payload)
+                    else { return false }
+                    result = term
+                    return true
+                }
+            } catch {
+                return CallResponse(result: .nodedown(node: node), output: output.text)
+            }
+            switch received {
+            case .intercepted:
+                if let result { return CallResponse(result: LocalNode.mapRexResult(result), output: output.text) }
+            case .timedOut:
+                return CallResponse(result: .timeout, output: output.text)
+            case .message(let m):
+                guard let to = Self.recipient(m) else { continue }
+                if to == me || to == gl {
+                    if let r = handle(m) { return r }
+                } else {
+                    pending.append(m)
+                }
+            }
+        }
+    }
+
+    /// Buffers rex's `{'$gen_call', {From, Tag}, {call, M, F, A, GL | user}}` (written at the next flush).
+    func enqueueRexRequest(
+        from: Pid, tag: Reference, module: Atom, function: Atom, arguments: [Term], groupLeader: Pid?
+    ) throws(DistributionError) {
+        if let codec,
+            try connection.enqueueFrame({
+                codec.appendRexRequest(
+                    from: from, tag: tag, module: module, function: function, arguments: arguments,
+                    groupLeader: groupLeader, into: &$0)
+            })
+        {
+            return
+        }
+        let request: Term = .tuple([
+            .atom("$gen_call"), .tuple([.pid(from), .reference(tag)]),
+            .tuple([
+                .atom("call"), .atom(module), .atom(function), .list(arguments),
+                groupLeader.map { .pid($0) } ?? .atom("user"),
+            ]),
+        ])
+        try connection.enqueue(.regSend(from: from, to: "rex", message: request))
+    }
+
+    /// Buffers the SPAWN_REQUEST of `erpc:execute_call(ResultRef, M, F, A)` with a monitor (written at the next flush).
+    func enqueueErpcRequest(
+        requestID: Reference, from: Pid, groupLeader: Pid, resultRef: Reference, module: Atom, function: Atom,
+        arguments: [Term]
+    ) throws(DistributionError) {
+        if let codec,
+            try connection.enqueueFrame({
+                codec.appendErpcRequest(
+                    requestID: requestID, from: from, groupLeader: groupLeader, resultRef: resultRef, module: module,
+                    function: function, arguments: arguments, into: &$0)
+            })
+        {
+            return
+        }
+        try connection.enqueue(
+            .spawnRequest(
+                requestID: requestID, from: from, groupLeader: groupLeader, module: "erpc", function: "execute_call",
+                arity: 4, options: .list([.atom("monitor")]),
+                arguments: .list([.reference(resultRef), .atom(module), .atom(function), .list(arguments)])))
     }
 
     /// A call through erpc (see ``LocalNode/erpcCall(node:module:function:arguments:options:)``): SPAWN_REQUEST of
@@ -117,26 +199,14 @@ public final class BlockingNode {
             }
         }
         do {
-            try connection.send(
-                .spawnRequest(
-                    requestID: reqID, from: me, groupLeader: gl, module: "erpc", function: "execute_call", arity: 4,
-                    options: .list([.atom("monitor")]),
-                    arguments: .list([.reference(resRef), .atom(module), .atom(function), .list(arguments)])))
+            try enqueueErpcRequest(
+                requestID: reqID, from: me, groupLeader: gl, resultRef: resRef, module: module, function: function,
+                arguments: arguments)
+            try connection.flush()
         } catch {
             return CallResponse(result: .nodedown(node: node), output: output.text)
         }
-        let deadline = options.timeout.map { ContinuousClock.now + $0 }
-        while true {
-            let message: ControlMessage
-            do {
-                guard let m = try receive(until: deadline, for: [me, gl]) else {
-                    return CallResponse(result: .timeout, output: output.text)
-                }
-                message = m
-            } catch {
-                finished = true
-                return CallResponse(result: .nodedown(node: node), output: output.text)
-            }
+        func handle(_ message: ControlMessage) throws(DistributionError) -> CallResponse? {
             switch message {
             case .spawnReply(let id, _, _, let result) where id == reqID:
                 if case .pid(let p) = result {
@@ -151,28 +221,64 @@ public final class BlockingNode {
             case .send(_, let to, let m) where to == gl:
                 serveIO(m, output: &output, discard: !options.captureOutput)
             default:
+                break
+            }
+            return nil
+        }
+        let deadline = options.timeout.map { ContinuousClock.now + $0 }
+        let codec = self.codec
+        while true {
+            // Messages for us that arrived during a nested call come first.
+            if !pending.isEmpty,
+                let i = pending.firstIndex(where: { m in Self.recipient(m).map { $0 == me || $0 == gl } ?? false })
+            {
+                if let r = try handle(pending.remove(at: i)) { return r }
                 continue
+            }
+            // SPAWN_REPLY and a returning call's DOWN are read in place (CallCodec); anything else is decoded.
+            var value: Term?
+            let received: BlockingConnection.Received
+            do {
+                received = try connection.receive(deadline: deadline) { payload in
+                    guard let codec, let reply = codec.erpcReply(payload) else { return false }
+                    switch reply {
+                    case .spawnReply(let to, let request, let offset):
+                        guard to.id == me.id, to.serial == me.serial, CallCodec.matches(request, reqID),
+                            case .pid(let p)? = CallCodec.term(at: offset, in: payload)
+                        else { return false }
+                        remotePid = p
+                    case .returned(let to, let monitor, let resultRef, let offset):
+                        guard to.id == me.id, to.serial == me.serial, CallCodec.matches(monitor, reqID),
+                            CallCodec.matches(resultRef, resRef), let v = CallCodec.term(at: offset, in: payload)
+                        else { return false }
+                        value = v
+                    }
+                    return true
+                }
+            } catch {
+                finished = true
+                return CallResponse(result: .nodedown(node: node), output: output.text)
+            }
+            switch received {
+            case .intercepted:
+                if let value {
+                    finished = true
+                    return CallResponse(result: .value(value), output: output.text)
+                }
+            case .timedOut:
+                return CallResponse(result: .timeout, output: output.text)
+            case .message(let m):
+                guard let to = Self.recipient(m) else { continue }
+                if to == me || to == gl {
+                    if let r = try handle(m) { return r }
+                } else {
+                    pending.append(m)
+                }
             }
         }
     }
 
-    /// The next message addressed to one of `pids` (earlier ones that arrived during a nested call first); nil when
-    /// `deadline` passes. Throws when the connection is gone.
-    private func receive(until deadline: ContinuousClock.Instant?, for pids: [Pid]) throws(DistributionError)
-        -> ControlMessage?
-    {
-        if let i = pending.firstIndex(where: { Self.recipient($0).map(pids.contains) == true }) {
-            return pending.remove(at: i)
-        }
-        while true {
-            guard let m = try connection.receive(deadline: deadline) else { return nil }
-            guard let to = Self.recipient(m) else { continue }
-            if pids.contains(to) { return m }
-            pending.append(m)
-        }
-    }
-
-    private static func recipient(_ m: ControlMessage) -> Pid? {
+    static func recipient(_ m: ControlMessage) -> Pid? {
         switch m {
         case .send(_, let to, _), .spawnReply(_, let to, _, _), .monitorExit(_, let to, _, _), .exit(_, let to, _),
             .exit2(_, let to, _), .link(_, let to), .unlink(_, let to), .unlinkID(_, _, let to),
@@ -185,7 +291,7 @@ public final class BlockingNode {
 
     /// Our group leader: one `{io_request, From, ReplyAs, Request}` served with ``IOServer``'s rules (a
     /// `put_chars` with M, F, A runs as a nested rex call, as on ``LocalNode``).
-    private func serveIO(_ message: Term, output: inout Output, discard: Bool) {
+    func serveIO(_ message: Term, output: inout Output, discard: Bool) {
         guard case .tuple(let t) = message, t.count == 4, t[0] == .atom("io_request"), case .pid(let from) = t[1] else {
             return
         }
@@ -218,7 +324,7 @@ public final class BlockingNode {
     }
 
     /// Captured output, streamed to `onOutput` as it arrives.
-    private struct Output {
+    struct Output {
         var text = ""
         let onOutput: (@Sendable (String) -> Void)?
         mutating func append(_ s: String) {

@@ -178,17 +178,47 @@ final class BlockingSocket {
         return Int32(clamping: ms)
     }
 
+    /// `send`'s flags: never SIGPIPE, never block (the descriptor may be in blocking mode, see ``setBlocking()``).
+    #if os(Linux)
+        private static let sendFlags = Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT)
+    #else
+        private static let sendFlags = Int32(MSG_DONTWAIT)
+    #endif
+
     /// Writes all of `bytes` (waiting for the socket to drain as needed, until `deadline`).
     func write(_ bytes: [UInt8], deadline: ContinuousClock.Instant?) throws(Failure) {
+        let r: Result<Void, Failure> = bytes.withUnsafeBytes { raw in
+            Result { () throws(Failure) in try write(raw, deadline: deadline) }
+        }
+        try r.get()
+    }
+
+    /// Writes all of `bytes` (waiting for the socket to drain as needed, until `deadline`): one `send` when the
+    /// socket buffer has room, however many frames the bytes hold.
+    ///
+    /// While the socket cannot take more, `drain` is called whenever the peer's bytes are waiting to be read, and
+    /// reads them: a peer that answers many requests while we still write more never waits for us to finish
+    /// writing while we wait for it to read (both sides' buffers full). `drain` returns false to stop being called
+    /// (at EOF, or when the reader holds as much as it will buffer).
+    func write(
+        _ bytes: UnsafeRawBufferPointer, deadline: ContinuousClock.Instant?, drain: () throws(Failure) -> Bool
+    ) throws(Failure) {
+        try write(bytes, deadline: deadline, reading: true, drain)
+    }
+
+    /// Writes all of `bytes` (waiting for the socket to drain as needed, until `deadline`).
+    func write(_ bytes: UnsafeRawBufferPointer, deadline: ContinuousClock.Instant?) throws(Failure) {
+        try write(bytes, deadline: deadline, reading: false) { false }
+    }
+
+    private func write(
+        _ bytes: UnsafeRawBufferPointer, deadline: ContinuousClock.Instant?, reading: Bool,
+        _ drain: () throws(Failure) -> Bool
+    ) throws(Failure) {
         var offset = 0
+        var reading = reading
         while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { raw in
-                #if os(Linux)
-                    send(fd, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
-                #else
-                    send(fd, raw.baseAddress! + offset, raw.count - offset, 0)
-                #endif
-            }
+            let n = send(fd, bytes.baseAddress! + offset, bytes.count - offset, Self.sendFlags)
             if n >= 0 {
                 offset += n
                 continue
@@ -196,8 +226,79 @@ final class BlockingSocket {
             let e = errno
             if e == EINTR { continue }
             guard e == EAGAIN || e == EWOULDBLOCK else { throw .io(Self.describe("write", e)) }
-            try wait(for: Int16(POLLOUT), deadline: deadline)
+            guard reading else {
+                try wait(for: Int16(POLLOUT), deadline: deadline)
+                continue
+            }
+            var pfd = pollfd(fd: fd, events: Int16(POLLOUT) | Int16(POLLIN), revents: 0)
+            let ready = poll(&pfd, 1, Self.pollTimeout(until: deadline))
+            if ready < 0 {
+                if errno == EINTR { continue }
+                throw .io(Self.describe("poll", errno))
+            }
+            if ready == 0 { throw .timedOut }
+            if pfd.revents & Int16(POLLIN) != 0 { reading = try drain() }
         }
+    }
+
+    /// One non-blocking `recv` into `buffer`: the byte count, 0 at EOF, nil when nothing is waiting.
+    func receiveAvailable(into buffer: UnsafeMutableRawBufferPointer) throws(Failure) -> Int? {
+        while true {
+            let n = recv(fd, buffer.baseAddress!, buffer.count, Int32(MSG_DONTWAIT))
+            if n >= 0 { return n }
+            let e = errno
+            if e == EINTR { continue }
+            if e == ECONNRESET { return 0 }
+            if e == EAGAIN || e == EWOULDBLOCK { return nil }
+            throw .io(Self.describe("read", e))
+        }
+    }
+
+    /// Puts the descriptor in blocking mode, for ``receive(into:waiting:)``. ``read(max:deadline:)`` and
+    /// ``write(_:deadline:)-(UnsafeRawBufferPointer,_)`` keep their deadline semantics (`MSG_DONTWAIT`, then `poll`).
+    func setBlocking() {
+        let flags = fcntl(fd, F_GETFL, 0)
+        if flags >= 0 { _ = fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) }
+        blocking = true
+    }
+
+    private var blocking = false
+    /// The receive timeout set on the descriptor (`SO_RCVTIMEO`), in microseconds; 0 = none set yet.
+    private var receiveTimeoutMicros = 0
+
+    /// Reads what is available into `buffer`, waiting at most `timeout` for the first byte: on a descriptor in
+    /// blocking mode this is one `recv` system call (the wait is `SO_RCVTIMEO`, set again only when the timeout
+    /// changes), where `poll` + `recv` would be two. Returns the byte count, 0 at EOF; throws ``Failure/timedOut``
+    /// when nothing arrived in time (or a signal interrupted the wait: the caller looks at its clocks again).
+    func receive(into buffer: UnsafeMutableRawBufferPointer, waiting timeout: Duration) throws(Failure) -> Int {
+        let (s, atto) = timeout.components
+        // At most an hour per wait (callers wait in slices of a second or less anyway).
+        let micros = s < 0 ? 0 : s >= 3600 ? 3_600_000_000 : Int(s) * 1_000_000 + Int(atto / 1_000_000_000_000)
+        var flags: Int32 = 0
+        if !blocking || micros <= 0 {
+            flags = Int32(MSG_DONTWAIT)
+        } else if micros != receiveTimeoutMicros {
+            var tv = timeval(tv_sec: .init(micros / 1_000_000), tv_usec: .init(micros % 1_000_000))
+            if setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size)) == 0 {
+                receiveTimeoutMicros = micros
+            } else {
+                receiveTimeoutMicros = 0
+                flags = Int32(MSG_DONTWAIT)
+            }
+        }
+        let n = recv(fd, buffer.baseAddress!, buffer.count, flags)
+        if n >= 0 { return n }
+        let e = errno
+        if e == ECONNRESET { return 0 }
+        if e == EAGAIN || e == EWOULDBLOCK || e == EINTR {
+            if flags != 0, micros > 0 {
+                // Non-blocking descriptor (or no timeout could be set): wait with poll instead.
+                try wait(for: Int16(POLLIN), deadline: ContinuousClock.now + timeout)
+                return try receive(into: buffer, waiting: .zero)
+            }
+            throw .timedOut
+        }
+        throw .io(Self.describe("read", e))
     }
 
     /// Reads what is available (at most `max` bytes), waiting until `deadline`. Returns an empty array at EOF.
@@ -206,7 +307,7 @@ final class BlockingSocket {
             var e: Int32 = 0
             // Uninitialised capacity: zero-filling 64 KiB per read cost more than the rest of a one-shot call's I/O.
             let buffer = [UInt8](unsafeUninitializedCapacity: max) { raw, count in
-                let n = recv(fd, raw.baseAddress!, max, 0)
+                let n = recv(fd, raw.baseAddress!, max, Int32(MSG_DONTWAIT))
                 count = Swift.max(0, n)
                 if n < 0 { e = errno }
             }

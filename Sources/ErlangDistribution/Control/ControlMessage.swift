@@ -235,9 +235,17 @@ public enum ControlMessage: Hashable, Sendable {
 
     /// The complete frame: `Len:u32` + payload, encoded into one array (no payload copied into a frame).
     public func encodeFrame() throws(DistributionError) -> [UInt8] {
-        let (control, message) = terms
         var out: [UInt8] = []
         out.reserveCapacity(256)
+        try encodeFrame(into: &out)
+        return out
+    }
+
+    /// Appends the complete frame (`Len:u32` + payload) to `out`, so that many frames can go out in one write. On
+    /// failure `out` may hold a partial frame after its original end; the caller truncates it.
+    public func encodeFrame(into out: inout [UInt8]) throws(DistributionError) {
+        let (control, message) = terms
+        let start = out.count
         out.append(0); out.append(0); out.append(0); out.append(0)  // the length, written below
         out.append(Self.passThrough)
         let encoder = ETFEncoder()
@@ -247,13 +255,20 @@ public enum ControlMessage: Hashable, Sendable {
         } catch {
             throw DistributionError(.protocolViolation, stage: .connection, "cannot encode a control message: \(error)")
         }
-        let length = UInt32(truncatingIfNeeded: out.count - 4)
-        out[0] = UInt8(truncatingIfNeeded: length >> 24); out[1] = UInt8(truncatingIfNeeded: length >> 16)
-        out[2] = UInt8(truncatingIfNeeded: length >> 8); out[3] = UInt8(truncatingIfNeeded: length)
-        return out
+        out.patchFrameLength(at: start)
     }
 
     private static func violation(_ message: String) -> DistributionError {
         DistributionError(.protocolViolation, stage: .connection, message)
+    }
+}
+
+extension [UInt8] {
+    /// Writes the 4-byte big-endian length of the frame that starts at `start` (its prefix already reserved) and
+    /// ends at the end of the array.
+    mutating func patchFrameLength(at start: Int) {
+        let length = UInt32(truncatingIfNeeded: count - start - 4)
+        self[start] = UInt8(truncatingIfNeeded: length >> 24); self[start + 1] = UInt8(truncatingIfNeeded: length >> 16)
+        self[start + 2] = UInt8(truncatingIfNeeded: length >> 8); self[start + 3] = UInt8(truncatingIfNeeded: length)
     }
 }
