@@ -349,35 +349,6 @@ struct DecoderCore {
                     var terms = termCount
                     let values = s.values
                     let end = buffer.count
-                    // Long runs of integers (lists of them) in batches of elements that surely fit in the bytes left (5
-                    // each at most) and under maxTerms: no bounds or limit checks per element.
-                    if left >= 8, let bytes = buffer.baseAddress {
-                        while true {
-                            let batch = Swift.min(left, (end &- at) / 5, limits.maxTerms &- terms)
-                            if batch <= 0 { break }
-                            var i = 0
-                            while i < batch {
-                                let next = bytes.load(fromByteOffset: at, as: UInt8.self)
-                                if next == 98 {
-                                    let v = UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: at &+ 1, as: UInt32.self))
-                                    (values + (count &+ i)).initialize(to: .integer(Int(Int32(bitPattern: v))))
-                                    at &+= 5
-                                } else if next == 97 {
-                                    let v = bytes.load(fromByteOffset: at &+ 1, as: UInt8.self)
-                                    (values + (count &+ i)).initialize(to: .integer(Int(v)))
-                                    at &+= 2
-                                } else {
-                                    break
-                                }
-                                i &+= 1
-                            }
-                            count &+= i
-                            terms &+= i
-                            left &-= i
-                            if i < batch { break }
-                        }
-                    }
-                    // The rest one by one: the last few bytes of the input, and the error past maxTerms.
                     while left > 0, at < end {
                         let next = buffer[at]
                         if next == 97, end &- at >= 2 {

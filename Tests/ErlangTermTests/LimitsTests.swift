@@ -80,8 +80,9 @@ final class LimitsTests: XCTestCase {
         assertError(intList(10, [98, 0, 0, 1, 0]), .tooLarge, offset: 51, tag: 98, limits: limits)
     }
 
-    /// Long lists of integers are decoded straight into their array (at least 16 elements), and runs of integers
-    /// inside other containers in batches: the same values, limits and error offsets as one element at a time.
+    /// Long lists of integers (at least 16 elements, starting with an integer) are decoded straight into their array,
+    /// falling back to the general path at the first element that is not one: the same values, limits and error
+    /// offsets as the general path.
     func testLongIntegerListsAndRuns() throws {
         func header(_ tag: UInt8, _ n: Int) -> [UInt8] { [tag, 0, 0, UInt8(n >> 8), UInt8(n & 255)] }
         let small: [UInt8] = [97, 7], wide: [UInt8] = [98, 0xFF, 0xFF, 0xFF, 0xFE]  // 7 and -2
@@ -99,7 +100,7 @@ final class LimitsTests: XCTestCase {
         XCTAssertEqual(
             try Term(etf: [131] + header(108, 81) + mixed + tuple + mixed + [106]),
             .list(values + [.tuple(["ok", 1])] + values))
-        // A tuple and a list of many integers after a first element that is not one: the batched runs.
+        // A tuple and a list of many integers after a first element that is not one: the general path.
         XCTAssertEqual(
             try Term(etf: [131, 105, 0, 0, 0, 41] + tuple + mixed), .tuple([.tuple(["ok", 1])] + values))
         XCTAssertEqual(
@@ -114,7 +115,8 @@ final class LimitsTests: XCTestCase {
         limits.maxTerms = 15
         let twenty = [131] + header(108, 20) + Array(repeating: small, count: 20).flatMap { $0 } + [106]
         assertError(twenty, .tooLarge, offset: 6 + 2 * 14, tag: 97, limits: limits)
-        let afterAtom = [131] + header(108, 20) + [119, 1, 97] + Array(repeating: small, count: 19).flatMap { $0 } + [106]
+        let afterAtom =
+            [131] + header(108, 20) + [119, 1, 97] + Array(repeating: small, count: 19).flatMap { $0 } + [106]
         assertError(afterAtom, .tooLarge, offset: 9 + 2 * 13, tag: 97, limits: limits)
         limits.maxTerms = 22
         XCTAssertNoThrow(try Term(etf: twenty, limits: limits))
