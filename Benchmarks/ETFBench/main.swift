@@ -49,9 +49,10 @@ nonisolated(unsafe) var sink = 0
 
 // For instruction counts (valgrind --tool=callgrind): ETF_BENCH_ITERATIONS=N runs each measured body exactly N times
 // instead of for `seconds`, and ETF_BENCH_ONLY=decode|encode skips the other direction; compare two N to get the
-// instructions per operation without the set-up.
+// instructions per operation without the set-up. ETF_BENCH_ROWS=name,name measures only those rows.
 let fixedIterations = getenv("ETF_BENCH_ITERATIONS").flatMap { Int(String(cString: $0)) }
 let only = getenv("ETF_BENCH_ONLY").map { String(cString: $0) }
+let onlyRows = getenv("ETF_BENCH_ROWS").map { String(cString: $0).split(separator: ",").map(String.init) }
 
 /// Nanoseconds per call of `body`, measured in doubling batches for about `seconds`.
 func measure(_ body: () -> Void) -> Double {
@@ -103,7 +104,7 @@ print(
         + lpad("ratio", 7))
 var ratios: [(String, Double, Double)] = []
 var results: [String] = []
-for row in beamRows {
+for row in beamRows where onlyRows?.contains(row.name) ?? true {
     let items = split(readFile("\(dir)/\(row.name).etf"))
     let decoder = ETFDecoder()
     let encoder = ETFEncoder()

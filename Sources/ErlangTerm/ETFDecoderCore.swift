@@ -181,9 +181,22 @@ struct DecoderCore {
             case 108:  // LIST_EXT
                 try need(4, tagOffset, tag, "LIST_EXT length")
                 let n = Int(readU32())
-                // n elements of at least one byte each, plus the tail.
-                try push(&s, .list, n + 1, n + 1, tagOffset, tag)
-                continue outer
+                if n >= 16, remaining > 0, buffer[position] == 97 || buffer[position] == 98 {
+                    // Long lists of integers go straight into their array.
+                    switch try integerList(count: n, &s, tagOffset) {
+                    case .list(let list):
+                        value = list
+                    case .opened:
+                        continue outer  // the list's frame is open, with its first integers
+                    case .notIntegers:
+                        try push(&s, .list, n + 1, n + 1, tagOffset, tag)
+                        continue outer
+                    }
+                } else {
+                    // n elements of at least one byte each, plus the tail.
+                    try push(&s, .list, n + 1, n + 1, tagOffset, tag)
+                    continue outer
+                }
             case 109:  // BINARY_EXT
                 try need(4, tagOffset, tag, "BINARY_EXT length")
                 let n = Int(readU32())
@@ -595,6 +608,99 @@ struct DecoderCore {
         s.valueCount = base
         s.depth &-= 1
         s.push(value)
+    }
+
+    /// A LIST_EXT of `count` elements (its header read) that starts with integers (SMALL_INTEGER_EXT/INTEGER_EXT), as
+    /// long lists of numbers do, decoded straight into its array: no trip through the value stack, no second copy.
+    ///
+    /// Returns the list when all `count` elements are integers and NIL_EXT follows. Otherwise returns `.notIntegers`
+    /// having read nothing when the first element is not an integer (or a limit would be passed: the general path
+    /// then reports it, at the same offset as ever); or, when a later element is not an integer (or the tail is not
+    /// NIL_EXT), opens the list's frame itself with the integers read so far on the value stack, and returns `.opened`
+    /// for the loop to go on from the next element.
+    @inline(never)
+    private mutating func integerList(
+        count n: Int, _ s: inout Stacks, _ tagOffset: Int
+    ) throws(ETFError) -> IntegerList {
+        guard s.depth < limits.maxDepth, n <= limits.maxTerms &- termCount &- 1, let bytes = buffer.baseAddress else {
+            return .notIntegers
+        }
+        let end = buffer.count
+        let start = position
+        var at = start
+        var read = 0
+        let items = [Term](unsafeUninitializedCapacity: n) { storage, initialized in
+            guard let out = storage.baseAddress else { return }
+            while read < n {
+                // A batch of elements that surely fit in the bytes left (5 each at most): no bounds check per element.
+                let batch = Swift.min(n &- read, (end &- at) / 5)
+                var k = 0
+                if batch > 0 {
+                    while k < batch {
+                        let tag = bytes.load(fromByteOffset: at, as: UInt8.self)
+                        if tag == 98 {
+                            let v = UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: at &+ 1, as: UInt32.self))
+                            (out + (read &+ k)).initialize(to: .integer(Int(Int32(bitPattern: v))))
+                            at &+= 5
+                        } else if tag == 97 {
+                            let v = bytes.load(fromByteOffset: at &+ 1, as: UInt8.self)
+                            (out + (read &+ k)).initialize(to: .integer(Int(v)))
+                            at &+= 2
+                        } else {
+                            break
+                        }
+                        k &+= 1
+                    }
+                    read &+= k
+                    if k < batch { break }
+                } else {
+                    // The last few bytes: one element, checked.
+                    guard at < end else { break }
+                    let tag = bytes.load(fromByteOffset: at, as: UInt8.self)
+                    if tag == 97, end &- at >= 2 {
+                        (out + read).initialize(to: .integer(Int(bytes.load(fromByteOffset: at &+ 1, as: UInt8.self))))
+                        at &+= 2
+                    } else if tag == 98, end &- at >= 5 {
+                        let v = UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: at &+ 1, as: UInt32.self))
+                        (out + read).initialize(to: .integer(Int(Int32(bitPattern: v))))
+                        at &+= 5
+                    } else {
+                        break
+                    }
+                    read &+= 1
+                }
+            }
+            initialized = read
+        }
+        if read == n, at < end, bytes.load(fromByteOffset: at, as: UInt8.self) == 106 {
+            termCount &+= n &+ 1
+            position = at &+ 1
+            return .list(.list(items))
+        }
+        if read == 0 { return .notIntegers }
+        // Not all integers (or not a proper list): open the frame as the general path does, with the integers read
+        // so far as its first elements, and go on from the next element. The checks are those of `push`.
+        guard n &+ 1 <= buffer.count &- start else {
+            throw ETFError(
+                .truncated, offset: tagOffset, tag: 108,
+                "LIST_EXT of \(n + 1) elements needs at least \(n + 1) bytes but only \(buffer.count - start) remain")
+        }
+        s.reserveValues(n &+ 1)
+        s.pushFrame(Frame(kind: .list, remaining: n &+ 1 &- read, base: s.valueCount, start: tagOffset))
+        items.withUnsafeBufferPointer { done in
+            // Integers: copying them is moving them.
+            (s.values + s.valueCount).initialize(from: done.baseAddress!, count: read)
+        }
+        s.valueCount &+= read
+        termCount &+= read
+        position = at
+        return .opened
+    }
+
+    private enum IntegerList {
+        case list(Term)
+        case opened
+        case notIntegers
     }
 
     // MARK: Leaves

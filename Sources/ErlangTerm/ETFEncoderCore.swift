@@ -79,6 +79,37 @@ struct ByteWriter {
             count &+= bytes.count
         }
     }
+    /// Stores `bytes` (reserved first) with a few loads and stores when there are at most 16 of them, as atoms and
+    /// short binaries are, instead of calling `memcpy`.
+    @inline(__always)
+    mutating func putSmall(_ bytes: UnsafeRawBufferPointer) {
+        let n = bytes.count
+        guard let src = bytes.baseAddress, n > 0 else { return }
+        let dst = UnsafeMutableRawPointer(base + count)
+        if n > 16 {
+            dst.copyMemory(from: src, byteCount: n)
+        } else if n >= 8 {
+            // Two 8-byte moves that overlap in the middle; both stay inside the source and the destination.
+            let head = src.loadUnaligned(as: UInt64.self)
+            let tail = src.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)
+            dst.storeBytes(of: head, as: UInt64.self)
+            dst.storeBytes(of: tail, toByteOffset: n &- 8, as: UInt64.self)
+        } else if n >= 4 {
+            let head = src.loadUnaligned(as: UInt32.self)
+            let tail = src.loadUnaligned(fromByteOffset: n &- 4, as: UInt32.self)
+            dst.storeBytes(of: head, as: UInt32.self)
+            dst.storeBytes(of: tail, toByteOffset: n &- 4, as: UInt32.self)
+        } else {
+            // 1...3 bytes: first, middle and last (some coincide).
+            let a = src.load(as: UInt8.self)
+            let b = src.load(fromByteOffset: n >> 1, as: UInt8.self)
+            let c = src.load(fromByteOffset: n &- 1, as: UInt8.self)
+            dst.storeBytes(of: a, as: UInt8.self)
+            dst.storeBytes(of: b, toByteOffset: n >> 1, as: UInt8.self)
+            dst.storeBytes(of: c, toByteOffset: n &- 1, as: UInt8.self)
+        }
+        count &+= n
+    }
     /// Reserves and appends `bytes`.
     @inline(__always)
     mutating func append(_ bytes: [UInt8]) {
@@ -102,32 +133,171 @@ struct ByteWriter {
 }
 
 /// Writes terms into a ``ByteWriter``, choosing the tags `term_to_binary(T, [{minor_version, 2}])` chooses on OTP 25.
+///
+/// The common cases are encoded without copying anything out of the term. Copying an element out of its container
+/// (what `switch term { case .tuple(let elements): ... }` does whenever the compiler cannot prove that nothing writes
+/// the container's memory meanwhile, and the writer's growth is such an unknown call) costs a retain and a release per
+/// element that holds a reference: every atom, binary and container. Instead the term is addressed by a pointer, its
+/// case is read first (``Kind``, no payload), room is reserved, and only then is the payload read in place by small
+/// accessors that call nothing unknown. A container's elements are addressed in its array's storage, which the term
+/// keeps alive and unmodified: the caller of ``encode(_:into:)`` owns the term for the whole call.
 enum EncoderCore {
     static func encode(_ term: Term, into out: inout ByteWriter) throws(ETFError) {
-        switch term {
-        case .atom(let atom):
-            try encodeAtom(atom, into: &out)
-        case .integer(let i):
-            encodeInt(i, into: &out)
-        case .bigInteger(let big):
-            if let small = Int(exactly: big) {
-                encodeInt(small, into: &out)
-            } else {
-                try encodeBig(negative: big.sign == .minus, magnitude: big.magnitude, into: &out)
-            }
-        case .float(let d):
+        try withUnsafePointer(to: term) { (p) throws(ETFError) in try encode(at: p, into: &out) }
+    }
+
+    /// A term's case without its payload.
+    enum Kind: UInt8 {
+        case atom, integer, float, binary, tuple, list, map, pid, other
+    }
+
+    static func kind(of term: Term) -> Kind { withUnsafePointer(to: term) { kind($0) } }
+
+    @inline(__always)
+    static func kind(_ p: UnsafePointer<Term>) -> Kind {
+        switch p.pointee {
+        case .atom: return .atom
+        case .integer: return .integer
+        case .float: return .float
+        case .binary: return .binary
+        case .tuple: return .tuple
+        case .list: return .list
+        case .map: return .map
+        case .pid: return .pid
+        default: return .other
+        }
+    }
+
+    // Payload accessors: each reads its case's payload in place and calls nothing the compiler cannot see, so no copy.
+
+    @inline(__always)
+    private static func integerPayload(_ p: UnsafePointer<Term>) -> Int {
+        if case .integer(let v) = p.pointee { return v }
+        return 0
+    }
+    @inline(__always)
+    private static func floatPayload(_ p: UnsafePointer<Term>) -> Double {
+        if case .float(let d) = p.pointee { return d }
+        return 0
+    }
+    /// The storage of a tuple's or a proper list's elements.
+    @inline(__always)
+    private static func elements(_ p: UnsafePointer<Term>) -> UnsafeBufferPointer<Term> {
+        switch p.pointee {
+        case .tuple(let elements), .list(let elements): return elements.withUnsafeBufferPointer { $0 }
+        default: return UnsafeBufferPointer(start: nil, count: 0)
+        }
+    }
+    @inline(__always)
+    private static func binaryPayload(_ p: UnsafePointer<Term>) -> UnsafeRawBufferPointer {
+        if case .binary(let bytes) = p.pointee { return bytes.withUnsafeBytes { $0 } }
+        return UnsafeRawBufferPointer(start: nil, count: 0)
+    }
+    @inline(__always)
+    private static func mapEntries(_ p: UnsafePointer<Term>) -> UnsafeBufferPointer<TermMap.Element> {
+        if case .map(let map) = p.pointee { return map.entries.withUnsafeBufferPointer { $0 } }
+        return UnsafeBufferPointer(start: nil, count: 0)
+    }
+    /// Writes the atom at `p` if its name has at most 255 UTF-8 bytes, with room for 257 bytes reserved; returns false
+    /// (nothing written) otherwise.
+    @inline(__always)
+    private static func putAtom(_ p: UnsafePointer<Term>, into out: inout ByteWriter) -> Bool {
+        guard case .atom(let atom) = p.pointee else { return false }
+        return putAtom(atom, into: &out)
+    }
+    /// As above, for an atom value (copied out of a pid, port, reference or fun).
+    @inline(__always)
+    private static func putAtom(_ atom: Atom, into out: inout ByteWriter) -> Bool {
+        // The name's UTF-8 in place: native strings, small ones included, always have it contiguous.
+        atom.name.utf8.withContiguousStorageIfAvailable { utf8 -> Bool in
+            guard utf8.count <= 255 else { return false }
+            out.put(bigEndian: UInt16(119) << 8 | UInt16(truncatingIfNeeded: utf8.count))
+            out.putSmall(UnsafeRawBufferPointer(utf8))
+            return true
+        } ?? false
+    }
+
+    /// Writes the pid at `p` (NEW_PID_EXT) if its node's name has at most 255 UTF-8 bytes, with room for 270 bytes
+    /// reserved; returns false (nothing written) otherwise.
+    @inline(__always)
+    private static func putPid(_ p: UnsafePointer<Term>, into out: inout ByteWriter) -> Bool {
+        guard case .pid(let pid) = p.pointee else { return false }
+        return pid.node.name.utf8.withContiguousStorageIfAvailable { utf8 -> Bool in
+            guard utf8.count <= 255 else { return false }
+            out.put(88)
+            out.put(bigEndian: UInt16(119) << 8 | UInt16(truncatingIfNeeded: utf8.count))
+            out.putSmall(UnsafeRawBufferPointer(utf8))
+            out.put(bigEndian: pid.id)
+            out.put(bigEndian: pid.serial)
+            out.put(bigEndian: pid.creation)
+            return true
+        } ?? false
+    }
+
+    /// Encodes the term at `p`, which stays valid and unmodified for the duration of the call.
+    static func encode(at p: UnsafePointer<Term>, into out: inout ByteWriter) throws(ETFError) {
+        switch kind(p) {
+        case .integer:
+            encodeInt(integerPayload(p), into: &out)
+        case .atom:
+            out.reserve(257)
+            if !putAtom(p, into: &out) { try encodeAtomSlow(p.pointee, into: &out) }
+        case .float:
+            let d = floatPayload(p)
             guard d.isFinite else {
                 throw ETFError(.unencodable, offset: out.offset, "\(d) has no Erlang representation")
             }
             out.reserve(9)
             out.put(70)
             out.put(bigEndian: d.bitPattern)
-        case .binary(let bytes):
+        case .binary:
+            let bytes = binaryPayload(p)
             try checkLength(bytes.count, out.offset)
-            out.reserve(5)
+            out.reserve(5 &+ bytes.count)
             out.put(109)
-            out.put(bigEndian: UInt32(bytes.count))
-            out.append(bytes)
+            out.put(bigEndian: UInt32(truncatingIfNeeded: bytes.count))
+            out.putSmall(bytes)
+        case .tuple:
+            let elements = elements(p)
+            if elements.count <= 255 {
+                out.reserve(2)
+                out.put(bigEndian: UInt16(104) << 8 | UInt16(elements.count))
+            } else {
+                try checkLength(elements.count, out.offset)
+                out.reserve(5)
+                out.put(105)
+                out.put(bigEndian: UInt32(elements.count))
+            }
+            try encodeAll(elements, into: &out)
+        case .list:
+            try encodeList(elements(p), into: &out)
+        case .map:
+            let entries = mapEntries(p)
+            try checkLength(entries.count, out.offset)
+            out.reserve(5)
+            out.put(116)
+            out.put(bigEndian: UInt32(entries.count))
+            try encodeEntries(entries, into: &out)
+        case .pid:
+            out.reserve(1 &+ 257 &+ 12)
+            if !putPid(p, into: &out) { try encodeOther(p.pointee, into: &out) }
+        case .other:
+            try encodeOther(p.pointee, into: &out)
+        }
+    }
+
+    /// The rarer cases, copied out of the term as usual.
+    @inline(never)
+    private static func encodeOther(_ term: Term, into out: inout ByteWriter) throws(ETFError) {
+        switch term {
+        case .atom, .integer, .float, .binary, .tuple, .list, .map:
+            preconditionFailure("encodeOther(\(EncoderCore.kind(of: term)))")
+        case .bigInteger(let big):
+            if let small = Int(exactly: big) {
+                encodeInt(small, into: &out)
+            } else {
+                try encodeBig(negative: big.sign == .minus, magnitude: big.magnitude, into: &out)
+            }
         case .bitstring(let bytes, let bits):
             if bits == 8 {
                 try encode(.binary(bytes), into: &out)
@@ -145,19 +315,6 @@ enum EncoderCore {
             out.put(bits)
             bytes.withUnsafeBytes { out.put(UnsafeRawBufferPointer(rebasing: $0.dropLast())) }
             out.put(bytes[bytes.count - 1] & UInt8(truncatingIfNeeded: 0xFF << (8 - bits)))
-        case .tuple(let elements):
-            if elements.count <= 255 {
-                out.reserve(2)
-                out.put(bigEndian: UInt16(104) << 8 | UInt16(elements.count))
-            } else {
-                try checkLength(elements.count, out.offset)
-                out.reserve(5)
-                out.put(105)
-                out.put(bigEndian: UInt32(elements.count))
-            }
-            try encodeAll(elements, into: &out)
-        case .list(let elements):
-            try encodeList(elements, into: &out)
         case .improperList(let elements, let tail):
             switch tail {
             case .list, .improperList:
@@ -175,21 +332,10 @@ enum EncoderCore {
                     try encodeImproper(term, into: &out)
                 }
             }
-        case .map(let map):
-            try checkLength(map.count, out.offset)
-            out.reserve(5)
-            out.put(116)
-            out.put(bigEndian: UInt32(map.count))
-            try map.entries.withUnsafeBufferPointer { (entries) throws(ETFError) in
-                for i in entries.indices {
-                    try encode(entries[i].key, into: &out)
-                    try encode(entries[i].value, into: &out)
-                }
-            }
         case .pid(let pid):
-            out.reserve(1)
+            out.reserve(1 &+ 257 &+ 12)
             out.put(88)
-            try encodeAtom(pid.node, into: &out)
+            if !putAtom(pid.node, into: &out) { try encodeAtomSlow(.atom(pid.node), into: &out) }
             out.reserve(12)
             out.put(bigEndian: pid.id)
             out.put(bigEndian: pid.serial)
@@ -236,20 +382,45 @@ enum EncoderCore {
         }
     }
 
-    /// Encodes each element in order, borrowing them from the array's storage instead of copying each one out.
-    /// Integers, the commonest elements, are written here without the call.
+    /// Encodes one element of a container: integers and atoms, the commonest, without the call.
     @inline(__always)
-    private static func encodeAll(_ elements: [Term], into out: inout ByteWriter) throws(ETFError) {
-        try elements.withUnsafeBufferPointer { (buffer: UnsafeBufferPointer<Term>) throws(ETFError) in
-            for i in buffer.indices {
-                if case .integer(let v) = buffer[i] {
-                    encodeInt(v, into: &out)
-                } else {
-                    try encode(buffer[i], into: &out)
-                }
-            }
+    private static func encodeElement(at p: UnsafePointer<Term>, into out: inout ByteWriter) throws(ETFError) {
+        if case .integer(let v) = p.pointee {
+            encodeInt(v, into: &out)
+        } else if kind(p) == .atom {
+            out.reserve(257)
+            if !putAtom(p, into: &out) { try encodeAtomSlow(p.pointee, into: &out) }
+        } else {
+            try encode(at: p, into: &out)
         }
     }
+
+    /// Encodes each element in order, in place in the container's storage.
+    @inline(__always)
+    private static func encodeAll(_ elements: UnsafeBufferPointer<Term>, into out: inout ByteWriter) throws(ETFError) {
+        guard let base = elements.baseAddress else { return }
+        for i in 0..<elements.count {
+            try encodeElement(at: base + i, into: &out)
+        }
+    }
+
+    /// Encodes a map's entries in stored order, key then value, in place in the entries' storage.
+    @inline(__always)
+    private static func encodeEntries(
+        _ entries: UnsafeBufferPointer<TermMap.Element>, into out: inout ByteWriter
+    ) throws(ETFError) {
+        guard let base = entries.baseAddress else { return }
+        for i in 0..<entries.count {
+            // A pair's members are stored in the pair, the key first: pointers to them are valid while the pair's is.
+            let pair = UnsafeRawPointer(base + i)
+            try encodeElement(at: pair.assumingMemoryBound(to: Term.self), into: &out)
+            try encodeElement(at: (pair + valueOffset).assumingMemoryBound(to: Term.self), into: &out)
+        }
+    }
+
+    /// Where a map entry's value is stored, from the start of the entry: right after the key, as in any pair of two
+    /// values of one type (checked by `CodecBasicTests.testMapEntryLayout`).
+    static var valueOffset: Int { MemoryLayout<Term>.stride }
 
     @inline(__always)
     private static func checkLength(_ count: Int, _ offset: Int) throws(ETFError) {
@@ -264,31 +435,30 @@ enum EncoderCore {
         out.reserve(5)
         out.put(108)
         out.put(bigEndian: UInt32(elements.count))
-        try encodeAll(elements, into: &out)
+        try elements.withUnsafeBufferPointer { (buffer) throws(ETFError) in try encodeAll(buffer, into: &out) }
         try encode(tail, into: &out)
     }
 
-    private static func encodeList(_ elements: [Term], into out: inout ByteWriter) throws(ETFError) {
+    private static func encodeList(_ elements: UnsafeBufferPointer<Term>, into out: inout ByteWriter) throws(ETFError) {
         if elements.isEmpty {
             out.reserve(1)
             out.put(106)
             return
         }
         if elements.count <= 65535 {
-            let bytesOnly = elements.withUnsafeBufferPointer { buffer in
-                for i in buffer.indices {
-                    guard case .integer(let v) = buffer[i], UInt(bitPattern: v) <= 255 else { return false }
+            var bytesOnly = true
+            for i in elements.indices {
+                guard case .integer(let v) = elements[i], UInt(bitPattern: v) <= 255 else {
+                    bytesOnly = false
+                    break
                 }
-                return true
             }
             if bytesOnly {
                 out.reserve(3 + elements.count)
                 out.put(107)
                 out.put(bigEndian: UInt16(elements.count))
-                elements.withUnsafeBufferPointer { buffer in
-                    for i in buffer.indices {
-                        if case .integer(let v) = buffer[i] { out.put(UInt8(truncatingIfNeeded: v)) }
-                    }
+                for i in elements.indices {
+                    if case .integer(let v) = elements[i] { out.put(UInt8(truncatingIfNeeded: v)) }
                 }
                 return
             }
@@ -355,11 +525,20 @@ enum EncoderCore {
         out.append(bytes)
     }
 
+    /// Encodes an atom value.
     @inline(__always)
     static func encodeAtom(_ atom: Atom, into out: inout ByteWriter) throws(ETFError) {
+        out.reserve(257)
+        if !putAtom(atom, into: &out) { try encodeAtomSlow(.atom(atom), into: &out) }
+    }
+
+    /// Atoms of more than 255 bytes (ATOM_UTF8_EXT), and names without contiguous UTF-8.
+    @inline(never)
+    private static func encodeAtomSlow(_ term: Term, into out: inout ByteWriter) throws(ETFError) {
+        guard case .atom(let atom) = term else { return }
         var name = atom.name
         let byteCount = name.utf8.count
-        if _fastPath(byteCount <= 255) {
+        if byteCount <= 255 {
             out.reserve(2 &+ byteCount)
             out.put(bigEndian: UInt16(119) << 8 | UInt16(byteCount))
         } else {

@@ -80,6 +80,56 @@ final class LimitsTests: XCTestCase {
         assertError(intList(10, [98, 0, 0, 1, 0]), .tooLarge, offset: 51, tag: 98, limits: limits)
     }
 
+    /// Long lists of integers (at least 16 elements, starting with an integer) are decoded straight into their array,
+    /// falling back to the general path at the first element that is not one: the same values, limits and error
+    /// offsets as the general path.
+    func testLongIntegerListsAndRuns() throws {
+        func header(_ tag: UInt8, _ n: Int) -> [UInt8] { [tag, 0, 0, UInt8(n >> 8), UInt8(n & 255)] }
+        let small: [UInt8] = [97, 7], wide: [UInt8] = [98, 0xFF, 0xFF, 0xFF, 0xFE]  // 7 and -2
+        let mixed = (0..<40).flatMap { $0 % 3 == 0 ? wide : small }
+        let values: [Term] = (0..<40).map { $0 % 3 == 0 ? -2 : 7 }
+        XCTAssertEqual(try Term(etf: [131] + header(108, 40) + mixed + [106]), .list(values))
+        // An integer tail: an improper list.
+        XCTAssertEqual(
+            try Term(etf: [131] + header(108, 40) + mixed + [97, 5]), .improperList(values, tail: 5))
+        // Integers, then something else: the integers read so far stay the list's first elements.
+        let tuple: [UInt8] = [104, 2, 119, 2, 111, 107, 97, 1]
+        XCTAssertEqual(
+            try Term(etf: [131] + header(108, 41) + mixed + tuple + [106]),
+            .list(values + [.tuple(["ok", 1])]))
+        XCTAssertEqual(
+            try Term(etf: [131] + header(108, 81) + mixed + tuple + mixed + [106]),
+            .list(values + [.tuple(["ok", 1])] + values))
+        // A tuple and a list of many integers after a first element that is not one: the general path.
+        XCTAssertEqual(
+            try Term(etf: [131, 105, 0, 0, 0, 41] + tuple + mixed), .tuple([.tuple(["ok", 1])] + values))
+        XCTAssertEqual(
+            try Term(etf: [131] + header(108, 41) + tuple + mixed + [106]), .list([.tuple(["ok", 1])] + values))
+        // Too few elements: the error is at the element that is cut, or at the list when too few bytes remain.
+        let cut = [131] + header(108, 40) + mixed.prefix(60)
+        assertError(Array(cut), .truncated, offset: 65, tag: 97)  // 18 elements in 59 bytes, then 1 of 2 bytes
+        assertError([131] + header(108, 40) + Array(repeating: small, count: 16).flatMap { $0 }, .truncated)
+        assertError([131] + header(108, 40) + Array(mixed.prefix(30)), .truncated, offset: 1, tag: 108)
+        // maxTerms: the list, its elements, its tail; the first element past the limit is the one reported.
+        var limits = ETFLimits()
+        limits.maxTerms = 15
+        let twenty = [131] + header(108, 20) + Array(repeating: small, count: 20).flatMap { $0 } + [106]
+        assertError(twenty, .tooLarge, offset: 6 + 2 * 14, tag: 97, limits: limits)
+        let afterAtom =
+            [131] + header(108, 20) + [119, 1, 97] + Array(repeating: small, count: 19).flatMap { $0 } + [106]
+        assertError(afterAtom, .tooLarge, offset: 9 + 2 * 13, tag: 97, limits: limits)
+        limits.maxTerms = 22
+        XCTAssertNoThrow(try Term(etf: twenty, limits: limits))
+        XCTAssertNoThrow(try Term(etf: afterAtom, limits: limits))
+        limits.maxTerms = 21
+        assertError(twenty, .tooLarge, offset: 46, tag: 106, limits: limits)
+        // maxDepth: a list of integers is a container like any other.
+        limits = ETFLimits()
+        limits.maxDepth = 2
+        XCTAssertNoThrow(try Term(etf: [131, 104, 1] + Array(twenty.dropFirst()), limits: limits))
+        assertError([131, 104, 1, 104, 1] + Array(twenty.dropFirst()), .tooDeep, offset: 5, tag: 108, limits: limits)
+    }
+
     func testBigIntegerLimits() throws {
         assertError([131, 111, 0x7F, 0xFF, 0xFF, 0xFF, 0], .bigIntegerTooLarge, offset: 1, tag: 111)
         assertError([131, 111, 0, 0, 0x40, 0x01, 0] + Array(repeating: 1, count: 16385), .bigIntegerTooLarge)
