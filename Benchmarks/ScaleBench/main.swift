@@ -191,6 +191,10 @@ func run() throws {
         }
 
         if o.sections.contains("multicall") {
+            // What the host has to spare before the rows (the tasks' own DNS polls and ticks grow with N; other
+            // users' load comes and goes): both cores' idle share over two seconds.
+            emit(String(format: "MULTICALL\tN=%d\thost idle %.0f%% of 2 cores over 2 s before the rows\tload ", size,
+                        hostIdle(seconds: 2)) + load())
             var calls: [Double] = [], walls: [Double] = [], baseline: [Double] = []
             for _ in 0..<o.runs {
                 let (call, wall) = try multicallOnce(o.beamconsole, names: names)
@@ -241,6 +245,22 @@ func run() throws {
     if o.sections.contains("watch"), let size = o.sizes.last {
         try watchRow(size: size)
     }
+}
+
+/// The share of the host's CPU time that was idle over the next `seconds` (from /proc/stat), in percent.
+func hostIdle(seconds: Double) -> Double {
+    func sample() -> (idle: Double, total: Double) {
+        let text = (try? String(contentsOfFile: "/proc/stat", encoding: .utf8)) ?? ""
+        let cpu = text.split(separator: "\n").first { $0.hasPrefix("cpu ") } ?? ""
+        let f = cpu.split(separator: " ").dropFirst().compactMap { Double($0) }
+        // user nice system idle iowait irq softirq steal (guest time is already in user and nice)
+        guard f.count >= 5 else { return (0, 0) }
+        return (f[3] + f[4], f.prefix(8).reduce(0, +))
+    }
+    let a = sample()
+    Thread.sleep(forTimeInterval: seconds)
+    let b = sample()
+    return b.total > a.total ? (b.idle - a.idle) / (b.total - a.total) * 100 : .nan
 }
 
 /// One `beamconsole multicall ':erlang.node()' --json --yes` over the discovered nodes: its elapsed_ms (the calls) and
