@@ -7,7 +7,7 @@
 #   4  ETF decode/encode throughput vs the BEAM, same corpus (the worst row each way)    (scripts/bench-codec.sh)
 #   5  discovery to all-connected, N = 10, 25, 50: beamconsole vs a BEAM running DNSPoll (scale-bench, root)
 #   6  watch over 50 nodes for a minute on a pty: peak RSS and CPU                        (scale-bench, root)
-#   mc multicall latency against N (reported; no target)                                 (scale-bench, root)
+#   mc multicall latency against N, and its growth from the smallest N: vs :erpc.multicall (scale-bench, root)
 # Release builds. Rows 5, 6 and mc need root (network namespaces: a simulated ECS service of real Elixir nodes).
 #
 #   scripts/bench-all.sh            (or: make bench)

@@ -6,7 +6,14 @@
 //     BEAM node in the console namespace running the tasks' own libcluster-DNSPoll module, from its start until its
 //     log has a `connected` line for every node in DNS. Medians of --runs, alternating.
 //   - multicall latency: `beamconsole multicall ':erlang.node()' --json` over the discovered nodes; its elapsed_ms
-//     (the calls only, connections made) and the process's wall time. Reported, no target.
+//     (the calls only, connections made: the first call on fresh connections; median of --runs) and the process's
+//     wall time. Also warm: one REPL process reading multicalls from stdin, the anchor's sequence (a first call,
+//     three warm-ups, 21 timed). The anchor, on the same nodes in the same run: a hidden BEAM node in the console
+//     namespace that connects to every node, then times `:erpc.multicall(nodes, :erlang, :node, [])` with :timer.tc
+//     (a first call, printed, three warm-ups, 21 timed). Ours warm and the anchor alternate, twice; each is the median
+//     of its 42 timed calls. From the second size on, the growth of each median from the smallest size is printed and
+//     recorded beside N/N0: below it is sublinear; a BEAM that grows as fast as we do says the host (two cores shared
+//     by N nodes' schedulers), not our side, makes it linear.
 // At the largest size, row 6: `beamconsole watch` (full screen, on a tmux pseudo-terminal, 1 s poll) sampled once a
 // second from /proc for --watch-seconds, from 2 s after its screen first shows every node up: VmRSS (the row: the
 // largest sample), VmHWM (printed: it includes the start-up's peak), and CPU (utime+stime over the window) as a share
@@ -15,7 +22,9 @@
 //   swift build -c release --product scale-bench && sudo .build/release/scale-bench --beamconsole .build/release/beamconsole
 //
 // Options: --sizes 10,25,50  --runs 5  --watch-seconds 60  --poll 1 (the tasks' DNSPoll interval)  --results FILE
-// (appends one tab-separated line per row: row, what, ours, anchor, ratio, target, met — see scripts/bench-all.sh).
+// (appends one tab-separated line per row: row, what, ours, anchor, ratio, target, met — see scripts/bench-all.sh)
+// --sections discovery,multicall,watch  --baseline PATH (another beamconsole, e.g. an older build: its multicall runs
+// alternate with ours and are printed, not recorded).
 import ErlangTestSupport
 import Foundation
 
@@ -26,6 +35,8 @@ struct Options {
     var poll = 1.0
     var beamconsole = ""
     var results: String?
+    /// Another beamconsole (e.g. an older build) whose multicall runs alternate with ours; printed, not recorded.
+    var baseline: String?
     var sections: Set<String> = ["discovery", "multicall", "watch"]
 
     init(_ args: [String]) {
@@ -43,6 +54,7 @@ struct Options {
             case "--poll": poll = Double(next()) ?? poll
             case "--beamconsole": beamconsole = next()
             case "--results": results = next()
+            case "--baseline": baseline = next()
             case "--sections": sections = Set(next().split(separator: ",").map(String.init))
             default: fatalError("unknown option \(args[i])")
             }
@@ -75,9 +87,12 @@ func say(_ s: String) {
     FileHandle.standardError.write(Data((s + "\n").utf8))
 }
 
-func record(_ o: Options, row: String, what: String, ours: Double, anchor: Double?, target: String, met: Bool?) {
+func record(
+    _ o: Options, row: String, what: String, ours: Double, anchor: Double?, target: String, met: Bool?, digits: Int = 1
+) {
     let ratio = anchor.map { String(format: "%.3f", ours / $0) } ?? "-"
-    let line = [row, what, String(format: "%.1f", ours), anchor.map { String(format: "%.1f", $0) } ?? "-", ratio,
+    let f = "%.\(digits)f"
+    let line = [row, what, String(format: f, ours), anchor.map { String(format: f, $0) } ?? "-", ratio,
                 target, met.map { $0 ? "yes" : "no" } ?? "-"].joined(separator: "\t")
     emit("RESULT\t" + line)
     if let path = o.results, let h = FileHandle(forWritingAtPath: path) ?? {
@@ -110,6 +125,9 @@ defer { cluster.teardown() }
 let discovery = ["--dns-query", cluster.query, "--basename", cluster.basename, "--dns-server", "\(cluster.dnsIP):53"]
 let env = ["RELEASE_COOKIE": cluster.cookie]
 emit("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores; load \(load()); beamconsole \(o.beamconsole)")
+
+/// The multicall rows' smallest size and its medians (ours, the BEAM's), for the growth factors.
+nonisolated(unsafe) var multicallBase: (size: Int, oneShot: Double, warm: Double, beam: Double)?
 
 func run() throws {
     var tasks: [NetnsCluster.Task] = []
@@ -173,23 +191,54 @@ func run() throws {
         }
 
         if o.sections.contains("multicall") {
-            var calls: [Double] = [], walls: [Double] = []
+            // What the host has to spare before the rows (the tasks' own DNS polls and ticks grow with N; other
+            // users' load comes and goes): both cores' idle share over two seconds.
+            emit(String(format: "MULTICALL\tN=%d\thost idle %.0f%% of 2 cores over 2 s before the rows\tload ", size,
+                        hostIdle(seconds: 2)) + load())
+            var calls: [Double] = [], walls: [Double] = [], baseline: [Double] = []
             for _ in 0..<o.runs {
-                let s = Date()
-                let res = try cluster.runInConsole(
-                    o.beamconsole, ["multicall", ":erlang.node()", "--json", "--yes"] + discovery, environment: env,
-                    timeout: 60)
-                walls.append(Date().timeIntervalSince(s) * 1000)
-                let results = (res.json?["results"] as? [[String: Any]]) ?? []
-                guard res.status == 0, Set(results.compactMap { $0["node"] as? String }) == names else {
-                    throw TestSupportError("multicall over \(size) failed (\(res.status)): \(res.stdout.prefix(500)) \(res.stderr)")
-                }
-                calls.append(res.json?["elapsed_ms"] as? Double ?? .nan)
+                let (call, wall) = try multicallOnce(o.beamconsole, names: names)
+                calls.append(call)
+                walls.append(wall)
+                if let b = o.baseline { baseline.append(try multicallOnce(b, names: names).calls) }
             }
-            emit("MULTICALL\tN=\(size)\tcalls " + calls.map { String(format: "%.2f", $0) }.joined(separator: ",")
-                + " ms\tprocess " + walls.map { String(format: "%.0f", $0) }.joined(separator: ",") + " ms")
-            record(o, row: "mc", what: "multicall latency, N=\(size) (ms, calls only)", ours: median(calls), anchor: nil,
-                   target: "sublinear in N", met: nil)
+            // Ours warm and the anchor alternate, twice: the host's other load moves both alike.
+            var warm: [Double] = [], beam: (first: [Double], runs: [Double]) = ([], [])
+            for round in 0..<2 {
+                warm += try multicallWarm(o.beamconsole, names: names)
+                let b = try beamMulticall(nodes: tasks.map(\.node), name: "mcanchor\(size)x\(round)")
+                beam.first.append(b.first)
+                beam.runs += b.runs
+            }
+            let (m, w, b) = (median(calls), median(warm), median(beam.runs))
+            func list(_ v: [Double]) -> String { v.map { String(format: "%.2f", $0) }.joined(separator: ",") }
+            emit("MULTICALL\tN=\(size)\tone-shot calls " + list(calls) + " ms (process "
+                + walls.map { String(format: "%.0f", $0) }.joined(separator: ",") + " ms)\tload \(load())")
+            if let b = o.baseline { emit("MULTICALL\tN=\(size)\tbaseline \(b): one-shot calls " + list(baseline) + " ms") }
+            emit("MULTICALL\tN=\(size)\twarm (one REPL process) " + list(warm) + " ms")
+            emit("MULTICALL\tN=\(size)\tBEAM :erpc.multicall first " + list(beam.first) + " ms, then " + list(beam.runs) + " ms")
+            emit(String(format: "MULTICALL\tN=%d\tmedians: ours one-shot %.2f ms, ours warm %.2f ms, BEAM %.2f ms", size,
+                        m, w, b))
+            let oneShot = "multicall latency, N=\(size), one-shot (ms, calls only)"
+            let warmRow = "multicall latency, N=\(size), warm (ms, median of 2x\(multicallRuns))"
+            if let base = multicallBase {
+                // Growth from the smallest size: linear growth would be N/N0; below it is sublinear.
+                let scale = Double(size) / Double(base.size)
+                let (gm, gw, gb) = (m / base.oneShot, w / base.warm, b / base.beam)
+                emit(String(format: "MULTICALL\tN=%d vs N=%d (N x%.1f)\tgrowth: ours one-shot x%.2f, ours warm x%.2f, BEAM x%.2f",
+                            size, base.size, scale, gm, gw, gb))
+                record(o, row: "mc", what: oneShot, ours: m, anchor: b, target: "sublinear in N", met: gm < scale, digits: 2)
+                record(o, row: "mc", what: warmRow, ours: w, anchor: b, target: "sublinear in N", met: gw < scale, digits: 2)
+                let growth = "multicall growth N=\(base.size)->\(size) (latency ratio; N ratio \(String(format: "%.1f", scale)))"
+                record(o, row: "mc", what: growth + ", one-shot", ours: gm, anchor: gb,
+                       target: String(format: "< %.1fx", scale), met: gm < scale, digits: 2)
+                record(o, row: "mc", what: growth + ", warm", ours: gw, anchor: gb,
+                       target: String(format: "< %.1fx", scale), met: gw < scale, digits: 2)
+            } else {
+                multicallBase = (size, m, w, b)
+                record(o, row: "mc", what: oneShot, ours: m, anchor: b, target: "sublinear in N", met: nil, digits: 2)
+                record(o, row: "mc", what: warmRow, ours: w, anchor: b, target: "sublinear in N", met: nil, digits: 2)
+            }
         }
     }
 
@@ -197,6 +246,98 @@ func run() throws {
         try watchRow(size: size)
     }
 }
+
+/// The share of the host's CPU time that was idle over the next `seconds` (from /proc/stat), in percent.
+func hostIdle(seconds: Double) -> Double {
+    func sample() -> (idle: Double, total: Double) {
+        let text = (try? String(contentsOfFile: "/proc/stat", encoding: .utf8)) ?? ""
+        let cpu = text.split(separator: "\n").first { $0.hasPrefix("cpu ") } ?? ""
+        let f = cpu.split(separator: " ").dropFirst().compactMap { Double($0) }
+        // user nice system idle iowait irq softirq steal (guest time is already in user and nice)
+        guard f.count >= 5 else { return (0, 0) }
+        return (f[3] + f[4], f.prefix(8).reduce(0, +))
+    }
+    let a = sample()
+    Thread.sleep(forTimeInterval: seconds)
+    let b = sample()
+    return b.total > a.total ? (b.idle - a.idle) / (b.total - a.total) * 100 : .nan
+}
+
+/// One `beamconsole multicall ':erlang.node()' --json --yes` over the discovered nodes: its elapsed_ms (the calls) and
+/// the process's wall time, in ms. Every node must answer.
+func multicallOnce(_ binary: String, names: Set<String>) throws -> (calls: Double, wall: Double) {
+    let s = Date()
+    let res = try cluster.runInConsole(
+        binary, ["multicall", ":erlang.node()", "--json", "--yes"] + discovery, environment: env, timeout: 60)
+    let wall = Date().timeIntervalSince(s) * 1000
+    let results = (res.json?["results"] as? [[String: Any]]) ?? []
+    guard res.status == 0, Set(results.compactMap { $0["node"] as? String }) == names else {
+        throw TestSupportError("multicall over \(names.count) failed (\(res.status)): \(res.stdout.prefix(500)) \(res.stderr)")
+    }
+    return (res.json?["elapsed_ms"] as? Double ?? .nan, wall)
+}
+
+/// Ours warm, the anchor's sequence in one process: `beamconsole --nodes …` reading multicalls from stdin (the REPL,
+/// not a terminal), one first call (it connects), three warm-ups, then `multicallRuns` timed ones; the times are the
+/// timed ones' summary lines (`25/25 ok in 1.2 ms`: the calls only, 0.1 ms resolution), in ms.
+func multicallWarm(_ binary: String, names: Set<String>) throws -> [Double] {
+    let script = String(repeating: "multicall :erlang.node()\n", count: 4 + multicallRuns)
+    let res = try cluster.runInConsole(
+        binary, ["--nodes", names.sorted().joined(separator: ","), "--yes"], environment: env, stdin: script,
+        timeout: 120)
+    var times: [Double] = []
+    for line in res.stdout.split(separator: "\n") where line.hasPrefix("\(names.count)/\(names.count) ok in ") {
+        let f = line.split(separator: " ")
+        guard f.count == 5, let v = Double(f[3]) else { continue }
+        times.append(v * (f[4] == "s" ? 1000 : f[4] == "ms" ? 1 : 0.001))
+    }
+    guard res.status == 0, times.count == 4 + multicallRuns else {
+        throw TestSupportError("warm multicalls over \(names.count) failed (\(res.status)): \(times.count) ok; "
+            + "\(res.stdout.suffix(500)) \(res.stderr.suffix(500))")
+    }
+    return Array(times.dropFirst(4))
+}
+
+/// The multicall anchor: a hidden BEAM node in the console namespace connects to every node first, then times
+/// `:erpc.multicall(nodes, :erlang, :node, [])` with `:timer.tc`: one first call, three warm-ups, then `multicallRuns`
+/// timed calls (each result must be every node's name). Returns the first call and the timed ones, in ms.
+func beamMulticall(nodes: [String], name: String) throws -> (first: Double, runs: [Double]) {
+    let code = """
+        nodes = "MC_NODES" |> System.fetch_env!() |> String.split(",") |> Enum.map(&String.to_atom/1)
+        runs = "MC_RUNS" |> System.fetch_env!() |> String.to_integer()
+        nodes |> Task.async_stream(&Node.connect/1, max_concurrency: length(nodes), timeout: 60_000) |> Stream.run()
+        case nodes -- :erlang.nodes(:connected) do
+          [] -> :ok
+          missing -> IO.puts("mcbeam not connected: #{inspect(missing)}"); System.halt(1)
+        end
+        call = fn ->
+          {us, res} = :timer.tc(fn -> :erpc.multicall(nodes, :erlang, :node, [], 30_000) end)
+          ^nodes = Enum.map(res, fn {:ok, n} -> n end)
+          us
+        end
+        first = call.()
+        for _ <- 1..3, do: call.()
+        times = for _ <- 1..runs, do: call.()
+        IO.puts("mcbeam first #{first} runs #{Enum.join(times, ",")}")
+        System.halt(0)
+        """
+    let (process, log) = try cluster.startConsoleNode(
+        alive: name, eval: code,
+        environment: ["MC_NODES": nodes.joined(separator: ","), "MC_RUNS": String(multicallRuns)])
+    let status = process.wait(timeout: 120)
+    if status == nil { process.stop() }
+    let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+    guard status == 0, let line = text.split(separator: "\n").first(where: { $0.hasPrefix("mcbeam first ") }) else {
+        throw TestSupportError("the BEAM multicall anchor failed (\(status.map(String.init) ?? "timed out")): \(text.suffix(2000))")
+    }
+    let f = line.split(separator: " ")
+    let micros = f.count == 5 ? f[4].split(separator: ",").compactMap { Double($0) } : []
+    guard let first = Double(f[2]), micros.count == multicallRuns else { throw TestSupportError("mcbeam: \(line)") }
+    return (first / 1000, micros.map { $0 / 1000 })
+}
+
+/// How many timed calls the BEAM anchor makes (their median is the anchor).
+let multicallRuns = 21
 
 /// Row 6: `watch` on a pseudo-terminal over the cluster, sampled from /proc once a second.
 func watchRow(size: Int) throws {

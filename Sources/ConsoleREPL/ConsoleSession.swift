@@ -580,8 +580,9 @@ public final class ConsoleSession: @unchecked Sendable {
     /// discovery source lists (connected or not, so that failures show).
     func clusterNodes() -> [String] {
         var out = node.peerSnapshots().filter { $0.state == .up && !($0.peerIsHidden ?? false) }.map(\.node)
-        for n in discovery.snapshot().nodes where !n.sources.isEmpty && !out.contains(n.name) { out.append(n.name) }
-        if let t = target, !out.contains(t) { out.insert(t, at: 0) }
+        var seen = Set(out)
+        for n in discovery.listedNodes where seen.insert(n).inserted { out.append(n) }
+        if let t = target, !seen.contains(t) { out.insert(t, at: 0) }
         return out
     }
 

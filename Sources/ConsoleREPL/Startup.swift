@@ -93,6 +93,14 @@ public struct StartupPlan: Sendable {
 }
 
 /// Facts about this host that the plan depends on.
+/// What reading the ECS task metadata gave. A plain enum rather than `Result<ECSTaskMetadata, ECSMetadataError>`:
+/// `HostFacts` is made on every start, and instantiating a generic `Result` checks `ECSMetadataError: Error` at run
+/// time, a scan of every protocol conformance in the executable (~0.3 M instructions of a one-shot call).
+public enum ECSTaskLookup: Sendable {
+    case success(ECSTaskMetadata)
+    case failure(ECSMetadataError)
+}
+
 public struct HostFacts: Sendable {
     /// `hostname` (may be fully qualified).
     public var hostname: String
@@ -101,11 +109,11 @@ public struct HostFacts: Sendable {
     public var stdoutIsTerminal: Bool
     /// The ECS task this console runs in: nil outside ECS (`ECS_CONTAINER_METADATA_URI_V4` unset), else the task
     /// metadata or why it could not be read.
-    public var ecsTask: Result<ECSTaskMetadata, ECSMetadataError>?
+    public var ecsTask: ECSTaskLookup?
 
     public init(
         hostname: String, addressReaching: @escaping @Sendable (String) -> String?, stdoutIsTerminal: Bool,
-        ecsTask: Result<ECSTaskMetadata, ECSMetadataError>? = nil
+        ecsTask: ECSTaskLookup? = nil
     ) {
         self.hostname = hostname; self.addressReaching = addressReaching; self.stdoutIsTerminal = stdoutIsTerminal
         self.ecsTask = ecsTask

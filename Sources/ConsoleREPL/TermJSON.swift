@@ -84,6 +84,12 @@ public enum TermJSON {
     /// Appends `s` as a JSON string literal.
     public static func writeString(_ s: String, into out: inout String) {
         out += "\""
+        // Most strings (node names, rendered results) need no escape: append them whole.
+        if !s.utf8.contains(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 < 0x20 }) {
+            out += s
+            out += "\""
+            return
+        }
         for u in s.unicodeScalars {
             switch u {
             case "\"": out += "\\\""

@@ -338,6 +338,22 @@ public final class NetnsCluster: @unchecked Sendable {
     /// path) has one `<unix ms> connected <node>` line per connect. An EPMD is started in the console namespace first
     /// (once) and left running; both are stopped at teardown. Stop the node with ``ChildProcess/stop()``.
     public func startObserverNode(alive: String) throws -> (process: ChildProcess, logPath: String) {
+        try startConsoleNode(
+            alive: alive, eval: "E2E.DNSPoll.main()",
+            environment: [
+                "DNSPOLL_QUERY": query, "DNSPOLL_NAMESERVER": dnsIP, "DNSPOLL_BASENAME": basename,
+                "DNSPOLL_INTERVAL": String(Int(pollingInterval * 1000)),
+            ])
+    }
+
+    /// Starts, in the console namespace, a hidden Elixir node `<alive>@<console IP>` with the run's cookie and the
+    /// tasks' emulator flags, evaluating `eval` (`elixir -e`; the DNSPoll module is on its code path). `environment` is
+    /// added to a minimal one. Its stdout and stderr go to the returned log. An EPMD is started in the console
+    /// namespace first (once) and left running; both are stopped at teardown. Stop the node with
+    /// ``ChildProcess/stop()`` (or let `eval` end with `System.halt/1` and ``ChildProcess/wait(timeout:)`` for it).
+    public func startConsoleNode(
+        alive: String, eval: String, environment: [String: String] = [:]
+    ) throws -> (process: ChildProcess, logPath: String) {
         let needsEPMD = locked { () -> Bool in
             defer { consoleEPMD = true }
             return !consoleEPMD
@@ -353,17 +369,16 @@ public final class NetnsCluster: @unchecked Sendable {
             }
         }
         let log = directory.appendingPathComponent("observer-\(alive).log").path
-        let environment = [
+        let base = [
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": directory.path,
-            "LANG": "C.UTF-8", "DNSPOLL_QUERY": query, "DNSPOLL_NAMESERVER": dnsIP, "DNSPOLL_BASENAME": basename,
-            "DNSPOLL_INTERVAL": String(Int(pollingInterval * 1000)),
+            "LANG": "C.UTF-8",
         ]
         let process = try spawn(
             in: consoleNamespace,
             [elixir, "--name", "\(alive)@\(consoleIP)", "--cookie", cookie, "--hidden",
              "--erl", "-start_epmd false " + Self.lightErlFlags + " " + extraErlFlags, "-pa", ebin.path,
-             "-e", "E2E.DNSPoll.main()"],
-            environment: environment, outputPath: log)
+             "-e", eval],
+            environment: base.merging(environment) { $1 }, outputPath: log)
         return (process, log)
     }
 

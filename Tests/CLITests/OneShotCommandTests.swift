@@ -155,6 +155,37 @@ final class OneShotCommandTests: XCTestCase {
         XCTAssertTrue(results.allSatisfy { $0["status"] as? String == "ok" })
     }
 
+    /// Each node's row has its own output; an exception and an unreachable node are rows of their own (exit 1).
+    func testMulticallRowsPerNode() throws {
+        let hello = try run(["multicall", "Demo.Stats.hello(\"rows\")", "--json", "--nodes"] + nodes)
+        XCTAssertEqual(hello.status, 0, hello.err)
+        let rows = try XCTUnwrap(hello.json?["results"] as? [[String: Any]], hello.out)
+        XCTAssertEqual(rows.compactMap { $0["node"] as? String }, nodes.sorted())
+        for row in rows {
+            XCTAssertEqual(row["output"] as? String, "hello, rows, from \(row["node"] as? String ?? "?")\n")
+        }
+
+        let boom = try run(["multicall", "Demo.Orders.fetch!(99)", "--nodes"] + nodes)
+        XCTAssertEqual(boom.status, 1)
+        XCTAssertTrue(boom.out.contains("0/3 ok"), boom.out)
+        XCTAssertTrue(boom.out.contains("** (error) %{__exception__: true, __struct__: ArgumentError"), boom.out)
+        let boomJSON = try run(["multicall", "Demo.Orders.fetch!(99)", "--json", "--nodes"] + nodes)
+        for row in (boomJSON.json?["results"] as? [[String: Any]]) ?? [] {
+            XCTAssertEqual(row["status"] as? String, "exception")
+            XCTAssertEqual(row["class"] as? String, "error")
+            XCTAssertTrue((row["reason"] as? String)?.contains("no order with id 99") == true, boomJSON.out)
+        }
+
+        let missing = "nosuch_\(UInt32.random(in: 0...UInt32.max))@\(Self.cluster?.host ?? "localhost")"
+        let partial = try run(["multicall", ":erlang.node()", "--json", "--nodes"] + [nodes[0], missing])
+        XCTAssertEqual(partial.status, 1)
+        let byNode = Dictionary(
+            uniqueKeysWithValues: ((partial.json?["results"] as? [[String: Any]]) ?? []).map { ($0["node"] as? String ?? "", $0) })
+        XCTAssertEqual(byNode[nodes[0]]?["status"] as? String, "ok")
+        XCTAssertEqual(byNode[missing]?["status"] as? String, "error")
+        XCTAssertEqual((byNode[missing]?["error"] as? [String: Any])?["stage"] as? String, "epmd", partial.out)
+    }
+
     func testEvalElixirAndErlang() throws {
         var r = try run(["eval", nodes[0], "x = 20 + 22; IO.puts(\"side\"); {x, node()}"])
         XCTAssertEqual(r.status, 0, r.err)

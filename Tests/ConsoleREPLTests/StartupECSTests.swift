@@ -14,7 +14,7 @@ final class StartupECSTests: XCTestCase {
 
     private let env = ["RELEASE_COOKIE": "secret", "RELEASE_DISTRIBUTION": "name", "RELEASE_NODE": "myapp@10.0.1.5"]
 
-    private func host(_ ecs: Result<ECSTaskMetadata, ECSMetadataError>?) -> HostFacts {
+    private func host(_ ecs: ECSTaskLookup?) -> HostFacts {
         HostFacts(hostname: "ip-10-0-2-106", addressReaching: { _ in "10.9.9.9" }, stdoutIsTerminal: false, ecsTask: ecs)
     }
 

@@ -329,6 +329,13 @@ public final class DiscoveryService: Sendable {
     /// The nodes in any source (or connected), sorted.
     public var knownNodes: [String] { state.withLock { $0.table.sortedNodes.map(\.name) } }
 
+    /// The nodes some source lists (connected or not; not the ones that are only connected), sorted: the names of
+    /// ``snapshot()``'s nodes with a source, without the snapshot's per-node work (its expected peer counts are
+    /// quadratic in the cluster's size).
+    public var listedNodes: [String] {
+        state.withLock { s in s.table.nodes.values.compactMap { $0.sources.isEmpty ? nil : $0.name } }.sorted()
+    }
+
     /// Events from now on (DNS changes, nodeup/nodedown, failures, peers' views).
     public func events() -> AsyncStream<DiscoveryEvent> {
         let (stream, continuation) = AsyncStream<DiscoveryEvent>.makeStream(bufferingPolicy: .bufferingNewest(1000))

@@ -67,17 +67,47 @@ public struct Redactor: Sendable {
     public static let minimumLength = 6
     public static let replacement = "[cookie redacted]"
     private let secret: String?
+    /// The secret's bytes when it is ASCII (see ``mayContain(_:)``).
+    private let asciiSecret: [UInt8]?
 
-    public init(cookie: String) { secret = cookie.count >= Self.minimumLength ? cookie : nil }
+    public init(cookie: String) {
+        secret = cookie.count >= Self.minimumLength ? cookie : nil
+        asciiSecret = secret.flatMap { s in s.utf8.allSatisfy { $0 < 0x80 } ? Array(s.utf8) : nil }
+    }
 
     public func contains(_ s: String) -> Bool {
-        guard let secret else { return false }
+        guard let secret, mayContain(s) else { return false }
         return s.contains(secret)
     }
 
     public func redact(_ s: String) -> String {
-        guard let secret, s.contains(secret) else { return s }
+        guard let secret, mayContain(s), s.contains(secret) else { return s }
         return s.replacingOccurrences(of: secret, with: Self.replacement)
+    }
+
+    /// False only when `s` certainly does not contain the secret: both are ASCII (where a character is a byte, so
+    /// `String.contains` finds nothing the bytes do not have) and the secret's bytes do not occur in `s`. A byte scan
+    /// instead of Foundation's search over every output (a multicall's JSON over 50 nodes is kilobytes).
+    private func mayContain(_ s: String) -> Bool {
+        guard let needle = asciiSecret, let first = needle.first else { return true }
+        let found: Bool? = s.utf8.withContiguousStorageIfAvailable { h -> Bool in
+            guard h.count >= needle.count else { return h.contains { $0 >= 0x80 } }
+            var nonASCII = false
+            var i = 0
+            let last = h.count - needle.count
+            while i < h.count {
+                let b = h[i]
+                if b >= 0x80 { nonASCII = true }
+                if b == first, i <= last {
+                    var j = 1
+                    while j < needle.count && h[i + j] == needle[j] { j += 1 }
+                    if j == needle.count { return true }
+                }
+                i += 1
+            }
+            return nonASCII
+        }
+        return found ?? true
     }
 
     public func redact(_ o: CommandOutput) -> CommandOutput {

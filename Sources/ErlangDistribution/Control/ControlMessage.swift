@@ -258,6 +258,37 @@ public enum ControlMessage: Hashable, Sendable {
         out.patchFrameLength(at: start)
     }
 
+    /// A message term encoded once (`131 …`), to be framed with several control tuples by
+    /// ``encodeFrame(control:encodedMessage:)``: a multicall sends every node the same argument list.
+    public static func encodeMessage(_ message: Term) throws(DistributionError) -> [UInt8] {
+        var out: [UInt8] = []
+        do {
+            try ETFEncoder().encode(message, into: &out, versionByte: true)
+        } catch {
+            throw DistributionError(.protocolViolation, stage: .connection, "cannot encode a control message: \(error)")
+        }
+        return out
+    }
+
+    /// The complete frame of `control` (a control tuple, see ``terms``) followed by a message already encoded by
+    /// ``encodeMessage(_:)``; the same bytes as ``encodeFrame()`` of the message with that control tuple.
+    public static func encodeFrame(control: Term, encodedMessage: [UInt8]) throws(DistributionError) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(160 + encodedMessage.count)
+        out.append(0); out.append(0); out.append(0); out.append(0)  // the length, written below
+        out.append(passThrough)
+        do {
+            try ETFEncoder().encode(control, into: &out, versionByte: true)
+        } catch {
+            throw DistributionError(.protocolViolation, stage: .connection, "cannot encode a control message: \(error)")
+        }
+        out.append(contentsOf: encodedMessage)
+        let length = UInt32(truncatingIfNeeded: out.count - 4)
+        out[0] = UInt8(truncatingIfNeeded: length >> 24); out[1] = UInt8(truncatingIfNeeded: length >> 16)
+        out[2] = UInt8(truncatingIfNeeded: length >> 8); out[3] = UInt8(truncatingIfNeeded: length)
+        return out
+    }
+
     private static func violation(_ message: String) -> DistributionError {
         DistributionError(.protocolViolation, stage: .connection, message)
     }

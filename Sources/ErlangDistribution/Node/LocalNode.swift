@@ -123,7 +123,10 @@ public final class LocalNode: Sendable {
             self.outbox = NIOLockedValueBox(Outbox(buffer: channel.allocator.buffer(capacity: 0)))
         }
         func send(_ message: ControlMessage) throws(DistributionError) {
-            let frame = try message.encodeFrame()
+            send(frame: try message.encodeFrame())
+        }
+        /// Sends an encoded frame (length included).
+        func send(frame: [UInt8]) {
             let schedule = outbox.withLockedValue { o -> Bool in
                 o.buffer.writeBytes(frame)
                 if o.drainScheduled { return false }
@@ -169,8 +172,12 @@ public final class LocalNode: Sendable {
     /// Local processes by pid, keyed by the pid's id and serial as one integer: hashing a `Pid` hashes its node
     /// name, which every local pid shares. The stored pid is compared on lookup, so a pid of another node (or of an
     /// earlier name or creation) with the same numbers finds nothing, exactly as a `[Pid: Mailbox]` would.
+    ///
+    /// Each entry also says whether the process ever watched a node (``LocalNode/watchNode(_:by:)``): only then does
+    /// its exit look through every node's watchers. A multicall's group leaders (one per node) watch nothing, and
+    /// each of their exits looking through N watcher sets made a multicall's cleanup quadratic in N.
     struct ProcessTable {
-        private var entries: [UInt64: (pid: Pid, mailbox: Mailbox)] = [:]
+        private var entries: [UInt64: (pid: Pid, mailbox: Mailbox, watches: Bool)] = [:]
 
         @inline(__always)
         private static func key(_ pid: Pid) -> UInt64 { UInt64(pid.id) << 32 | UInt64(pid.serial) }
@@ -180,13 +187,22 @@ public final class LocalNode: Sendable {
             return e.mailbox
         }
 
-        mutating func insert(_ pid: Pid, _ mailbox: Mailbox) { entries[Self.key(pid)] = (pid, mailbox) }
+        mutating func insert(_ pid: Pid, _ mailbox: Mailbox) { entries[Self.key(pid)] = (pid, mailbox, false) }
 
-        mutating func removeValue(forKey pid: Pid) -> Mailbox? {
+        /// Records that `pid` watches a node; false if it is not a live local process.
+        @discardableResult
+        mutating func markWatching(_ pid: Pid) -> Bool {
+            let key = Self.key(pid)
+            guard entries[key]?.pid == pid else { return false }
+            entries[key]!.watches = true
+            return true
+        }
+
+        mutating func remove(_ pid: Pid) -> (mailbox: Mailbox, watches: Bool)? {
             let key = Self.key(pid)
             guard let e = entries[key], e.pid == pid else { return nil }
             entries[key] = nil
-            return e.mailbox
+            return (e.mailbox, e.watches)
         }
     }
 
@@ -223,6 +239,22 @@ public final class LocalNode: Sendable {
 
     func removeSpawnSink(_ requestID: Reference) {
         _ = state.withLockedValue { $0.spawnSinks.removeValue(forKey: requestID) }
+    }
+
+    /// ``addSpawnSink(_:)`` for many requests, under one lock.
+    func addSpawnSinks(_ requestIDs: [Reference]) -> [SpawnSink] {
+        let sinks = requestIDs.map { _ in SpawnSink() }
+        state.withLockedValue { s in
+            for (id, sink) in zip(requestIDs, sinks) { s.spawnSinks[id] = sink }
+        }
+        return sinks
+    }
+
+    /// ``removeSpawnSink(_:)`` for many requests, under one lock.
+    func removeSpawnSinks(_ requestIDs: [Reference]) {
+        state.withLockedValue { s in
+            for id in requestIDs { s.spawnSinks[id] = nil }
+        }
     }
 
     public let configuration: Configuration
@@ -278,6 +310,14 @@ public final class LocalNode: Sendable {
         }
     }
 
+    /// Mints `count` new references under one lock.
+    func makeReferences(_ count: Int) -> [Reference] {
+        state.withLockedValue { s in
+            let node = Atom(s.nodeName)
+            return (0..<count).map { _ in s.ids.nextReference(node: node, creation: s.creation) }
+        }
+    }
+
     /// Creates a process: a fresh pid and its mailbox.
     public func spawnProcess() -> (pid: Pid, mailbox: Mailbox) {
         spawnProcess(mailbox: Mailbox(timers: timeouts))
@@ -296,7 +336,7 @@ public final class LocalNode: Sendable {
     /// get an exit signal.
     public func exitProcess(_ pid: Pid, reason: Term = .atom("normal")) {
         let (mailbox, monitors, links): (Mailbox?, [(Reference, IncomingMonitor)], [[Pid]]) = state.withLockedValue { s in
-            let mb = s.processes.removeValue(forKey: pid)
+            let removed = s.processes.remove(pid)
             if !s.registered.isEmpty {
                 for (name, p) in s.registered where p == pid { s.registered[name] = nil }
             }
@@ -312,12 +352,15 @@ public final class LocalNode: Sendable {
             }
             // In place, through the values' indices: no copy of a watcher set and no array of keys per exit. A set
             // that becomes empty stays (one per node ever watched), so the next call's watchNode allocates nothing.
-            var i = s.nodeWatchers.values.startIndex
-            while i != s.nodeWatchers.values.endIndex {
-                s.nodeWatchers.values[i].remove(pid)
-                s.nodeWatchers.values.formIndex(after: &i)
+            // A process that never watched a node skips this (one not in the table may have: look).
+            if removed?.watches ?? true {
+                var i = s.nodeWatchers.values.startIndex
+                while i != s.nodeWatchers.values.endIndex {
+                    s.nodeWatchers.values[i].remove(pid)
+                    s.nodeWatchers.values.formIndex(after: &i)
+                }
             }
-            return (mb, mons, ls)
+            return (removed?.mailbox, mons, ls)
         }
         mailbox?.close()
         for (ref, m) in monitors {
@@ -344,7 +387,18 @@ public final class LocalNode: Sendable {
 
     /// Delivers `{nodedown, Node}` to `pid` when the connection to `node` goes down.
     public func watchNode(_ node: String, by pid: Pid) {
-        state.withLockedValue { s in _ = s.nodeWatchers[node, default: []].insert(pid) }
+        state.withLockedValue { s in
+            s.processes.markWatching(pid)
+            _ = s.nodeWatchers[node, default: []].insert(pid)
+        }
+    }
+
+    /// ``watchNode(_:by:)`` for many nodes, under one lock.
+    func watchNodes(_ nodes: [String], by pid: Pid) {
+        state.withLockedValue { s in
+            s.processes.markWatching(pid)
+            for node in nodes { _ = s.nodeWatchers[node, default: []].insert(pid) }
+        }
     }
 
     public func unwatchNode(_ node: String, by pid: Pid) {
@@ -389,6 +443,11 @@ public final class LocalNode: Sendable {
     }
 
     func peer(named node: String) -> Peer? { state.withLockedValue { $0.peers[node]?.peer } }
+
+    /// The connections to `nodes` (nil where not connected), under one lock.
+    func peers(named nodes: [String]) -> [Peer?] {
+        state.withLockedValue { s in nodes.map { s.peers[$0]?.peer } }
+    }
 
     /// Every peer we connected to or tried to, with its state and since when, sorted by name.
     public func peerSnapshots() -> [PeerSnapshot] {

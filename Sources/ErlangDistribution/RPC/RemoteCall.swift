@@ -203,27 +203,6 @@ extension LocalNode {
         }
     }
 
-    /// Calls the same function on many nodes concurrently.
-    public func multicall(nodes: [String], module: Atom, function: Atom, arguments: [Term], options: CallOptions = .init())
-        async -> [String: Result<CallResponse, DistributionError>]
-    {
-        await withTaskGroup(of: (String, Result<CallResponse, DistributionError>).self) { group in
-            for n in nodes {
-                group.addTask {
-                    do throws(DistributionError) {
-                        return (n, .success(try await self.call(node: n, module: module, function: function,
-                                                                arguments: arguments, options: options)))
-                    } catch {
-                        return (n, .failure(error))
-                    }
-                }
-            }
-            var out: [String: Result<CallResponse, DistributionError>] = [:]
-            for await (n, r) in group { out[n] = r }
-            return out
-        }
-    }
-
     // MARK: - Group leader
 
     struct GroupLeader {
