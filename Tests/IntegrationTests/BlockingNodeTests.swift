@@ -42,6 +42,26 @@ final class BlockingNodeTests: XCTestCase {
 
     /// The group leader: output in order, including `io:format` (a nested rex call for `{put_chars, M, F, A}` on
     /// older OTPs), streamed to `onOutput` and collected in the response.
+    /// Reads that block at once (`receiveSpin: .zero`) and reads that poll first, with a spin longer than the calls'
+    /// replies take and one far longer than a wait (the spin ends at the wait's own timeout), give the same answers,
+    /// and a call that outlasts the spin still completes.
+    func testReceiveSpinSettingsGiveTheSameResults() throws {
+        let erl = try ErlangNode()
+        defer { erl.stop() }
+        for spin: Duration in [.zero, .microseconds(60), .seconds(10)] {
+            var c = configuration()
+            c.receiveSpin = spin
+            let node = try BlockingNode.connect(to: erl.name, configuration: c)
+            defer { node.close() }
+            for i in 0..<50 {
+                let r = node.rexCall(module: "erlang", function: "abs", arguments: [.integer(-i)])
+                XCTAssertEqual(r.result, .value(.integer(i)), "\(spin)")
+            }
+            let slow = try node.call(module: "timer", function: "sleep", arguments: [20])
+            XCTAssertEqual(slow.result, .value(.atom("ok")), "\(spin)")
+        }
+    }
+
     func testOutputIsCapturedAndStreamed() throws {
         let erl = try ErlangNode()
         defer { erl.stop() }

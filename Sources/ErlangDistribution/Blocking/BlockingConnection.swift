@@ -35,16 +35,22 @@ public final class BlockingConnection {
         public var maxFrameSize: Int
         /// Our creation (nonzero, ≥ 4).
         public var creation: UInt32
+        /// Once connected, how long a read polls the socket before it sleeps in the kernel (`.zero`: sleep at once).
+        /// Like the BEAM's scheduler busy-wait: a reply that arrives within the spin skips a sleep and a wake-up,
+        /// which on an idle (virtual) CPU costs more than a loopback round trip (measured here: sequential calls to a
+        /// local node 11.4k/s without, ~33k/s with 60 µs). The price is up to this much CPU per wait that ends later.
+        public var receiveSpin: Duration
 
         public init(
             name: NodeNameSpec, cookie: String, flags: DistributionFlags = .beamconsoleDefault, epmdPort: Int? = nil,
             connectTimeout: Duration = .seconds(5), handshakeStepTimeout: Duration = .seconds(7),
             tickTime: Duration = .seconds(60), maxFrameSize: Int = 128 * 1024 * 1024,
-            creation: UInt32 = ProcessIdentifiers.randomCreation()
+            creation: UInt32 = ProcessIdentifiers.randomCreation(), receiveSpin: Duration = .microseconds(60)
         ) {
             self.name = name; self.cookie = cookie; self.flags = flags; self.epmdPort = epmdPort
             self.connectTimeout = connectTimeout; self.handshakeStepTimeout = handshakeStepTimeout
             self.tickTime = tickTime; self.maxFrameSize = maxFrameSize; self.creation = creation
+            self.receiveSpin = receiveSpin
         }
     }
 
@@ -145,6 +151,9 @@ public final class BlockingConnection {
         parser.mode = .connected
         // From here on, reads wait inside `recv` (one system call per read; see BlockingSocket.receive).
         socket.setBlocking()
+        let (spinSeconds, spinAtto) = c.receiveSpin.components
+        // At most a second (no overflow for huge durations); negative means none.
+        socket.spinNanos = spinSeconds < 0 ? 0 : spinSeconds >= 1 ? 1_000_000_000 : spinAtto / 1_000_000_000
         let tickNanos = UInt64(max(1, nanoseconds(c.tickTime)))
         let connection = ConnectionStateMachine(
             configuration: .init(tickIntervalNanos: tickNanos / 4, tickTimeNanos: tickNanos), now: monotonicNanos())

@@ -263,6 +263,8 @@ final class BlockingSocket {
     }
 
     private var blocking = false
+    /// How long ``receive(into:waiting:)`` polls with `MSG_DONTWAIT` before it blocks (0 = block at once).
+    var spinNanos: Int64 = 0
     /// The receive timeout set on the descriptor (`SO_RCVTIMEO`), in microseconds; 0 = none set yet.
     private var receiveTimeoutMicros = 0
 
@@ -285,6 +287,16 @@ final class BlockingSocket {
                 receiveTimeoutMicros = 0
                 flags = Int32(MSG_DONTWAIT)
             }
+        }
+        // Busy-poll briefly before sleeping in `recv`: a reply that comes within the spin is read without the
+        // sleep and wake-up (on a VM, waking an idle vCPU costs tens of µs, more than a loopback round trip).
+        if flags == 0, spinNanos > 0 {
+            let until = ContinuousClock.now + .nanoseconds(min(spinNanos, micros > 0 ? Int64(micros) * 1000 : 0))
+            repeat {
+                let n = recv(fd, buffer.baseAddress!, buffer.count, Int32(MSG_DONTWAIT))
+                if n >= 0 { return n }
+                if errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR { break }
+            } while ContinuousClock.now < until
         }
         let n = recv(fd, buffer.baseAddress!, buffer.count, flags)
         if n >= 0 { return n }
