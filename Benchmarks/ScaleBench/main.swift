@@ -122,7 +122,7 @@ do {
 }
 defer { cluster.teardown() }
 
-let discovery = ["--dns-query", cluster.query, "--basename", cluster.basename, "--dns-server", "\(cluster.dnsIP):53"]
+let discovery = cluster.discoveryArguments()
 let env = ["RELEASE_COOKIE": cluster.cookie]
 emit("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores; load \(load()); beamconsole \(o.beamconsole)")
 

@@ -94,6 +94,13 @@ public final class NetnsCluster: @unchecked Sendable {
     public let cookie: String
     /// The DNSPoll interval, in seconds.
     public let pollingInterval: Double
+
+    /// The console's discovery options for this service: its Cloud Map name, the tasks' basename, dnsmasq as the
+    /// DNS server and, when given, the poll interval.
+    public func discoveryArguments(pollInterval: Int? = nil) -> [String] {
+        ["--dns-query", query, "--basename", basename, "--dns-server", "\(dnsIP):53"]
+            + (pollInterval.map { ["--poll-interval", "\($0)"] } ?? [])
+    }
     /// Logs and the DNS hosts file.
     public let directory: URL
 

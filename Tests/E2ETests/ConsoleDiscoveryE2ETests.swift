@@ -31,11 +31,6 @@ final class ConsoleDiscoveryE2ETests: XCTestCase {
         return try XCTUnwrap(Self.cluster)
     }
 
-    /// The discovery options for this cluster: its Cloud Map name, basename, DNS server, a 1 s poll.
-    func discovery(_ c: NetnsCluster) -> [String] {
-        ["--dns-query", c.query, "--basename", c.basename, "--dns-server", "\(c.dnsIP):53", "--poll-interval", "1"]
-    }
-
     func beamconsole(_ args: [String], timeout: TimeInterval = 40) throws -> NetnsCluster.CommandResult {
         let c = try sharedCluster()
         return try c.runInConsole(ECSClusterTests.binary, args, environment: ["RELEASE_COOKIE": c.cookie], timeout: timeout)
@@ -58,7 +53,7 @@ final class ConsoleDiscoveryE2ETests: XCTestCase {
                    "RELEASE_COOKIE": c.cookie]
         let p = try ChildProcess(
             executable: ipTool,
-            arguments: ["netns", "exec", c.consoleNamespace, ECSClusterTests.binary, "watch", "--json"] + discovery(c),
+            arguments: ["netns", "exec", c.consoleNamespace, ECSClusterTests.binary, "watch", "--json"] + c.discoveryArguments(pollInterval: 1),
             environment: env, outputPath: out.path)
         defer { p.stop() }
         Thread.sleep(forTimeInterval: 1.5)
@@ -88,18 +83,18 @@ final class ConsoleDiscoveryE2ETests: XCTestCase {
         XCTAssertGreaterThanOrEqual(tasks.count, 3)
 
         // The tasks mesh within a poll or two of starting; members over DNS discovery sees every one of them.
-        var members = try beamconsole(["members", "--json"] + discovery(c))
+        var members = try beamconsole(["members", "--json"] + c.discoveryArguments(pollInterval: 1))
         let deadline = Date().addingTimeInterval(3 * c.pollingInterval + 2)
         while members.status != 0, Date() < deadline {
             Thread.sleep(forTimeInterval: 0.3)
-            members = try beamconsole(["members", "--json"] + discovery(c))
+            members = try beamconsole(["members", "--json"] + c.discoveryArguments(pollInterval: 1))
         }
         XCTAssertEqual(members.status, 0, members.stdout + members.stderr)
         let m = try XCTUnwrap(members.json, members.stdout)
         XCTAssertEqual(Set(m["nodes"] as? [String] ?? []), Set(tasks.map(\.node)), members.stdout)
         XCTAssertEqual((m["findings"] as? [Any])?.count, 0, members.stdout)
 
-        let dns = try beamconsole(["dns", "--json"] + discovery(c))
+        let dns = try beamconsole(["dns", "--json"] + c.discoveryArguments(pollInterval: 1))
         XCTAssertEqual(dns.status, 0, dns.stdout + dns.stderr)
         let poll = try XCTUnwrap((dns.json?["polls"] as? [[String: Any]])?.last, dns.stdout)
         let records = try XCTUnwrap(poll["records"] as? [[String: Any]])
@@ -107,7 +102,7 @@ final class ConsoleDiscoveryE2ETests: XCTestCase {
         XCTAssertTrue(records.allSatisfy { $0["connection"] as? String == "up" && $0["ttl"] as? Int == 10 }, dns.stdout)
         XCTAssertEqual(poll["servers"] as? [String], ["\(c.dnsIP):53"])
 
-        let multi = try beamconsole(["multicall", ":erlang.node()", "--json"] + discovery(c))
+        let multi = try beamconsole(["multicall", ":erlang.node()", "--json"] + c.discoveryArguments(pollInterval: 1))
         XCTAssertEqual(multi.status, 0, multi.stdout + multi.stderr)
         let results = try XCTUnwrap(multi.json?["results"] as? [[String: Any]])
         XCTAssertEqual(Set(results.compactMap { $0["node"] as? String }), Set(tasks.map(\.node)))
@@ -175,7 +170,7 @@ final class ConsoleDiscoveryE2ETests: XCTestCase {
         }
         XCTAssertNotNil(stale, "\(events.filter { $0["event"] as? String == "dns_warning" })")
         // The one-shot dns view says that EPMD there no longer has the basename.
-        let dns = try beamconsole(["dns"] + discovery(c))
+        let dns = try beamconsole(["dns"] + c.discoveryArguments(pollInterval: 1))
         XCTAssertEqual(dns.status, 1, dns.stdout)
         XCTAssertTrue(dns.stdout.contains("\(v.ip): \"\(c.basename)\" is not registered in EPMD"), dns.stdout)
     }
@@ -196,7 +191,7 @@ final class ConsoleDiscoveryE2ETests: XCTestCase {
         try c.blockPorts(epmd, NetnsCluster.epmdPorts, how: .drop)
         try c.blockPorts(dist, NetnsCluster.distPorts, how: .drop)
 
-        let r = try beamconsole(["doctor", "--json"] + discovery(c), timeout: 60)
+        let r = try beamconsole(["doctor", "--json"] + c.discoveryArguments(pollInterval: 1), timeout: 60)
         XCTAssertEqual(r.status, 2, r.stdout + r.stderr)
         let targets = try XCTUnwrap(r.json?["targets"] as? [[String: Any]], r.stdout)
         var failed: [String: String] = [:]
@@ -217,7 +212,7 @@ final class ConsoleDiscoveryE2ETests: XCTestCase {
         let stages = byNode[name(basename)]?["stages"] as? [[String: Any]] ?? []
         let nameStage = stages.first { $0["name"] as? String == "epmd_name" }
         XCTAssertTrue("\(nameStage ?? [:])".contains("otherapp"), "lists what is registered: \(nameStage ?? [:])")
-        let text = try beamconsole(["doctor"] + discovery(c), timeout: 60)
+        let text = try beamconsole(["doctor"] + c.discoveryArguments(pollInterval: 1), timeout: 60)
         XCTAssertTrue(text.stdout.contains("RELEASE_COOKIE"), text.stdout)
         XCTAssertTrue(text.stdout.contains("4369"), text.stdout)
         XCTAssertTrue(text.stdout.contains("9000-9010"), text.stdout)

@@ -38,10 +38,6 @@ final class ScaleE2ETests: XCTestCase {
         return try XCTUnwrap(Self.cluster)
     }
 
-    func discovery(_ c: NetnsCluster) -> [String] {
-        ["--dns-query", c.query, "--basename", c.basename, "--dns-server", "\(c.dnsIP):53", "--poll-interval", "1"]
-    }
-
     func beamconsole(_ args: [String], timeout: TimeInterval = 60) throws -> NetnsCluster.CommandResult {
         let c = try sharedCluster()
         let started = Date()
@@ -59,7 +55,7 @@ final class ScaleE2ETests: XCTestCase {
 
     func testMembersShowsTheFullFiftyByFiftyMatrixWithNoFindings() throws {
         let c = try sharedCluster()
-        let r = try beamconsole(["members", "--json"] + discovery(c))
+        let r = try beamconsole(["members", "--json"] + c.discoveryArguments(pollInterval: 1))
         XCTAssertEqual(r.status, 0, r.stderr)
         let json = try XCTUnwrap(r.json, r.stdout + r.stderr)
         XCTAssertEqual(Set(json["nodes"] as? [String] ?? []), names)
@@ -72,7 +68,7 @@ final class ScaleE2ETests: XCTestCase {
         XCTAssertEqual((json["errors"] as? [String: Any])?.count, 0, "\(json["errors"] ?? "")")
 
         // The text matrix fits 80 columns: a row per node, its name whole, one cell per node (49 ✓ and itself).
-        let text = try beamconsole(["members"] + discovery(c))
+        let text = try beamconsole(["members"] + c.discoveryArguments(pollInterval: 1))
         XCTAssertEqual(text.status, 0, text.stderr)
         let rows = text.stdout.split(separator: "\n").filter { $0.contains("✓") && $0.contains("@") }
         XCTAssertEqual(rows.count, Self.size, text.stdout)
@@ -85,7 +81,7 @@ final class ScaleE2ETests: XCTestCase {
 
     func testMulticallReachesAllFifty() throws {
         let c = try sharedCluster()
-        let r = try beamconsole(["multicall", ":erlang.node()", "--json", "--yes"] + discovery(c))
+        let r = try beamconsole(["multicall", ":erlang.node()", "--json", "--yes"] + c.discoveryArguments(pollInterval: 1))
         XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
         let results = try XCTUnwrap(r.json?["results"] as? [[String: Any]], r.stdout)
         XCTAssertEqual(results.count, Self.size)
@@ -100,7 +96,7 @@ final class ScaleE2ETests: XCTestCase {
 
     func testWatchListsAllFiftyUp() throws {
         let c = try sharedCluster()
-        let r = try beamconsole(["watch", "--json", "--duration", "4"] + discovery(c))
+        let r = try beamconsole(["watch", "--json", "--duration", "4"] + c.discoveryArguments(pollInterval: 1))
         XCTAssertEqual(r.status, 0, r.stderr)
         let objects = r.stdout.split(separator: "\n").compactMap {
             try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
@@ -120,7 +116,7 @@ final class ScaleE2ETests: XCTestCase {
 
     func testDoctorPassesEveryStageForAllFifty() throws {
         let c = try sharedCluster()
-        let r = try beamconsole(["doctor", "--json"] + discovery(c), timeout: 90)
+        let r = try beamconsole(["doctor", "--json"] + c.discoveryArguments(pollInterval: 1), timeout: 90)
         XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
         let targets = try XCTUnwrap(r.json?["targets"] as? [[String: Any]], r.stdout)
         XCTAssertEqual(Set(targets.compactMap { $0["node"] as? String }), names)

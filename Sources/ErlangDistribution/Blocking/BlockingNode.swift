@@ -100,10 +100,8 @@ public final class BlockingNode {
         let codec = self.codec
         while true {
             // Messages for us that arrived during a nested call come first.
-            if !pending.isEmpty,
-                let i = pending.firstIndex(where: { m in Self.recipient(m).map { $0 == me || $0 == gl } ?? false })
-            {
-                if let r = handle(pending.remove(at: i)) { return r }
+            if let m = takePending(for: me, gl) {
+                if let r = handle(m) { return r }
                 continue
             }
             // The reply itself is read in place (CallCodec); anything else is decoded.
@@ -126,12 +124,7 @@ public final class BlockingNode {
             case .timedOut:
                 return CallResponse(result: .timeout, output: output.text)
             case .message(let m):
-                guard let to = Self.recipient(m) else { continue }
-                if to == me || to == gl {
-                    if let r = handle(m) { return r }
-                } else {
-                    pending.append(m)
-                }
+                if let m = keep(m, for: me, gl), let r = handle(m) { return r }
             }
         }
     }
@@ -229,10 +222,8 @@ public final class BlockingNode {
         let codec = self.codec
         while true {
             // Messages for us that arrived during a nested call come first.
-            if !pending.isEmpty,
-                let i = pending.firstIndex(where: { m in Self.recipient(m).map { $0 == me || $0 == gl } ?? false })
-            {
-                if let r = try handle(pending.remove(at: i)) { return r }
+            if let m = takePending(for: me, gl) {
+                if let r = try handle(m) { return r }
                 continue
             }
             // SPAWN_REPLY and a returning call's DOWN are read in place (CallCodec); anything else is decoded.
@@ -268,14 +259,26 @@ public final class BlockingNode {
             case .timedOut:
                 return CallResponse(result: .timeout, output: output.text)
             case .message(let m):
-                guard let to = Self.recipient(m) else { continue }
-                if to == me || to == gl {
-                    if let r = try handle(m) { return r }
-                } else {
-                    pending.append(m)
-                }
+                if let m = keep(m, for: me, gl), let r = try handle(m) { return r }
             }
         }
+    }
+
+    /// A message that arrived during another call for `me` or `gl`, taken out of ``pending``.
+    private func takePending(for me: Pid, _ gl: Pid?) -> ControlMessage? {
+        guard !pending.isEmpty,
+            let i = pending.firstIndex(where: { m in Self.recipient(m).map { $0 == me || $0 == gl } ?? false })
+        else { return nil }
+        return pending.remove(at: i)
+    }
+
+    /// `m` when it is for `me` or `gl`; a message for another of our processes is set aside in ``pending`` (nil),
+    /// one for nobody dropped (nil).
+    private func keep(_ m: ControlMessage, for me: Pid, _ gl: Pid?) -> ControlMessage? {
+        guard let to = Self.recipient(m) else { return nil }
+        if to == me || to == gl { return m }
+        pending.append(m)
+        return nil
     }
 
     static func recipient(_ m: ControlMessage) -> Pid? {

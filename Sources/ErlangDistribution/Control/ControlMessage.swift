@@ -223,13 +223,8 @@ public enum ControlMessage: Hashable, Sendable {
     public func encodePayload() throws(DistributionError) -> [UInt8] {
         let (control, message) = terms
         var out: [UInt8] = [Self.passThrough]
-        let encoder = ETFEncoder()
-        do {
-            try encoder.encode(control, into: &out, versionByte: true)
-            if let message { try encoder.encode(message, into: &out, versionByte: true) }
-        } catch {
-            throw DistributionError(.protocolViolation, stage: .connection, "cannot encode a control message: \(error)")
-        }
+        try Self.append(control, to: &out)
+        if let message { try Self.append(message, to: &out) }
         return out
     }
 
@@ -248,13 +243,8 @@ public enum ControlMessage: Hashable, Sendable {
         let start = out.count
         out.append(0); out.append(0); out.append(0); out.append(0)  // the length, written below
         out.append(Self.passThrough)
-        let encoder = ETFEncoder()
-        do {
-            try encoder.encode(control, into: &out, versionByte: true)
-            if let message { try encoder.encode(message, into: &out, versionByte: true) }
-        } catch {
-            throw DistributionError(.protocolViolation, stage: .connection, "cannot encode a control message: \(error)")
-        }
+        try Self.append(control, to: &out)
+        if let message { try Self.append(message, to: &out) }
         out.patchFrameLength(at: start)
     }
 
@@ -262,11 +252,7 @@ public enum ControlMessage: Hashable, Sendable {
     /// ``encodeFrame(control:encodedMessage:)``: a multicall sends every node the same argument list.
     public static func encodeMessage(_ message: Term) throws(DistributionError) -> [UInt8] {
         var out: [UInt8] = []
-        do {
-            try ETFEncoder().encode(message, into: &out, versionByte: true)
-        } catch {
-            throw DistributionError(.protocolViolation, stage: .connection, "cannot encode a control message: \(error)")
-        }
+        try append(message, to: &out)
         return out
     }
 
@@ -277,16 +263,19 @@ public enum ControlMessage: Hashable, Sendable {
         out.reserveCapacity(160 + encodedMessage.count)
         out.append(0); out.append(0); out.append(0); out.append(0)  // the length, written below
         out.append(passThrough)
+        try append(control, to: &out)
+        out.append(contentsOf: encodedMessage)
+        out.patchFrameLength(at: 0)
+        return out
+    }
+
+    /// Appends `131 Term` to `out`; a term the encoder refuses is a protocol violation of ours.
+    private static func append(_ term: Term, to out: inout [UInt8]) throws(DistributionError) {
         do {
-            try ETFEncoder().encode(control, into: &out, versionByte: true)
+            try ETFEncoder().encode(term, into: &out, versionByte: true)
         } catch {
             throw DistributionError(.protocolViolation, stage: .connection, "cannot encode a control message: \(error)")
         }
-        out.append(contentsOf: encodedMessage)
-        let length = UInt32(truncatingIfNeeded: out.count - 4)
-        out[0] = UInt8(truncatingIfNeeded: length >> 24); out[1] = UInt8(truncatingIfNeeded: length >> 16)
-        out[2] = UInt8(truncatingIfNeeded: length >> 8); out[3] = UInt8(truncatingIfNeeded: length)
-        return out
     }
 
     private static func violation(_ message: String) -> DistributionError {
