@@ -10,7 +10,7 @@ public func fuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     let input = UnsafeRawBufferPointer(start: start, count: count)
     let selector = input[0]
     let text = String(decoding: input.dropFirst(), as: UTF8.self)
-    let syntax: TermSyntax = selector & 1 == 0 ? .elixir : .erlang
+    let syntax: SourceSyntax = selector & 1 == 0 ? .elixir : .erlang
     switch (selector >> 1) % 3 {
     case 0:
         if let term = try? TermParser.parse(text, syntax: syntax) {

@@ -6,7 +6,7 @@ import TermSyntax
 
 /// Presentation settings shared by every command.
 public struct ConsoleSettings: Sendable {
-    public var syntax: TermSyntax = .elixir
+    public var syntax: SourceSyntax = .elixir
     /// ANSI colours (IEx's defaults) in results and messages.
     public var color = false
     /// Terminal width for pretty printing and tables.
@@ -274,12 +274,12 @@ public final class ConsoleSession: @unchecked Sendable {
     }
 
     /// Parses `Mod.fun(args)` in `syntax`, accepting the other syntax's form when it is unambiguous.
-    static func parseCall(_ expression: String, syntax: TermSyntax) throws(TermSyntaxError) -> CallExpression {
+    static func parseCall(_ expression: String, syntax: SourceSyntax) throws(TermSyntaxError) -> CallExpression {
         do {
             return try CallExpression.parse(expression, syntax: syntax)
         } catch {
             // `mod:fun(...)` typed under Elixir syntax (or the reverse) is unambiguous enough to accept.
-            let other: TermSyntax = syntax == .elixir ? .erlang : .elixir
+            let other: SourceSyntax = syntax == .elixir ? .erlang : .elixir
             if let call = try? CallExpression.parse(expression, syntax: other) { return call }
             throw error
         }
@@ -613,7 +613,7 @@ public final class ConsoleSession: @unchecked Sendable {
 
     /// The functions that format an exception on the node, in the order to try them (`Mod:fun(Class, Reason,
     /// Stacktrace)`).
-    static func exceptionFormatters(syntax: TermSyntax) -> [(Atom, Atom)] {
+    static func exceptionFormatters(syntax: SourceSyntax) -> [(Atom, Atom)] {
         syntax == .elixir
             ? [("Elixir.Exception", "format"), ("erl_error", "format_exception")]
             : [("erl_error", "format_exception"), ("Elixir.Exception", "format")]

@@ -17,7 +17,7 @@ public struct StartupOptions: Sendable {
     public var connect: [String] = []
     public var cookie: String?
     public var cookieFile: String?
-    public var syntax: TermSyntax?
+    public var syntax: SourceSyntax?
     public var noColor = false
     public var timeout: Duration = .seconds(30)
     public var discovery = DiscoveryOptions()

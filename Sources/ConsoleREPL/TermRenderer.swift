@@ -6,7 +6,7 @@ public enum TermRenderer {
     /// Elixir: `inspect(term, pretty: true, width: width)` (with `limit`/`printable_limit` as given, nil for
     /// `:infinity`). Erlang: `io_lib:format("~p", [Term])` at `width` columns.
     public static func render(
-        _ term: Term, syntax: TermSyntax, width: Int = 80, limit: Int? = 50, printableLimit: Int? = 4096,
+        _ term: Term, syntax: SourceSyntax, width: Int = 80, limit: Int? = 50, printableLimit: Int? = 4096,
         colors: [ElixirSyntaxColor: String]? = nil
     ) -> String {
         switch syntax {

@@ -255,13 +255,13 @@ struct DecoderCore {
                 try need(tag == 89 ? 8 : 5, tagOffset, tag, "port fields")
                 let id = UInt64(readU32())
                 let creation = tag == 89 ? readU32() : UInt32(readU8())
-                value = .port(Port(node: node, id: id, creation: creation))
+                value = .port(ErlangPort(node: node, id: id, creation: creation))
             case 120:  // V4_PORT_EXT
                 let node = try nodeAtom(tagOffset, tag)
                 try need(12, tagOffset, tag, "V4_PORT_EXT fields")
                 let id = readU64()
                 let creation = readU32()
-                value = .port(Port(node: node, id: id, creation: creation))
+                value = .port(ErlangPort(node: node, id: id, creation: creation))
             case 90, 114:  // NEWER_REFERENCE_EXT, NEW_REFERENCE_EXT
                 try need(2, tagOffset, tag, "reference length")
                 let n = Int(readU16())

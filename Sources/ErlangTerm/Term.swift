@@ -42,7 +42,7 @@ public enum Term: Sendable {
     /// A process identifier.
     indirect case pid(Pid)
     /// A port identifier.
-    indirect case port(Port)
+    indirect case port(ErlangPort)
     /// A reference.
     indirect case reference(Reference)
     /// An external fun `fun Module:Function/Arity` (EXPORT_EXT).
@@ -88,7 +88,7 @@ public struct Pid: Hashable, Sendable {
 }
 
 /// A port identifier (`#Port<0.7>`). Ids are 64-bit since OTP 24 (V4_PORT_EXT).
-public struct Port: Hashable, Sendable {
+public struct ErlangPort: Hashable, Sendable {
     public var node: Atom
     public var id: UInt64
     public var creation: UInt32

@@ -190,8 +190,8 @@ public struct TermGenerator: Sendable {
     }
 
     /// A port from another node (sometimes with a 64-bit id).
-    public mutating func port() -> Port {
-        Port(
+    public mutating func port() -> ErlangPort {
+        ErlangPort(
             node: pick(options.nodes),
             id: chance(0.7) ? UInt64(int(0...100_000)) : UInt64.random(in: 0...(UInt64(1) << 62), using: &random),
             creation: UInt32.random(in: 0...UInt32.max, using: &random))

@@ -32,7 +32,7 @@ public struct CallExpression: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses one call expression in `syntax`.
     public static func parse(
-        _ text: String, syntax: TermSyntax, maxDepth: Int = TermParser.defaultMaxDepth
+        _ text: String, syntax: SourceSyntax, maxDepth: Int = TermParser.defaultMaxDepth
     ) throws(TermSyntaxError) -> CallExpression {
         switch syntax {
         case .elixir:
@@ -46,7 +46,7 @@ public struct CallExpression: Hashable, Sendable, CustomStringConvertible {
 
     /// Whether `text` is a call cut short (an unclosed parenthesis, bracket or string), so that a REPL should read
     /// another line.
-    public static func isIncomplete(_ text: String, syntax: TermSyntax) -> Bool {
+    public static func isIncomplete(_ text: String, syntax: SourceSyntax) -> Bool {
         do {
             _ = try parse(text, syntax: syntax)
             return false

@@ -143,7 +143,7 @@ struct ErlangWriter {
     }
 
     /// `port_to_list/1`: `#Port<0.7>`.
-    func writePort(_ p: Port, into out: inout String) {
+    func writePort(_ p: ErlangPort, into out: inout String) {
         out += "#Port<\(nodeNumber(p.node)).\(p.id)>"
     }
 

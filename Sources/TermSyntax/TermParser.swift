@@ -1,7 +1,7 @@
 import ErlangTerm
 
 /// Which language's literal syntax to read.
-public enum TermSyntax: Sendable, Hashable, CaseIterable {
+public enum SourceSyntax: Sendable, Hashable, CaseIterable {
     /// Elixir literals: `%{"a" => [1, :ok]}`, `{:error, "why"}`, `<<1, 2>>`, `[a: 1]`, `MyApp.Stats`.
     case elixir
     /// Erlang term syntax, as `erl_parse:parse_term/1` reads it: `#{<<"a">> => [1, ok]}`, `{error, "why"}`.
@@ -39,7 +39,7 @@ public enum TermSyntax: Sendable, Hashable, CaseIterable {
 /// ```
 public struct TermParser: Sendable {
     /// The syntax to read.
-    public var syntax: TermSyntax
+    public var syntax: SourceSyntax
     /// The deepest nesting of lists, tuples, maps and binaries accepted; deeper input fails with
     /// ``TermSyntaxError/Code/tooDeep``.
     public var maxDepth: Int
@@ -48,7 +48,7 @@ public struct TermParser: Sendable {
     public static let defaultMaxDepth = 1_000
 
     /// Makes a parser for `syntax`.
-    public init(syntax: TermSyntax, maxDepth: Int = TermParser.defaultMaxDepth) {
+    public init(syntax: SourceSyntax, maxDepth: Int = TermParser.defaultMaxDepth) {
         self.syntax = syntax
         self.maxDepth = maxDepth
     }
@@ -66,14 +66,14 @@ public struct TermParser: Sendable {
     }
 
     /// Parses `text` as one term in `syntax` with the default limits.
-    public static func parse(_ text: String, syntax: TermSyntax) throws(TermSyntaxError) -> Term {
+    public static func parse(_ text: String, syntax: SourceSyntax) throws(TermSyntaxError) -> Term {
         try TermParser(syntax: syntax).parse(text)
     }
 
     /// Whether `text` is a term cut short — an unclosed bracket, string, atom or sigil, or a dangling `,`, `|`,
     /// `=>` or `-` — so that a REPL should read another line rather than report an error.
     /// False for complete terms, for empty input and for input that is wrong before its end.
-    public static func isIncomplete(_ text: String, syntax: TermSyntax) -> Bool {
+    public static func isIncomplete(_ text: String, syntax: SourceSyntax) -> Bool {
         do {
             _ = try parse(text, syntax: syntax)
             return false

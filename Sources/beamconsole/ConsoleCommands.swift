@@ -15,7 +15,7 @@ struct ConnectionOptions: ParsableArguments {
     var cookie: String?
     @Option(name: .customLong("cookie-file"), help: "Read the cookie from FILE (must not be group/world readable).")
     var cookieFile: String?
-    @Option(name: .long, help: "Syntax of expressions and results: elixir or erlang.") var syntax: TermSyntax?
+    @Option(name: .long, help: "Syntax of expressions and results: elixir or erlang.") var syntax: SourceSyntax?
     @Flag(name: .customLong("no-color"), help: "No ANSI colours (also NO_COLOR, TERM=dumb).") var noColor = false
     @Flag(name: .long, help: "Print a JSON document instead of text (one-shot commands).") var json = false
     @Option(name: .long, help: "Seconds allowed for each remote call.") var timeout: Double = 30
@@ -413,7 +413,7 @@ enum FastCall {
         startup.tls.insecure = flags.contains("--tls-insecure")
         startup.tls.verifyHostname = flags.contains("--tls-verify-hostname")
         if let s = values["--syntax"] {
-            guard let syntax = TermSyntax(argument: s) else { return nil }
+            guard let syntax = SourceSyntax(argument: s) else { return nil }
             startup.syntax = syntax
         }
         if let t = values["--timeout"] {

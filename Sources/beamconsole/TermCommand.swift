@@ -9,7 +9,7 @@ import TermSyntax
     import Darwin
 #endif
 
-extension TermSyntax: ExpressibleByArgument {
+extension SourceSyntax: ExpressibleByArgument {
     public init?(argument: String) {
         switch argument.lowercased() {
         case "elixir", "ex": self = .elixir
@@ -44,7 +44,7 @@ struct TermCommand: ParsableCommand {
         @Flag(name: .customLong("base64"), help: "The input is base64/base64url (a Phoenix token's payload too).")
         var base64 = false
         @Option(name: .long, help: "Read from this file instead of standard input.") var input: String?
-        @Option(name: .long, help: "Print with this syntax: elixir or erlang.") var syntax: TermSyntax = .elixir
+        @Option(name: .long, help: "Print with this syntax: elixir or erlang.") var syntax: SourceSyntax = .elixir
         @Flag(name: .long, help: "Print the term as JSON (fails for terms with no JSON form).") var json = false
         @Option(name: .long, help: "Terminal width for pretty printing.") var width: Int = 80
         @Option(name: .long, help: "Show at most this many items per collection (default: all), as inspect's limit.")
@@ -98,7 +98,7 @@ struct TermCommand: ParsableCommand {
         )
 
         @Argument(help: "The term, in Elixir (default) or Erlang syntax.") var literal: String
-        @Option(name: .long, help: "The literal's syntax: elixir or erlang.") var syntax: TermSyntax = .elixir
+        @Option(name: .long, help: "The literal's syntax: elixir or erlang.") var syntax: SourceSyntax = .elixir
         @Flag(name: .long, help: "Compress (tag 80) when it makes the output smaller.") var compressed = false
         @Option(name: .long, help: "zlib level 1-9 for --compressed (default 6).") var level: Int = 6
         @Flag(name: .customLong("hex"), help: "Write hexadecimal.") var hex = false

@@ -301,7 +301,7 @@ final class LimitsTests: XCTestCase {
         XCTAssertEqual(try Term.improperList([1], tail: [2]).etf(), try Term.list([1, 2]).etf())
         XCTAssertEqual(try Term.improperList([], tail: 3).etf(), [131, 97, 3])
         XCTAssertEqual(
-            try Term.port(Port(node: "a", id: 1 << 32, creation: 1)).etf(),
+            try Term.port(ErlangPort(node: "a", id: 1 << 32, creation: 1)).etf(),
             [131, 120, 119, 1, 97, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1])
         XCTAssertEqual(try Term.list(Array(repeating: 300, count: 2)).etf().prefix(2), [131, 108])
         XCTAssertEqual(try Term.list(Array(repeating: 1, count: 65536)).etf().prefix(2), [131, 108])

@@ -3,7 +3,7 @@ import TermSyntax
 import XCTest
 
 final class CallExpressionTests: XCTestCase {
-    func call(_ text: String, _ syntax: TermSyntax, file: StaticString = #filePath, line: UInt = #line)
+    func call(_ text: String, _ syntax: SourceSyntax, file: StaticString = #filePath, line: UInt = #line)
         -> CallExpression?
     {
         do {
@@ -15,7 +15,7 @@ final class CallExpressionTests: XCTestCase {
     }
 
     func assertCallError(
-        _ text: String, _ syntax: TermSyntax, _ code: TermSyntaxError.Code, line l: Int, column c: Int,
+        _ text: String, _ syntax: SourceSyntax, _ code: TermSyntaxError.Code, line l: Int, column c: Int,
         file: StaticString = #filePath, line: UInt = #line
     ) {
         do {

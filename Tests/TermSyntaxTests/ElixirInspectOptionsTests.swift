@@ -107,7 +107,7 @@ final class ElixirInspectOptionsTests: XCTestCase {
         XCTAssertEqual(ElixirInspect.inspect(.pid(remote), options: options), "#PID<11879.12.3>")
         options.localNode = "app@host"
         XCTAssertEqual(ElixirInspect.inspect(.pid(remote), options: options), "#PID<0.12.3>")
-        let port = Port(node: "nonode@nohost", id: 9, creation: 3)
+        let port = ErlangPort(node: "nonode@nohost", id: 9, creation: 3)
         XCTAssertEqual(ElixirInspect.inspect(.port(port)), "#Port<0.9>")
         let ref = Reference(node: "b@h", creation: 1, ids: [1, 2, 3])
         options.nodeNumbers = ["b@h": 5]

@@ -638,7 +638,7 @@ final class ElixirInspectTests: XCTestCase {
 
     /// `:erlang.binary_to_term(<<131, 120, 119, 13, "nonode@nohost", 7::64, 0::32>>)`
     func test_port() {
-        let term: Term = .port(Port(node: "nonode@nohost", id: 7, creation: 0))
+        let term: Term = .port(ErlangPort(node: "nonode@nohost", id: 7, creation: 0))
         XCTAssertEqual(ElixirInspect.inspect(term), "#Port<0.7>")
         XCTAssertEqual(ElixirInspect.inspect(term, options: .pretty), ElixirInspect.inspect(term))
     }

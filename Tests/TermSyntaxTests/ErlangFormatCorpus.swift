@@ -114,7 +114,7 @@ struct ErlangFormatCorpus {
 
     mutating func port() -> Term {
         let node = chance(60) ? Self.localNode : pick(Self.remoteNodes)
-        return .port(Port(node: node, id: UInt64(int(0...100_000)), creation: node == Self.localNode ? 0 : 2))
+        return .port(ErlangPort(node: node, id: UInt64(int(0...100_000)), creation: node == Self.localNode ? 0 : 2))
     }
 
     mutating func reference() -> Term {

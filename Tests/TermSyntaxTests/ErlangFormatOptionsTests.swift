@@ -63,7 +63,7 @@ final class ErlangFormatOptionsTests: XCTestCase {
         XCTAssertEqual(ErlangFormat.write(.pid(remote), options: options), "<8614.5.6>")
         XCTAssertEqual(ErlangFormat.write(.pid(local), options: options), "<0.80.0>")
         XCTAssertEqual(
-            ErlangFormat.write(.port(Port(node: "a@host", id: 9, creation: 3)), options: options), "#Port<8614.9>")
+            ErlangFormat.write(.port(ErlangPort(node: "a@host", id: 9, creation: 3)), options: options), "#Port<8614.9>")
         XCTAssertEqual(
             ErlangFormat.write(.reference(Reference(node: "a@host", creation: 1, ids: [1, 2, 3])), options: options),
             "#Ref<8614.3.2.1>")

@@ -313,11 +313,11 @@ enum MiniETF {
             return .pid(Pid(node: node, id: try u32(), serial: try u32(), creation: try u32()))
         case 89:
             let node = try atom()
-            return .port(Port(node: node, id: UInt64(try u32()), creation: try u32()))
+            return .port(ErlangPort(node: node, id: UInt64(try u32()), creation: try u32()))
         case 120:
             let node = try atom()
             let id = UInt64(try u32()) << 32 | UInt64(try u32())
-            return .port(Port(node: node, id: id, creation: try u32()))
+            return .port(ErlangPort(node: node, id: id, creation: try u32()))
         case 90:
             let n = try u16()
             let node = try atom()

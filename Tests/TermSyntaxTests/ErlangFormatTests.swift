@@ -717,7 +717,7 @@ final class ErlangFormatTests: XCTestCase {
         )
         // list_to_port("#Port<0.7>")
         check(
-            .port(Port(node: "nonode@nohost", id: 7, creation: 0)),
+            .port(ErlangPort(node: "nonode@nohost", id: 7, creation: 0)),
             p: "#Port<0.7>",
             w: "#Port<0.7>",
             tp: "#Port<0.7>",

@@ -25,7 +25,7 @@ func erl(_ text: String, file: StaticString = #filePath, line: UInt = #line) -> 
 }
 
 /// The error for `text`, or a test failure if it parses.
-func failure(_ text: String, _ syntax: TermSyntax, file: StaticString = #filePath, line: UInt = #line)
+func failure(_ text: String, _ syntax: SourceSyntax, file: StaticString = #filePath, line: UInt = #line)
     -> TermSyntaxError?
 {
     do {
@@ -39,7 +39,7 @@ func failure(_ text: String, _ syntax: TermSyntax, file: StaticString = #filePat
 
 /// Asserts the error code and 1-based position for `text`.
 func assertError(
-    _ text: String, _ syntax: TermSyntax, _ code: TermSyntaxError.Code, line l: Int, column c: Int,
+    _ text: String, _ syntax: SourceSyntax, _ code: TermSyntaxError.Code, line l: Int, column c: Int,
     file: StaticString = #filePath, line: UInt = #line
 ) {
     guard let e = failure(text, syntax, file: file, line: line) else { return }

@@ -124,7 +124,7 @@ final class TermParserErrorTests: XCTestCase {
     }
 
     func testIsIncomplete() {
-        let incomplete: [(String, TermSyntax)] = [
+        let incomplete: [(String, SourceSyntax)] = [
             ("[1, 2", .elixir), ("%{a: [1,\n", .elixir), ("\"abc", .elixir), ("{:ok,", .elixir), ("<<1,", .elixir),
             ("~c(abc", .elixir), ("\"\"\"\nab", .elixir), ("[1 |", .elixir), ("%{1 =>", .elixir), ("'a", .elixir),
             (":\"a", .elixir), ("[a: ", .elixir), ("-", .elixir),
@@ -134,7 +134,7 @@ final class TermParserErrorTests: XCTestCase {
         for (text, syntax) in incomplete {
             XCTAssertTrue(TermParser.isIncomplete(text, syntax: syntax), "\(syntax) \(text)")
         }
-        let notIncomplete: [(String, TermSyntax)] = [
+        let notIncomplete: [(String, SourceSyntax)] = [
             ("[1, 2]", .elixir), ("", .elixir), ("[1, 2]]", .elixir), ("[1, x", .elixir), ("{1 2", .elixir),
             ("[1, 2]", .erlang), ("[1, 2.", .erlang), ("X", .erlang), ("[1,,", .erlang), ("", .erlang),
         ]
@@ -144,7 +144,7 @@ final class TermParserErrorTests: XCTestCase {
     }
 
     func testNeverCrashesOnPrefixesAndMutations() {
-        let samples: [(String, TermSyntax)] = [
+        let samples: [(String, SourceSyntax)] = [
             (#"{:ok, %{"a" => [1, 2.5e3, :b, 'c', <<1::3, "é"::utf8>>], b: ~w(x y)a}, [k: -0x1F | ?z]}"#, .elixir),
             ("\"\"\"\n  heredoc \\n #\n  \"\"\"", .elixir),
             (#"{ok, #{"a" => [1, 2.5e3, b, 'c', <<1:3, "é"/utf8>>]}, [$z | 16#FF]}."#, .erlang),

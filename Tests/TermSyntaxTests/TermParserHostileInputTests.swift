@@ -5,7 +5,7 @@ import XCTest
 
 /// Regressions for what FuzzTermParser found.
 final class TermParserHostileInputTests: XCTestCase {
-    private func parse(_ text: String, _ syntax: TermSyntax) throws -> Term { try TermParser.parse(text, syntax: syntax) }
+    private func parse(_ text: String, _ syntax: SourceSyntax) throws -> Term { try TermParser.parse(text, syntax: syntax) }
 
     /// A negative integer in a multi-megabit segment built 2^bits with BigInt, a word at a time: quadratic, more than
     /// 10 s for a 43-byte input (fuzz-out timeout-fb3089c1…, now a FuzzTermParser seed).

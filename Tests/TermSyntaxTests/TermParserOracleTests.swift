@@ -111,7 +111,7 @@ final class TermParserOracleTests: XCTestCase {
     }
 
     func compare(
-        _ sources: [String], syntax: TermSyntax, expectValid: Bool, file: StaticString = #filePath,
+        _ sources: [String], syntax: SourceSyntax, expectValid: Bool, file: StaticString = #filePath,
         line: UInt = #line
     ) throws -> Int {
         let oracle = try requireOracle()
@@ -186,7 +186,7 @@ final class TermParserOracleTests: XCTestCase {
     /// and we must not accept what the BEAM refuses — except Elixir's newline before a `,`, which we allow.
     func testMutatedSourcesAgreeWithTheBEAM() throws {
         let oracle = try requireOracle()
-        for syntax in [TermSyntax.elixir, .erlang] {
+        for syntax in [SourceSyntax.elixir, .erlang] {
             var gen = LiteralSourceGenerator(syntax: syntax, seed: 12_345)
             var rng = SplitMix64(seed: 77)
             let alphabet = Array("[]{}()<>%#:;,.|=>-+_\"'\\~?$ \n0aZé/".unicodeScalars)
@@ -245,10 +245,10 @@ final class TermParserOracleTests: XCTestCase {
 
 /// Generates random literal source text from a seed, mixing the notations each syntax allows.
 struct LiteralSourceGenerator {
-    let syntax: TermSyntax
+    let syntax: SourceSyntax
     var rng: SplitMix64
 
-    init(syntax: TermSyntax, seed: UInt64) {
+    init(syntax: SourceSyntax, seed: UInt64) {
         self.syntax = syntax
         rng = SplitMix64(seed: seed)
     }
@@ -443,7 +443,7 @@ final class TermParserPrintedByBEAMTests: XCTestCase {
         }
     }
 
-    func roundTrip(op: String, syntax: TermSyntax, seed: UInt64, count: Int) throws {
+    func roundTrip(op: String, syntax: SourceSyntax, seed: UInt64, count: Int) throws {
         let oracle = try BeamOracle()
         defer { oracle.stop() }  // by PID
         var gen = TermGenerator(seed: seed)
