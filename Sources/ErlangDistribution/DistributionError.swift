@@ -1,7 +1,10 @@
 /// A failure anywhere in the distribution client, naming the stage where it happened.
 ///
-/// `code` is stable and can be switched on; `stage` says how far the connection got. Descriptions never contain the
-/// cookie or any digest made from it.
+/// `code` is stable and can be switched on; `stage` says how far the connection got. The typed fields
+/// (``handshakeStep``, ``expectedPeerName``/``actualPeerName``, ``epmd``, ``errno``) carry the facts a consumer
+/// acts on; ``message`` is prose for people and is not meant to be parsed. Two errors are equal when their code and
+/// stage are. Descriptions never contain the cookie or any digest made from it, and never name command-line flags:
+/// applications add their own advice.
 public struct DistributionError: Error, Hashable, Sendable, CustomStringConvertible {
     /// How far a connection attempt (or a live connection) had got.
     public enum Stage: String, Hashable, Sendable, CustomStringConvertible {
@@ -21,6 +24,37 @@ public struct DistributionError: Error, Hashable, Sendable, CustomStringConverti
         /// A remote call on top of a connection.
         case rpc
         public var description: String { rawValue }
+    }
+
+    /// Which message of the handshake (`erl_dist_protocol.md` §"Distribution Handshake") a handshake failure came
+    /// at: what we were waiting for when it went wrong.
+    public enum HandshakeStep: String, Hashable, Sendable, CustomStringConvertible {
+        /// The peer's status (`ok`, `nok`, `not_allowed`, `alive`, `named:`), after our name.
+        case status
+        /// The peer's challenge (its name, flags and challenge), after its status.
+        case challenge
+        /// The peer's challenge acknowledgement, after our challenge reply: the cookie check.
+        case challengeAck = "challenge_ack"
+        public var description: String { rawValue }
+    }
+
+    /// What EPMD on the peer's host said or where it was asked.
+    public struct EPMDFacts: Hashable, Sendable {
+        /// The host EPMD was asked on.
+        public var host: String
+        /// The EPMD port.
+        public var port: Int?
+        /// The names NAMES listed (for ``Code/nameNotRegistered``; nil when not asked).
+        public var registeredNames: [String]?
+        /// The highest distribution version PORT_PLEASE2 reported (for a node too old to talk to).
+        public var highestVersion: Int?
+
+        public init(host: String, port: Int? = nil, registeredNames: [String]? = nil, highestVersion: Int? = nil) {
+            self.host = host
+            self.port = port
+            self.registeredNames = registeredNames
+            self.highestVersion = highestVersion
+        }
     }
 
     /// A stable error code.
@@ -71,6 +105,10 @@ public struct DistributionError: Error, Hashable, Sendable, CustomStringConverti
         public static let tickTimeout = Code("tick_timeout")
         /// The peer closed the connection.
         public static let closedByPeer = Code("closed_by_peer")
+        /// There is no connection to that node (never made, or already down): nothing was sent.
+        public static let notConnected = Code("not_connected")
+        /// An entry of an EPMD host list is malformed (empty, bad port, unclosed bracket).
+        public static let invalidHost = Code("invalid_host")
         /// We closed the connection (shutdown, cancellation).
         public static let closedLocally = Code("closed_locally")
         /// No cookie could be found or the cookie file is unsafe.
@@ -100,14 +138,53 @@ public struct DistributionError: Error, Hashable, Sendable, CustomStringConverti
     public var stage: Stage
     /// The peer node this is about, if known.
     public var node: String?
-    /// Human-readable detail. Never contains the cookie or a digest.
+    /// Human-readable detail. Never contains the cookie or a digest. Not meant to be parsed: switch on the fields.
     public var message: String
-    /// For ``Code/nameNotRegistered``: the names EPMD does list on that host.
-    public var registeredNames: [String]
+    /// For a handshake failure: the message we were waiting for.
+    public var handshakeStep: HandshakeStep?
+    /// The node we dialled, when the peer's name matters (``Code/nameMismatch``).
+    public var expectedPeerName: String?
+    /// The name the peer gave in its challenge (``Code/nameMismatch``).
+    public var actualPeerName: String?
+    /// For EPMD failures: the host and port asked, and what EPMD said.
+    public var epmd: EPMDFacts?
+    /// The operating system's error number behind a socket failure, when known.
+    public var errno: Int32?
 
-    public init(_ code: Code, stage: Stage, node: String? = nil, _ message: String, registeredNames: [String] = []) {
-        self.code = code; self.stage = stage; self.node = node; self.message = message
-        self.registeredNames = registeredNames
+    public init(
+        _ code: Code, stage: Stage, node: String? = nil, _ message: String, registeredNames: [String] = [],
+        handshakeStep: HandshakeStep? = nil, expectedPeerName: String? = nil, actualPeerName: String? = nil,
+        epmd: EPMDFacts? = nil, errno: Int32? = nil
+    ) {
+        self.code = code
+        self.stage = stage
+        self.node = node
+        self.message = message
+        self.handshakeStep = handshakeStep
+        self.expectedPeerName = expectedPeerName
+        self.actualPeerName = actualPeerName
+        self.epmd = epmd
+        self.errno = errno
+        if !registeredNames.isEmpty { self.registeredNames = registeredNames }
+    }
+
+    /// For ``Code/nameNotRegistered``: the names EPMD does list on that host (``EPMDFacts/registeredNames``).
+    public var registeredNames: [String] {
+        get { epmd?.registeredNames ?? [] }
+        set {
+            if epmd == nil { epmd = EPMDFacts(host: "") }
+            epmd?.registeredNames = newValue
+        }
+    }
+
+    /// Errors are equal when their code and stage are (the message and the facts are detail).
+    public static func == (a: DistributionError, b: DistributionError) -> Bool {
+        a.code == b.code && a.stage == b.stage
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(code)
+        hasher.combine(stage)
     }
 
     public var description: String {

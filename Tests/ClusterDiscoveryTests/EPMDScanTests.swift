@@ -86,7 +86,7 @@ final class EPMDScanTests: XCTestCase {
         XCTAssertTrue(results[0].nodes.contains(a.name))
 
         guard case .failure(let refused) = results[1].result else { return XCTFail("\(results[1])") }
-        XCTAssertEqual(refused.code, .refused)
+        XCTAssertEqual(refused.code, .epmdRefused)
         XCTAssertEqual(refused.host, "127.0.0.1:\(closed)")
         XCTAssertEqual(results[1].nodes, [])
     }
@@ -101,9 +101,9 @@ final class EPMDScanTests: XCTestCase {
         ])
         XCTAssertLessThan(ContinuousClock.now - start, .seconds(3))  // concurrently, each bounded
         guard case .failure(let t) = results[0].result else { return XCTFail("\(results[0])") }
-        XCTAssertEqual(t.code, .timeout, t.message)
+        XCTAssertEqual(t.code, .epmdTimeout, t.message)
         guard case .failure(let p) = results[1].result else { return XCTFail("\(results[1])") }
-        XCTAssertEqual(p.code, .protocolError, p.message)
+        XCTAssertEqual(p.code, .epmdProtocol, p.message)
     }
 
     func testUnresolvableHost() async {

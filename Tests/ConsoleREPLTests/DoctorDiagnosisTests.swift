@@ -68,7 +68,8 @@ final class DoctorDiagnosisTests: XCTestCase {
                          handshake: .failed(DistributionError(.cookieMismatch, stage: .handshake, "closed"))),
              .cookie, "set the same RELEASE_COOKIE on every task"),
             (observation(epmd: found, tcp: .open, handshake: .failed(DistributionError(
-                .nameMismatch, stage: .handshake, "dialled myapp@10.0.1.5 but the peer calls itself myapp@ip-10-0-1-5"))),
+                .nameMismatch, stage: .handshake, "dialled myapp@10.0.1.5 but the peer calls itself myapp@ip-10-0-1-5",
+                handshakeStep: .challenge, expectedPeerName: "myapp@10.0.1.5", actualPeerName: "myapp@ip-10-0-1-5"))),
              .challenge, "RELEASE_DISTRIBUTION=name"),
             (observation(epmd: found, tcp: .open, handshake: .established,
                          ticks: .init(roundTrip: .success(.milliseconds(1)), peerTickTime: 8, stillUp: true)),
@@ -95,10 +96,12 @@ final class DoctorDiagnosisTests: XCTestCase {
 
     func testShortVersusLongNamesAndAPlainRename() {
         let short = diagnose(observation(epmd: found, tcp: .open, handshake: .failed(DistributionError(
-            .nameMismatch, stage: .handshake, "dialled myapp@10.0.1.5 but the peer calls itself myapp@ip-10-0-1-5"))))
+            .nameMismatch, stage: .handshake, "dialled myapp@10.0.1.5 but the peer calls itself myapp@ip-10-0-1-5",
+                handshakeStep: .challenge, expectedPeerName: "myapp@10.0.1.5", actualPeerName: "myapp@ip-10-0-1-5"))))
         XCTAssertTrue(short.failure!.cause!.hasPrefix("short vs long names"), short.failure!.cause!)
         let renamed = diagnose(observation(epmd: found, tcp: .open, handshake: .failed(DistributionError(
-            .nameMismatch, stage: .handshake, "dialled myapp@10.0.1.5 but the peer calls itself other@10.0.1.5"))))
+            .nameMismatch, stage: .handshake, "dialled myapp@10.0.1.5 but the peer calls itself other@10.0.1.5",
+                handshakeStep: .challenge, expectedPeerName: "myapp@10.0.1.5", actualPeerName: "other@10.0.1.5"))))
         XCTAssertTrue(renamed.failure!.fix!.contains("dial other@10.0.1.5"), renamed.failure!.fix!)
     }
 

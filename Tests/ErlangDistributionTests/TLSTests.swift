@@ -117,12 +117,13 @@ final class TLSTests: XCTestCase {
     func testPlainHandshakeAnsweredWithTLSAlertIsAMismatch() throws {
         let channel = EmbeddedChannel()
         let promise = channel.eventLoop.makePromise(of: HandshakeStateMachine.Result.self)
-        let machine = HandshakeStateMachine(configuration: .init(
-            ourName: "bc@vm", dynamicName: false, creation: 7, cookie: Array("c".utf8), expectedPeerName: "tls1@vm",
-            ourChallenge: 1))
+        let machine = DistributionConnectionMachine(configuration: .init(
+            handshake: .init(
+                ourName: "bc@vm", dynamicName: false, creation: 7, cookie: Array("c".utf8),
+                expectedPeerName: "tls1@vm", ourChallenge: 1),
+            connection: .init(), maxFrameSize: 1 << 20))
         try channel.pipeline.syncOperations.addHandler(DistributionChannelHandler(
-            handshake: machine, connection: .init(), maxFrameSize: 1 << 20, handshakeStepTimeout: .seconds(7),
-            promise: promise, logger: .init(label: "test")))
+            machine: machine, promise: promise, logger: .init(label: "test")))
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
         let sent = try XCTUnwrap(channel.readOutbound(as: ByteBuffer.self))
         XCTAssertEqual(sent.getInteger(at: 2, as: UInt8.self), 0x4E, "send_name with a 2-byte length")
@@ -133,6 +134,7 @@ final class TLSTests: XCTestCase {
             XCTAssertEqual(e.code, .plainButPeerExpectsTLS)
             XCTAssertEqual(e.stage, .tls)
             XCTAssertTrue(e.message.contains("-proto_dist inet_tls"))
+            XCTAssertFalse(e.message.contains("--"), "library messages name no command-line options: \(e.message)")
         }
         _ = try? channel.finish()
     }

@@ -34,7 +34,7 @@ final class TLSDistributionTests: XCTestCase {
 
     func makeNode(
         tls: DistributionTLSConfiguration?, cookie: String = TLSDistributionTests.cookie,
-        stepTimeout: TimeAmount = .seconds(7)
+        stepTimeout: Duration = .seconds(7)
     ) -> LocalNode {
         LocalNode(configuration: .init(
             name: .long("bc\(UInt32.random(in: 0...UInt32.max))@127.0.0.1"), cookie: cookie,
@@ -113,7 +113,7 @@ final class TLSDistributionTests: XCTestCase {
         } catch {
             XCTAssertEqual(error.stage, .tls, "\(error)")
             XCTAssertEqual(error.code, .tlsCertificateRejected, "\(error)")
-            XCTAssertTrue(error.message.contains("--tls-cert"), "\(error)")
+            XCTAssertTrue(error.message.contains("client certificate"), "\(error)")
         }
     }
 
@@ -128,7 +128,7 @@ final class TLSDistributionTests: XCTestCase {
             XCTAssertEqual(error.stage, .tls, "\(error)")
             XCTAssertEqual(error.code, .plainButPeerExpectsTLS, "\(error)")
             XCTAssertTrue(error.message.contains("-proto_dist inet_tls"), error.message)
-            XCTAssertTrue(error.message.contains("--ssl-dist-optfile"), error.message)
+            XCTAssertFalse(error.message.contains("--"), "no command-line options in library messages: \(error.message)")
         }
     }
 

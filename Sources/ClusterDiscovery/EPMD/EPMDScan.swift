@@ -59,49 +59,33 @@ public struct EPMDHostScan: Sendable, Hashable {
     public var nodes: [String] { (try? result.get())?.map(\.node) ?? [] }
 }
 
-/// A host list that does not parse, or one host whose EPMD could not be asked.
+/// A host list that does not parse, or one host whose EPMD could not be asked. Its codes are
+/// ``DistributionError``'s (one set of EPMD codes): ``DistributionError/Code/invalidHost`` for a host list that does
+/// not parse, and the EPMD stage's codes (``DistributionError/Code/epmdRefused``,
+/// ``DistributionError/Code/epmdTimeout``, ``DistributionError/Code/epmdProtocol``,
+/// ``DistributionError/Code/hostNotFound``, ``DistributionError/Code/ioError``) for a host that could not be asked.
 public struct EPMDScanError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// A stable error code.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        public let rawValue: String
-        public init(_ rawValue: String) { self.rawValue = rawValue }
-        public var description: String { rawValue }
-
-        /// An entry of the host list is malformed (empty, bad port, unclosed bracket).
-        public static let invalidHost = Code("invalid_host")
-        /// The host name did not resolve.
-        public static let hostNotFound = Code("host_not_found")
-        /// Nothing listens on the EPMD port: no Erlang node runs there (or EPMD uses another port).
-        public static let refused = Code("refused")
-        /// The TCP connect to EPMD, or its reply, timed out.
-        public static let timeout = Code("timeout")
-        /// EPMD answered something that is not a NAMES reply.
-        public static let protocolError = Code("protocol")
-        /// Another socket-level failure.
-        public static let ioError = Code("io_error")
-    }
+    /// The distribution client's codes.
+    public typealias Code = DistributionError.Code
 
     public var code: Code
     /// The host as written (`host`, `host:port`, `[::1]:4369`).
     public var host: String
     /// Human-readable detail.
     public var message: String
+    /// The distribution client's error behind a failed scan, with its typed facts (nil for a bad host list).
+    public var underlying: DistributionError?
 
     public init(_ code: Code, host: String, _ message: String) {
-        self.code = code; self.host = host; self.message = message
+        self.code = code
+        self.host = host
+        self.message = message
     }
 
-    /// The EPMD failure for `target`, from the distribution client's error.
+    /// The EPMD failure for `target`, from the distribution client's error (its code as it is).
     public init(_ error: DistributionError, target: EPMDScanTarget) {
-        let code: Code
-        switch error.code {
-        case .epmdRefused: code = .refused
-        case .epmdTimeout: code = .timeout
-        case .epmdProtocol: code = .protocolError
-        case .hostNotFound: code = .hostNotFound
-        default: code = .ioError
-        }
-        self.init(code, host: target.description, error.message)
+        self.init(error.code, host: target.description, error.message)
+        self.underlying = error
     }
 
     public var description: String { "EPMD scan of \(host) failed (\(code)): \(message)" }

@@ -383,7 +383,7 @@ public enum DoctorDiagnosis {
         -> (DoctorStage, DoctorStage?)
     {
         let at = "\(o.host):\(o.epmdPort)"
-        let alive = o.node.split(separator: "@", maxSplits: 1).first.map(String.init) ?? o.node
+        let alive = NodeName(o.node)?.alive ?? o.node
         let reached = DoctorStage(.epmdTCP, .ok, "EPMD at \(at) answers")
         let portNote = o.epmdPort == 4369 ? "" : " (ERL_EPMD_PORT=\(o.epmdPort))"
         switch e {
@@ -479,18 +479,18 @@ public enum DoctorDiagnosis {
 
     // MARK: - Handshake
 
-    /// Which handshake stage a handshake failure belongs to.
+    /// Which handshake stage a handshake failure belongs to: by its code, else by the handshake step it came at.
     public static func stageOfHandshakeError(_ e: DistributionError) -> DoctorStageKind {
         switch e.code {
         case .notAllowed, .nok, .alive: return .handshake
         case .nameMismatch, .missingPeerFlags: return .challenge
         case .cookieMismatch, .badPeerDigest: return .cookie
         default:
-            // Timeouts, closes and protocol violations name the step in their message.
-            let m = e.message
-            if m.contains("acknowledgement") || m.contains("challenge reply") { return .cookie }
-            if m.contains("challenge") || m.contains("peer's name") { return .challenge }
-            return .handshake
+            switch e.handshakeStep {
+            case .challengeAck?: return .cookie
+            case .challenge?: return .challenge
+            case .status?, nil: return .handshake
+            }
         }
     }
 
@@ -557,9 +557,9 @@ public enum DoctorDiagnosis {
                 cause: "the peer still has a connection from a node named \(context.ownName)",
                 fix: "run again with another name (beamconsole picks a random one unless --name/--sname fixes it)")
         case .nameMismatch:
-            let actual = e.message.components(separatedBy: "calls itself ").last ?? "another name"
-            let expected = o.node
-            if nameForm(expected) != nameForm(actual) {
+            let actual = e.actualPeerName ?? "another name"
+            let expected = e.expectedPeerName ?? o.node
+            if e.actualPeerName != nil, nameForm(expected) != nameForm(actual) {
                 return DoctorStage(
                     kind, .failed, detail,
                     cause: "short vs long names: we dialled \(expected) but the node is \(actual)",
@@ -607,8 +607,7 @@ public enum DoctorDiagnosis {
 
     /// Short names have a host without dots that is not an address.
     static func nameForm(_ node: String) -> String {
-        let host = node.split(separator: "@", maxSplits: 1).last.map(String.init) ?? ""
-        return host.contains(".") || host.contains(":") ? "long" : "short"
+        (NodeName(node)?.form ?? .short).rawValue
     }
 
     // MARK: - Ticks

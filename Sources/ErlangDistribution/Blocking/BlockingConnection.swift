@@ -16,51 +16,16 @@
 ///
 /// Not thread-safe: one thread uses a connection at a time.
 public final class BlockingConnection {
-    /// Everything configurable.
-    public struct Configuration: Sendable {
-        /// Our node name (full `alive@host`), or a dynamic-name request.
-        public var name: NodeNameSpec
-        /// The cookie. Never logged or printed.
-        public var cookie: String
-        public var flags: DistributionFlags
-        /// EPMD port; nil = `ERL_EPMD_PORT` or 4369.
-        public var epmdPort: Int?
-        /// TCP connect timeout (EPMD and the dist port); also bounds EPMD's reply.
-        public var connectTimeout: Duration
-        /// Per-step handshake timeout (OTP's net_setuptime is 7 s).
-        public var handshakeStepTimeout: Duration
-        /// Declare the peer down after this long without reading anything (net_ticktime, default 60 s).
-        public var tickTime: Duration
-        /// The largest frame we accept.
-        public var maxFrameSize: Int
-        /// Our creation (nonzero, ≥ 4).
-        public var creation: UInt32
-        /// Once connected, how long a read polls the socket before it sleeps in the kernel (`.zero`: sleep at once).
-        /// Like the BEAM's scheduler busy-wait: a reply that arrives within the spin skips a sleep and a wake-up,
-        /// which on an idle (virtual) CPU costs more than a loopback round trip (measured here: sequential calls to a
-        /// local node 11.4k/s without, ~33k/s with 60 µs). The price is up to this much CPU per wait that ends later.
-        public var receiveSpin: Duration
-
-        public init(
-            name: NodeNameSpec, cookie: String, flags: DistributionFlags = .beamconsoleDefault, epmdPort: Int? = nil,
-            connectTimeout: Duration = .seconds(5), handshakeStepTimeout: Duration = .seconds(7),
-            tickTime: Duration = .seconds(60), maxFrameSize: Int = 128 * 1024 * 1024,
-            creation: UInt32 = ProcessIdentifiers.randomCreation(), receiveSpin: Duration = .microseconds(60)
-        ) {
-            self.name = name; self.cookie = cookie; self.flags = flags; self.epmdPort = epmdPort
-            self.connectTimeout = connectTimeout; self.handshakeStepTimeout = handshakeStepTimeout
-            self.tickTime = tickTime; self.maxFrameSize = maxFrameSize; self.creation = creation
-            self.receiveSpin = receiveSpin
-        }
-    }
+    /// Everything configurable (shared with ``LocalNode``; ``DistributionOptions/tls`` must be nil here).
+    public typealias Configuration = DistributionOptions
 
     /// The peer we dialled (`alive@host`).
     public let peerName: String
     /// What the handshake established (the peer's flags, our name and creation).
     public let handshake: HandshakeStateMachine.Result
     private let socket: BlockingSocket
-    private var parser: FrameParser
-    private var connection: ConnectionStateMachine
+    /// Framing, ticks and the liveness deadline (the handshake is over once a connection exists).
+    private var machine: DistributionConnectionMachine
     private var closedError: DistributionError?
     /// Frames ``enqueue(_:)`` encoded and ``flush()`` has not written yet.
     private var outbox: [UInt8] = []
@@ -68,11 +33,13 @@ public final class BlockingConnection {
     private let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
 
     private init(
-        peerName: String, handshake: HandshakeStateMachine.Result, socket: BlockingSocket, parser: FrameParser,
-        connection: ConnectionStateMachine
+        peerName: String, handshake: HandshakeStateMachine.Result, socket: BlockingSocket,
+        machine: DistributionConnectionMachine
     ) {
-        self.peerName = peerName; self.handshake = handshake; self.socket = socket; self.parser = parser
-        self.connection = connection
+        self.peerName = peerName
+        self.handshake = handshake
+        self.socket = socket
+        self.machine = machine
     }
 
     deinit {
@@ -94,127 +61,130 @@ public final class BlockingConnection {
         }
     }
 
+    /// Runs the ``DialPlan`` for `node` with blocking sockets.
     private static func dial(_ node: String, configuration c: Configuration, port explicitPort: Int?)
         throws(DistributionError) -> BlockingConnection
     {
-        guard let (alive, host) = splitNodeName(node) else { throw DistributionError.badNodeName(node) }
-        // Resolved once; EPMD and the distribution port use the same address.
-        var address = try HostAddress.resolve(host: host, node: node)
-        let distPort: Int
-        if let explicitPort {
-            distPort = explicitPort
-        } else {
-            let epmd = EPMDExchange(
-                address: address, host: host, port: c.epmdPort ?? EPMDClient.environmentPort ?? EPMDMessage.defaultPort,
-                timeout: c.connectTimeout)
-            let epmdNode = "\(alive)@\(host)"
-            let reply: EPMDMessage.PortReply
-            do {
-                reply = try EPMDMessage.parsePortReply(
-                    try epmd.exchange(
+        if c.tls != nil {
+            throw DistributionError(
+                .tlsConfigurationInvalid, stage: .tls, node: node,
+                "TLS distribution is not supported by the blocking connection; use LocalNode")
+        }
+        var plan = DialPlan(node: try NodeName.parse(node), epmdPort: c.resolvedEPMDPort, port: explicitPort)
+        var address: HostAddress?
+        var socket: BlockingSocket?
+        while true {
+            switch plan.step {
+            case .resolve(let host):
+                do {
+                    address = try HostAddress.resolve(host: host, node: node)
+                    plan.handle(.resolved)
+                } catch {
+                    plan.handle(.failed(error))
+                }
+            case .lookUpPort(let alive, let host, let epmdPort):
+                guard let address else { preconditionFailure("EPMD before resolve") }
+                let epmd = EPMDExchange(address: address, host: host, port: epmdPort, timeout: c.connectTimeout)
+                let epmdNode = "\(alive)@\(host)"
+                do {
+                    let reply = try epmd.exchange(
                         EPMDMessage.portPlease2Request(alive: alive), node: epmdNode,
-                        complete: EPMDMessage.isCompletePortReply))
-            } catch let e as DistributionError {
-                throw e
-            } catch let e as EPMDMessage.ParseError {
-                throw DistributionError(.epmdProtocol, stage: .epmd, node: epmdNode, e.message)
-            } catch {
-                throw DistributionError(.epmdProtocol, stage: .epmd, node: epmdNode, "\(error)")
-            }
-            switch reply {
-            case .found(let info):
-                if info.highestVersion < 6 { throw DistributionError.distributionVersionTooOld(info.highestVersion, node: node) }
-                distPort = info.port
-            case .notFound:
-                let names = epmd.names()
-                throw DistributionError.nameNotRegistered(alive: alive, host: host, node: node, names: names)
+                        complete: EPMDMessage.isCompletePortReply)
+                    do {
+                        plan.handle(.portReply(try EPMDMessage.parsePortReply(reply)))
+                    } catch {
+                        plan.handle(.failed(DistributionError(
+                            .epmdProtocol, stage: .epmd, node: epmdNode, error.message,
+                            epmd: .init(host: host, port: epmdPort))))
+                    }
+                } catch {
+                    plan.handle(.failed(error))
+                }
+            case .listNames(let host, let epmdPort):
+                guard let address else { preconditionFailure("EPMD before resolve") }
+                plan.handle(.namesListed(
+                    EPMDExchange(address: address, host: host, port: epmdPort, timeout: c.connectTimeout).names()))
+            case .connect(_, let port):
+                guard var a = address else { preconditionFailure("connect before resolve") }
+                a.port = port
+                do {
+                    socket = try BlockingSocket.connect(to: a, timeout: c.connectTimeout, noDelay: true)
+                    plan.handle(.connected)
+                } catch {
+                    plan.handle(.connectFailed(error.connectFailure))
+                }
+            case .handshake:
+                guard let socket else { preconditionFailure("handshake before connect") }
+                var machine = DistributionConnectionMachine(configuration: c.machineConfiguration(
+                    dialling: plan.node, creation: c.creation ?? ProcessIdentifiers.randomCreation(),
+                    challenge: UInt32.random(in: 0...UInt32.max)))
+                let result: HandshakeStateMachine.Result
+                do {
+                    result = try runHandshake(&machine, socket: socket)
+                } catch {
+                    socket.close()
+                    plan.handle(.failed(error))
+                    continue
+                }
+                plan.handle(.established)
+                // From here on, reads wait inside `recv` (one system call per read; see BlockingSocket.receive).
+                socket.setBlocking()
+                let (spinSeconds, spinAtto) = c.receiveSpin.components
+                // At most a second (no overflow for huge durations); negative means none.
+                socket.spinNanos = spinSeconds < 0 ? 0 : spinSeconds >= 1 ? 1_000_000_000 : spinAtto / 1_000_000_000
+                return BlockingConnection(peerName: node, handshake: result, socket: socket, machine: machine)
+            case .failed(let error):
+                throw error
+            case .done:
+                preconditionFailure("dial plan done without a connection")
             }
         }
-        address.port = distPort
-        let socket: BlockingSocket
-        do {
-            socket = try BlockingSocket.connect(to: address, timeout: c.connectTimeout, noDelay: true)
-        } catch {
-            throw DistributionError.distConnect(error.connectFailure, host: host, port: distPort, node: node)
-        }
-        let (ourName, dynamic): (String, Bool) = {
-            switch c.name {
-            case .short(let n), .long(let n): return (n, false)
-            case .dynamic(let h): return (h, true)
-            }
-        }()
-        var handshake = HandshakeStateMachine(configuration: .init(
-            ourName: ourName, dynamicName: dynamic, flags: c.flags, creation: c.creation,
-            cookie: Array(c.cookie.utf8), expectedPeerName: node, ourChallenge: UInt32.random(in: 0...UInt32.max)))
-        var parser = FrameParser(mode: .handshake, maxFrameSize: c.maxFrameSize)
-        let result = try runHandshake(&handshake, parser: &parser, socket: socket, stepTimeout: c.handshakeStepTimeout)
-        parser.mode = .connected
-        // From here on, reads wait inside `recv` (one system call per read; see BlockingSocket.receive).
-        socket.setBlocking()
-        let (spinSeconds, spinAtto) = c.receiveSpin.components
-        // At most a second (no overflow for huge durations); negative means none.
-        socket.spinNanos = spinSeconds < 0 ? 0 : spinSeconds >= 1 ? 1_000_000_000 : spinAtto / 1_000_000_000
-        let tickNanos = UInt64(max(1, nanoseconds(c.tickTime)))
-        let connection = ConnectionStateMachine(
-            configuration: .init(tickIntervalNanos: tickNanos / 4, tickTimeNanos: tickNanos), now: monotonicNanos())
-        return BlockingConnection(
-            peerName: node, handshake: result, socket: socket, parser: parser, connection: connection)
     }
 
-    /// Runs the handshake to completion: the same events as ``DistributionChannelHandler`` feeds the machine (a
-    /// message, the peer's close, a step timeout), and the same check for a TLS node answering a plain handshake.
-    private static func runHandshake(
-        _ machine: inout HandshakeStateMachine, parser: inout FrameParser, socket: BlockingSocket, stepTimeout: Duration
-    ) throws(DistributionError) -> HandshakeStateMachine.Result {
-        var action = machine.start()
-        var deadline = ContinuousClock.now + stepTimeout
-        var receivedMessage = false
+    /// Runs the handshake to completion: the machine's actions, with its step timer as the deadline of each read.
+    /// Bytes that came after the final handshake message stay in the machine for ``receive(deadline:)``.
+    private static func runHandshake(_ machine: inout DistributionConnectionMachine, socket: BlockingSocket)
+        throws(DistributionError) -> HandshakeStateMachine.Result
+    {
+        var deadline = ContinuousClock.now
+        var action = machine.channelActive()
         while true {
             switch action {
-            case .established(let result):
+            case .established(let result, _):
                 return result
-            case .fail(let error):
+            case .failHandshake(let error), .close(let error):
                 throw error
-            case .send(let payload):
+            case .armStepTimer(let timeout):
+                deadline = ContinuousClock.now + timeout
+            case .sendHandshake(let bytes, let timeout):
+                deadline = ContinuousClock.now + timeout
                 do {
-                    try socket.write(FrameParser.frame(payload, mode: parser.mode), deadline: deadline)
+                    try socket.write(bytes, deadline: deadline)
                 } catch {
                     throw error.distributionError(stage: .handshake)
                 }
-            case .wait:
+            case .none, .sendTick, .deliver, .intercepted:
                 break
             }
-            // The next complete message, reading as needed.
-            var next: HandshakeStateMachine.Action?
-            while next == nil {
-                if let frame = try parser.next() {
-                    receivedMessage = true
-                    guard case .data(let bytes) = frame else { continue }
-                    deadline = ContinuousClock.now + stepTimeout
-                    next = machine.received(bytes)
-                    break
-                }
-                let bytes: [UInt8]
-                do {
-                    bytes = try socket.read(deadline: deadline)
-                } catch .timedOut {
-                    next = machine.timedOut()
-                    break
-                } catch {
-                    throw error.distributionError(stage: .handshake)
-                }
-                if bytes.isEmpty {
-                    next = machine.peerClosed()
-                    break
-                }
-                parser.append(bytes)
-                if !receivedMessage, parser.bufferedByteCount >= 2, TLSFailure.looksLikeTLSRecord(parser.peek(2)) {
-                    // No handshake message starts with a 0x15xx length: this is a TLS record (the alert a TLS node
-                    // sends).
-                    throw TLSFailure.peerExpectsTLS()
-                }
+            if let next = machine.nextAction(now: monotonicNanos()) {
+                action = next
+                continue
             }
-            action = next!
+            let bytes: [UInt8]
+            do {
+                bytes = try socket.read(deadline: deadline)
+            } catch .timedOut {
+                action = machine.stepTimerFired()
+                continue
+            } catch {
+                throw error.distributionError(stage: .handshake)
+            }
+            if bytes.isEmpty {
+                action = machine.peerClosed()
+                continue
+            }
+            machine.bytesReceived(bytes, now: monotonicNanos())
+            action = .none
         }
     }
 
@@ -263,17 +233,18 @@ public final class BlockingConnection {
     static let readAheadWhileWritingLimit = 64 * 1024 * 1024
 
     private func write(_ bytes: [UInt8]) throws(DistributionError) {
-        let deadline = ContinuousClock.now + .seconds(max(1, Int64(connection.configuration.tickTimeNanos / 1_000_000_000)))
+        let deadline = ContinuousClock.now
+            + .seconds(max(1, Int64(machine.configuration.connection.tickTimeNanos / 1_000_000_000)))
         let result: Result<Void, BlockingSocket.Failure> = bytes.withUnsafeBytes { raw in
             Result { () throws(BlockingSocket.Failure) in
                 try socket.write(raw, deadline: deadline) { () throws(BlockingSocket.Failure) -> Bool in
                     // The peer writes too (replies to what we wrote before): read it, so that neither side waits for
                     // the other with both buffers full. EOF and errors are left to the next receive.
-                    guard self.parser.bufferedByteCount < Self.readAheadWhileWritingLimit else { return false }
+                    guard self.machine.bufferedByteCount < Self.readAheadWhileWritingLimit else { return false }
                     guard let n = try self.socket.receiveAvailable(into: self.readBuffer) else { return true }
                     if n == 0 { return false }
-                    self.connection.bytesRead(now: Self.monotonicNanos())
-                    self.parser.append(UnsafeRawBufferPointer(rebasing: self.readBuffer[0..<n]))
+                    self.machine.bytesReceived(
+                        UnsafeRawBufferPointer(rebasing: self.readBuffer[0..<n]), now: Self.monotonicNanos())
                     return true
                 }
             }
@@ -283,7 +254,7 @@ public final class BlockingConnection {
         } catch {
             throw close(error.distributionError(stage: .connection))
         }
-        connection.wrote(now: Self.monotonicNanos())
+        machine.wrote(now: Self.monotonicNanos())
     }
 
     /// The next control message, or nil when `deadline` passes first (nil deadline: wait as long as the connection
@@ -315,31 +286,16 @@ public final class BlockingConnection {
         throws(DistributionError) -> Received
     {
         if let closedError { throw closedError }
-        let timerPeriod = Duration.nanoseconds(
-            Int64(min(1_000_000_000, max(50_000_000, connection.configuration.tickIntervalNanos / 4))))
+        let timerPeriod = machine.tickTimerPeriod
         while true {
-            let frame: FrameParser.Frame?
-            do {
-                frame = try parser.next()
-            } catch {
-                throw close(error)
+            if let action = machine.nextAction(now: Self.monotonicNanos(), intercept: intercept) {
+                if let received = try run(action) { return received }
+                continue
             }
-            if let frame {
-                if case .data(let payload) = frame, payload.withUnsafeBytes(intercept) {
-                    connection.bytesRead(now: Self.monotonicNanos())
-                    return .intercepted
-                }
-                switch connection.frameReceived(frame, now: Self.monotonicNanos()) {
-                case .none: continue
-                case .sendTick: try write(FrameParser.tick); continue
-                case .deliver(let message): return .message(message)
-                case .close(let error): throw close(error)
-                }
-            }
-            // Writing may read ahead (see write(_:)): look at the parser again before waiting for more.
-            let buffered = parser.bufferedByteCount
+            // Writing may read ahead (see write(_:)): look at the machine again before waiting for more.
+            let buffered = machine.bufferedByteCount
             try flush()
-            if parser.bufferedByteCount != buffered { continue }
+            if machine.bufferedByteCount != buffered { continue }
             var wait = timerPeriod
             if let deadline {
                 let left = deadline - ContinuousClock.now
@@ -350,21 +306,34 @@ public final class BlockingConnection {
             do {
                 count = try socket.receive(into: readBuffer, waiting: wait)
             } catch .timedOut {
-                switch connection.timerFired(now: Self.monotonicNanos()) {
-                case .sendTick: try write(FrameParser.tick)
-                case .close(let error): throw close(error)
-                case .none, .deliver: break
-                }
+                _ = try run(machine.tickTimerFired(now: Self.monotonicNanos()))
                 continue
             } catch {
                 throw close(error.distributionError(stage: .connection))
             }
             if count == 0 {
-                if case .close(let error) = connection.peerClosed() { throw close(error) }
+                _ = try run(machine.peerClosed())
                 throw close(DistributionError(.closedByPeer, stage: .connection, "the peer closed the connection"))
             }
-            connection.bytesRead(now: Self.monotonicNanos())
-            parser.append(UnsafeRawBufferPointer(rebasing: readBuffer[0..<count]))
+            machine.bytesReceived(UnsafeRawBufferPointer(rebasing: readBuffer[0..<count]), now: Self.monotonicNanos())
+        }
+    }
+
+    /// Carries out one action of the established connection; what ``receive(deadline:intercept:)`` returns, if
+    /// anything.
+    private func run(_ action: DistributionConnectionMachine.Action) throws(DistributionError) -> Received? {
+        switch action {
+        case .none, .armStepTimer, .sendHandshake, .established:
+            return nil
+        case .sendTick:
+            try write(FrameParser.tick)
+            return nil
+        case .deliver(let message):
+            return .message(message)
+        case .intercepted:
+            return .intercepted
+        case .failHandshake(let error), .close(let error):
+            throw close(error)
         }
     }
 

@@ -86,6 +86,16 @@ public struct HandshakeStateMachine: Sendable {
 
     public init(configuration: Configuration) { self.configuration = configuration }
 
+    /// The message we are waiting for (nil before ``start()`` and once the handshake ended).
+    public var step: DistributionError.HandshakeStep? {
+        switch state {
+        case .sentName: return .status
+        case .awaitingChallenge: return .challenge
+        case .sentChallengeReply: return .challengeAck
+        case .idle, .done, .failed: return nil
+        }
+    }
+
     /// True once the handshake succeeded or failed.
     public var isFinished: Bool {
         switch state {
@@ -198,11 +208,7 @@ public struct HandshakeStateMachine: Sendable {
                 state = .awaitingChallenge(ourName: ourName, ourCreation: ourCreation)
                 return .send(Array("strue".utf8))
             }
-            state = .failed
-            return .fail(
-                DistributionError(
-                    .alive, stage: .handshake, node: configuration.expectedPeerName,
-                    "the peer still has a connection from a node named \(ourName)"))
+            return fail(.alive, "the peer still has a connection from a node named \(ourName)")
         default:
             let prefix = Array("named:".utf8)
             if body.starts(with: prefix) {
@@ -236,7 +242,11 @@ public struct HandshakeStateMachine: Sendable {
             return fail(.protocolViolation, "the peer's name is not valid UTF-8")
         }
         if let expected = configuration.expectedPeerName, expected != peerName {
-            return fail(.nameMismatch, "dialled \(expected) but the peer calls itself \(peerName)")
+            var e = error(.nameMismatch, "dialled \(expected) but the peer calls itself \(peerName)")
+            e.expectedPeerName = expected
+            e.actualPeerName = peerName
+            state = .failed
+            return .fail(e)
         }
         let peerFlags = DistributionFlags(rawValue: rawFlags)
         var effectivePeer = peerFlags
@@ -271,7 +281,15 @@ public struct HandshakeStateMachine: Sendable {
     }
 
     private mutating func fail(_ code: DistributionError.Code, _ message: String) -> Action {
+        let e = error(code, message)
         state = .failed
-        return .fail(DistributionError(code, stage: .handshake, node: configuration.expectedPeerName, message))
+        return .fail(e)
+    }
+
+    /// A handshake error at the current step.
+    private func error(_ code: DistributionError.Code, _ message: String) -> DistributionError {
+        DistributionError(
+            code, stage: .handshake, node: configuration.expectedPeerName, message, handshakeStep: step,
+            expectedPeerName: configuration.expectedPeerName)
     }
 }

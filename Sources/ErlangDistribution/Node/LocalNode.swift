@@ -63,45 +63,8 @@ public enum NodeNameSpec: Hashable, Sendable {
 
 /// A hidden Erlang node living in this process: pids, refs, mailboxes, registered names, and connections to peers.
 public final class LocalNode: Sendable {
-    /// Everything configurable.
-    public struct Configuration: Sendable {
-        /// Our node name (full `alive@host`), or a dynamic-name request.
-        public var name: NodeNameSpec
-        /// The cookie. Never logged or printed.
-        public var cookie: String
-        public var flags: DistributionFlags
-        /// EPMD port; nil = `ERL_EPMD_PORT` or 4369.
-        public var epmdPort: Int?
-        /// TCP connect timeout (EPMD and the dist port).
-        public var connectTimeout: TimeAmount
-        /// Per-step handshake timeout (OTP's net_setuptime is 7 s).
-        public var handshakeStepTimeout: TimeAmount
-        /// Declare a peer down after this long without reading anything (net_ticktime, default 60 s).
-        public var tickTime: TimeAmount
-        /// Send a tick after this long without writing (default tickTime / 4).
-        public var tickInterval: TimeAmount?
-        /// The largest frame we accept.
-        public var maxFrameSize: Int
-        /// TLS distribution (`-proto_dist inet_tls`) for every connection; nil = plain TCP. EPMD cannot tell which a
-        /// node uses, so this must match the cluster: a mismatch fails at the ``DistributionError/Stage/tls`` stage
-        /// with ``DistributionError/Code/tlsExpectedButPeerIsPlain`` or
-        /// ``DistributionError/Code/plainButPeerExpectsTLS``.
-        public var tls: DistributionTLSConfiguration?
-        public var logger: Logger
-
-        public init(
-            name: NodeNameSpec, cookie: String, flags: DistributionFlags = .beamconsoleDefault, epmdPort: Int? = nil,
-            connectTimeout: TimeAmount = .seconds(5), handshakeStepTimeout: TimeAmount = .seconds(7),
-            tickTime: TimeAmount = .seconds(60), tickInterval: TimeAmount? = nil,
-            maxFrameSize: Int = 128 * 1024 * 1024, tls: DistributionTLSConfiguration? = nil,
-            logger: Logger = Logger(label: "beamconsole.dist")
-        ) {
-            self.name = name; self.cookie = cookie; self.flags = flags; self.epmdPort = epmdPort
-            self.connectTimeout = connectTimeout; self.handshakeStepTimeout = handshakeStepTimeout
-            self.tickTime = tickTime; self.tickInterval = tickInterval; self.maxFrameSize = maxFrameSize
-            self.tls = tls; self.logger = logger
-        }
-    }
+    /// Everything configurable (shared with ``BlockingConnection``).
+    public typealias Configuration = DistributionOptions
 
     /// Whether connections use TLS distribution (``Configuration/tls`` is set).
     public var usesTLS: Bool { configuration.tls != nil }
@@ -286,7 +249,8 @@ public final class LocalNode: Sendable {
         case .short(let n), .long(let n): name = n
         case .dynamic(let host): name = "nonode@\(host)"
         }
-        state = NIOLockedValueBox(State(nodeName: name, creation: ProcessIdentifiers.randomCreation()))
+        state = NIOLockedValueBox(
+            State(nodeName: name, creation: configuration.creation ?? ProcessIdentifiers.randomCreation()))
     }
 
     /// Our node name (with a dynamic name: as assigned by the most recent peer).
@@ -517,52 +481,86 @@ public final class LocalNode: Sendable {
         }
     }
 
+    /// Runs the ``DialPlan`` for `node`, with NIO doing the I/O of each step.
     private func dialSteps(_ node: String, port explicitPort: Int?) async throws(DistributionError) -> Peer {
-        guard let (alive, host) = splitNodeName(node) else { throw DistributionError.badNodeName(node) }
-        setState(node, .resolving)
-        // Resolved once; EPMD and the distribution port use the same address (getaddrinfo is not free).
-        let hostAddress = try Net.resolve(host: host, port: 0, node: node)
-        let distPort: Int
-        if let explicitPort {
-            distPort = explicitPort
-        } else {
-            setState(node, .epmd)
-            var epmd = EPMDClient(host: host, port: configuration.epmdPort, timeout: configuration.connectTimeout, group: group)
-            epmd.resolvedAddress = hostAddress
-            switch try await epmd.portPlease(alive: alive) {
-            case .found(let info):
-                if info.highestVersion < 6 { throw DistributionError.distributionVersionTooOld(info.highestVersion, node: node) }
-                distPort = info.port
-            case .notFound:
-                let names = (try? await epmd.names().map(\.name)) ?? []
-                throw DistributionError.nameNotRegistered(alive: alive, host: host, node: node, names: names)
+        var plan = DialPlan(node: try NodeName.parse(node), epmdPort: configuration.resolvedEPMDPort, port: explicitPort)
+        var hostAddress: SocketAddress?
+        var channel: (any Channel)?
+        var handshakePromise: EventLoopPromise<HandshakeStateMachine.Result>?
+        while true {
+            switch plan.step {
+            case .resolve(let host):
+                setState(node, .resolving)
+                // Resolved once; EPMD and the distribution port use the same address (getaddrinfo is not free).
+                do {
+                    hostAddress = try Net.resolve(host: host, port: 0, node: node)
+                    plan.handle(.resolved)
+                } catch {
+                    plan.handle(.failed(error))
+                }
+            case .lookUpPort(let alive, let host, let epmdPort):
+                setState(node, .epmd)
+                var epmd = EPMDClient(host: host, port: epmdPort, timeout: configuration.connectTimeout.timeAmount, group: group)
+                epmd.resolvedAddress = hostAddress
+                do {
+                    plan.handle(.portReply(try await epmd.portPlease(alive: alive)))
+                } catch {
+                    plan.handle(.failed(error))
+                }
+            case .listNames(let host, let epmdPort):
+                var epmd = EPMDClient(host: host, port: epmdPort, timeout: configuration.connectTimeout.timeAmount, group: group)
+                epmd.resolvedAddress = hostAddress
+                plan.handle(.namesListed((try? await epmd.names().map(\.name)) ?? []))
+            case .connect(let host, let port):
+                setState(node, .connecting)
+                guard var address = hostAddress else { preconditionFailure("connect before resolve") }
+                address.port = port
+                do {
+                    (channel, handshakePromise) = try await openChannel(to: address, host: host, dialling: plan.node)
+                    plan.handle(.connected)
+                } catch let e as DistributionError {
+                    plan.handle(.failed(e))
+                } catch {
+                    plan.handle(.connectFailed(Net.classify(error)))
+                }
+            case .handshake:
+                setState(node, .handshaking)
+                guard let channel, let handshakePromise else { preconditionFailure("handshake before connect") }
+                do {
+                    let result = try await handshakePromise.futureResult.get()
+                    if case .dynamic = configuration.name {
+                        state.withLockedValue { s in s.nodeName = result.ourName; s.creation = result.ourCreation }
+                    }
+                    logger.debug("connected", metadata: ["peer": "\(node)", "flags": "\(result.negotiatedFlags)"])
+                    plan.handle(.established)
+                    return Peer(name: node, channel: channel, handshake: result, node: self)
+                } catch {
+                    channel.close(promise: nil)
+                    plan.handle(.failed(
+                        error as? DistributionError ?? DistributionError(.ioError, stage: .handshake, "\(error)")))
+                }
+            case .failed(let error):
+                throw error
+            case .done:
+                preconditionFailure("dial plan done without a peer")
             }
         }
-        var address = hostAddress
-        address.port = distPort
-        setState(node, .connecting)
+    }
 
-        let (ourName, dynamic): (String, Bool) = {
-            switch configuration.name {
-            case .short(let n), .long(let n): return (n, false)
-            case .dynamic(let h): return (h, true)
-            }
-        }()
-        let handshake = HandshakeStateMachine(configuration: .init(
-            ourName: ourName, dynamicName: dynamic, flags: configuration.flags, creation: creation,
-            cookie: Array(configuration.cookie.utf8), expectedPeerName: node,
-            ourChallenge: UInt32.random(in: 0...UInt32.max)))
-        let tickTimeNanos = UInt64(max(1, configuration.tickTime.nanoseconds))
-        let intervalNanos = UInt64(max(1, (configuration.tickInterval ?? .nanoseconds(Int64(tickTimeNanos / 4))).nanoseconds))
-        let connConfig = ConnectionStateMachine.Configuration(tickIntervalNanos: intervalNanos, tickTimeNanos: tickTimeNanos)
+    /// Opens the TCP connection to the distribution port with TLS (when configured) and the
+    /// ``DistributionChannelHandler`` in its pipeline; the handshake runs from there and completes the promise.
+    private func openChannel(to address: SocketAddress, host: String, dialling peer: NodeName) async throws
+        -> (any Channel, EventLoopPromise<HandshakeStateMachine.Result>)
+    {
+        let machineConfiguration = configuration.machineConfiguration(
+            dialling: peer, creation: creation, challenge: UInt32.random(in: 0...UInt32.max))
         let promise = group.next().makePromise(of: HandshakeStateMachine.Result.self)
-        let maxFrame = configuration.maxFrameSize, stepTimeout = configuration.handshakeStepTimeout
         let logger = self.logger
         // TLS first on the distribution port, then the handshake inside it (TLSD); the context is made before we
         // dial so that unreadable files fail at the tls stage without a connection.
-        let tls: (DistributionTLSConfiguration, NIOSSLContext)?
+        let tls: NIOSSLContext?
         do {
-            tls = try configuration.tls.map { c throws(DistributionError) in (c, try makeTLSContext(c)) }
+            tls = try configuration.tls.map { c throws(DistributionError) in try makeTLSContext(c) }
         } catch {
             promise.fail(error)
             throw error
@@ -570,47 +568,57 @@ public final class LocalNode: Sendable {
         // SNI carries the host part when it is a name (OTP sends it too); with hostname verification a node named
         // name@IP is checked against the IP addresses in its certificate.
         let serverName: String? = Net.isIPAddress(host) ? nil : host
-        let channel: any Channel
         do {
-            channel = try await ClientBootstrap(group: group)
-                .connectTimeout(configuration.connectTimeout)
+            let channel = try await ClientBootstrap(group: group)
+                .connectTimeout(configuration.connectTimeout.timeAmount)
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .channelInitializer { ch in
                     ch.eventLoop.makeCompletedFuture {
-                        var tlsInfo: (configuration: DistributionTLSConfiguration, recorder: TLSFirstBytesRecorder)?
-                        if let (config, context) = tls {
-                            let recorder = TLSFirstBytesRecorder()
-                            try ch.pipeline.syncOperations.addHandler(recorder)
+                        var recorder: TLSFirstBytesRecorder?
+                        if let tls {
+                            let r = TLSFirstBytesRecorder()
+                            try ch.pipeline.syncOperations.addHandler(r)
                             try ch.pipeline.syncOperations.addHandler(
-                                NIOSSLClientHandler(context: context, serverHostname: serverName))
-                            tlsInfo = (config, recorder)
+                                NIOSSLClientHandler(context: tls, serverHostname: serverName))
+                            recorder = r
                         }
                         try ch.pipeline.syncOperations.addHandler(DistributionChannelHandler(
-                            handshake: handshake, connection: connConfig, maxFrameSize: maxFrame,
-                            handshakeStepTimeout: stepTimeout, promise: promise, logger: logger, tls: tlsInfo))
+                            machine: DistributionConnectionMachine(configuration: machineConfiguration),
+                            promise: promise, logger: logger, tlsRecorder: recorder))
                     }
                 }
                 .connect(to: address).get()
+            return (channel, promise)
         } catch {
             promise.fail(error)
-            throw DistributionError.distConnect(Net.classify(error), host: host, port: distPort, node: node)
+            throw error
         }
-        setState(node, .handshaking)
-        let result: HandshakeStateMachine.Result
-        do {
-            result = try await promise.futureResult.get()
-        } catch let e as DistributionError {
-            channel.close(promise: nil)
-            throw e
+    }
+
+    /// An EPMD client for `host` with this node's EPMD port (unless `port` is given), connect timeout and event loops.
+    public func epmdClient(host: String, port: Int? = nil) -> EPMDClient {
+        EPMDClient(
+            host: host, port: port ?? configuration.resolvedEPMDPort, timeout: configuration.connectTimeout.timeAmount,
+            group: group)
+    }
+
+    /// The dial plan's TCP step alone: opens a connection to `host:port` within the connect timeout and closes it at
+    /// once, sending nothing. Nil when the connection was accepted.
+    public func probeTCP(host: String, port: Int) async -> ConnectFailure? {
+        let address: SocketAddress
+        do throws(DistributionError) {
+            address = try Net.resolve(host: host, port: port, node: nil)
         } catch {
-            channel.close(promise: nil)
-            throw DistributionError(.ioError, stage: .handshake, node: node, "\(error)")
+            return .unresolved(error.message)
         }
-        if dynamic {
-            state.withLockedValue { s in s.nodeName = result.ourName; s.creation = result.ourCreation }
+        do {
+            let channel = try await ClientBootstrap(group: group)
+                .connectTimeout(configuration.connectTimeout.timeAmount).connect(to: address).get()
+            try? await channel.close().get()
+            return nil
+        } catch {
+            return Net.classify(error)
         }
-        logger.debug("connected", metadata: ["peer": "\(node)", "flags": "\(result.negotiatedFlags)"])
-        return Peer(name: node, channel: channel, handshake: result, node: self)
     }
 
     /// Closes the connection to `node`.
@@ -656,25 +664,19 @@ public final class LocalNode: Sendable {
             _ = state.withLockedValue { $0.processes[pid] }?.deliver(message)
             return
         }
-        guard let p = peer(named: pid.node.name) else {
-            throw DistributionError(.closedByPeer, stage: .connection, node: pid.node.name, "not connected")
-        }
+        guard let p = peer(named: pid.node.name) else { throw DistributionError.notConnected(pid.node.name) }
         try p.send(.send(from: nil, to: pid, message: message))
     }
 
     /// Sends `message` to `name` registered on `node` (REG_SEND), from `from`.
     public func send(_ message: Term, toName name: Atom, on node: String, from: Pid) throws(DistributionError) {
-        guard let p = peer(named: node) else {
-            throw DistributionError(.closedByPeer, stage: .connection, node: node, "not connected")
-        }
+        guard let p = peer(named: node) else { throw DistributionError.notConnected(node) }
         try p.send(.regSend(from: from, to: name, message: message))
     }
 
     /// Sends a raw control message to `node`.
     public func sendControl(_ message: ControlMessage, to node: String) throws(DistributionError) {
-        guard let p = peer(named: node) else {
-            throw DistributionError(.closedByPeer, stage: .connection, node: node, "not connected")
-        }
+        guard let p = peer(named: node) else { throw DistributionError.notConnected(node) }
         try p.send(message)
     }
 
@@ -740,4 +742,9 @@ public final class LocalNode: Sendable {
             logger.info("ignored unknown distribution operation", metadata: ["op": "\(op)", "peer": "\(peer.name)"])
         }
     }
+}
+
+extension Duration {
+    /// The same span as a NIO `TimeAmount`.
+    var timeAmount: TimeAmount { .nanoseconds(wholeNanoseconds) }
 }

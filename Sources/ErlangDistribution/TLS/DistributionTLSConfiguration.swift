@@ -72,8 +72,8 @@ public struct DistributionTLSConfiguration: Hashable, Sendable {
         }
         if (certificateChainFile == nil) != (privateKeyFile == nil) {
             throw bad(certificateChainFile == nil
-                ? "a private key needs its certificate (--tls-cert, or certfile in the optfile)"
-                : "a certificate needs its private key (--tls-key, or keyfile in the optfile)")
+                ? "a private key needs its certificate (certificateChainFile; certfile in an optfile)"
+                : "a certificate needs its private key (privateKeyFile; keyfile in an optfile)")
         }
         var tls = TLSConfiguration.makeClientConfiguration()
         // inet_tls_dist defaults to ['tlsv1.2'] (OTP 25); 1.3 is negotiated where the node allows it.

@@ -22,19 +22,18 @@ enum TLSFailure {
         DistributionError(
             .plainButPeerExpectsTLS, stage: .tls, node: node,
             "the node uses TLS distribution (-proto_dist inet_tls) and answered with a TLS alert; "
-                + "connect with --tls-cert/--tls-key/--tls-ca or --ssl-dist-optfile")
+                + "connect with a TLS configuration")
     }
 
     /// The error for a peer that never answered our TLS hello (within `waited`), or closed without a word. A plain
     /// node reads our hello's first two bytes (`16 03`) as a 5,635-byte handshake message and waits for the rest
     /// until its own setup timer closes the connection.
-    static func peerSilent(waited: TimeAmount? = nil) -> DistributionError {
-        let what = waited.map { "did not answer our TLS hello within \(Double($0.nanoseconds / 1_000_000) / 1000) s" }
+    static func peerSilent(waited: Duration? = nil) -> DistributionError {
+        let what = waited.map { "did not answer our TLS hello within \(Double($0.wholeNanoseconds / 1_000_000) / 1000) s" }
             ?? "closed the connection without answering our TLS hello"
         return DistributionError(
             .tlsExpectedButPeerIsPlain, stage: .tls,
-            "the node \(what): it does not use TLS distribution (-proto_dist inet_tls); "
-                + "connect without the --tls-* and --ssl-dist-optfile options")
+            "the node \(what): it does not use TLS distribution (-proto_dist inet_tls); connect without TLS")
     }
 
     /// Classifies a failure during the TLS handshake (or a TLS alert right after it).
@@ -53,24 +52,24 @@ enum TLSFailure {
             return error(
                 .tlsExpectedButPeerIsPlain,
                 "the node answered our TLS hello with non-TLS bytes (\(hex)): it does not use TLS distribution "
-                    + "(-proto_dist inet_tls); connect without the --tls-* and --ssl-dist-optfile options")
+                    + "(-proto_dist inet_tls); connect without TLS")
         }
         let r = reason.uppercased()
         if firstBytes.isEmpty && (r.contains("EOF DURING HANDSHAKE") || r.contains("EOFDURINGHANDSHAKE")) {
             return peerSilent()
         }
         if r.contains("CERTIFICATE_VERIFY_FAILED") {
-            let ca = configuration.trustedCAFile.map { "the CA in \($0)" } ?? "the system's trusted CAs (no --tls-ca)"
+            let ca = configuration.trustedCAFile.map { "the CA in \($0)" } ?? "the system's trusted CAs (no CA file given)"
             return error(
                 .tlsCertificateUntrusted,
                 "the node's certificate is not trusted: it does not chain to \(ca), or it has expired "
-                    + "(give the cluster's CA with --tls-ca, or cacertfile in the optfile)")
+                    + "(trust the CA that signed the cluster's certificates)")
         }
         if r.contains("FAILEDTOVALIDATEHOSTNAME") || r.contains("FAILED TO VALIDATE HOSTNAME") {
             return error(
                 .tlsHostnameMismatch,
                 "the node's certificate is trusted but does not name the host we dialled "
-                    + "(hostname verification is on; leave out --tls-verify-hostname to check only the chain)")
+                    + "(hostname verification is on; without it only the chain is checked)")
         }
         let rejections = [
             "ALERT_BAD_CERTIFICATE", "ALERT_UNKNOWN_CA", "ALERT_CERTIFICATE_UNKNOWN", "ALERT_CERTIFICATE_REQUIRED",
@@ -83,7 +82,7 @@ enum TLSFailure {
                 .tlsCertificateRejected,
                 "the node rejected our certificate (TLS alert \(name)): "
                     + (configuration.certificateChainFile == nil
-                        ? "it requires a client certificate; pass --tls-cert and --tls-key"
+                        ? "it requires a client certificate and we sent none"
                         : "it must be signed by a CA the node trusts (its cacertfile)"))
         }
         if r.contains("ALERT_HANDSHAKE_FAILURE") {
@@ -92,7 +91,7 @@ enum TLSFailure {
                 return error(
                     .tlsCertificateRejected,
                     "the node refused the TLS handshake (alert handshake_failure): it most likely requires a client "
-                        + "certificate; pass --tls-cert and --tls-key (or certfile/keyfile in the optfile)")
+                        + "certificate and we sent none")
             }
             return error(
                 .tlsHandshakeFailed,
