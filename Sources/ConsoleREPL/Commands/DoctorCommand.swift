@@ -20,7 +20,7 @@ enum DoctorCommand {
         var seen = Set<String>()
         targets = targets.filter { seen.insert($0).inserted }
 
-        let context = DoctorView.context(for: node)
+        let context = Self.context(for: node)
         var reports: [DoctorTargetReport] = []
         if let p = poll, p.nodes.isEmpty, let dns = p.queryFailure {
             reports.append(DoctorDiagnosis.queryFailure(query: p.query, dns: dns, context: context))
@@ -47,6 +47,18 @@ enum DoctorCommand {
         return CommandOutput(
             text: DoctorView.render(report, color: session.settings.color), json: DoctorView.json(report),
             status: report.ok ? CommandOutput.Status.ok : CommandOutput.Status.connectionFailure)
+    }
+
+    /// Our side of the diagnosis: name, cookie fingerprint, tick policy.
+    static func context(for node: LocalNode) -> DoctorContext {
+        let c = node.configuration
+        let ticks = c.connectionConfiguration
+        var context = DoctorContext(
+            ownName: node.name, cookieHash: CookieFingerprint.of(c.cookie),
+            tickTime: Int(ticks.tickTimeNanos / 1_000_000_000), tickInterval: Int(ticks.tickIntervalNanos / 1_000_000_000),
+            connectTimeout: max(1, Int(c.connectTimeout.components.seconds)))
+        context.tls = c.tls?.summary
+        return context
     }
 
     /// What the latest DNSPoll said, reduced to what the DNS stage needs.

@@ -3,18 +3,6 @@ import Foundation
 
 /// Rendering of a ``DoctorReport`` as text and JSON.
 public enum DoctorView {
-    /// Our side of the diagnosis: name, cookie fingerprint, tick policy.
-    static func context(for node: LocalNode) -> DoctorContext {
-        let c = node.configuration
-        let ticks = c.connectionConfiguration
-        var context = DoctorContext(
-            ownName: node.name, cookieHash: CookieFingerprint.of(c.cookie),
-            tickTime: Int(ticks.tickTimeNanos / 1_000_000_000), tickInterval: Int(ticks.tickIntervalNanos / 1_000_000_000),
-            connectTimeout: max(1, Int(c.connectTimeout.components.seconds)))
-        context.tls = c.tls?.summary
-        return context
-    }
-
     static let green = "\u{1B}[32m", red = "\u{1B}[31m", dim = "\u{1B}[2m", reset = "\u{1B}[0m"
 
     /// One block per target: a line per stage (✓ ok, ✗ failed, - skipped, · not reached), the cause and the fix under

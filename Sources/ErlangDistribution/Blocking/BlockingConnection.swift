@@ -8,8 +8,9 @@
 
 /// One distribution connection over plain TCP with blocking I/O on the calling thread: no event loop, no threads, no
 /// Foundation. It is what a one-shot command needs (`beamconsole call`: resolve, EPMD, connect, handshake, one call,
-/// exit), and it runs the same pure pieces as ``LocalNode``: ``HandshakeStateMachine``, ``FrameParser``,
-/// ``ConnectionStateMachine``, ``ControlMessage``, and the same stage-naming errors.
+/// exit), and it runs the same pure pieces as ``LocalNode``: the ``DialPlan`` (resolve, EPMD, TCP, handshake), the
+/// ``DistributionConnectionMachine`` (handshake, framing, ticks), ``ControlMessage``, and the same stage-naming errors.
+/// This class only carries out their steps and actions on a blocking socket.
 ///
 /// TLS distribution is not supported here; use ``LocalNode`` for `-proto_dist inet_tls` nodes. A plain connection
 /// to a TLS node still fails with ``DistributionError/Code/plainButPeerExpectsTLS``, as on the NIO path.
@@ -403,9 +404,13 @@ struct EPMDExchange {
         } catch BlockingSocket.Failure.timedOut {
             throw DistributionError.epmdNoAnswer(host: host, port: port, node: node)
         } catch let e as BlockingSocket.Failure {
-            throw DistributionError(.ioError, stage: .epmd, node: node, "EPMD at \(host):\(port): \(e.text)")
+            throw DistributionError(
+                .ioError, stage: .epmd, node: node, "EPMD at \(host):\(port): \(e.text)",
+                epmd: .init(host: host, port: port))
         } catch {
-            throw DistributionError(.ioError, stage: .epmd, node: node, "EPMD at \(host):\(port): \(error)")
+            throw DistributionError(
+                .ioError, stage: .epmd, node: node, "EPMD at \(host):\(port): \(error)",
+                epmd: .init(host: host, port: port))
         }
     }
 

@@ -44,7 +44,8 @@ final class DistributionChannelHandler: ChannelDuplexHandler, @unchecked Sendabl
         self.tlsRecorder = tlsRecorder
     }
 
-    private static var now: UInt64 { NIODeadline.now().uptimeNanoseconds }
+    /// The machine's clock: the event loop's (a test loop's time is its own).
+    private static func now(_ context: ChannelHandlerContext) -> UInt64 { context.eventLoop.now.uptimeNanoseconds }
 
     /// Installs the delegate (on the event loop) and flushes messages that arrived before it.
     func setDelegate(_ d: any DistributionConnectionDelegate) {
@@ -72,7 +73,7 @@ final class DistributionChannelHandler: ChannelDuplexHandler, @unchecked Sendabl
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
-        let now = Self.now
+        let now = Self.now(context)
         buffer.withUnsafeReadableBytes { machine.bytesReceived($0, now: now) }
         while let action = machine.nextAction(now: now) {
             run(action, context: context)
@@ -80,7 +81,7 @@ final class DistributionChannelHandler: ChannelDuplexHandler, @unchecked Sendabl
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        machine.wrote(now: Self.now)
+        machine.wrote(now: Self.now(context))
         context.write(data, promise: promise)
     }
 
@@ -121,7 +122,7 @@ final class DistributionChannelHandler: ChannelDuplexHandler, @unchecked Sendabl
             let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
             tickTimer = context.eventLoop.scheduleRepeatedTask(initialDelay: amount, delay: amount) { [weak self] _ in
                 guard let self else { return }
-                self.run(self.machine.tickTimerFired(now: Self.now), context: bound.value)
+                self.run(self.machine.tickTimerFired(now: Self.now(bound.value)), context: bound.value)
             }
             handshakePromise.succeed(result)
         case .sendTick:
@@ -153,7 +154,7 @@ final class DistributionChannelHandler: ChannelDuplexHandler, @unchecked Sendabl
     private func writeBytes(_ bytes: [UInt8], context: ChannelHandlerContext) {
         var buf = context.channel.allocator.buffer(capacity: bytes.count)
         buf.writeBytes(bytes)
-        machine.wrote(now: Self.now)
+        machine.wrote(now: Self.now(context))
         context.writeAndFlush(wrapOutboundOut(buf), promise: nil)
     }
 

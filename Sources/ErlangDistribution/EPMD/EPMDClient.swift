@@ -156,7 +156,9 @@ public struct EPMDClient: Sendable {
         do {
             return try EPMDMessage.parsePortReply(reply)
         } catch {
-            throw DistributionError(.epmdProtocol, stage: .epmd, node: "\(alive)@\(host)", error.message)
+            throw DistributionError(
+                .epmdProtocol, stage: .epmd, node: "\(alive)@\(host)", error.message,
+                epmd: .init(host: host, port: port))
         }
     }
 
@@ -166,7 +168,7 @@ public struct EPMDClient: Sendable {
         do {
             return try EPMDMessage.parseNamesReply(reply)
         } catch {
-            throw DistributionError(.epmdProtocol, stage: .epmd, error.message)
+            throw DistributionError(.epmdProtocol, stage: .epmd, error.message, epmd: .init(host: host, port: port))
         }
     }
 }
