@@ -787,7 +787,7 @@ func formatAge(_ seconds: TimeInterval) -> String {
 
 func errorJSON(_ e: DistributionError) -> JSONValue {
     var o: [String: JSONValue] = [
-        "stage": .string(e.stage.rawValue), "code": .string(e.code.rawValue), "message": .string(e.description),
+        "stage": .string(e.stage.rawValue), "code": .string(e.code.rawValue), "message": .string(ErrorAdvice.text(e)),
     ]
     if !e.registeredNames.isEmpty { o["registered_names"] = .array(e.registeredNames.map(JSONValue.string)) }
     return .object(o)

@@ -114,7 +114,7 @@ func makeConsoleSession(_ startup: StartupOptions, json: Bool) async throws -> (
             do {
                 try tls.validate()
             } catch {
-                printError("beamconsole: \(error)")
+                printError("beamconsole: \(ErrorAdvice.text(error))")
                 throw ExitCode(CommandOutput.Status.connectionFailure)
             }
         }

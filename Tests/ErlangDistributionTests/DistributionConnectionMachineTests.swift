@@ -28,7 +28,9 @@ final class DistributionConnectionMachineTests: XCTestCase {
         return m
     }
     var ack: [UInt8] { [0x61] + HandshakeDigest.compute(challenge: 0x8809456e, cookie: cookie) }
-    var reply: [UInt8] { [0x72, 0x88, 0x09, 0x45, 0x6e] + HandshakeDigest.compute(challenge: 2991683115, cookie: cookie) }
+    var reply: [UInt8] {
+        [0x72, 0x88, 0x09, 0x45, 0x6e] + HandshakeDigest.compute(challenge: 2991683115, cookie: cookie)
+    }
     var sendName: [UInt8] {
         var m = HandshakeStateMachine(configuration: machine().configuration.handshake)
         guard case .send(let bytes) = m.start() else { preconditionFailure() }

@@ -128,7 +128,7 @@ final class TLSDistributionTests: XCTestCase {
             XCTAssertEqual(error.stage, .tls, "\(error)")
             XCTAssertEqual(error.code, .plainButPeerExpectsTLS, "\(error)")
             XCTAssertTrue(error.message.contains("-proto_dist inet_tls"), error.message)
-            XCTAssertFalse(error.message.contains("--"), "no command-line options in library messages: \(error.message)")
+            XCTAssertFalse(error.message.contains("--"), "library messages name no options: \(error.message)")
         }
     }
 

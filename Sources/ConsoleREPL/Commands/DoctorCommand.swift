@@ -34,7 +34,8 @@ enum DoctorCommand {
             for t in targets {
                 group.addTask {
                     let o = await observe(t, node: node, poll: poll, timeout: timeout)
-                    return DoctorDiagnosis.diagnose(o, context: context, query: poll?.names(t) == true ? poll?.query : nil)
+                    let query = poll?.names(t) == true ? poll?.query : nil
+                    return DoctorDiagnosis.diagnose(o, context: context, query: query)
                 }
             }
             var out: [DoctorTargetReport] = []
@@ -55,7 +56,8 @@ enum DoctorCommand {
         let ticks = c.connectionConfiguration
         var context = DoctorContext(
             ownName: node.name, cookieHash: CookieFingerprint.of(c.cookie),
-            tickTime: Int(ticks.tickTimeNanos / 1_000_000_000), tickInterval: Int(ticks.tickIntervalNanos / 1_000_000_000),
+            tickTime: Int(ticks.tickTimeNanos / 1_000_000_000),
+            tickInterval: Int(ticks.tickIntervalNanos / 1_000_000_000),
             connectTimeout: max(1, Int(c.connectTimeout.components.seconds)))
         context.tls = c.tls?.summary
         return context
@@ -100,7 +102,9 @@ enum DoctorCommand {
         guard let r = discovery.snapshot().reports.last else { return nil }
         var records: [String: (type: String, ttl: Int)] = [:]
         for a in r.answers {
-            for rec in a.records where records[rec.value] == nil { records[rec.value] = (a.type.rawValue.uppercased(), rec.ttl) }
+            for rec in a.records where records[rec.value] == nil {
+                records[rec.value] = (a.type.rawValue.uppercased(), rec.ttl)
+            }
         }
         let error = r.errors.first.map { (code: $0.code.rawValue, message: $0.description) }
         return Poll(query: config.query, sequence: r.sequence, records: records, nodes: r.nodes, error: error)
@@ -199,11 +203,13 @@ enum DoctorCommand {
         let start = clock.now
         var roundTrip: Result<Duration, DistributionError>
         do throws(DistributionError) {
-            let r = try await node.call(node: target, module: "erlang", function: "node", arguments: [], options: options)
+            let r = try await node.call(
+                node: target, module: "erlang", function: "node", arguments: [], options: options)
             if case .value = r.result {
                 roundTrip = .success(clock.now - start)
             } else {
-                roundTrip = .failure(DistributionError(.rpcFailed, stage: .rpc, node: target, "no answer to erlang:node()"))
+                roundTrip = .failure(
+                    DistributionError(.rpcFailed, stage: .rpc, node: target, "no answer to erlang:node()"))
             }
         } catch {
             roundTrip = .failure(error)
@@ -251,8 +257,8 @@ enum DoctorCommand {
     {
         do throws(DistributionError) {
             let r = try await node.call(
-                node: target, module: "erl_eval", function: "exprs", arguments: [.list([cookieHashExpression]), .list([])],
-                options: options)
+                node: target, module: "erl_eval", function: "exprs",
+                arguments: [.list([cookieHashExpression]), .list([])], options: options)
             switch r.result {
             case .value(let v):
                 guard case .tuple(let t) = v, t.count == 3, case .binary(let bytes) = t[1] else {

@@ -3,9 +3,9 @@
 /// one ``FrameParser`` whose mode follows them.
 ///
 /// ```
-/// awaitingTLS ──tlsEstablished──▶ handshaking(HandshakeStateMachine) ──established──▶ connected(ConnectionStateMachine)
-///      │                                   │                                                  │
-///      └──────────── failure ──────────────┴──────────────── failure / close ─────────────────┴──▶ closed
+/// awaitingTLS ─tlsEstablished─▶ handshaking(HandshakeStateMachine) ─established─▶ connected(ConnectionStateMachine)
+///      │                                │                                                │
+///      └─────────── failure ────────────┴─────────────── failure / close ────────────────┴──▶ closed
 /// ```
 ///
 /// It decides everything the shells (``DistributionChannelHandler`` on NIO, ``BlockingConnection`` on a blocking

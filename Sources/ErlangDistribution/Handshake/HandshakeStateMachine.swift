@@ -183,7 +183,8 @@ public struct HandshakeStateMachine: Sendable {
 
     private mutating func receivedStatus(_ message: [UInt8]) -> Action {
         guard message.first == Tag.status.rawValue else {
-            return fail(.protocolViolation, "expected a status message ('s'), got tag \(message.first.map(String.init) ?? "none")")
+            let tag = message.first.map(String.init) ?? "none"
+            return fail(.protocolViolation, "expected a status message ('s'), got tag \(tag)")
         }
         let body = Array(message.dropFirst())
         let text = String(decoding: body, as: UTF8.self)

@@ -149,7 +149,8 @@ public struct DialPlan: Sendable {
         case (.lookUpPort, .portReply(.notFound)):
             return .listNames(host: node.host, epmdPort: epmdPort)
         case (.listNames, .namesListed(let names)):
-            var e = DistributionError.nameNotRegistered(alive: node.alive, host: node.host, node: nodeName, names: names)
+            var e = DistributionError.nameNotRegistered(
+                alive: node.alive, host: node.host, node: nodeName, names: names)
             e.epmd?.port = epmdPort
             return .failed(e)
         case (.connect(let host, let port), .connectFailed(let failure)):

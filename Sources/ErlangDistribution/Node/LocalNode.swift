@@ -469,7 +469,10 @@ public final class LocalNode: Sendable {
             }.get()
             if !peer.channel.isActive, peer.node != nil {
                 // Closed before the delegate was set.
-                peerDown(peer, error: DistributionError(.closedByPeer, stage: .connection, node: node, "the peer closed the connection"))
+                peerDown(
+                    peer,
+                    error: DistributionError(
+                        .closedByPeer, stage: .connection, node: node, "the peer closed the connection"))
             }
             return peer
         } catch let error as DistributionError {
@@ -483,7 +486,8 @@ public final class LocalNode: Sendable {
 
     /// Runs the ``DialPlan`` for `node`, with NIO doing the I/O of each step.
     private func dialSteps(_ node: String, port explicitPort: Int?) async throws(DistributionError) -> Peer {
-        var plan = DialPlan(node: try NodeName.parse(node), epmdPort: configuration.resolvedEPMDPort, port: explicitPort)
+        var plan = DialPlan(
+            node: try NodeName.parse(node), epmdPort: configuration.resolvedEPMDPort, port: explicitPort)
         var hostAddress: SocketAddress?
         var channel: (any Channel)?
         var handshakePromise: EventLoopPromise<HandshakeStateMachine.Result>?
@@ -500,7 +504,7 @@ public final class LocalNode: Sendable {
                 }
             case .lookUpPort(let alive, let host, let epmdPort):
                 setState(node, .epmd)
-                var epmd = EPMDClient(host: host, port: epmdPort, timeout: configuration.connectTimeout.timeAmount, group: group)
+                var epmd = epmdClient(host: host, port: epmdPort)
                 epmd.resolvedAddress = hostAddress
                 do {
                     plan.handle(.portReply(try await epmd.portPlease(alive: alive)))
@@ -508,7 +512,7 @@ public final class LocalNode: Sendable {
                     plan.handle(.failed(error))
                 }
             case .listNames(let host, let epmdPort):
-                var epmd = EPMDClient(host: host, port: epmdPort, timeout: configuration.connectTimeout.timeAmount, group: group)
+                var epmd = epmdClient(host: host, port: epmdPort)
                 epmd.resolvedAddress = hostAddress
                 plan.handle(.namesListed((try? await epmd.names().map(\.name)) ?? []))
             case .connect(let host, let port):

@@ -29,7 +29,9 @@ enum TLSFailure {
     /// node reads our hello's first two bytes (`16 03`) as a 5,635-byte handshake message and waits for the rest
     /// until its own setup timer closes the connection.
     static func peerSilent(waited: Duration? = nil) -> DistributionError {
-        let what = waited.map { "did not answer our TLS hello within \(Double($0.wholeNanoseconds / 1_000_000) / 1000) s" }
+        let what = waited.map {
+            "did not answer our TLS hello within \(Double($0.wholeNanoseconds / 1_000_000) / 1000) s"
+        }
             ?? "closed the connection without answering our TLS hello"
         return DistributionError(
             .tlsExpectedButPeerIsPlain, stage: .tls,
@@ -59,7 +61,8 @@ enum TLSFailure {
             return peerSilent()
         }
         if r.contains("CERTIFICATE_VERIFY_FAILED") {
-            let ca = configuration.trustedCAFile.map { "the CA in \($0)" } ?? "the system's trusted CAs (no CA file given)"
+            let ca = configuration.trustedCAFile.map { "the CA in \($0)" }
+                ?? "the system's trusted CAs (no CA file given)"
             return error(
                 .tlsCertificateUntrusted,
                 "the node's certificate is not trusted: it does not chain to \(ca), or it has expired "
