@@ -156,7 +156,7 @@ final class DoctorDiagnosisTests: XCTestCase {
         XCTAssertTrue(r.stage(.cookie)!.detail.contains("set_cookie"))
     }
 
-    /// The handshake machine's own errors land on the right stage (the doctor reads some of them by message).
+    /// The handshake machine's own errors land on the right stage (by code, else by their handshake step).
     func testRealHandshakeErrorsMapToTheirStage() {
         func machine() -> HandshakeStateMachine {
             HandshakeStateMachine(configuration: .init(
