@@ -17,9 +17,7 @@ public final class DemoCluster: @unchecked Sendable {
     /// Starts `count` nodes `demo_<prefix><i>@<host>` and waits until each answers in EPMD and has clustered.
     public init(count: Int, prefix: String = String(UUID().uuidString.prefix(6)).lowercased(), timeout: TimeInterval = 30) throws {
         cookie = "c" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
-        var buf = [CChar](repeating: 0, count: 256)
-        gethostname(&buf, 255)
-        host = String(cString: buf).split(separator: ".").first.map(String.init) ?? "localhost"
+        host = TestNode.shortHost
         logDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("demo-\(prefix)")
         try FileManager.default.createDirectory(at: logDirectory, withIntermediateDirectories: true)
         guard let elixir = findExecutable("elixir") else { throw TestSupportError("elixir not found") }

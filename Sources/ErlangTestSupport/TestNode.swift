@@ -137,7 +137,10 @@ public final class TestNode: @unchecked Sendable {
     /// Whether the runtime is still running.
     public var isRunning: Bool { child.isRunning }
 
-    /// Stops the node by PID (SIGKILL) and reaps it.
+    /// Sends `signal` to the runtime by PID (e.g. SIGSTOP to make it stop answering, SIGKILL to make it vanish).
+    public func signal(_ signal: Int32) { child.signal(signal) }
+
+    /// Stops the node by PID (SIGKILL, which also ends a stopped one) and reaps it.
     public func stop() { child.stop() }
 
     deinit { child.stop() }

@@ -42,7 +42,7 @@ public final class BlockingConnection {
         public var receiveSpin: Duration
 
         public init(
-            name: NodeNameSpec, cookie: String, flags: DistributionFlags = .beamconsoleDefault, epmdPort: Int? = nil,
+            name: NodeNameSpec, cookie: String, flags: DistributionFlags = .defaultHidden, epmdPort: Int? = nil,
             connectTimeout: Duration = .seconds(5), handshakeStepTimeout: Duration = .seconds(7),
             tickTime: Duration = .seconds(60), maxFrameSize: Int = 128 * 1024 * 1024,
             creation: UInt32 = ProcessIdentifiers.randomCreation(), receiveSpin: Duration = .microseconds(60)

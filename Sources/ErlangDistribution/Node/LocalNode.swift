@@ -90,11 +90,11 @@ public final class LocalNode: Sendable {
         public var logger: Logger
 
         public init(
-            name: NodeNameSpec, cookie: String, flags: DistributionFlags = .beamconsoleDefault, epmdPort: Int? = nil,
+            name: NodeNameSpec, cookie: String, flags: DistributionFlags = .defaultHidden, epmdPort: Int? = nil,
             connectTimeout: TimeAmount = .seconds(5), handshakeStepTimeout: TimeAmount = .seconds(7),
             tickTime: TimeAmount = .seconds(60), tickInterval: TimeAmount? = nil,
             maxFrameSize: Int = 128 * 1024 * 1024, tls: DistributionTLSConfiguration? = nil,
-            logger: Logger = Logger(label: "beamconsole.dist")
+            logger: Logger = Logger(label: "ErlangDistribution")
         ) {
             self.name = name; self.cookie = cookie; self.flags = flags; self.epmdPort = epmdPort
             self.connectTimeout = connectTimeout; self.handshakeStepTimeout = handshakeStepTimeout

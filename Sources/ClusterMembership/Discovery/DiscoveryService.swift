@@ -1,3 +1,4 @@
+import ClusterDiscovery
 import ErlangDistribution
 import ErlangTerm
 import Foundation
@@ -307,7 +308,7 @@ public final class DiscoveryService: Sendable {
         let client = EPMDClient(
             host: host.host, port: host.port, timeout: .nanoseconds(Int64(timeout.seconds * 1e9)), group: node.eventLoopGroup)
         do throws(DistributionError) {
-            return .names(try await client.names())
+            return .names(try await client.names().map { .init(name: $0.name, port: $0.port) })
         } catch {
             return .failed(code: error.code.rawValue, message: error.message)
         }
