@@ -16,6 +16,7 @@ import PackageDescription
 /// (scripts/gen-link-order.sh), so that fewer text pages are touched.
 /// `BEAMCONSOLE_PIE=1` links a static position-independent executable instead (ASLR for the executable image itself;
 /// its relative relocations are applied at start, which costs about 1.5 ms and 300 page faults per run).
+/// These flags are on the executable target only: a package that depends on the libraries never builds it.
 let linkDirectory = Context.packageDirectory + "/Resources/link"
 let releaseLinkerSettings: [LinkerSetting] = [
     .unsafeFlags(
