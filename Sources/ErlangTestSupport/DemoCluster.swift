@@ -20,19 +20,19 @@ public final class DemoCluster: @unchecked Sendable {
         host = TestNode.shortHost
         logDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("demo-\(prefix)")
         try FileManager.default.createDirectory(at: logDirectory, withIntermediateDirectories: true)
-        guard let elixir = findExecutable("elixir") else { throw TestSupportError("elixir not found") }
         let script = Self.repositoryRoot.appendingPathComponent("Resources/demo/demo.exs").path
         for i in 1...count {
             let alive = "demo_\(prefix)\(i)"
-            try start(alive: alive, elixir: elixir, script: script)
+            try start(alive: alive, script: script)
         }
         try waitUntilRegistered(timeout: timeout)
     }
 
-    private func start(alive: String, elixir: String, script: String) throws {
+    private func start(alive: String, script: String) throws {
+        let command = try TestNode.commandLine(
+            kind: .elixir, name: alive, cookie: cookie, erlFlags: ["+S 1 +A 1"], program: .script(script))
         let p = try ChildProcess(
-            executable: elixir,
-            arguments: ["--sname", alive, "--cookie", cookie, "--erl", "+S 1 +A 1", "--no-halt", script],
+            executable: command[0], arguments: Array(command.dropFirst()),
             outputPath: logDirectory.appendingPathComponent("\(alive).log").path)
         let node = "\(alive)@\(host)"
         nodes.append(node)

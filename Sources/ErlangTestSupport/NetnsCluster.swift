@@ -106,7 +106,6 @@ public final class NetnsCluster: @unchecked Sendable {
 
     let switchNamespace: String
     private let dnsNamespace: String
-    private let elixir: String
     /// The directory holding `Elixir.E2E.DNSPoll.beam`, compiled once from ``scriptPath`` for every node of the run.
     private let ebin: URL
     let ipTool: String
@@ -195,7 +194,6 @@ public final class NetnsCluster: @unchecked Sendable {
             tools[tool] = path
         }
         ipTool = tools["ip"]!
-        elixir = tools["elixir"]!
         self.basename = basename
         self.query = query
         self.cookie = cookie
@@ -312,8 +310,9 @@ public final class NetnsCluster: @unchecked Sendable {
             // starting, which is what limits how fast fifty nodes start on two cores.
             let process = try spawn(
                 in: p.namespace,
-                [elixir, "--name", node, "--cookie", cookie, "--erl", erlFlags, "-pa", ebin.path,
-                 "-e", "E2E.DNSPoll.main()"],
+                TestNode.commandLine(
+                    kind: .elixir, name: node, long: true, cookie: cookie, erlFlags: [erlFlags],
+                    program: .eval("E2E.DNSPoll.main()", codePaths: [ebin.path])),
                 environment: environment, outputPath: log)
             let task = SimulatedTask(
                 index: p.index, namespace: p.namespace, ip: p.ip, node: node, basename: basename, cookie: cookie,
@@ -382,9 +381,10 @@ public final class NetnsCluster: @unchecked Sendable {
         ]
         let process = try spawn(
             in: consoleNamespace,
-            [elixir, "--name", "\(alive)@\(consoleIP)", "--cookie", cookie, "--hidden",
-             "--erl", "-start_epmd false " + Self.lightErlFlags + " " + extraErlFlags, "-pa", ebin.path,
-             "-e", eval],
+            TestNode.commandLine(
+                kind: .elixir, name: "\(alive)@\(consoleIP)", long: true, cookie: cookie,
+                erlFlags: ["-hidden -start_epmd false " + Self.lightErlFlags + " " + extraErlFlags],
+                program: .eval(eval, codePaths: [ebin.path])),
             environment: base.merging(environment) { $1 }, outputPath: log)
         return (process, log)
     }
