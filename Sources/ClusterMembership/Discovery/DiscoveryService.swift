@@ -48,7 +48,7 @@ public struct DiscoverySnapshot: Sendable {
     public var ownNode: String
     public var configuration: DiscoveryConfiguration
     public var nodes: [DiscoveredNode]
-    /// How many peers each node should see (see ``DiscoveryTable/expectedPeers(of:)``).
+    /// How many peers each node should see (see `DiscoveryTable.expectedPeers(of:)`).
     public var expectedPeers: [String: Int]
     /// The DNS polls, newest last (with the EPMD and connection warnings added).
     public var reports: [DNSPollReport]
@@ -120,7 +120,7 @@ public final class DiscoveryService: Sendable {
         return true
     }
 
-    /// Follows ``LocalNode/events()`` into the table (also done by ``start()``).
+    /// Follows `LocalNode.events()` into the table (also done by ``start()``).
     public func startListening() {
         let stream = node.events()
         let task = Task { [weak self] in
