@@ -1,7 +1,8 @@
 # beamconsole — build, test, benchmark, fuzz.
 #
 #   make demo        a local three-node Elixir cluster with the console attached (quit stops it)
-#   make test        install missing prerequisites (as root), build, run every test
+#   make test        install missing prerequisites (as root), build, run every test, build Examples/ and run its
+#                    call-node against a real node (scripts/run-examples.sh)
 #   make fixtures    regenerate the golden ETF vectors from the real BEAM
 #   make bench       every comparison of the benchmark suite in one run, one table of medians and ratios
 #                    (scripts/bench-all.sh; rows 5 and 6 start 50 Elixir nodes in network namespaces: root)
@@ -12,6 +13,10 @@
 #                    50 nodes, multicall latency against N (root)
 #   make fuzz        run every libFuzzer target (FUZZ_SECONDS per target, default 60)
 #   make install     release build installed under $(PREFIX)
+#
+# Release builds of the shipped binary set BEAMCONSOLE_RELEASE_LAYOUT=1: our modules are compiled with function
+# sections so that the link order in Resources/link applies (Package.swift). Without it the libraries carry no unsafe
+# flags, as a package that others depend on must.
 
 PREFIX ?= /usr/local
 SWIFT ?= swift
@@ -36,6 +41,8 @@ demo: deps
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
+	$(SWIFT) build --package-path Examples
+	bash scripts/run-examples.sh
 
 fixtures:
 	elixir scripts/gen-fixtures.exs
@@ -57,10 +64,11 @@ fuzz: deps
 	bash scripts/fuzz.sh $(FUZZ_SECONDS)
 
 install: deps
-	$(SWIFT) build -c release --product beamconsole
+	BEAMCONSOLE_RELEASE_LAYOUT=1 $(SWIFT) build -c release --product beamconsole
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
-	install -s -m 755 "$$($(SWIFT) build -c release --show-bin-path)/beamconsole" $(DESTDIR)$(PREFIX)/bin/beamconsole
+	install -s -m 755 "$$(BEAMCONSOLE_RELEASE_LAYOUT=1 $(SWIFT) build -c release --show-bin-path)/beamconsole" \
+		$(DESTDIR)$(PREFIX)/bin/beamconsole
 	install -m 644 man/beamconsole.1 $(DESTDIR)$(PREFIX)/share/man/man1/beamconsole.1
 
 clean:
-	rm -rf .build .build-*
+	rm -rf .build .build-* Examples/.build

@@ -16,6 +16,7 @@ import PackageDescription
 /// (scripts/gen-link-order.sh), so that fewer text pages are touched.
 /// `BEAMCONSOLE_PIE=1` links a static position-independent executable instead (ASLR for the executable image itself;
 /// its relative relocations are applied at start, which costs about 1.5 ms and 300 page faults per run).
+/// These flags are on the executable target only: a package that depends on the libraries never builds it.
 let linkDirectory = Context.packageDirectory + "/Resources/link"
 let releaseLinkerSettings: [LinkerSetting] = [
     .unsafeFlags(
@@ -36,9 +37,15 @@ let releaseLinkerSettings: [LinkerSetting] = [
 /// Release compiles of our own modules put every function in a section of its own, so that the release link's
 /// function order (Resources/link/beamconsole.order) can move the ones a one-shot call and the REPL's start run next
 /// to each other (without it a module is one text section, and lld can only move it whole).
-let releaseSwiftSettings: [SwiftSetting] = [
+///
+/// On the executable target always; on the library targets only when `BEAMCONSOLE_RELEASE_LAYOUT=1` is set (the release
+/// scripts, `make install` and the Dockerfile set it), because SwiftPM refuses `unsafeFlags` in a package that another
+/// one depends on by version: without the variable the libraries carry no unsafe flags at all.
+let executableSwiftSettings: [SwiftSetting] = [
     .unsafeFlags(["-Xfrontend", "-function-sections"], .when(platforms: [.linux], configuration: .release)),
 ]
+let librarySwiftSettings: [SwiftSetting] =
+    getenv("BEAMCONSOLE_RELEASE_LAYOUT").map { String(cString: $0) == "1" } == true ? executableSwiftSettings : []
 
 let package = Package(
     name: "beamconsole",
@@ -46,9 +53,9 @@ let package = Package(
     products: [
         .library(name: "ErlangTerm", targets: ["ErlangTerm"]),
         .library(name: "TermSyntax", targets: ["TermSyntax"]),
-        .library(name: "ClusterDiscovery", targets: ["ClusterDiscovery"]),
-        .library(name: "ConsoleREPL", targets: ["ConsoleREPL"]),
         .library(name: "ErlangDistribution", targets: ["ErlangDistribution"]),
+        .library(name: "ClusterDiscovery", targets: ["ClusterDiscovery"]),
+        .library(name: "ClusterMembership", targets: ["ClusterMembership"]),
         .executable(name: "beamconsole", targets: ["beamconsole"]),
         .executable(name: "dist-bench", targets: ["dist-bench"]),
     ],
@@ -61,48 +68,65 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // MD5 and SHA-256 on Linux (Handshake/Digest.swift); Apple platforms use CryptoKit.
         .systemLibrary(name: "CMD", pkgConfig: "libmd", providers: [.apt(["libmd-dev"])]),
         .target(
             name: "ErlangTerm",
             dependencies: ["CZlib", .product(name: "BigInt", package: "BigInt")],
-            swiftSettings: releaseSwiftSettings
+            swiftSettings: librarySwiftSettings
         ),
         .target(
             name: "TermSyntax", dependencies: ["ErlangTerm", .product(name: "BigInt", package: "BigInt")],
-            swiftSettings: releaseSwiftSettings),
+            swiftSettings: librarySwiftSettings),
         .target(
             name: "CEditLine",
             linkerSettings: [.linkedLibrary("edit")]
         ),
         .target(name: "CAres", linkerSettings: [.linkedLibrary("cares")]),
         .target(
+            // DNS (c-ares) and DNS polling, ECS task metadata, the discovery table: no distribution stack.
             name: "ClusterDiscovery",
             dependencies: [
-                "CAres", "ErlangDistribution",
+                "CAres",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
-            swiftSettings: releaseSwiftSettings
+            swiftSettings: librarySwiftSettings
         ),
         .target(
+            // What drives a LocalNode: the EPMD host scan and the discovery service that connects what is found.
+            name: "ClusterMembership",
+            dependencies: [
+                "ClusterDiscovery", "ErlangDistribution", "ErlangTerm",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: librarySwiftSettings
+        ),
+        .target(
+            // The console application (not a product): commands, views, session setup, cookie lookup, probes.
             name: "ConsoleREPL",
-            dependencies: ["ErlangTerm", "TermSyntax", "CEditLine", "ErlangDistribution", "ClusterDiscovery"],
-            swiftSettings: releaseSwiftSettings
+            dependencies: [
+                "ErlangTerm", "TermSyntax", "CEditLine", "ErlangDistribution", "ClusterDiscovery", "ClusterMembership",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: librarySwiftSettings
         ),
         .executableTarget(
             name: "beamconsole",
             dependencies: [
-                "ErlangTerm", "TermSyntax", "ConsoleREPL", "ErlangDistribution",
+                "ErlangTerm", "TermSyntax", "ConsoleREPL", "ErlangDistribution", "ClusterDiscovery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: releaseSwiftSettings,
+            swiftSettings: executableSwiftSettings,
             linkerSettings: releaseLinkerSettings
         ),
         .target(
             name: "ErlangDistribution",
             dependencies: [
-                "ErlangTerm", "CMD",
+                "ErlangTerm", .target(name: "CMD", condition: .when(platforms: [.linux])),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -110,7 +134,7 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOTLS", package: "swift-nio"),
             ],
-            swiftSettings: releaseSwiftSettings
+            swiftSettings: librarySwiftSettings
         ),
         .testTarget(
             name: "ErlangDistributionTests",
@@ -132,7 +156,7 @@ let package = Package(
         ),
         .executableTarget(name: "etf-bench", dependencies: ["ErlangTerm"], path: "Benchmarks/ETFBench"),
         .executableTarget(
-            name: "dist-bench", dependencies: ["ErlangDistribution", "ErlangTerm",
+            name: "dist-bench", dependencies: ["ErlangDistribution", "ErlangTerm", "ConsoleREPL",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
             path: "Benchmarks/DistBench"),
         .executableTarget(
@@ -145,7 +169,7 @@ let package = Package(
         .testTarget(
             name: "ClusterDiscoveryTests",
             dependencies: [
-                "ClusterDiscovery", "ErlangTestSupport", "ErlangDistribution",
+                "ClusterDiscovery", "ClusterMembership", "ErlangTestSupport", "ErlangDistribution",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -158,6 +182,7 @@ let package = Package(
             name: "ConsoleREPLTests",
             dependencies: [
                 "ConsoleREPL", "ErlangTerm", "ErlangTestSupport", "ErlangDistribution", "TermSyntax", "ClusterDiscovery",
+                "ClusterMembership",
             ]
         ),
     ]

@@ -21,6 +21,8 @@
 # Each script's full output goes to the terminal as it runs; the table comes last.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Release builds as shipped: our modules compiled with function sections for the link order (Package.swift).
+export BEAMCONSOLE_RELEASE_LAYOUT=1
 
 SECTIONS="${BENCH_SECTIONS:-dist,startup,codec,scale}"
 SCALE_SIZES="${SCALE_SIZES:-10,25,50}"; SCALE_RUNS="${SCALE_RUNS:-5}"; WATCH_SECONDS="${WATCH_SECONDS:-60}"

@@ -14,6 +14,8 @@
 # is the median ours/BEAM ratio per row and direction, with the target (>= 1.0x).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Release builds as shipped: our modules compiled with function sections for the link order (Package.swift).
+export BEAMCONSOLE_RELEASE_LAYOUT=1
 secs="${1:-1.0}"
 REPS="${REPS:-3}"; SKIP_BUILD="${SKIP_BUILD:-0}"
 dir="$(mktemp -d)"

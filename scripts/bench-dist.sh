@@ -25,6 +25,8 @@
 # Nodes are started here and stopped by PID on exit; all traffic is to this host (loopback).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Release builds as shipped: our modules compiled with function sections for the link order (Package.swift).
+export BEAMCONSOLE_RELEASE_LAYOUT=1
 
 RUNS="${RUNS:-30}"; WARMUP="${WARMUP:-5}"; ELIXIR_RUNS="${ELIXIR_RUNS:-20}"; RSS_RUNS="${RSS_RUNS:-5}"
 SEQ_CALLS="${SEQ_CALLS:-20000}"; CONC_CALLS="${CONC_CALLS:-100000}"; CONCURRENCY="${CONCURRENCY:-32}"; REPS="${REPS:-3}"

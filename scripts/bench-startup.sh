@@ -8,6 +8,8 @@
 # `make install` installs); BEAMCONSOLE_BIN measures this binary instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Release builds as shipped: our modules compiled with function sections for the link order (Package.swift).
+export BEAMCONSOLE_RELEASE_LAYOUT=1
 runs="${1:-5}"
 SKIP_BUILD="${SKIP_BUILD:-0}"
 if [ "$SKIP_BUILD" != 1 ]; then

@@ -7,6 +7,8 @@
 #   scripts/gen-link-order.sh        (starts its own erl node; needs valgrind, erl, epmd)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Release builds as shipped: our modules compiled with function sections for the link order (Package.swift).
+export BEAMCONSOLE_RELEASE_LAYOUT=1
 swift build -c release --product beamconsole >/dev/null
 bin="$(swift build -c release --show-bin-path)/beamconsole"
 tmp="$(mktemp -d)"

@@ -12,6 +12,7 @@
 //                             one finishes (requests started together go out in one write).
 // Each call is timed from its start to its reply. Output: one `RESULT` line per row:
 //   RESULT <method> <seq|concK> calls=<n> calls_per_s=<x> p50_us=<x> p99_us=<x>
+import ConsoleREPL
 import ErlangDistribution
 import ErlangTerm
 import NIOConcurrencyHelpers

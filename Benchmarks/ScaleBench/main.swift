@@ -130,7 +130,7 @@ emit("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores; load \(loa
 nonisolated(unsafe) var multicallBase: (size: Int, oneShot: Double, warm: Double, beam: Double)?
 
 func run() throws {
-    var tasks: [NetnsCluster.Task] = []
+    var tasks: [NetnsCluster.SimulatedTask] = []
     for size in o.sizes {
         // Grow the service to `size` tasks, started in parallel, and wait for the full mesh.
         let t0 = Date()

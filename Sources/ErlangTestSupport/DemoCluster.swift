@@ -17,24 +17,22 @@ public final class DemoCluster: @unchecked Sendable {
     /// Starts `count` nodes `demo_<prefix><i>@<host>` and waits until each answers in EPMD and has clustered.
     public init(count: Int, prefix: String = String(UUID().uuidString.prefix(6)).lowercased(), timeout: TimeInterval = 30) throws {
         cookie = "c" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
-        var buf = [CChar](repeating: 0, count: 256)
-        gethostname(&buf, 255)
-        host = String(cString: buf).split(separator: ".").first.map(String.init) ?? "localhost"
+        host = TestNode.shortHost
         logDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("demo-\(prefix)")
         try FileManager.default.createDirectory(at: logDirectory, withIntermediateDirectories: true)
-        guard let elixir = findExecutable("elixir") else { throw TestSupportError("elixir not found") }
         let script = Self.repositoryRoot.appendingPathComponent("Resources/demo/demo.exs").path
         for i in 1...count {
             let alive = "demo_\(prefix)\(i)"
-            try start(alive: alive, elixir: elixir, script: script)
+            try start(alive: alive, script: script)
         }
         try waitUntilRegistered(timeout: timeout)
     }
 
-    private func start(alive: String, elixir: String, script: String) throws {
+    private func start(alive: String, script: String) throws {
+        let command = try TestNode.commandLine(
+            kind: .elixir, name: alive, cookie: cookie, erlFlags: ["+S 1 +A 1"], program: .script(script))
         let p = try ChildProcess(
-            executable: elixir,
-            arguments: ["--sname", alive, "--cookie", cookie, "--erl", "+S 1 +A 1", "--no-halt", script],
+            executable: command[0], arguments: Array(command.dropFirst()),
             outputPath: logDirectory.appendingPathComponent("\(alive).log").path)
         let node = "\(alive)@\(host)"
         nodes.append(node)

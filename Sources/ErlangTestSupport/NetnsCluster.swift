@@ -27,7 +27,7 @@ import Foundation
 /// ```
 public final class NetnsCluster: @unchecked Sendable {
     /// One simulated ECS task.
-    public struct Task: Sendable, CustomStringConvertible {
+    public struct SimulatedTask: Sendable, CustomStringConvertible {
         /// 1-based, in start order.
         public let index: Int
         /// Its network namespace.
@@ -75,7 +75,7 @@ public final class NetnsCluster: @unchecked Sendable {
     public static let distPorts: ClosedRange<Int> = 9000...9010
     /// The prefix of every namespace name a run creates.
     public static let namespacePrefix = "bce2e-"
-    private static let markerDirectory = URL(fileURLWithPath: "/run/beamconsole-e2e")
+    static let markerDirectory = URL(fileURLWithPath: "/run/beamconsole-e2e")
 
     /// The run id (6 hex digits) in every name this run creates.
     public let runID: String
@@ -104,29 +104,28 @@ public final class NetnsCluster: @unchecked Sendable {
     /// Logs and the DNS hosts file.
     public let directory: URL
 
-    private let switchNamespace: String
+    let switchNamespace: String
     private let dnsNamespace: String
-    private let elixir: String
     /// The directory holding `Elixir.E2E.DNSPoll.beam`, compiled once from ``scriptPath`` for every node of the run.
     private let ebin: URL
-    private let ipTool: String
+    let ipTool: String
     private let extraErlFlags: String
-    private let lock = NSLock()
-    private var namespaces: [String] = []
-    private var processes: [ChildProcess] = []
+    let lock = NSLock()
+    var namespaces: [String] = []
+    var processes: [ChildProcess] = []
     private var dns: DNSServer?
     private var nodeProcesses: [pid_t: ChildProcess] = [:]
-    private var _tasks: [Task] = []
+    private var _tasks: [SimulatedTask] = []
     private var _records: [String] = []
     private var nextIndex = 1
     private var tornDown = false
     private var consoleEPMD = false
     /// Every attached namespace and its address, and the addresses each one has a permanent neighbour entry for.
-    private var hosts: [(namespace: String, address: String)] = []
-    private var neighbors: [String: Set<String>] = [:]
+    var hosts: [(namespace: String, address: String)] = []
+    var neighbors: [String: Set<String>] = [:]
 
     /// Every task started so far (killed ones included), in start order.
-    public var tasks: [Task] { locked { _tasks } }
+    public var tasks: [SimulatedTask] { locked { _tasks } }
     /// The addresses the query name currently answers with.
     public var dnsRecords: [String] { locked { _records } }
 
@@ -195,7 +194,6 @@ public final class NetnsCluster: @unchecked Sendable {
             tools[tool] = path
         }
         ipTool = tools["ip"]!
-        elixir = tools["elixir"]!
         self.basename = basename
         self.query = query
         self.cookie = cookie
@@ -251,7 +249,7 @@ public final class NetnsCluster: @unchecked Sendable {
     public func addTask(
         cookie: String? = nil, basename: String? = nil, inDNS: Bool = true, query: String? = nil,
         timeout: TimeInterval = 30
-    ) throws -> Task {
+    ) throws -> SimulatedTask {
         try addTasks(count: 1, cookie: cookie, basename: basename, inDNS: inDNS, query: query, timeout: timeout)[0]
     }
 
@@ -260,7 +258,7 @@ public final class NetnsCluster: @unchecked Sendable {
     public func addTasks(
         count: Int, cookie: String? = nil, basename: String? = nil, inDNS: Bool = true, query: String? = nil,
         timeout: TimeInterval = 60
-    ) throws -> [Task] {
+    ) throws -> [SimulatedTask] {
         let deadline = Date().addingTimeInterval(timeout)
         let indices: [Int] = locked {
             defer { nextIndex += count }
@@ -292,7 +290,7 @@ public final class NetnsCluster: @unchecked Sendable {
         }
 
         // Every node at once; wait for each one's ready line (printed after its first poll).
-        var started: [(Task, ChildProcess)] = []
+        var started: [(SimulatedTask, ChildProcess)] = []
         for p in pending {
             let node = "\(basename)@\(p.ip)"
             let log = directory.appendingPathComponent("node-t\(p.index).log").path
@@ -312,10 +310,11 @@ public final class NetnsCluster: @unchecked Sendable {
             // starting, which is what limits how fast fifty nodes start on two cores.
             let process = try spawn(
                 in: p.namespace,
-                [elixir, "--name", node, "--cookie", cookie, "--erl", erlFlags, "-pa", ebin.path,
-                 "-e", "E2E.DNSPoll.main()"],
+                TestNode.commandLine(
+                    kind: .elixir, name: node, long: true, cookie: cookie, erlFlags: [erlFlags],
+                    program: .eval("E2E.DNSPoll.main()", codePaths: [ebin.path])),
                 environment: environment, outputPath: log)
-            let task = Task(
+            let task = SimulatedTask(
                 index: p.index, namespace: p.namespace, ip: p.ip, node: node, basename: basename, cookie: cookie,
                 pid: process.pid, epmdPID: p.epmd.pid, logPath: log, epmdLogPath: p.epmdLog)
             locked {
@@ -382,15 +381,16 @@ public final class NetnsCluster: @unchecked Sendable {
         ]
         let process = try spawn(
             in: consoleNamespace,
-            [elixir, "--name", "\(alive)@\(consoleIP)", "--cookie", cookie, "--hidden",
-             "--erl", "-start_epmd false " + Self.lightErlFlags + " " + extraErlFlags, "-pa", ebin.path,
-             "-e", eval],
+            TestNode.commandLine(
+                kind: .elixir, name: "\(alive)@\(consoleIP)", long: true, cookie: cookie,
+                erlFlags: ["-hidden -start_epmd false " + Self.lightErlFlags + " " + extraErlFlags],
+                program: .eval(eval, codePaths: [ebin.path])),
             environment: base.merging(environment) { $1 }, outputPath: log)
         return (process, log)
     }
 
     /// What each task's node sees connected, from its log's `nodeup`/`nodedown` lines (visible peers only).
-    public func peersFromLogs(_ tasks: [Task]) -> [String: Set<String>] {
+    public func peersFromLogs(_ tasks: [SimulatedTask]) -> [String: Set<String>] {
         var out: [String: Set<String>] = [:]
         for t in tasks {
             var up = Set<String>()
@@ -408,7 +408,7 @@ public final class NetnsCluster: @unchecked Sendable {
     /// Waits until every one of `tasks` has every other one up (by their logs) and the mesh has held for `settle`
     /// seconds; returns the seconds it took (to the first moment of a full mesh). Throws after `timeout` with the gaps.
     @discardableResult
-    public func waitForMesh(_ tasks: [Task], timeout: TimeInterval, settle: TimeInterval = 1) throws -> TimeInterval {
+    public func waitForMesh(_ tasks: [SimulatedTask], timeout: TimeInterval, settle: TimeInterval = 1) throws -> TimeInterval {
         let start = Date(), deadline = start.addingTimeInterval(timeout)
         let names = Set(tasks.map(\.node))
         var fullSince: Date?
@@ -433,7 +433,7 @@ public final class NetnsCluster: @unchecked Sendable {
     }
 
     /// The resident memory (VmRSS, kB) of each running task's node.
-    public func residentKB(_ tasks: [Task]) -> [String: Int] {
+    public func residentKB(_ tasks: [SimulatedTask]) -> [String: Int] {
         var out: [String: Int] = [:]
         for t in tasks {
             guard let status = try? String(contentsOfFile: "/proc/\(t.pid)/status", encoding: .utf8),
@@ -447,18 +447,18 @@ public final class NetnsCluster: @unchecked Sendable {
 
     /// Kills the task's node with SIGKILL (by PID), as ECS stops a task that does not exit; its EPMD, namespace and
     /// DNS record stay (remove the record with ``removeDNSRecords(_:)`` to model Cloud Map deregistering it).
-    public func killTask(_ task: Task) {
+    public func killTask(_ task: SimulatedTask) {
         let process = locked { nodeProcesses[task.pid] }
         process?.stop()
     }
 
     /// Whether the task's node still runs.
-    public func isRunning(_ task: Task) -> Bool {
+    public func isRunning(_ task: SimulatedTask) -> Bool {
         locked { nodeProcesses[task.pid] }?.isRunning ?? false
     }
 
     /// The last `bytes` of a task's node log, for failure messages.
-    public func log(of task: Task, bytes: Int = 2000) -> String { tail(task.logPath, bytes: bytes) }
+    public func log(of task: SimulatedTask, bytes: Int = 2000) -> String { tail(task.logPath, bytes: bytes) }
 
     // MARK: DNS
 
@@ -483,7 +483,7 @@ public final class NetnsCluster: @unchecked Sendable {
 
     /// Adds an INPUT rule in the task's namespace that drops or rejects (TCP reset) TCP packets to `ports`
     /// (``epmdPorts`` or ``distPorts``, or any range). Only connections *to* the task are affected.
-    public func blockPorts(_ task: Task, _ ports: ClosedRange<Int>, how: BlockAction) throws {
+    public func blockPorts(_ task: SimulatedTask, _ ports: ClosedRange<Int>, how: BlockAction) throws {
         let dport = ports.count == 1 ? "\(ports.lowerBound)" : "\(ports.lowerBound):\(ports.upperBound)"
         var rule = ["-w", "-A", "INPUT", "-p", "tcp", "--dport", dport, "-j", how.rawValue]
         if how == .reject { rule += ["--reject-with", "tcp-reset"] }
@@ -491,7 +491,7 @@ public final class NetnsCluster: @unchecked Sendable {
     }
 
     /// Removes every INPUT rule in the task's namespace.
-    public func unblockPorts(_ task: Task) throws {
+    public func unblockPorts(_ task: SimulatedTask) throws {
         try check(in: task.namespace, ["iptables", "-w", "-F", "INPUT"])
     }
 
@@ -580,111 +580,5 @@ public final class NetnsCluster: @unchecked Sendable {
             let files = FileManager.default.temporaryDirectory.appendingPathComponent("bce2e-\(run)")
             try? FileManager.default.removeItem(at: files)
         }
-    }
-
-    // MARK: Plumbing
-
-    private func locked<T>(_ body: () throws -> T) rethrows -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        return try body()
-    }
-
-    private func addNamespace(_ name: String) throws {
-        try ip(["netns", "add", name])
-        locked { namespaces.append(name) }
-        try ip(["-n", name, "link", "set", "lo", "up"])
-    }
-
-    /// Creates `namespace` with `eth0` at `address`/24 (and a MAC address derived from it), its peer `port` plugged
-    /// into the switch's bridge. Call ``syncNeighbors()`` once a batch is attached.
-    private func attach(_ namespace: String, port: String, address: String) throws {
-        try addNamespace(namespace)
-        try ip(["-n", switchNamespace, "link", "add", port, "type", "veth", "peer", "name", "eth0", "address",
-                Self.mac(address), "netns", namespace])
-        try ip(["-n", switchNamespace, "link", "set", port, "master", "br0", "up"])
-        try ip(["-n", namespace, "addr", "add", "\(address)/24", "dev", "eth0"])
-        try ip(["-n", namespace, "link", "set", "eth0", "up"])
-        locked { hosts.append((namespace, address)) }
-    }
-
-    /// `02:42:` and the IPv4 address's four bytes: a locally administered MAC that ``syncNeighbors()`` can predict.
-    static func mac(_ address: String) -> String {
-        "02:42:" + address.split(separator: ".").map { String(format: "%02x", Int($0) ?? 0) }.joined(separator: ":")
-    }
-
-    /// Gives every namespace a permanent neighbour (ARP) entry for every other one's address. The kernel's ARP table
-    /// is shared by all namespaces and holds 1024 learned entries by default (`gc_thresh3`): fifty tasks that all
-    /// talk to each other need 2,500, and past the limit the kernel drops packets ("neighbor table overflow"), so
-    /// connections time out at random. Permanent entries do not count against that limit, and no ARP is needed.
-    private func syncNeighbors() throws {
-        let (all, done) = locked { (hosts, neighbors) }
-        for (namespace, own) in all {
-            let missing = all.filter { $0.address != own && !(done[namespace]?.contains($0.address) ?? false) }
-            guard !missing.isEmpty else { continue }
-            let batch = directory.appendingPathComponent("neigh-\(UUID().uuidString)")
-            defer { try? FileManager.default.removeItem(at: batch) }
-            try missing.map { "neigh replace \($0.address) lladdr \(Self.mac($0.address)) dev eth0 nud permanent" }
-                .joined(separator: "\n").appending("\n").write(to: batch, atomically: true, encoding: .utf8)
-            try ip(["-n", namespace, "-batch", batch.path])
-            locked { neighbors[namespace, default: []].formUnion(missing.map(\.address)) }
-        }
-    }
-
-    private func ip(_ arguments: [String]) throws {
-        let file = directory.appendingPathComponent("ip-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: file) }
-        let p = try ChildProcess(executable: ipTool, arguments: arguments, outputPath: file.path)
-        guard p.wait(timeout: 10) != nil else {
-            p.stop()
-            throw TestSupportError("ip \(arguments.joined(separator: " ")) did not finish")
-        }
-        guard p.exitCode == 0 else {
-            let out = (try? String(contentsOf: file, encoding: .utf8)) ?? ""
-            throw TestSupportError("ip \(arguments.joined(separator: " ")) failed: \(out)")
-        }
-    }
-
-    /// Runs a short command in a namespace and throws unless it succeeds.
-    private func check(in namespace: String, _ command: [String]) throws {
-        let r = try run(in: namespace, command, timeout: 10)
-        guard r.status == 0 else {
-            let what = command.joined(separator: " ")
-            throw TestSupportError("\(what) in \(namespace) failed (\(r.status)): \(r.stdout)\(r.stderr)")
-        }
-    }
-
-    /// Starts a long-running process in a namespace; it is stopped by PID at teardown.
-    private func spawn(
-        in namespace: String, _ command: [String], environment: [String: String]? = nil, outputPath: String
-    ) throws -> ChildProcess {
-        let p = try ChildProcess(
-            executable: ipTool, arguments: ["netns", "exec", namespace] + command, environment: environment,
-            outputPath: outputPath)
-        locked { processes.append(p) }
-        return p
-    }
-
-    private func tail(_ path: String, bytes: Int = 2000) -> String {
-        String(((try? String(contentsOfFile: path, encoding: .utf8)) ?? "(no log)").suffix(bytes))
-    }
-
-    private static func deleteNamespace(_ name: String, ip: String) {
-        // Whatever still runs inside is ours (it is in our namespace): kill it by PID so the namespace goes away.
-        let pids = (try? ChildProcess.output(of: ip, ["netns", "pids", name])) ?? ""
-        for pid in pids.split(separator: "\n").compactMap({ pid_t($0) }) { kill(pid, SIGKILL) }
-        _ = try? ChildProcess.output(of: ip, ["netns", "delete", name])
-    }
-
-    /// A random 10.<200-250>.<0-255> prefix that no route or address of this host uses.
-    private static func chooseSubnet() throws -> String {
-        let ip = findExecutable("ip") ?? "/usr/sbin/ip"
-        let used = ((try? ChildProcess.output(of: ip, ["-4", "route", "show", "table", "all"])) ?? "")
-            + ((try? ChildProcess.output(of: ip, ["-4", "addr"])) ?? "")
-        for _ in 0..<50 {
-            let prefix = "10.\(Int.random(in: 200...250)).\(Int.random(in: 0...255))"
-            if !used.contains(prefix + ".") { return prefix }
-        }
-        throw TestSupportError("no free 10.200-250.x.0/24 subnet")
     }
 }

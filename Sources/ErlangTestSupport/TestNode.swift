@@ -71,29 +71,58 @@ public final class TestNode: @unchecked Sendable {
         self.alive = alive
         self.cookie = cookie
         self.name = "\(alive)@\(longHost ?? Self.shortHost)"
-        let nameFlag = longHost == nil ? "sname" : "name"
-        let nameArg = longHost == nil ? alive : "\(alive)@\(longHost!)"
         self.logPath = NSTemporaryDirectory() + "testnode-\(alive).log"
-        let executable: String
-        let arguments: [String]
-        switch kind {
-        case .erl:
-            guard let erl = Self.which("erl") else { throw TestSupportError("erl not found in PATH") }
-            executable = erl
-            arguments = ["-\(nameFlag)", nameArg, "-setcookie", cookie, "-noshell", "-noinput"] + extraArgs
-        case .elixir:
-            guard let elixir = Self.which("elixir") else { throw TestSupportError("elixir not found in PATH") }
-            executable = elixir
-            arguments = ["--\(nameFlag)", nameArg, "--cookie", cookie]
-                + (extraArgs.isEmpty ? [] : ["--erl", extraArgs.joined(separator: " ")])
-                + ["--no-halt", "-e", ""]
-        }
-        child = try ChildProcess(executable: executable, arguments: arguments, outputPath: logPath)
+        let command = try Self.commandLine(
+            kind: kind, name: longHost.map { "\(alive)@\($0)" } ?? alive, long: longHost != nil, cookie: cookie,
+            erlFlags: extraArgs)
+        child = try ChildProcess(executable: command[0], arguments: Array(command.dropFirst()), outputPath: logPath)
         do {
             try waitForEPMD(deadline: Date().addingTimeInterval(startDeadline))
         } catch {
             child.stop()
             throw error
+        }
+    }
+
+    /// What a node runs once started.
+    public enum Program: Sendable, Hashable {
+        /// Nothing: the node stays up until stopped (`erl -noshell -noinput`, `elixir --no-halt -e ""`).
+        case idle
+        /// An Elixir script file, the node kept up after it (`elixir --no-halt FILE`; Elixir only).
+        case script(String)
+        /// An expression with extra code paths (`-pa DIR -e EXPR` for Elixir, `-pa DIR -eval EXPR` for erl); an
+        /// Elixir node halts when the expression returns, so it should block or end with a halt of its own.
+        case eval(String, codePaths: [String] = [])
+    }
+
+    /// The command line (executable first) that starts a node named `name` (what follows `-sname`, or `-name` when
+    /// `long`) with `cookie`, emulator flags `erlFlags`, running `program`. `init` runs it and waits for EPMD;
+    /// clusters that start many nodes at once (``DemoCluster``) or inside a network namespace (``NetnsCluster``) run
+    /// it themselves and wait in their own way.
+    public static func commandLine(
+        kind: Kind, name: String, long: Bool = false, cookie: String, erlFlags: [String] = [], program: Program = .idle
+    ) throws -> [String] {
+        switch kind {
+        case .erl:
+            guard let erl = which("erl") else { throw TestSupportError("erl not found in PATH") }
+            var command = [erl, long ? "-name" : "-sname", name, "-setcookie", cookie, "-noshell", "-noinput"]
+                + erlFlags
+            switch program {
+            case .idle: break
+            case .script: throw TestSupportError("an erl node cannot run an Elixir script")
+            case .eval(let expression, let paths): command += paths.flatMap { ["-pa", $0] } + ["-eval", expression]
+            }
+            return command
+        case .elixir:
+            guard let elixir = which("elixir") else { throw TestSupportError("elixir not found in PATH") }
+            var command = [elixir, long ? "--name" : "--sname", name, "--cookie", cookie]
+                + (erlFlags.isEmpty ? [] : ["--erl", erlFlags.joined(separator: " ")])
+            switch program {
+            case .idle: command += ["--no-halt", "-e", ""]
+            case .script(let path): command += ["--no-halt", path]
+            case .eval(let expression, let paths): command += paths.flatMap { ["-pa", $0] } + ["-e", expression]
+            }
+            return command
         }
     }
 
@@ -137,7 +166,10 @@ public final class TestNode: @unchecked Sendable {
     /// Whether the runtime is still running.
     public var isRunning: Bool { child.isRunning }
 
-    /// Stops the node by PID (SIGKILL) and reaps it.
+    /// Sends `signal` to the runtime by PID (e.g. SIGSTOP to make it stop answering, SIGKILL to make it vanish).
+    public func signal(_ signal: Int32) { child.signal(signal) }
+
+    /// Stops the node by PID (SIGKILL, which also ends a stopped one) and reaps it.
     public func stop() { child.stop() }
 
     deinit { child.stop() }

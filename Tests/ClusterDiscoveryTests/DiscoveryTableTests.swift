@@ -1,4 +1,5 @@
 @testable import ClusterDiscovery
+import ClusterMembership
 @testable import ErlangDistribution
 import XCTest
 

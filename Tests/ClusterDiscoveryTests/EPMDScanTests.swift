@@ -1,4 +1,5 @@
 import ClusterDiscovery
+import ClusterMembership
 import ErlangTestSupport
 import Foundation
 import XCTest

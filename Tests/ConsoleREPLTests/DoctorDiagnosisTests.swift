@@ -160,7 +160,7 @@ final class DoctorDiagnosisTests: XCTestCase {
     func testRealHandshakeErrorsMapToTheirStage() {
         func machine() -> HandshakeStateMachine {
             HandshakeStateMachine(configuration: .init(
-                ourName: "bc@h", dynamicName: false, flags: .beamconsoleDefault, creation: 5,
+                ourName: "bc@h", dynamicName: false, flags: .defaultHidden, creation: 5,
                 cookie: Array("c".utf8), expectedPeerName: "a@h", ourChallenge: 1))
         }
         func error(_ a: HandshakeStateMachine.Action) -> DistributionError? {

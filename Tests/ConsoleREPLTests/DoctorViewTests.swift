@@ -1,4 +1,5 @@
 import ClusterDiscovery
+import ClusterMembership
 import ConsoleREPL
 import ErlangDistribution
 import ErlangTerm

@@ -5,39 +5,16 @@ import XCTest
 /// The console's own discovery, `watch`, `dns` and `doctor` against the network-namespace ECS service: it finds the
 /// tasks from the Cloud Map name as libcluster DNSPoll does, sees scale-up and scale-down live, flags stale records,
 /// and names the failing stage of broken tasks. Needs root (CI runs as root); never skips.
-final class ConsoleDiscoveryE2ETests: XCTestCase {
-    nonisolated(unsafe) static var cluster: NetnsCluster?
-    nonisolated(unsafe) static var setUpError: (any Error)?
-
+final class ConsoleDiscoveryE2ETests: NetnsClusterTestCase {
     /// A name without records: a task polling it connects to nobody by itself.
     static let nowhere = "nobody.organization.local"
 
-    override class func setUp() {
-        do {
-            cluster = try NetnsCluster(taskCount: 3, pollingInterval: 1)
-        } catch {
-            setUpError = error
-        }
-    }
+    override class func makeCluster() throws -> NetnsCluster { try NetnsCluster(taskCount: 3, pollingInterval: 1) }
 
-    override class func tearDown() {
-        cluster?.teardown()
-        cluster = nil
-    }
-
-    func sharedCluster() throws -> NetnsCluster {
-        if let e = Self.setUpError { throw e }
-        XCTAssertTrue(FileManager.default.isExecutableFile(atPath: ECSClusterTests.binary), "build beamconsole first")
-        return try XCTUnwrap(Self.cluster)
-    }
-
-    func beamconsole(_ args: [String], timeout: TimeInterval = 40) throws -> NetnsCluster.CommandResult {
-        let c = try sharedCluster()
-        return try c.runInConsole(ECSClusterTests.binary, args, environment: ["RELEASE_COOKIE": c.cookie], timeout: timeout)
-    }
+    override class var commandTimeout: TimeInterval { 40 }
 
     /// Healthy tasks: running, in DNS, the cluster's cookie and basename.
-    func healthy(_ c: NetnsCluster) -> [NetnsCluster.Task] {
+    func healthy(_ c: NetnsCluster) -> [NetnsCluster.SimulatedTask] {
         let records = Set(c.dnsRecords)
         return c.tasks.filter { c.isRunning($0) && records.contains($0.ip) && $0.cookie == c.cookie && $0.basename == c.basename }
     }
@@ -53,7 +30,7 @@ final class ConsoleDiscoveryE2ETests: XCTestCase {
                    "RELEASE_COOKIE": c.cookie]
         let p = try ChildProcess(
             executable: ipTool,
-            arguments: ["netns", "exec", c.consoleNamespace, ECSClusterTests.binary, "watch", "--json"] + c.discoveryArguments(pollInterval: 1),
+            arguments: ["netns", "exec", c.consoleNamespace, Self.binary, "watch", "--json"] + c.discoveryArguments(pollInterval: 1),
             environment: env, outputPath: out.path)
         defer { p.stop() }
         Thread.sleep(forTimeInterval: 1.5)
@@ -111,7 +88,7 @@ final class ConsoleDiscoveryE2ETests: XCTestCase {
     /// A task registered in DNS shows up (dns_changed, nodeup) and a task deregistered and stopped goes (dns_changed,
     /// nodedown with its reason), each within two poll intervals.
     func testWatchSeesScaleUpAndScaleDownWithinTwoPollIntervals() throws {
-        var joined: NetnsCluster.Task?, left: NetnsCluster.Task?
+        var joined: NetnsCluster.SimulatedTask?, left: NetnsCluster.SimulatedTask?
         var published = 0.0, deregistered = 0.0
         let events = try watch { c in
             let up = try c.addTask(inDNS: false, query: Self.nowhere)
@@ -149,7 +126,7 @@ final class ConsoleDiscoveryE2ETests: XCTestCase {
 
     /// A SIGKILLed task whose record stays: nodedown with the reason, then the record is flagged as stale.
     func testKilledTaskGivesNodedownAndItsRecordIsFlaggedStale() throws {
-        var victim: NetnsCluster.Task?
+        var victim: NetnsCluster.SimulatedTask?
         var killed = 0.0
         let events = try watch { c in
             let v = try c.addTask(query: Self.nowhere)
@@ -201,7 +178,7 @@ final class ConsoleDiscoveryE2ETests: XCTestCase {
             byNode[node] = t
             failed[node] = t["failed_stage"] as? String ?? "none"
         }
-        let name = { (t: NetnsCluster.Task) in "\(c.basename)@\(t.ip)" }  // the node DNSPoll forms from the record
+        let name = { (t: NetnsCluster.SimulatedTask) in "\(c.basename)@\(t.ip)" }  // the node DNSPoll forms from the record
         XCTAssertEqual(failed[name(cookie)], "cookie", r.stdout)
         XCTAssertEqual(failed[name(basename)], "epmd_name", r.stdout)
         XCTAssertEqual(failed[name(epmd)], "tcp_epmd", r.stdout)

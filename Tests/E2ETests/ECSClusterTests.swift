@@ -8,55 +8,14 @@ import XCTest
 ///
 /// One cluster of four tasks is shared by the class; a test that needs a task of its own adds one and kills it in a
 /// teardown block, so the tests do not depend on their order.
-final class ECSClusterTests: XCTestCase {
-    nonisolated(unsafe) static var cluster: NetnsCluster?
-    nonisolated(unsafe) static var setUpError: (any Error)?
-
+final class ECSClusterTests: NetnsClusterTestCase {
     /// A name without records: a task polling it connects to nobody by itself.
     static let nowhere = "nobody.organization.local"
 
-    static let binary: String = {
-        // Tests/E2ETests/ECSClusterTests.swift → repository root → .build/debug/beamconsole
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        return ProcessInfo.processInfo.environment["BEAMCONSOLE_BIN"]
-            ?? root.appendingPathComponent(".build/debug/beamconsole").path
-    }()
-
-    override class func setUp() {
-        do {
-            cluster = try NetnsCluster(taskCount: 4, pollingInterval: 1)
-        } catch {
-            setUpError = error
-        }
-    }
-
-    override class func tearDown() {
-        cluster?.teardown()
-        cluster = nil
-    }
-
-    /// The shared cluster, or the reason it could not start (which fails the test: these tests never skip).
-    func sharedCluster() throws -> NetnsCluster {
-        if let setUpError { throw setUpError }
-        XCTAssertTrue(
-            FileManager.default.isExecutableFile(atPath: Self.binary), "build beamconsole first: \(Self.binary)")
-        return try XCTUnwrap(Self.cluster)
-    }
-
-    var setUpError: (any Error)? { Self.setUpError }
-
-    /// Runs beamconsole in the console namespace with the cluster's cookie in RELEASE_COOKIE.
-    func beamconsole(_ args: [String], cookie: String? = nil, timeout: TimeInterval = 30) throws
-        -> NetnsCluster.CommandResult
-    {
-        let cluster = try sharedCluster()
-        return try cluster.runInConsole(
-            Self.binary, args, environment: ["RELEASE_COOKIE": cookie ?? cluster.cookie], timeout: timeout)
-    }
+    override class func makeCluster() throws -> NetnsCluster { try NetnsCluster(taskCount: 4, pollingInterval: 1) }
 
     /// Tasks that should be in the mesh: running, in DNS, with the cluster's cookie and basename.
-    func meshTasks(_ cluster: NetnsCluster) -> [NetnsCluster.Task] {
+    func meshTasks(_ cluster: NetnsCluster) -> [NetnsCluster.SimulatedTask] {
         let records = Set(cluster.dnsRecords)
         return cluster.tasks.filter {
             cluster.isRunning($0) && records.contains($0.ip) && $0.cookie == cluster.cookie
@@ -74,7 +33,7 @@ final class ECSClusterTests: XCTestCase {
 
     /// Polls `members` until every one of `tasks` lists all the others, or fails after `timeout`.
     func waitForMesh(
-        _ tasks: [NetnsCluster.Task], timeout: TimeInterval, file: StaticString = #filePath, line: UInt = #line
+        _ tasks: [NetnsCluster.SimulatedTask], timeout: TimeInterval, file: StaticString = #filePath, line: UInt = #line
     ) throws {
         let deadline = Date().addingTimeInterval(timeout)
         var last: [String: Set<String>] = [:]

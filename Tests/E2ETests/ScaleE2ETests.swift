@@ -5,17 +5,14 @@ import XCTest
 /// Fifty tasks: the network-namespace ECS service (``NetnsCluster``) at the size of a real service, started in
 /// parallel with light nodes, meshed by DNSPoll; the console finds all of them through DNS and `members`, `multicall`,
 /// `watch` and `doctor` each complete correctly over all fifty. Needs root (CI runs as root); never skips.
-final class ScaleE2ETests: XCTestCase {
+final class ScaleE2ETests: NetnsClusterTestCase {
     static let size = 50
-    nonisolated(unsafe) static var cluster: NetnsCluster?
-    nonisolated(unsafe) static var setUpError: (any Error)?
 
-    override class func setUp() {
+    override class func makeCluster() throws -> NetnsCluster {
+        let started = Date()
+        let c = try NetnsCluster(
+            taskCount: size, pollingInterval: 1, timeout: 240, extraErlFlags: NetnsCluster.largeClusterErlFlags)
         do {
-            let started = Date()
-            let c = try NetnsCluster(
-                taskCount: size, pollingInterval: 1, timeout: 240, extraErlFlags: NetnsCluster.largeClusterErlFlags)
-            cluster = c
             let up = Date().timeIntervalSince(started)
             let mesh = try c.waitForMesh(c.tasks, timeout: 120)
             let rss = c.residentKB(c.tasks).values.reduce(0, +)
@@ -23,25 +20,22 @@ final class ScaleE2ETests: XCTestCase {
                 format: "ScaleE2ETests: %d tasks up in %.1f s, full mesh %.1f s later; nodes' RSS %.0f MB",
                 size, up, mesh, Double(rss) / 1024))
         } catch {
-            setUpError = error
+            c.teardown()
+            throw error
         }
+        return c
     }
 
-    override class func tearDown() {
-        cluster?.teardown()
-        cluster = nil
-    }
+    override class var commandTimeout: TimeInterval { 60 }
 
-    func sharedCluster() throws -> NetnsCluster {
-        if let e = Self.setUpError { throw e }
-        XCTAssertTrue(FileManager.default.isExecutableFile(atPath: ECSClusterTests.binary), "build beamconsole first")
-        return try XCTUnwrap(Self.cluster)
-    }
-
-    func beamconsole(_ args: [String], timeout: TimeInterval = 60) throws -> NetnsCluster.CommandResult {
+    /// Also prints how long the command took, and checks that it finished and did not print the cookie.
+    override func beamconsole(_ args: [String], cookie: String? = nil, timeout: TimeInterval? = nil) throws
+        -> NetnsCluster.CommandResult
+    {
         let c = try sharedCluster()
         let started = Date()
-        let r = try c.runInConsole(ECSClusterTests.binary, args, environment: ["RELEASE_COOKIE": c.cookie], timeout: timeout)
+        let timeout = timeout ?? Self.commandTimeout
+        let r = try super.beamconsole(args, cookie: cookie, timeout: timeout)
         print(String(format: "ScaleE2ETests: beamconsole %@ over %d nodes: %.2f s", args[0], Self.size,
                      Date().timeIntervalSince(started)))
         XCTAssertFalse(r.timedOut, "beamconsole \(args[0]) did not finish within \(timeout) s")

@@ -42,8 +42,8 @@ final class HandshakeTests: XCTestCase {
 
     func testFlagsTable() {
         XCTAssertEqual(DistributionFlags.mandatoryOTP25.rawValue, 0x01070F94)
-        XCTAssertEqual(DistributionFlags.beamconsoleDefault.rawValue, 0x5_0707_5FBC)
-        XCTAssertFalse(DistributionFlags.beamconsoleDefault.contains(.published))
+        XCTAssertEqual(DistributionFlags.defaultHidden.rawValue, 0x5_0707_5FBC)
+        XCTAssertFalse(DistributionFlags.defaultHidden.contains(.published))
     }
 
     func testSendNameLayout() {

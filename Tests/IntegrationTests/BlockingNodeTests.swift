@@ -10,13 +10,13 @@ final class BlockingNodeTests: XCTestCase {
     func configuration(cookie: String = "itcookie", epmdPort: Int? = nil, longName: Bool = false)
         -> BlockingConnection.Configuration
     {
-        let host = longName ? "127.0.0.1" : ErlangNode.shortHost
+        let host = longName ? "127.0.0.1" : TestNode.shortHost
         let alive = "bcb\(UInt32.random(in: 0...UInt32.max))@\(host)"
         return .init(name: longName ? .long(alive) : .short(alive), cookie: cookie, epmdPort: epmdPort)
     }
 
     func testErpcAndRexCallsAndExceptionClasses() throws {
-        let erl = try ErlangNode()
+        let erl = try TestNode.erl()
         defer { erl.stop() }
         let node = try BlockingNode.connect(to: erl.name, configuration: configuration())
         defer { node.close() }
@@ -46,7 +46,7 @@ final class BlockingNodeTests: XCTestCase {
     /// replies take and one far longer than a wait (the spin ends at the wait's own timeout), give the same answers,
     /// and a call that outlasts the spin still completes.
     func testReceiveSpinSettingsGiveTheSameResults() throws {
-        let erl = try ErlangNode()
+        let erl = try TestNode.erl()
         defer { erl.stop() }
         for spin: Duration in [.zero, .microseconds(60), .seconds(10)] {
             var c = configuration()
@@ -63,7 +63,7 @@ final class BlockingNodeTests: XCTestCase {
     }
 
     func testOutputIsCapturedAndStreamed() throws {
-        let erl = try ErlangNode()
+        let erl = try TestNode.erl()
         defer { erl.stop() }
         let node = try BlockingNode.connect(to: erl.name, configuration: configuration())
         defer { node.close() }
@@ -87,7 +87,7 @@ final class BlockingNodeTests: XCTestCase {
     }
 
     func testTimeoutThenTheConnectionStillWorks() throws {
-        let erl = try ErlangNode()
+        let erl = try TestNode.erl()
         defer { erl.stop() }
         let node = try BlockingNode.connect(to: erl.name, configuration: configuration())
         defer { node.close() }
@@ -102,7 +102,7 @@ final class BlockingNodeTests: XCTestCase {
     }
 
     func testNodeGoingDownDuringACallIsNodedown() throws {
-        let erl = try ErlangNode()
+        let erl = try TestNode.erl()
         defer { erl.stop() }
         let node = try BlockingNode.connect(to: erl.name, configuration: configuration())
         defer { node.close() }
@@ -111,7 +111,7 @@ final class BlockingNodeTests: XCTestCase {
     }
 
     func testLongNames() throws {
-        let erl = try ErlangNode(longName: true)
+        let erl = try TestNode.erl(longName: true)
         defer { erl.stop() }
         let node = try BlockingNode.connect(to: erl.name, configuration: configuration(longName: true))
         defer { node.close() }
@@ -120,7 +120,7 @@ final class BlockingNodeTests: XCTestCase {
     }
 
     func testErrorsNameTheirStage() throws {
-        let erl = try ErlangNode()
+        let erl = try TestNode.erl()
         defer { erl.stop() }
         func failure(_ node: String, _ c: BlockingConnection.Configuration, port: Int? = nil) -> DistributionError? {
             do {
@@ -136,7 +136,7 @@ final class BlockingNodeTests: XCTestCase {
         XCTAssertEqual(e?.node, erl.name)
         XCTAssertFalse(e?.description.contains("wrongcookie") ?? true)
 
-        e = failure("nosuchnode@\(ErlangNode.shortHost)", configuration())
+        e = failure("nosuchnode@\(TestNode.shortHost)", configuration())
         XCTAssertEqual(e?.code, .nameNotRegistered)
         XCTAssertEqual(e?.stage, .epmd)
         XCTAssertTrue(e?.registeredNames.contains(erl.alive) ?? false, "\(e?.registeredNames ?? [])")
@@ -156,11 +156,11 @@ final class BlockingNodeTests: XCTestCase {
 
     /// The same messages as the NIO path for the same failures.
     func testErrorsMatchLocalNode() async throws {
-        let erl = try ErlangNode()
+        let erl = try TestNode.erl()
         defer { erl.stop() }
         let local = makeLocalNode(cookie: "wrongcookie")
         defer { local.shutdown() }
-        for target in [erl.name, "nosuchnode@\(ErlangNode.shortHost)", "x@no-such-host.invalid"] {
+        for target in [erl.name, "nosuchnode@\(TestNode.shortHost)", "x@no-such-host.invalid"] {
             var nio: DistributionError?
             do { try await local.connect(to: target) } catch { nio = error }
             var blocking: DistributionError?

@@ -1,10 +1,11 @@
 import ErlangDistribution
 import ErlangTerm
+import ErlangTestSupport
 import XCTest
 
 final class CallTests: XCTestCase {
     func testRexCallWithGoodCookie() async throws {
-        let erl = try ErlangNode()
+        let erl = try TestNode.erl()
         defer { erl.stop() }
         let node = makeLocalNode()
         defer { node.shutdown() }
@@ -16,7 +17,7 @@ final class CallTests: XCTestCase {
     }
 
     func testErpcCallAndExceptionClasses() async throws {
-        let erl = try ErlangNode()
+        let erl = try TestNode.erl()
         defer { erl.stop() }
         let node = makeLocalNode()
         defer { node.shutdown() }
@@ -44,7 +45,7 @@ final class CallTests: XCTestCase {
 final class LongNameTests: XCTestCase {
     /// `erl -name x@127.0.0.1` and a long-named console node: the handshake, a rex and an erpc call.
     func testLongNames() async throws {
-        let erl = try ErlangNode(longName: true)
+        let erl = try TestNode.erl(longName: true)
         defer { erl.stop() }
         let node = makeLocalNode(longName: true)
         defer { node.shutdown() }

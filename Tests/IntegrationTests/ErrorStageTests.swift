@@ -1,11 +1,12 @@
 import ErlangDistribution
 import ErlangTerm
+import ErlangTestSupport
 import Foundation
 import XCTest
 
 final class ErrorStageTests: XCTestCase {
     func testWrongCookieIsCookieError() async throws {
-        let erl = try ErlangNode()
+        let erl = try TestNode.erl()
         defer { erl.stop() }
         let node = makeLocalNode(cookie: "wrongcookie")
         defer { node.shutdown() }
@@ -21,12 +22,12 @@ final class ErrorStageTests: XCTestCase {
     }
 
     func testUnknownNodeListsNames() async throws {
-        let erl = try ErlangNode()
+        let erl = try TestNode.erl()
         defer { erl.stop() }
         let node = makeLocalNode()
         defer { node.shutdown() }
         do {
-            try await node.connect(to: "nosuchnode@\(ErlangNode.shortHost)")
+            try await node.connect(to: "nosuchnode@\(TestNode.shortHost)")
             XCTFail("expected an error")
         } catch {
             XCTAssertEqual(error.code, .nameNotRegistered)
@@ -37,7 +38,7 @@ final class ErrorStageTests: XCTestCase {
 
     func testNothingOnHostIsEPMDError() async throws {
         // An EPMD port nobody listens on stands in for a host without Erlang.
-        let node = LocalNode(configuration: .init(name: .short("bc1@\(ErlangNode.shortHost)"), cookie: "x", epmdPort: 1))
+        let node = LocalNode(configuration: .init(name: .short("bc1@\(TestNode.shortHost)"), cookie: "x", epmdPort: 1))
         defer { node.shutdown() }
         do {
             try await node.connect(to: "x@127.0.0.1")
@@ -70,7 +71,7 @@ final class ErrorStageTests: XCTestCase {
 
 final class OutputAndLoadTests: XCTestCase {
     func testOutputCapturedInOrderBeforeResult() async throws {
-        let erl = try ErlangNode()
+        let erl = try TestNode.erl()
         defer { erl.stop() }
         let node = makeLocalNode()
         defer { node.shutdown() }
@@ -93,7 +94,7 @@ final class OutputAndLoadTests: XCTestCase {
     }
 
     func testFiveMegabyteResult() async throws {
-        let erl = try ErlangNode()
+        let erl = try TestNode.erl()
         defer { erl.stop() }
         let node = makeLocalNode()
         defer { node.shutdown() }
@@ -103,7 +104,7 @@ final class OutputAndLoadTests: XCTestCase {
     }
 
     func testSequentialAndConcurrentCalls() async throws {
-        let erl = try ErlangNode()
+        let erl = try TestNode.erl()
         defer { erl.stop() }
         let node = makeLocalNode()
         defer { node.shutdown() }
@@ -142,7 +143,7 @@ func evalErlang(_ node: LocalNode, _ peer: String, _ expr: String) async throws 
 
 final class LivenessTests: XCTestCase {
     func testSigkilledPeerGivesNodedownPromptly() async throws {
-        let erl = try ErlangNode()
+        let erl = try TestNode.erl()
         let node = makeLocalNode()
         defer { node.shutdown(); erl.stop() }
         try await node.connect(to: erl.name)
@@ -159,7 +160,7 @@ final class LivenessTests: XCTestCase {
     }
 
     func testShortTicktimePeerStaysConnectedWhenIdle() async throws {
-        let erl = try ErlangNode(extraArgs: ["-kernel", "net_ticktime", "4"])
+        let erl = try TestNode.erl(extraArgs: ["-kernel", "net_ticktime", "4"])
         defer { erl.stop() }
         let node = makeLocalNode(tickTime: .seconds(4))
         defer { node.shutdown() }
@@ -171,7 +172,7 @@ final class LivenessTests: XCTestCase {
     }
 
     func testStoppedPeerGivesTickTimeout() async throws {
-        let erl = try ErlangNode(extraArgs: ["-kernel", "net_ticktime", "4"])
+        let erl = try TestNode.erl(extraArgs: ["-kernel", "net_ticktime", "4"])
         defer { erl.stop() }
         let node = makeLocalNode(tickTime: .seconds(4))
         defer { node.shutdown() }

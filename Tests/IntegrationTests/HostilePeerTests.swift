@@ -11,13 +11,13 @@ import XCTest
 final class HostilePeerTests: XCTestCase {
     /// One real node for the whole class. `net_ticktime 4`: it ticks us every second, so our short tick time
     /// (needed to see a half-open peer time out quickly) does not drop it.
-    nonisolated(unsafe) static var erl: ErlangNode?
+    nonisolated(unsafe) static var erl: TestNode?
     nonisolated(unsafe) static var startError: (any Error)?
 
     override class func setUp() {
         super.setUp()
         do {
-            erl = try ErlangNode(extraArgs: ["-kernel", "net_ticktime", "4"])
+            erl = try TestNode.erl(extraArgs: ["-kernel", "net_ticktime", "4"])
         } catch {
             startError = error
         }
@@ -50,7 +50,7 @@ final class HostilePeerTests: XCTestCase {
         if let e = Self.startError { throw e }
         let erl = try XCTUnwrap(Self.erl, file: file, line: line)
         let node = LocalNode(configuration: .init(
-            name: .short("bc\(UInt32.random(in: 0...UInt32.max))@\(ErlangNode.shortHost)"), cookie: Self.cookie,
+            name: .short("bc\(UInt32.random(in: 0...UInt32.max))@\(TestNode.shortHost)"), cookie: Self.cookie,
             handshakeStepTimeout: .seconds(2), tickTime: .seconds(4)))
         defer { node.shutdown() }
         let before = try await node.rexCall(node: erl.name, module: "erlang", function: "node", arguments: [])
@@ -163,7 +163,7 @@ final class HostilePeerTests: XCTestCase {
     func testWellBehavedFakePeerConnects() async throws {
         if let e = Self.startError { throw e }
         let node = LocalNode(configuration: .init(
-            name: .short("bc\(UInt32.random(in: 0...UInt32.max))@\(ErlangNode.shortHost)"), cookie: Self.cookie,
+            name: .short("bc\(UInt32.random(in: 0...UInt32.max))@\(TestNode.shortHost)"), cookie: Self.cookie,
             tickTime: .seconds(4)))
         defer { node.shutdown() }
         let peer = try FakePeer(scenario: .wellBehaved, cookie: Self.cookie)
@@ -182,7 +182,7 @@ final class HostilePeerTests: XCTestCase {
     /// A fake with another cookie: our challenge reply is refused, and we say so.
     func testFakePeerWithAnotherCookieIsCookieMismatch() async throws {
         let node = LocalNode(configuration: .init(
-            name: .short("bc\(UInt32.random(in: 0...UInt32.max))@\(ErlangNode.shortHost)"), cookie: Self.cookie))
+            name: .short("bc\(UInt32.random(in: 0...UInt32.max))@\(TestNode.shortHost)"), cookie: Self.cookie))
         defer { node.shutdown() }
         let peer = try FakePeer(scenario: .wellBehaved, cookie: "another")
         defer { peer.stop() }

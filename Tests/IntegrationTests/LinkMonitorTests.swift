@@ -1,5 +1,6 @@
 import ErlangDistribution
 import ErlangTerm
+import ErlangTestSupport
 import XCTest
 
 /// A peer that links to and monitors our processes gets the answers an Erlang node would give.
@@ -22,7 +23,7 @@ final class LinkMonitorTests: XCTestCase {
     }
 
     func testPeerMonitorsAndLinksOurProcesses() async throws {
-        let erl = try ErlangNode()
+        let erl = try TestNode.erl()
         defer { erl.stop() }
         let node = makeLocalNode()
         defer { node.shutdown() }

@@ -1,5 +1,6 @@
 import ErlangDistribution
 import ErlangTerm
+import ErlangTestSupport
 import Foundation
 import XCTest
 
@@ -7,7 +8,7 @@ import XCTest
 /// and connection failures per node, by erpc and by rex.
 final class MulticallTests: XCTestCase {
     func testValuesOutputAndExceptionsPerNode() async throws {
-        let erls = try (0..<3).map { _ in try ErlangNode() }
+        let erls = try (0..<3).map { _ in try TestNode.erl() }
         defer { for e in erls { e.stop() } }
         let node = makeLocalNode()
         defer { node.shutdown() }
@@ -64,12 +65,12 @@ final class MulticallTests: XCTestCase {
 
     /// A node that cannot be reached is an error row (its stage named); the others answer.
     func testUnreachableNodeFailsAlone() async throws {
-        let erl = try ErlangNode()
+        let erl = try TestNode.erl()
         defer { erl.stop() }
         let node = makeLocalNode()
         defer { node.shutdown() }
         try await node.connect(to: erl.name)
-        let missing = "nosuch\(UInt32.random(in: 0...UInt32.max))@\(ErlangNode.shortHost)"
+        let missing = "nosuch\(UInt32.random(in: 0...UInt32.max))@\(TestNode.shortHost)"
         let r = await node.multicall(nodes: [erl.name, missing], module: "erlang", function: "node", arguments: [])
         XCTAssertEqual(try r[erl.name]?.get().result, .value(.atom(Atom(erl.name))))
         guard case .failure(let error)? = r[missing] else { return XCTFail("\(String(describing: r[missing]))") }
@@ -80,8 +81,8 @@ final class MulticallTests: XCTestCase {
     /// A node that goes down during the call is `nodedown`; one that does not answer in time is `timeout`, and its
     /// erpc process is killed (as erpcCall does).
     func testNodedownAndTimeoutPerNode() async throws {
-        let dying = try ErlangNode()
-        let slow = try ErlangNode()
+        let dying = try TestNode.erl()
+        let slow = try TestNode.erl()
         defer { dying.stop(); slow.stop() }
         let node = makeLocalNode()
         defer { node.shutdown() }

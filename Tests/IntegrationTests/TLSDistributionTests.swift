@@ -80,16 +80,13 @@ final class TLSDistributionTests: XCTestCase {
         let (pki, erl) = try fixtures()
         let node = makeNode(tls: clientTLS(pki, ca: pki.otherCAFile))
         defer { node.shutdown() }
-        do {
-            try await node.connect(to: erl.name)
-            XCTFail("expected a TLS error")
-        } catch {
-            XCTAssertEqual(error.stage, .tls, "\(error)")
-            XCTAssertEqual(error.code, .tlsCertificateUntrusted, "\(error)")
-            XCTAssertTrue(error.message.contains("not trusted"), error.message)
-            XCTAssertFalse(error.description.contains(Self.cookie))
-            XCTAssertEqual(node.connectionState(of: erl.name), .failed(error))
-        }
+        let error = await assertConnectFails(
+            { try await node.connect(to: erl.name) },
+            code: .tlsCertificateUntrusted, stage: .tls)
+        guard let error else { return }
+        XCTAssertTrue(error.message.contains("not trusted"), error.message)
+        XCTAssertFalse(error.description.contains(Self.cookie))
+        XCTAssertEqual(node.connectionState(of: erl.name), .failed(error))
     }
 
     func testCertificateTheNodeDoesNotTrustIsRejected() async throws {
@@ -97,39 +94,28 @@ final class TLSDistributionTests: XCTestCase {
         let node = makeNode(tls: DistributionTLSConfiguration(
             certificateChainFile: pki.otherCertFile, privateKeyFile: pki.otherKeyFile, trustedCAFile: pki.caFile))
         defer { node.shutdown() }
-        do {
-            try await node.connect(to: erl.name)
-            XCTFail("expected a TLS error")
-        } catch {
-            XCTAssertEqual(error.stage, .tls, "\(error)")
-            XCTAssertEqual(error.code, .tlsCertificateRejected, "\(error)")
-        }
+        await assertConnectFails(
+            { try await node.connect(to: erl.name) },
+            code: .tlsCertificateRejected, stage: .tls)
         // No client certificate at all: the node requires one.
         let bare = makeNode(tls: DistributionTLSConfiguration(trustedCAFile: pki.caFile))
         defer { bare.shutdown() }
-        do {
-            try await bare.connect(to: erl.name)
-            XCTFail("expected a TLS error")
-        } catch {
-            XCTAssertEqual(error.stage, .tls, "\(error)")
-            XCTAssertEqual(error.code, .tlsCertificateRejected, "\(error)")
-            XCTAssertTrue(error.message.contains("client certificate"), "\(error)")
-        }
+        let bareError = await assertConnectFails(
+            { try await bare.connect(to: erl.name) },
+            code: .tlsCertificateRejected, stage: .tls)
+        if let bareError { XCTAssertTrue(bareError.message.contains("client certificate"), "\(bareError)") }
     }
 
     func testPlainConsoleAgainstTLSNodeSaysTheNodeUsesTLS() async throws {
         let (_, erl) = try fixtures()
         let node = makeNode(tls: nil)
         defer { node.shutdown() }
-        do {
-            try await node.connect(to: erl.name)
-            XCTFail("expected a mismatch error")
-        } catch {
-            XCTAssertEqual(error.stage, .tls, "\(error)")
-            XCTAssertEqual(error.code, .plainButPeerExpectsTLS, "\(error)")
-            XCTAssertTrue(error.message.contains("-proto_dist inet_tls"), error.message)
-            XCTAssertFalse(error.message.contains("--"), "library messages name no options: \(error.message)")
-        }
+        let error = await assertConnectFails(
+            { try await node.connect(to: erl.name) },
+            code: .plainButPeerExpectsTLS, stage: .tls)
+        guard let error else { return }
+        XCTAssertTrue(error.message.contains("-proto_dist inet_tls"), error.message)
+        XCTAssertFalse(error.message.contains("--"), "library messages name no options: \(error.message)")
     }
 
     func testTLSConsoleAgainstPlainNodeSaysTheNodeIsPlain() async throws {
@@ -139,14 +125,10 @@ final class TLSDistributionTests: XCTestCase {
         let node = makeNode(tls: clientTLS(pki), stepTimeout: .seconds(2))
         defer { node.shutdown() }
         let started = Date()
-        do {
-            try await node.connect(to: plain.name)
-            XCTFail("expected a mismatch error")
-        } catch {
-            XCTAssertEqual(error.stage, .tls, "\(error)")
-            XCTAssertEqual(error.code, .tlsExpectedButPeerIsPlain, "\(error)")
-            XCTAssertTrue(error.message.contains("does not use TLS distribution"), error.message)
-        }
+        let error = await assertConnectFails(
+            { try await node.connect(to: plain.name) },
+            code: .tlsExpectedButPeerIsPlain, stage: .tls)
+        if let error { XCTAssertTrue(error.message.contains("does not use TLS distribution"), error.message) }
         XCTAssertLessThan(Date().timeIntervalSince(started), 6)
     }
 
@@ -154,14 +136,10 @@ final class TLSDistributionTests: XCTestCase {
         let (pki, erl) = try fixtures()
         let node = makeNode(tls: clientTLS(pki), cookie: "notthecookie")
         defer { node.shutdown() }
-        do {
-            try await node.connect(to: erl.name)
-            XCTFail("expected a cookie error")
-        } catch {
-            XCTAssertEqual(error.stage, .handshake, "\(error)")
-            XCTAssertEqual(error.code, .cookieMismatch, "\(error)")
-            XCTAssertFalse(error.description.contains("notthecookie"))
-        }
+        let error = await assertConnectFails(
+            { try await node.connect(to: erl.name) },
+            code: .cookieMismatch, stage: .handshake)
+        if let error { XCTAssertFalse(error.description.contains("notthecookie")) }
     }
 
     func testUnreadableFilesFailAtTLSStageBeforeConnecting() async throws {
@@ -169,13 +147,9 @@ final class TLSDistributionTests: XCTestCase {
         let node = makeNode(tls: DistributionTLSConfiguration(
             certificateChainFile: pki.clientCertFile, privateKeyFile: pki.directory + "/missing.key"))
         defer { node.shutdown() }
-        do {
-            try await node.connect(to: erl.name)
-            XCTFail("expected a configuration error")
-        } catch {
-            XCTAssertEqual(error.stage, .tls)
-            XCTAssertEqual(error.code, .tlsConfigurationInvalid)
-            XCTAssertTrue(error.message.contains("missing.key"), error.message)
-        }
+        let error = await assertConnectFails(
+            { try await node.connect(to: erl.name) },
+            code: .tlsConfigurationInvalid, stage: .tls)
+        if let error { XCTAssertTrue(error.message.contains("missing.key"), error.message) }
     }
 }

@@ -4,26 +4,14 @@
 
 import BigInt
 import ErlangTerm
-
-/// SplitMix64: small, fast and seedable.
-struct ErlangFormatRNG: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import ErlangTestSupport
 
 struct ErlangFormatCorpus {
-    var rng: ErlangFormatRNG
+    var rng: SeededRandom
     static let localNode: Atom = "nonode@nohost"
     static let remoteNodes: [Atom] = ["a@host", "b@other.example", "node3@x"]
 
-    init(seed: UInt64) { rng = ErlangFormatRNG(seed: seed) }
+    init(seed: UInt64) { rng = SeededRandom(seed: seed) }
 
     mutating func int(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &rng) }
     mutating func chance(_ percent: Int) -> Bool { int(0...99) < percent }

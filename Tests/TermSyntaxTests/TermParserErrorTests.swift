@@ -1,4 +1,5 @@
 import ErlangTerm
+import ErlangTestSupport
 import TermSyntax
 import XCTest
 
@@ -158,7 +159,7 @@ final class TermParserErrorTests: XCTestCase {
                 _ = TermParser.isIncomplete(String(s), syntax: syntax)
                 _ = try? CallExpression.parse("M.f(" + String(s), syntax: syntax)
             }
-            var rng = SplitMix64(seed: 7)
+            var rng = SeededRandom(seed: 7)
             let alphabet = Array("[]{}()<>%#:;,.|=>-+_\"'\\~?$ \n0aZé".unicodeScalars)
             for _ in 0..<2000 {
                 var m = scalars
@@ -169,18 +170,5 @@ final class TermParserErrorTests: XCTestCase {
                 _ = try? TermParser.parse(String(s), syntax: syntax)
             }
         }
-    }
-}
-
-/// A small seeded generator (SplitMix64), so generated inputs are the same on every run.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -188,7 +188,7 @@ final class TermParserOracleTests: XCTestCase {
         let oracle = try requireOracle()
         for syntax in [SourceSyntax.elixir, .erlang] {
             var gen = LiteralSourceGenerator(syntax: syntax, seed: 12_345)
-            var rng = SplitMix64(seed: 77)
+            var rng = SeededRandom(seed: 77)
             let alphabet = Array("[]{}()<>%#:;,.|=>-+_\"'\\~?$ \n0aZé/".unicodeScalars)
             var sources: [String] = []
             for _ in 0..<1500 {
@@ -246,11 +246,11 @@ final class TermParserOracleTests: XCTestCase {
 /// Generates random literal source text from a seed, mixing the notations each syntax allows.
 struct LiteralSourceGenerator {
     let syntax: SourceSyntax
-    var rng: SplitMix64
+    var rng: SeededRandom
 
     init(syntax: SourceSyntax, seed: UInt64) {
         self.syntax = syntax
-        rng = SplitMix64(seed: seed)
+        rng = SeededRandom(seed: seed)
     }
 
     mutating func below(_ n: Int) -> Int { Int(rng.next() % UInt64(n)) }

@@ -1,5 +1,34 @@
-import ErlangDistribution
 import Foundation
+
+/// What the discovery table reads from a connection state: only whether it is up, in progress, or ended and why.
+/// ClusterMembership conforms ErlangDistribution's `PeerConnectionState` (and names the tables that use it
+/// `DiscoveryTable`, `DiscoveredNode` and `DiscoveryEvent`); another transport, or a test, can conform its own, so the
+/// table's decisions are usable without the distribution stack.
+public protocol DiscoveryConnectionState: Hashable, Sendable {
+    /// Why a connection went down or could not be opened.
+    associatedtype Failure: DiscoveryFailure
+    /// Where the connection stands.
+    var phase: DiscoveryConnectionPhase<Failure> { get }
+}
+
+/// A connection failure as the discovery table reports it.
+public protocol DiscoveryFailure: Hashable, Sendable {
+    /// A stable code (`tick_timeout`, `epmd_refused`, …).
+    var codeText: String { get }
+    /// How far the connection got (`epmd`, `handshake`, `connection`, …).
+    var stageText: String { get }
+}
+
+/// The four things the discovery table distinguishes in a connection state.
+public enum DiscoveryConnectionPhase<Failure: DiscoveryFailure>: Hashable, Sendable {
+    /// An attempt is under way (resolving, asking EPMD, connecting, handshaking).
+    case connecting
+    case up
+    /// An established connection ended.
+    case down(Failure)
+    /// An attempt failed.
+    case failed(Failure)
+}
 
 /// Where the console learned of a node.
 public enum NodeSource: String, Sendable, Hashable, CaseIterable, Comparable, CustomStringConvertible {
@@ -18,21 +47,32 @@ public enum NodeSource: String, Sendable, Hashable, CaseIterable, Comparable, Cu
     }
 }
 
+/// One name that EPMD lists (`erl_epmd:names/1`): the node's alive part and its distribution port.
+public struct EPMDRegisteredName: Hashable, Sendable {
+    public var name: String
+    public var port: Int
+    public init(name: String, port: Int) {
+        self.name = name
+        self.port = port
+    }
+}
+
 /// What EPMD on an address said when we asked it for its names.
 public enum EPMDProbe: Sendable, Hashable {
-    case names([EPMDMessage.NameEntry])
+    case names([EPMDRegisteredName])
     /// EPMD could not be asked: a stable code (`epmd_refused`, `epmd_timeout`, `refused`…) and the cause.
     case failed(code: String, message: String)
 }
 
-/// One node as the discovery view sees it.
-public struct DiscoveredNode: Sendable, Hashable {
+/// One node as the discovery view sees it. `State` is the connection state the transport reports (ClusterMembership's
+/// `DiscoveredNode` is this over ErlangDistribution's `PeerConnectionState`).
+public struct DiscoveredNodeOf<State: DiscoveryConnectionState>: Sendable, Hashable {
     public var name: String
     public var sources: Set<NodeSource>
     /// Its distribution port, when EPMD told us.
     public var epmdPort: Int?
     /// Our connection to it (nil until we try).
-    public var connection: PeerConnectionState?
+    public var connection: State?
     /// When `connection` last changed.
     public var since: Date?
     /// The last round trip (`erlang:nodes()`), when up.
@@ -43,7 +83,7 @@ public struct DiscoveredNode: Sendable, Hashable {
     public var lastEvent: String?
     public var firstSeen: Date
     /// Why its last established connection went down (nil while up, or if it never was).
-    public var lastDown: DistributionError?
+    public var lastDown: State.Failure?
     /// Consecutive failed connection attempts (for the retry back-off).
     public var failures = 0
     /// Not before this time do we try connecting again.
@@ -55,14 +95,14 @@ public struct DiscoveredNode: Sendable, Hashable {
         self.firstSeen = firstSeen
     }
 
-    public var isUp: Bool { connection == .up }
+    public var isUp: Bool { connection?.phase == .up }
     /// The host part (`a.b.c.d` of `myapp@a.b.c.d`).
     public var host: String { name.split(separator: "@", maxSplits: 1).last.map(String.init) ?? name }
     public var alive: String { name.split(separator: "@", maxSplits: 1).first.map(String.init) ?? name }
 }
 
 /// Something discovery noticed, with its time. The watch view's event pane and its NDJSON stream.
-public struct DiscoveryEvent: Sendable, Hashable {
+public struct DiscoveryEventOf<State: DiscoveryConnectionState>: Sendable, Hashable {
     public enum Kind: Sendable, Hashable {
         /// A DNS poll's answer changed (or its first answer).
         case dnsChanged(sequence: Int, added: [String], removed: [String])
@@ -73,8 +113,8 @@ public struct DiscoveryEvent: Sendable, Hashable {
         /// A node left every source (it may still be connected).
         case vanished(node: String)
         case nodeUp(node: String)
-        case nodeDown(node: String, reason: DistributionError)
-        case connectFailed(node: String, error: DistributionError)
+        case nodeDown(node: String, reason: State.Failure)
+        case connectFailed(node: String, error: State.Failure)
         /// A node's reported peers changed.
         case peersChanged(node: String, sees: Int, expected: Int)
     }
@@ -94,11 +134,15 @@ public enum DiscoveryAction: Sendable, Hashable {
 
 /// The merged view of every source, as a pure value: feed it what the sources found and what happened to the
 /// connections; it returns the actions to take (connect new nodes, retry failed ones after a back-off, ask EPMD on
-/// new addresses) and keeps the events.
-public struct DiscoveryTable: Sendable {
-    public private(set) var nodes: [String: DiscoveredNode] = [:]
+/// new addresses) and keeps the events. `State` is the transport's connection state (ClusterMembership's
+/// `DiscoveryTable` is this over ErlangDistribution's `PeerConnectionState`).
+public struct DiscoveryTableOf<State: DiscoveryConnectionState>: Sendable {
+    public typealias Node = DiscoveredNodeOf<State>
+    public typealias Event = DiscoveryEventOf<State>
+
+    public private(set) var nodes: [String: Node] = [:]
     /// Newest last; at most ``maxEvents``.
-    public private(set) var events: [DiscoveryEvent] = []
+    public private(set) var events: [Event] = []
     public var maxEvents = 200
     /// Our own node name (never a member).
     public var ownNode: String?
@@ -119,7 +163,7 @@ public struct DiscoveryTable: Sendable {
     public init(ownNode: String? = nil) { self.ownNode = ownNode }
 
     /// The nodes sorted by name.
-    public var sortedNodes: [DiscoveredNode] { nodes.values.sorted { $0.name < $1.name } }
+    public var sortedNodes: [Node] { nodes.values.sorted { $0.name < $1.name } }
 
     /// How many peers a node should see: every other node of the cluster that is up or answers (hidden nodes and
     /// ourselves left out).
@@ -137,7 +181,7 @@ public struct DiscoveryTable: Sendable {
         var actions: [DiscoveryAction] = []
         for n in new.subtracting(old).sorted() {
             if nodes[n] == nil {
-                nodes[n] = DiscoveredNode(name: n, sources: [source], firstSeen: now)
+                nodes[n] = Node(name: n, sources: [source], firstSeen: now)
                 record(.discovered(node: n, source: source), now)
             } else {
                 nodes[n]!.sources.insert(source)
@@ -197,19 +241,19 @@ public struct DiscoveryTable: Sendable {
 
     // MARK: - Connections
 
-    /// Records a connection state change (from ``LocalNode/events()``). `jitter` (0...1, random in production)
+    /// Records a connection state change (from the node's events). `jitter` (0...1, random in production)
     /// spreads retries, so that two attempts that collided (a `nok` race) do not collide again.
-    public mutating func applyConnection(_ name: String, _ state: PeerConnectionState, now: Date, jitter: Double = 0.5) {
+    public mutating func applyConnection(_ name: String, _ state: State, now: Date, jitter: Double = 0.5) {
         if nodes[name] == nil {
             // A connection made by hand (connect, call) joins the view as a static node.
-            nodes[name] = DiscoveredNode(name: name, sources: [.static], firstSeen: now)
+            nodes[name] = Node(name: name, sources: [.static], firstSeen: now)
             bySource[.static, default: []].insert(name)
         }
         let before = nodes[name]!.connection
         guard before != state else { return }
         nodes[name]!.connection = state
         nodes[name]!.since = now
-        switch state {
+        switch state.phase {
         case .up:
             nodes[name]!.lastDown = nil
             nodes[name]!.failures = 0
@@ -220,14 +264,14 @@ public struct DiscoveryTable: Sendable {
             nodes[name]!.lastDown = e
             nodes[name]!.rtt = nil
             nodes[name]!.visiblePeers = nil
-            nodes[name]!.lastEvent = "nodedown: \(e.code)"
+            nodes[name]!.lastEvent = "nodedown: \(e.codeText)"
             scheduleRetry(name, now: now, jitter: jitter)
             record(.nodeDown(node: name, reason: e), now)
         case .failed(let e):
-            nodes[name]!.lastEvent = "failed at \(e.stage): \(e.code)"
+            nodes[name]!.lastEvent = "failed at \(e.stageText): \(e.codeText)"
             scheduleRetry(name, now: now, jitter: jitter)
             record(.connectFailed(node: name, error: e), now)
-        default:
+        case .connecting:
             break
         }
     }
@@ -239,11 +283,8 @@ public struct DiscoveryTable: Sendable {
         nodes[name]!.retryAt = now.addingTimeInterval(delay)
     }
 
-    private func isConnecting(_ n: DiscoveredNode) -> Bool {
-        switch n.connection {
-        case .resolving?, .epmd?, .connecting?, .handshaking?: return true
-        default: return false
-        }
+    private func isConnecting(_ n: Node) -> Bool {
+        n.connection?.phase == .connecting
     }
 
     /// Nodes in some source, not up, not connecting, whose back-off has ended: connect them again.
@@ -297,7 +338,7 @@ public struct DiscoveryTable: Sendable {
             let name = "\(basename)@\(address)"
             // Its connection went down and has not come back: the task is gone but DNS still lists it.
             if let n = nodes[name], !n.isUp, let e = n.lastDown {
-                out.append(.staleRecord(node: name, reason: "\(e.code)"))
+                out.append(.staleRecord(node: name, reason: e.codeText))
             }
         }
         return out
@@ -306,16 +347,16 @@ public struct DiscoveryTable: Sendable {
     /// How many events were ever recorded (``events`` keeps only the newest).
     public private(set) var totalEvents = 0
 
-    private mutating func record(_ kind: DiscoveryEvent.Kind, _ now: Date) {
+    private mutating func record(_ kind: Event.Kind, _ now: Date) {
         totalEvents += 1
-        events.append(DiscoveryEvent(time: now, kind: kind))
+        events.append(Event(time: now, kind: kind))
         if events.count > maxEvents { events.removeFirst(events.count - maxEvents) }
     }
 }
 
 extension Duration {
     /// Seconds as a Double.
-    var seconds: Double {
+    package var seconds: Double {
         Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

@@ -89,7 +89,7 @@ public enum DNSPollWarning: Sendable, Hashable, CustomStringConvertible {
             return "answers churn between polls: \(a.joined(separator: ", ")) came and went"
         case .shortNamesUnderDNSPoll:
             return "short names under DNSPoll: DNSPoll connects to basename@IP (a long name); start the nodes with "
-                + "long names (RELEASE_DISTRIBUTION=name)"
+                + "long names (RELEASE_DISTRIBUTION=name, or `elixir --name`)"
         case .noEPMD(let address, let cause):
             return "\(address): no EPMD (\(cause)); is TCP 4369 open in the security group?"
         case .basenameNotRegistered(let address, let basename, let registered):

@@ -1,5 +1,6 @@
 import Dispatch
 import ClusterDiscovery
+import ClusterMembership
 import ErlangDistribution
 import Foundation
 import Synchronization

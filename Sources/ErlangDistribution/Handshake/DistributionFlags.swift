@@ -78,9 +78,10 @@ public struct DistributionFlags: OptionSet, Hashable, Sendable, CustomStringConv
     /// DFLAG_DIST_MANDATORY_26..28: the OTP 25 set plus V4_NC and UNLINK_ID.
     public static let mandatoryOTP26: Self = mandatoryOTP25.union([.v4NC, .unlinkID])
 
-    /// What beamconsole advertises (0x5_0707_5FBC): every flag OTP 25–28 makes mandatory, the OTP 25 digest bit,
-    /// DIST_MONITOR(_NAME) and SPAWN for erpc, UNICODE_IO for the I/O protocol, SMALL_ATOM_TAGS. Not PUBLISHED.
-    public static let beamconsoleDefault: Self = mandatoryOTP26.union([
+    /// What a hidden client node advertises by default (0x5_0707_5FBC): every flag OTP 25–28 makes mandatory, the
+    /// OTP 25 digest bit, DIST_MONITOR(_NAME) and SPAWN for erpc, UNICODE_IO for the I/O protocol, SMALL_ATOM_TAGS.
+    /// Not PUBLISHED.
+    public static let defaultHidden: Self = mandatoryOTP26.union([
         .mandatory25Digest, .distMonitor, .distMonitorName, .smallAtomTags, .unicodeIO, .spawn,
     ])
 

@@ -25,7 +25,7 @@ public struct HandshakeStateMachine: Sendable {
         public var replaceAliveConnection: Bool
 
         public init(
-            ourName: String, dynamicName: Bool = false, flags: DistributionFlags = .beamconsoleDefault,
+            ourName: String, dynamicName: Bool = false, flags: DistributionFlags = .defaultHidden,
             creation: UInt32, cookie: [UInt8], expectedPeerName: String?, ourChallenge: UInt32,
             replaceAliveConnection: Bool = true
         ) {

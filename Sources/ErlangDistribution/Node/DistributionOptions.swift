@@ -38,11 +38,11 @@ public struct DistributionOptions: Sendable {
     public var logger: Logger
 
     public init(
-        name: NodeNameSpec, cookie: String, flags: DistributionFlags = .beamconsoleDefault, epmdPort: Int? = nil,
+        name: NodeNameSpec, cookie: String, flags: DistributionFlags = .defaultHidden, epmdPort: Int? = nil,
         connectTimeout: Duration = .seconds(5), handshakeStepTimeout: Duration = .seconds(7),
         tickTime: Duration = .seconds(60), tickInterval: Duration? = nil, maxFrameSize: Int = 128 * 1024 * 1024,
         tls: DistributionTLSConfiguration? = nil, creation: UInt32? = nil, receiveSpin: Duration = .microseconds(60),
-        logger: Logger = Logger(label: "beamconsole.dist")
+        logger: Logger = Logger(label: "ErlangDistribution")
     ) {
         self.name = name
         self.cookie = cookie

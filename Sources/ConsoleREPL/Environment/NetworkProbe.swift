@@ -1,9 +1,10 @@
+import ErlangDistribution
 import Foundation
 import NIOCore
 import NIOPosix
 
 /// Single-purpose network checks for diagnostics (`doctor`): resolve a host, open and close one TCP connection.
-/// Neither touches a ``LocalNode``'s connections.
+/// Neither touches a `LocalNode`'s connections. Console code (doctor), not part of the distribution library.
 public enum NetworkProbe {
     /// What `getaddrinfo` made of a host name.
     public struct Resolution: Hashable, Sendable {
@@ -76,18 +77,17 @@ public enum NetworkProbe {
     public static func tcpConnect(
         host: String, port: Int, timeout: TimeAmount, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async -> TCPOutcome {
-        let address: SocketAddress
-        do throws(DistributionError) {
-            address = try Net.resolve(host: host, port: port, node: nil)
-        } catch {
-            return .failed(error.message)
+        let resolution = isAddressLiteral(host) ? Resolution(addresses: [host]) : resolve(host: host)
+        guard let first = resolution.addresses.first, let address = try? SocketAddress(ipAddress: first, port: port)
+        else {
+            return .failed("cannot resolve \(host): \(resolution.failure ?? "no address")")
         }
         do {
             let channel = try await ClientBootstrap(group: group).connectTimeout(timeout).connect(to: address).get()
             try? await channel.close().get()
             return .open
         } catch {
-            switch Net.classify(error) {
+            switch ConnectFailure(error) {
             case .refused: return .refused
             case .timedOut: return .timedOut
             case .other(let s), .unresolved(let s): return .failed(s)

@@ -1,3 +1,4 @@
+import ErlangDistribution
 import Foundation
 
 /// Finding the cookie the way `erl` does, plus the explicit sources a CLI offers.
@@ -53,7 +54,7 @@ extension LocalNode {
     public static func defaultName(long: Bool) -> NodeNameSpec {
         var buf = [CChar](repeating: 0, count: 256)
         gethostname(&buf, 255)
-        let host = String(cString: buf)
+        let host = String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         let alive = "beamconsole_\(String(UInt32.random(in: 0...UInt32.max), radix: 36))"
         if long {
             return .long("\(alive)@\(host.contains(".") ? host : "127.0.0.1")")

@@ -1,3 +1,4 @@
+import ClusterDiscovery
 import ErlangDistribution
 import ErlangTerm
 import Foundation
@@ -47,7 +48,7 @@ public struct DiscoverySnapshot: Sendable {
     public var ownNode: String
     public var configuration: DiscoveryConfiguration
     public var nodes: [DiscoveredNode]
-    /// How many peers each node should see (see ``DiscoveryTable/expectedPeers(of:)``).
+    /// How many peers each node should see (see `DiscoveryTable.expectedPeers(of:)`).
     public var expectedPeers: [String: Int]
     /// The DNS polls, newest last (with the EPMD and connection warnings added).
     public var reports: [DNSPollReport]
@@ -119,7 +120,7 @@ public final class DiscoveryService: Sendable {
         return true
     }
 
-    /// Follows ``LocalNode/events()`` into the table (also done by ``start()``).
+    /// Follows `LocalNode.events()` into the table (also done by ``start()``).
     public func startListening() {
         let stream = node.events()
         let task = Task { [weak self] in
@@ -307,7 +308,7 @@ public final class DiscoveryService: Sendable {
         let client = EPMDClient(
             host: host.host, port: host.port, timeout: .nanoseconds(Int64(timeout.seconds * 1e9)), group: node.eventLoopGroup)
         do throws(DistributionError) {
-            return .names(try await client.names())
+            return .names(try await client.names().map { .init(name: $0.name, port: $0.port) })
         } catch {
             return .failed(code: error.code.rawValue, message: error.message)
         }
