@@ -1,0 +1,145 @@
+import ClusterDiscovery
+import TermSyntax
+
+/// The connection options (shared by the REPL and every one-shot command that talks to nodes) as values: what the
+/// executable's ArgumentParser definitions parsed, or what its fast path read through ``fastPathOptions``. The one
+/// place that checks them together (``validate()``) and turns them into ``StartupOptions`` (``startup``).
+public struct ConnectionArguments: Sendable {
+    public var name: String?
+    public var sname: String?
+    public var connect: [String] = []
+    public var cookie: String?
+    public var cookieFile: String?
+    public var syntax: SourceSyntax?
+    public var noColor = false
+    public var json = false
+    /// `--verbose`: say which route (``ExecutionRoute``) a one-shot command takes, and why.
+    public var verbose = false
+    /// Seconds.
+    public var timeout: Double = 30
+    public var readOnly = false
+    public var auditLog: String?
+    public var yes = false
+    public var dnsQuery: String?
+    public var basename: String?
+    /// Seconds.
+    public var pollInterval: Double = 5
+    public var dnsServer: [String] = []
+    public var dnsTypes: [DNSRecordType] = [.a]
+    public var epmdHosts: [String] = []
+    public var nodes: [String] = []
+    public var tlsCert: String?
+    public var tlsKey: String?
+    public var tlsCA: String?
+    public var tlsInsecure = false
+    public var tlsVerifyHostname = false
+    public var sslDistOptfile: String?
+
+    public init() {}
+
+    /// Options that cannot be used together, or values out of range.
+    public struct Invalid: Error, Sendable, CustomStringConvertible {
+        public var message: String
+        public var description: String { message }
+    }
+
+    /// Checks the options together (ArgumentParser prints the message; the fast path leaves such a command line to
+    /// ArgumentParser).
+    public func validate() throws(Invalid) {
+        if name != nil && sname != nil { throw Invalid(message: "--name and --sname cannot be used together.") }
+        if timeout <= 0 { throw Invalid(message: "--timeout must be positive.") }
+        if pollInterval < 0.1 || pollInterval > 3600 {
+            throw Invalid(message: "--poll-interval must be 0.1 to 3600 seconds.")
+        }
+        if tlsInsecure && tlsVerifyHostname {
+            throw Invalid(message: "--tls-insecure and --tls-verify-hostname cannot be used together.")
+        }
+    }
+
+    /// The start-up options these arguments describe.
+    public var startup: StartupOptions {
+        var o = StartupOptions()
+        o.name = name
+        o.sname = sname
+        o.connect = connect
+        o.cookie = cookie
+        o.cookieFile = cookieFile
+        o.syntax = syntax
+        o.noColor = noColor || json
+        o.timeout = .milliseconds(Int64(timeout * 1000))
+        o.readOnly = readOnly
+        o.auditLog = auditLog
+        o.assumeYes = yes
+        o.discovery.dnsQuery = dnsQuery
+        o.discovery.basename = basename
+        o.discovery.pollInterval = .milliseconds(Int64(pollInterval * 1000))
+        o.discovery.dnsServers = dnsServer
+        o.discovery.recordTypes = dnsTypes
+        o.discovery.epmdHosts = epmdHosts
+        o.discovery.nodes = nodes
+        o.tls.certFile = tlsCert
+        o.tls.keyFile = tlsKey
+        o.tls.caFile = tlsCA
+        o.tls.insecure = tlsInsecure
+        o.tls.verifyHostname = tlsVerifyHostname
+        o.tls.sslDistOptfile = sslDistOptfile
+        return o
+    }
+
+    /// One option the fast path reads: its long name, and how it sets these arguments (a flag takes no value; a
+    /// valued option returns false for a value ArgumentParser would refuse).
+    public struct FastPathOption: Sendable {
+        public enum Kind: Sendable {
+            case flag(@Sendable (inout ConnectionArguments) -> Void)
+            case value(@Sendable (inout ConnectionArguments, String) -> Bool)
+        }
+        /// `--name`.
+        public var name: String
+        public var kind: Kind
+    }
+
+    /// The options a plain command line may use to skip ArgumentParser (each at most once; repeatable and
+    /// discovery options, the read-only policy and the audit log are left to it). Their names are those of the
+    /// executable's `ConnectionOptions`.
+    public static let fastPathOptions: [FastPathOption] = [
+        .init(name: "--json", kind: .flag { $0.json = true }),
+        .init(name: "--no-color", kind: .flag { $0.noColor = true }),
+        .init(name: "--verbose", kind: .flag { $0.verbose = true }),
+        .init(name: "--tls-insecure", kind: .flag { $0.tlsInsecure = true }),
+        .init(name: "--tls-verify-hostname", kind: .flag { $0.tlsVerifyHostname = true }),
+        .init(name: "--cookie", kind: .value { $0.cookie = $1; return true }),
+        .init(name: "--cookie-file", kind: .value { $0.cookieFile = $1; return true }),
+        .init(
+            name: "--timeout",
+            kind: .value { a, v in
+                guard let d = Double(v), d > 0, d.isFinite else { return false }
+                a.timeout = d
+                return true
+            }),
+        .init(name: "--name", kind: .value { $0.name = $1; return true }),
+        .init(name: "--sname", kind: .value { $0.sname = $1; return true }),
+        .init(
+            name: "--syntax",
+            kind: .value { a, v in
+                guard let s = SourceSyntax(optionValue: v) else { return false }
+                a.syntax = s
+                return true
+            }),
+        .init(name: "--connect", kind: .value { $0.connect = [$1]; return true }),
+        .init(name: "--tls-cert", kind: .value { $0.tlsCert = $1; return true }),
+        .init(name: "--tls-key", kind: .value { $0.tlsKey = $1; return true }),
+        .init(name: "--tls-ca", kind: .value { $0.tlsCA = $1; return true }),
+        .init(name: "--ssl-dist-optfile", kind: .value { $0.sslDistOptfile = $1; return true }),
+    ]
+}
+
+extension SourceSyntax {
+    /// `--syntax`'s value: `elixir` (`ex`) or `erlang` (`erl`), in any case.
+    public init?(optionValue: String) {
+        switch optionValue.lowercased() {
+        case "elixir", "ex": self = .elixir
+        case "erlang", "erl": self = .erlang
+        default: return nil
+        }
+    }
+}
