@@ -155,3 +155,12 @@ final class KeyReader: @unchecked Sendable {
         }
     }
 }
+
+/// The terminal's size (80×24 when standard output is not a terminal).
+func terminalSize() -> (columns: Int, rows: Int) {
+    var ws = winsize()
+    if ioctl(1, UInt(TIOCGWINSZ), &ws) == 0, ws.ws_col > 0, ws.ws_row > 0 { return (Int(ws.ws_col), Int(ws.ws_row)) }
+    return (80, 24)
+}
+
+func writeOut(_ s: String) { writeAll(1, s) }

@@ -1,8 +1,6 @@
-import Dispatch
 import ClusterDiscovery
 import ErlangDistribution
 import Foundation
-import Synchronization
 
 /// `watch`: a live view of the cluster. On a terminal, a full-screen table refreshed every second — a row per node
 /// with its sources, EPMD port, our connection's state and since when, the round trip, how many peers it sees against
@@ -159,11 +157,3 @@ public enum WatchView {
         ]).encoded
     }
 }
-
-func terminalSize() -> (columns: Int, rows: Int) {
-    var ws = winsize()
-    if ioctl(1, UInt(TIOCGWINSZ), &ws) == 0, ws.ws_col > 0, ws.ws_row > 0 { return (Int(ws.ws_col), Int(ws.ws_row)) }
-    return (80, 24)
-}
-
-func writeOut(_ s: String) { writeAll(1, s) }
