@@ -41,7 +41,9 @@ public enum ConsoleApp {
     /// The route for `oneShot` (printed with `--verbose`), and the start-up plan when it is the blocking one.
     public static func route(_ oneShot: OneShot, environment: [String: String]) -> (ExecutionRoute, StartupPlan?) {
         var plan: StartupPlan?
-        let route = ExecutionRoute.choose(command: oneShot.command, options: oneShot.startup, environment: environment) {
+        let route = ExecutionRoute.choose(
+            command: oneShot.command, options: oneShot.startup, environment: environment
+        ) {
             plan = try? Startup.plan(oneShot.startup, environment: environment, host: HostFacts.current())
             return plan
         }
@@ -135,7 +137,8 @@ public enum ConsoleApp {
     public static func runREPL(startup: StartupOptions, json: Bool, noHistory: Bool) async -> Int32 {
         let session: ConsoleSession, plan: StartupPlan
         do throws(StartupFailure) {
-            (session, plan) = try await makeSession(startup, json: json, environment: ProcessInfo.processInfo.environment)
+            let environment = ProcessInfo.processInfo.environment
+            (session, plan) = try await makeSession(startup, json: json, environment: environment)
         } catch {
             return error.status
         }

@@ -92,7 +92,8 @@ public final class ConsoleSession: @unchecked Sendable {
             return await MulticallCommand.run(
                 expression: expression, nodes: multicallTargets(nodes), caller: node, settings: settings)
         case .eval(let n, let code):
-            return await EvalCommand.run(node: n ?? target, code: code, caller: node, settings: settings, onOutput: onOutput)
+            return await EvalCommand.run(
+                node: n ?? target, code: code, caller: node, settings: settings, onOutput: onOutput)
         case .info(let n):
             guard let n = n ?? target else { return .noTarget() }
             return await InfoCommand.run(node: n, caller: node, settings: settings, ecsTask: ecsTask)
@@ -139,7 +140,8 @@ public final class ConsoleSession: @unchecked Sendable {
         if ReadOnlyPolicy.permits(module: call.module, function: call.function, arity: call.arity) { return nil }
         return .refused(
             "\(call.description) is not on the --read-only allowlist (introspection only: Node.list, :erlang.memory, "
-                + ":erlang.system_info, :erlang.statistics, process and application lists…; help read-only lists them)")
+                + ":erlang.system_info, :erlang.statistics, process and application lists…; "
+                + "help read-only lists them)")
     }
 
     /// One audit line for a remote operation.

@@ -35,7 +35,8 @@ extension ConsoleSettings {
                 return ErlangFormat.write(term)
             }
         }
-        return TermRenderer.render(term, syntax: syntax, width: width, limit: limit, colors: color ? ElixirColors.iex : nil)
+        return TermRenderer.render(
+            term, syntax: syntax, width: width, limit: limit, colors: color ? ElixirColors.iex : nil)
     }
 }
 

@@ -31,7 +31,9 @@ enum FastCall {
     }
 
     static func parse(_ args: [String]) -> Parsed? {
-        guard args.first == "call", let p = parse(Array(args.dropFirst()), positionals: 1...2, extraFlags: []) else { return nil }
+        guard args.first == "call", let p = parse(Array(args.dropFirst()), positionals: 1...2, extraFlags: []) else {
+            return nil
+        }
         let node = p.positional.count == 2 ? p.positional[0] : nil
         return Parsed(node: node, expression: p.positional.last!, arguments: p.arguments)
     }

@@ -23,13 +23,17 @@ final class ConnectionArgumentsTests: XCTestCase {
         XCTAssertNoThrow(try a.validate())
         a.name = "x"
         a.sname = "y"
-        XCTAssertThrowsError(try a.validate()) { XCTAssertEqual("\($0)", "--name and --sname cannot be used together.") }
+        XCTAssertThrowsError(try a.validate()) {
+            XCTAssertEqual("\($0)", "--name and --sname cannot be used together.")
+        }
         a = ConnectionArguments()
         a.timeout = 0
         XCTAssertThrowsError(try a.validate()) { XCTAssertEqual("\($0)", "--timeout must be positive.") }
         a = ConnectionArguments()
         a.pollInterval = 0.01
-        XCTAssertThrowsError(try a.validate()) { XCTAssertEqual("\($0)", "--poll-interval must be 0.1 to 3600 seconds.") }
+        XCTAssertThrowsError(try a.validate()) {
+            XCTAssertEqual("\($0)", "--poll-interval must be 0.1 to 3600 seconds.")
+        }
         a = ConnectionArguments()
         a.tlsInsecure = true
         a.tlsVerifyHostname = true
@@ -67,7 +71,10 @@ final class ConnectionArgumentsTests: XCTestCase {
         XCTAssertTrue(try set("--connect", "a@h", on: &a))
         XCTAssertEqual(a.connect, ["a@h"])
         // What the fast path leaves to ArgumentParser.
-        for name in ["--read-only", "--audit-log", "--yes", "--dns-query", "--nodes", "--epmd-hosts", "--poll-interval"] {
+        let leftToArgumentParser = [
+            "--read-only", "--audit-log", "--yes", "--dns-query", "--nodes", "--epmd-hosts", "--poll-interval",
+        ]
+        for name in leftToArgumentParser {
             XCTAssertNil(ConnectionArguments.fastPathOptions.first { $0.name == name }, name)
         }
         let names = ConnectionArguments.fastPathOptions.map(\.name)

@@ -4,7 +4,9 @@ import ClusterDiscovery
 enum DNSCommand {
     static func run(session: ConsoleSession) async -> CommandOutput {
         guard session.discovery.configuration.dnsPoll != nil else {
-            return .badInput("dns: no DNS query; start with --dns-query NAME --basename BASENAME (libcluster DNSPoll's query and node_basename)")
+            return .badInput(
+                "dns: no DNS query; start with --dns-query NAME --basename BASENAME (libcluster DNSPoll's query and "
+                    + "node_basename)")
         }
         // A session without a background poll (one-shot) has polled once before the command.
         var snapshot = session.discovery.snapshot()

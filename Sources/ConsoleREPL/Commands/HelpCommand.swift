@@ -13,11 +13,9 @@ enum HelpCommand {
             return CommandOutput(text: usage)
         }
         let lines = ConsoleCommand.names.compactMap { ConsoleCommand.usage[$0] }
-        let tail = """
-
-            A bare call (Node.list(), :erlang.memory(), lists:seq(1, 3)) runs on the target.
-            Ctrl-C cancels a running command; Ctrl-D or quit leaves. A line starting with a space is kept out of history.
-            """
+        let tail = "\nA bare call (Node.list(), :erlang.memory(), lists:seq(1, 3)) runs on the target.\n"
+            + "Ctrl-C cancels a running command; Ctrl-D or quit leaves. A line starting with a space is kept out of "
+            + "history."
         return CommandOutput(text: lines.joined(separator: "\n") + tail)
     }
 }

@@ -17,11 +17,11 @@ public enum InfoCommand {
         }
     }
 
-    /// Connects to `target` and makes every ``InfoView/Query`` concurrently (plus an EPMD lookup of its port), all within
-    /// `timeout`. Throws when the connection fails, or when a call other than the Elixir version fails or answers
-    /// something unexpected (stage `rpc`, the message names the call).
-    public static func collect(node: any ClusterCaller, target: String, timeout: Duration) async throws(DistributionError)
-        -> NodeInfo
+    /// Connects to `target` and makes every ``InfoView/Query`` concurrently (plus an EPMD lookup of its port), all
+    /// within `timeout`. Throws when the connection fails, or when a call other than the Elixir version fails or
+    /// answers something unexpected (stage `rpc`, the message names the call).
+    public static func collect(node: any ClusterCaller, target: String, timeout: Duration)
+        async throws(DistributionError) -> NodeInfo
     {
         let deadline = ContinuousClock.now + timeout
         try await node.ensureConnected(to: target)

@@ -65,8 +65,9 @@ public enum MembersCommand {
         case failed(MembersProbeFailure)
     }
 
-    private static func probe(node: any ClusterCaller, target: String, deadline: ContinuousClock.Instant, timeout: Duration)
-        async -> ProbeResult
+    private static func probe(
+        node: any ClusterCaller, target: String, deadline: ContinuousClock.Instant, timeout: Duration
+    ) async -> ProbeResult
     {
         let result = await untilDeadline(deadline) { () async -> ProbeResult in
             do throws(DistributionError) {
@@ -113,7 +114,8 @@ public enum MembersCommand {
             for item in items {
                 guard let a = item.atomValue else {
                     return .failure(MembersProbeFailure(
-                        stage: "rpc", code: "bad_reply", message: "\(call) returned a non-atom element: \(termText(item))"))
+                        stage: "rpc", code: "bad_reply",
+                        message: "\(call) returned a non-atom element: \(termText(item))"))
                 }
                 names.append(a.name)
             }
@@ -125,7 +127,8 @@ public enum MembersCommand {
             return .failure(MembersProbeFailure(
                 stage: "rpc", code: "nodedown", message: "the connection went down during \(call)"))
         case .timeout:
-            return .failure(MembersProbeFailure(stage: "rpc", code: "timeout", message: "\(call) did not answer in time"))
+            return .failure(
+                MembersProbeFailure(stage: "rpc", code: "timeout", message: "\(call) did not answer in time"))
         }
     }
 }

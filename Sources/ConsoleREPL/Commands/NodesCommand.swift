@@ -10,9 +10,8 @@ enum NodesCommand {
         await withTaskGroup(of: (String, Duration?).self) { group in
             for p in peers where p.state == .up {
                 group.addTask {
-                    if case .success(let d) = await PingCommand.roundTrip(p.node, caller: caller, timeout: .seconds(2)) {
-                        return (p.node, d)
-                    }
+                    let rtt = await PingCommand.roundTrip(p.node, caller: caller, timeout: .seconds(2))
+                    if case .success(let d) = rtt { return (p.node, d) }
                     return (p.node, nil)
                 }
             }

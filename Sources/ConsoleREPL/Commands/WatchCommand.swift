@@ -5,7 +5,9 @@ import Synchronization
 
 /// `watch [SECONDS]`.
 enum WatchCommand {
-    static func run(session: ConsoleSession, seconds: Double?, onOutput: (@Sendable (String) -> Void)?) async -> CommandOutput {
+    static func run(session: ConsoleSession, seconds: Double?, onOutput: (@Sendable (String) -> Void)?)
+        async -> CommandOutput
+    {
         let discovery = session.discovery
         let events = discovery.events()
         let ownsLoop = discovery.start()
@@ -27,7 +29,9 @@ enum WatchCommand {
     }
 
     /// One line per event until the deadline or cancellation (Ctrl-C).
-    static func streamNDJSON(session: ConsoleSession, events: AsyncStream<DiscoveryEvent>, deadline: ContinuousClock.Instant?) async {
+    static func streamNDJSON(
+        session: ConsoleSession, events: AsyncStream<DiscoveryEvent>, deadline: ContinuousClock.Instant?
+    ) async {
         writeOut(WatchView.snapshotJSON(session.discovery.snapshot()) + "\n")
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
@@ -90,7 +94,8 @@ enum FullScreen {
 
 /// Reads single keys from standard input without echo, on its own thread; restores the terminal when stopped.
 final class KeyReader: @unchecked Sendable {
-    private let state = Mutex<(keys: [Character], waiter: CheckedContinuation<Character?, Never>?, stop: Bool)>(([], nil, false))
+    private let state = Mutex<(keys: [Character], waiter: CheckedContinuation<Character?, Never>?, stop: Bool)>(
+        ([], nil, false))
     private var saved = termios()
     private var thread: Thread?
 
