@@ -33,27 +33,40 @@ public enum ConsoleApp {
     public static func runOneShot(_ oneShot: OneShot, environment: [String: String] = Startup.processEnvironment())
         async -> Int32
     {
-        let (_, plan) = route(oneShot, environment: environment)
-        if let plan { return await runBlocking(oneShot, plan: plan) }
-        return await runFull(oneShot, environment: environment)
+        switch route(oneShot, environment: environment) {
+        case .blocking(let plan): return await runBlocking(oneShot, plan: plan)
+        case .full: return await runFull(oneShot, environment: environment)
+        }
     }
 
-    /// The route for `oneShot` (printed with `--verbose`), and the start-up plan when it is the blocking one.
-    public static func route(_ oneShot: OneShot, environment: [String: String]) -> (ExecutionRoute, StartupPlan?) {
-        var plan: StartupPlan?
+    /// The route ``ExecutionRoute`` chose, with the start-up plan the blocking one runs on.
+    public enum PlannedRoute {
+        case blocking(StartupPlan)
+        case full
+    }
+
+    /// The route for `oneShot` (printed with `--verbose`).
+    public static func route(_ oneShot: OneShot, environment: [String: String]) -> PlannedRoute {
+        var planned = PlannedRoute.full
         let route = ExecutionRoute.choose(
             command: oneShot.command, options: oneShot.startup, environment: environment
-        ) {
-            plan = try? Startup.plan(oneShot.startup, environment: environment, host: HostFacts.current())
+        ) { () throws(DistributionError) -> StartupPlan in
+            let plan = try Startup.plan(oneShot.startup, environment: environment, host: HostFacts.current())
+            planned = .blocking(plan)
             return plan
         }
         if oneShot.verbose { printError(route.description) }
-        return (route, route == .blocking ? plan : nil)
+        return route == .blocking ? planned : .full
     }
 
     /// The blocking route on this thread, with no other thread started (see ``CurrentThreadExecutor``).
     public static func runBlockingOnThisThread(_ oneShot: OneShot, plan: StartupPlan) -> Int32 {
-        CurrentThreadExecutor.run { await runBlocking(oneShot, plan: plan) }
+        final class Status: @unchecked Sendable {
+            var value: Int32 = 0
+        }
+        let status = Status()
+        CurrentThreadExecutor.run { status.value = await runBlocking(oneShot, plan: plan) }
+        return status.value
     }
 
     /// The blocking route: `--connect` and then the command (a `call`) on one ``BlockingCaller``, with the cookie

@@ -17,16 +17,15 @@ final class CurrentThreadExecutor: TaskExecutor, @unchecked Sendable {
         condition.unlock()
     }
 
-    /// `body`'s result, run on this thread.
-    static func run<T: Sendable>(_ body: @escaping @Sendable () async -> T) -> T {
+    /// Runs `body` to completion on this thread. (Not generic: a generic result box's metadata would be made at run
+    /// time, on the one-shot call's hot path; `body` keeps its result itself.)
+    static func run(_ body: @escaping @Sendable () async -> Void) {
         let executor = CurrentThreadExecutor()
-        let result = ResultBox<T>()
         Task(executorPreference: executor) {
-            result.value = await body()
+            await body()
             executor.finish()
         }
         executor.runJobs()
-        return result.value!
     }
 
     private func finish() {
@@ -50,9 +49,5 @@ final class CurrentThreadExecutor: TaskExecutor, @unchecked Sendable {
             condition.unlock()
             for job in batch { job.runSynchronously(on: asUnownedTaskExecutor()) }
         }
-    }
-
-    private final class ResultBox<T>: @unchecked Sendable {
-        var value: T?
     }
 }

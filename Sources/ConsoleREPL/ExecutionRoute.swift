@@ -1,4 +1,5 @@
 import ClusterDiscovery
+import ErlangDistribution
 
 /// Which transport a one-shot command runs on, and why: the one place that decides it.
 ///
@@ -12,10 +13,11 @@ public enum ExecutionRoute: Equatable, Sendable {
     case full(reason: String)
 
     /// The route for `command` started with `options` in `environment`. `plan` is asked for last, only when every
-    /// other rule allows the blocking transport (it is nil when the start-up plan cannot be made: the full path then
-    /// reports why). `BEAMCONSOLE_NIO_CALL` in the environment forces the full path (the tests compare the two).
+    /// other rule allows the blocking transport (when it throws, the full path runs and reports why).
+    /// `BEAMCONSOLE_NIO_CALL` in the environment forces the full path (the tests compare the two).
     public static func choose(
-        command: ConsoleCommand, options: StartupOptions, environment: [String: String], plan: () -> StartupPlan?
+        command: ConsoleCommand, options: StartupOptions, environment: [String: String],
+        plan makePlan: () throws(DistributionError) -> StartupPlan
     ) -> ExecutionRoute {
         if environment["BEAMCONSOLE_NIO_CALL"] != nil { return .full(reason: "BEAMCONSOLE_NIO_CALL is set") }
         guard case .call(let node, _) = command else {
@@ -26,7 +28,12 @@ public enum ExecutionRoute: Equatable, Sendable {
         if options.auditLog != nil { return .full(reason: "--audit-log") }
         if !options.discovery.isEmpty { return .full(reason: "discovery options") }
         if ECSMetadataClient.isConfigured(environment) { return .full(reason: "the ECS task metadata is to be read") }
-        guard let plan = plan() else { return .full(reason: "the start-up plan could not be made") }
+        let plan: StartupPlan
+        do throws(DistributionError) {
+            plan = try makePlan()
+        } catch {
+            return .full(reason: "the start-up plan could not be made")
+        }
         if plan.tls != nil { return .full(reason: "TLS distribution") }
         if plan.settings.readOnly { return .full(reason: "--read-only") }
         let target = node ?? plan.target

@@ -28,7 +28,7 @@ enum BeamConsoleMain {
             command: .call(node: fast.node, expression: fast.expression), startup: fast.arguments.startup,
             json: fast.arguments.json, verbose: fast.arguments.verbose)
         let environment = Startup.processEnvironment()
-        if case (.blocking, let plan?) = ConsoleApp.route(oneShot, environment: environment) {
+        if case .blocking(let plan) = ConsoleApp.route(oneShot, environment: environment) {
             Foundation.exit(ConsoleApp.runBlockingOnThisThread(oneShot, plan: plan))
         }
         runDetached {

@@ -4,7 +4,7 @@ import ConsoleREPL
 ///
 /// ArgumentParser finds options by reflection and dynamic casts: measured with callgrind, that was about 60% of the
 /// instructions of a whole one-shot `call`. A command line made only of `call`, one or two positional arguments and
-/// the options in ``ConnectionArguments/fastPathOptions`` (each at most once, `--opt value` or `--opt=value`; flags
+/// the options ``ConnectionArguments/fastPathOption(_:)`` knows (each at most once, `--opt value` or `--opt=value`; flags
 /// without a value) is read here, into the same ``ConnectionArguments`` that ``ConnectionOptions`` fills, which
 /// checks and maps them. Anything else (help, `--`, short or unknown options, repeats, values starting with `-`, bad
 /// values, options that ``ConnectionArguments/validate()`` refuses together) returns nil and goes through
@@ -38,15 +38,20 @@ enum FastCall {
         return Parsed(node: node, expression: p.positional.last!, arguments: p.arguments)
     }
 
+    /// What ``parse(_:positionals:extraFlags:)`` read. A struct, not a tuple: a tuple's type metadata is made at run
+    /// time, on the hot path.
+    private struct Common {
+        var positional: [String]
+        var arguments: ConnectionArguments
+        var flags: [String]
+    }
+
     /// `extraFlags`: flags of the command itself (not connection options), returned in `flags` when given.
-    private static func parse(_ args: [String], positionals: ClosedRange<Int>, extraFlags: [String])
-        -> (positional: [String], arguments: ConnectionArguments, flags: [String])?
-    {
+    private static func parse(_ args: [String], positionals: ClosedRange<Int>, extraFlags: [String]) -> Common? {
         var positional: [String] = []
         var arguments = ConnectionArguments()
         // Arrays, not sets: a handful of names, and no hashing or set metadata at start-up.
         var seen: [String] = []
-        let table = ConnectionArguments.fastPathOptions
         var i = 0
         while i < args.count {
             let a = args[i]
@@ -66,9 +71,9 @@ enum FastCall {
                 key = String(a[..<eq])
                 inline = String(a[a.index(after: eq)...])
             }
-            guard let option = table.first(where: { $0.name == key }), !seen.contains(key) else { return nil }
+            guard let option = ConnectionArguments.fastPathOption(key), !seen.contains(key) else { return nil }
             seen.append(key)
-            switch option.kind {
+            switch option {
             case .flag(let set):
                 guard inline == nil else { return nil }
                 set(&arguments)
@@ -90,6 +95,6 @@ enum FastCall {
         } catch {
             return nil
         }
-        return (positional, arguments, seen.filter { extraFlags.contains($0) })
+        return Common(positional: positional, arguments: arguments, flags: seen.filter { extraFlags.contains($0) })
     }
 }

@@ -155,7 +155,7 @@ final class OneShotCommandTests: XCTestCase {
         XCTAssertTrue(r.err.hasPrefix("beamconsole: route: full (it connects to another node"), r.err)
     }
 
-    /// Every option the fast path reads (ConnectionArguments.fastPathOptions) is one ArgumentParser knows too.
+    /// Every option the fast path reads (ConnectionArguments.fastPathOption(_:)) is one ArgumentParser knows too.
     func testFastPathOptionsAreArgumentParserOptions() throws {
         let help = try run(["call", "--help"])
         XCTAssertEqual(help.status, 0, help.err)

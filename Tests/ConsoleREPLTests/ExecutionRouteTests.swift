@@ -54,7 +54,10 @@ final class ExecutionRouteTests: XCTestCase {
             choose(call, plan: plan(connect: ["b@h"])),
             .full(reason: "it connects to another node than the one it calls"))
         XCTAssertEqual(
-            ExecutionRoute.choose(command: call, options: StartupOptions(), environment: [:]) { nil },
+            ExecutionRoute.choose(command: call, options: StartupOptions(), environment: [:]) {
+                () throws(DistributionError) -> StartupPlan in
+                throw DistributionError(.cookie, stage: .handshake, "no cookie")
+            },
             .full(reason: "the start-up plan could not be made"))
     }
 
@@ -62,7 +65,7 @@ final class ExecutionRouteTests: XCTestCase {
         var made = 0
         _ = ExecutionRoute.choose(command: .nodes, options: StartupOptions(), environment: [:]) {
             made += 1
-            return nil
+            return self.plan()
         }
         XCTAssertEqual(made, 0)
     }
