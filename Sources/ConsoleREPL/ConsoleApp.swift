@@ -41,7 +41,9 @@ public enum ConsoleApp {
 
     /// The route ``ExecutionRoute`` chose, with the start-up plan the blocking one runs on.
     public enum PlannedRoute {
+        /// ``ExecutionRoute/blocking``, on this plan.
         case blocking(StartupPlan)
+        /// ``ExecutionRoute/full(reason:)``: ``runFull(_:environment:)`` makes its own plan.
         case full
     }
 
