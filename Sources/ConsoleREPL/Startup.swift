@@ -125,7 +125,7 @@ public struct HostFacts: Sendable {
         var buf = [CChar](repeating: 0, count: 256)
         gethostname(&buf, 255)
         return HostFacts(
-            hostname: String(cString: buf), addressReaching: localAddress(reaching:), stdoutIsTerminal: isatty(1) == 1)
+            hostname: cString(buf), addressReaching: localAddress(reaching:), stdoutIsTerminal: isatty(1) == 1)
     }
 
     /// This host's facts, with the ECS task metadata when `ECS_CONTAINER_METADATA_URI_V4` is set in `environment`
@@ -350,5 +350,11 @@ public func localAddress(reaching host: String) -> String? {
             getnameinfo($0, len, &text, socklen_t(text.count), nil, 0, NI_NUMERICHOST)
         }
     }
-    return r == 0 ? String(cString: text) : nil
+    return r == 0 ? cString(text) : nil
+}
+
+/// The NUL-terminated text in `buffer`.
+private func cString(_ buffer: [CChar]) -> String {
+    let bytes = buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+    return String(decoding: bytes, as: UTF8.self)
 }

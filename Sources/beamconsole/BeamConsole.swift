@@ -10,39 +10,30 @@ import Foundation
 /// executable, where the unwinder takes the frame-registry path, that was ~400 M instructions (~30 ms) per start.
 @main
 enum BeamConsoleMain {
-    /// `beamconsole call` with plain arguments skips ArgumentParser (see ``FastCall``) and, unless it needs TLS or
-    /// the ECS task metadata, runs on one blocking connection (``BlockingCall``); every other command line goes
-    /// through ArgumentParser.
+    /// `beamconsole call` with plain arguments skips ArgumentParser (see ``FastCall``) and, when ``ExecutionRoute``
+    /// picks the blocking transport, runs on this thread; every other command line goes through ArgumentParser.
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
         if let repl = FastCall.parseREPL(arguments) {
             runDetached {
-                do {
-                    try await runREPL(startup: repl.startup, json: repl.json, noHistory: repl.noHistory)
-                } catch {
-                    BeamConsole.exit(withError: error)
-                }
+                let status = await ConsoleApp.runREPL(
+                    startup: repl.arguments.startup, json: repl.arguments.json, noHistory: repl.noHistory)
+                if status != 0 { Foundation.exit(status) }
             }
         }
         guard let fast = FastCall.parse(arguments) else {
             runDetached { await BeamConsole.main(nil) }
         }
-        // Plain TCP, no ECS metadata to fetch: the whole call on this thread, on one blocking connection.
-        // BEAMCONSOLE_NIO_CALL keeps the LocalNode path (the tests compare the two).
+        let oneShot = OneShot(
+            command: .call(node: fast.node, expression: fast.expression), startup: fast.arguments.startup,
+            json: fast.arguments.json, verbose: fast.arguments.verbose)
         let environment = Startup.processEnvironment()
-        if environment["BEAMCONSOLE_NIO_CALL"] == nil, let status = BlockingCall.run(
-            node: fast.node, expression: fast.expression, startup: fast.startup, json: fast.json,
-            environment: environment)
-        {
-            Foundation.exit(status)
+        if case .blocking(let plan) = ConsoleApp.route(oneShot, environment: environment) {
+            Foundation.exit(ConsoleApp.runBlockingOnThisThread(oneShot, plan: plan))
         }
         runDetached {
-            do {
-                try await runOneShot(
-                    .call(node: fast.node, expression: fast.expression), startup: fast.startup, json: fast.json)
-            } catch {
-                BeamConsole.exit(withError: error)
-            }
+            let status = await ConsoleApp.runFull(oneShot, environment: environment)
+            if status != 0 { Foundation.exit(status) }
         }
     }
 
@@ -66,58 +57,12 @@ struct BeamConsole: AsyncParsableCommand {
         discussion: "See beamconsole(1) for every command, option, environment variable and exit code.",
         version: BeamConsoleVersion.string,
         subcommands: [
-            ReplCommand.self, CallSubcommand.self, MulticallSubcommand.self, EvalSubcommand.self, NodesCommand.self,
-            MembersSubcommand.self, ConnectSubcommand.self, PingSubcommand.self, InfoSubcommand.self,
-            DNSSubcommand.self, WatchSubcommand.self, DoctorSubcommand.self, TermCommand.self,
+            ReplCommand.self, CallSubcommand.self, MulticallSubcommand.self, EvalSubcommand.self,
+            NodesSubcommand.self, MembersSubcommand.self, ConnectSubcommand.self, PingSubcommand.self,
+            InfoSubcommand.self, DNSSubcommand.self, WatchSubcommand.self, DoctorSubcommand.self, TermCommand.self,
         ],
         defaultSubcommand: ReplCommand.self
     )
-}
-
-/// No subcommand: the interactive console (or a script on standard input).
-struct ReplCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "repl",
-        abstract: "The interactive console (the default), or commands read line by line from standard input.")
-
-    @OptionGroup var options: ConnectionOptions
-    @Flag(name: .customLong("no-history"), help: "Do not read or write the history file.") var noHistory = false
-
-    func run() async throws {
-        try await runREPL(startup: options.startup, json: options.json, noHistory: noHistory)
-    }
-}
-
-/// The interactive console (or a script on standard input), for ``ReplCommand`` and the plain command lines
-/// ``FastCall/parseREPL(_:)`` reads without ArgumentParser.
-func runREPL(startup: StartupOptions, json: Bool, noHistory: Bool) async throws {
-    let (session, plan) = try await makeConsoleSession(startup, json: json)
-    defer { session.node.shutdown() }
-    let repl = REPL(session: session, historyPath: noHistory ? nil : REPL.defaultHistoryPath())
-    if repl.isInteractive { for note in plan.notes where !note.hasPrefix("warning") { printError(note) } }
-    if !plan.connect.isEmpty {
-        let out = await session.run(.connect(plan.connect))
-        if !out.text.isEmpty, repl.isInteractive { print(out.text) }
-        if !out.errorText.isEmpty { printError(out.errorText) }
-    }
-    // Discovery runs in the background for the whole session.
-    if session.hasDiscoverySources {
-        // The first discovered node that comes up becomes the target when none was given.
-        if session.target == nil {
-            let events = session.discovery.events()
-            Task {
-                for await e in events {
-                    if case .nodeUp(let n) = e.kind {
-                        if session.target == nil { session.target = n }
-                        break
-                    }
-                }
-            }
-        }
-        session.discovery.start()
-    }
-    let status = await repl.run()
-    if status != 0 { throw ExitCode(status) }
 }
 
 enum BeamConsoleVersion {

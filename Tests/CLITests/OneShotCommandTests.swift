@@ -131,6 +131,43 @@ final class OneShotCommandTests: XCTestCase {
         XCTAssertFalse(wrong.out.contains("wrong-cookie"))
     }
 
+    /// `--verbose` says on standard error which route a one-shot command took and why; the output is unchanged.
+    func testVerboseSaysWhichRoute() throws {
+        let blockingLine = "beamconsole: route: blocking (a plain call on one connection, on this thread)\n"
+        let plain = try run(["call", nodes[0], ":erlang.node()"])
+        var r = try run(["call", nodes[0], ":erlang.node()", "--verbose"])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertEqual(r.err, blockingLine)
+        XCTAssertEqual(r.out, plain.out)
+        r = try run(["call", "--verbose", nodes[0], ":erlang.node()"], extraEnvironment: ["BEAMCONSOLE_NIO_CALL": "1"])
+        XCTAssertEqual(r.err, "beamconsole: route: full (BEAMCONSOLE_NIO_CALL is set)\n")
+        XCTAssertEqual(r.out, plain.out)
+        // Through ArgumentParser (--yes is not read by the fast path): the same route.
+        r = try run(["call", "--yes", "--verbose", nodes[0], ":erlang.node()"])
+        XCTAssertEqual(r.err, blockingLine)
+        XCTAssertEqual(r.out, plain.out)
+        r = try run(["call", "--read-only", "--verbose", nodes[0], ":erlang.node()"])
+        XCTAssertEqual(r.err, "beamconsole: route: full (--read-only)\n")
+        r = try run(["nodes", "--verbose", "--connect", nodes[0]])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertEqual(r.err, "beamconsole: route: full (only call runs on the blocking transport)\n")
+        r = try run(["call", "--connect", nodes[1], "--verbose", nodes[0], ":erlang.node()"])
+        XCTAssertTrue(r.err.hasPrefix("beamconsole: route: full (it connects to another node"), r.err)
+    }
+
+    /// Every option the fast path reads (ConnectionArguments.fastPathOption(_:)) is one ArgumentParser knows too.
+    func testFastPathOptionsAreArgumentParserOptions() throws {
+        let help = try run(["call", "--help"])
+        XCTAssertEqual(help.status, 0, help.err)
+        for name in [
+            "--json", "--no-color", "--verbose", "--tls-insecure", "--tls-verify-hostname", "--cookie", "--cookie-file",
+            "--timeout", "--name", "--sname", "--syntax", "--connect", "--tls-cert", "--tls-key", "--tls-ca",
+            "--ssl-dist-optfile",
+        ] {
+            XCTAssertTrue(help.out.contains(name + " ") || help.out.contains(name + "\n"), name)
+        }
+    }
+
     /// The REPL's plain command line (read without ArgumentParser) and ArgumentParser's errors for anything else.
     func testREPLCommandLines() throws {
         var r = try run(["--connect", nodes[0], "--no-history"], stdin: "call :erlang.node()\n")

@@ -48,8 +48,8 @@ final class InfoViewTests: XCTestCase {
         let elixirVersion = try run("elixir", ["-e", "IO.write(System.version())"])
         XCTAssertFalse(otp.isEmpty)
 
-        async let erlInfo = InfoView.collect(node: console, target: erl.name, timeout: .seconds(20))
-        async let exInfo = InfoView.collect(node: console, target: ex.name, timeout: .seconds(20))
+        async let erlInfo = InfoCommand.collect(node: console, target: erl.name, timeout: .seconds(20))
+        async let exInfo = InfoCommand.collect(node: console, target: ex.name, timeout: .seconds(20))
         let (e, x) = try await (erlInfo, exInfo)
 
         for info in [e, x] {
@@ -121,7 +121,7 @@ final class InfoViewTests: XCTestCase {
         nodes.append(n)
         let console = makeConsoleNode(cookie: cookie)
         self.console = console
-        let info = try await InfoView.collect(node: console, target: n.name, timeout: .seconds(20))
+        let info = try await InfoCommand.collect(node: console, target: n.name, timeout: .seconds(20))
         XCTAssertEqual(info.distListenMin, 47100)
         XCTAssertEqual(info.distListenMax, 47199)
         let port = try XCTUnwrap(info.distPort)
@@ -133,7 +133,7 @@ final class InfoViewTests: XCTestCase {
         let console = makeConsoleNode(cookie: randomCookie())
         self.console = console
         do {
-            _ = try await InfoView.collect(
+            _ = try await InfoCommand.collect(
                 node: console, target: "nosuch\(UInt32.random(in: 0...UInt32.max))@\(TestNode.shortHost)",
                 timeout: .seconds(10))
             XCTFail("expected a failure")

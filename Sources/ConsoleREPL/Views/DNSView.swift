@@ -132,26 +132,6 @@ public enum DNSView {
     }
 }
 
-/// `dns`.
-enum DNSCommand {
-    static func run(session: ConsoleSession) async -> CommandOutput {
-        guard session.discovery.configuration.dnsPoll != nil else {
-            return session.badInput("dns: no DNS query; start with --dns-query NAME --basename BASENAME (libcluster DNSPoll's query and node_basename)")
-        }
-        // A session without a background poll (one-shot) has polled once before the command.
-        var snapshot = session.discovery.snapshot()
-        if snapshot.reports.isEmpty {
-            await session.discovery.pollOnce(waitForConnections: true)
-            snapshot = session.discovery.snapshot()
-        }
-        let report = snapshot.reports.last
-        let failed = report.map { $0.answerNodes.isEmpty || !$0.warnings.isEmpty } ?? true
-        return CommandOutput(
-            text: DNSView.render(snapshot, color: session.settings.color, width: session.settings.width),
-            json: DNSView.json(snapshot), status: failed ? CommandOutput.Status.remoteFailure : CommandOutput.Status.ok)
-    }
-}
-
 func paint(_ s: String, _ code: String, _ on: Bool) -> String { on ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
 
 func isoTime(_ d: Date) -> String { Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(d) }

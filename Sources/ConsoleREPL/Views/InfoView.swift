@@ -75,7 +75,8 @@ public struct NodeInfo: Hashable, Sendable {
     public var totalMemory: Int { memory.first { $0.type == "total" }?.bytes ?? 0 }
 }
 
-/// The `info` view: one node's release, uptime, memory, limits, distribution settings and applications.
+/// The `info` view: one node's release, uptime, memory, limits, distribution settings and applications. Pure: the
+/// calls are made by ``InfoCommand``.
 public enum InfoView {
     /// One remote call `info` makes.
     public enum Query: CaseIterable, Hashable, Sendable {
@@ -113,53 +114,6 @@ public enum InfoView {
             let args = c.arguments.map(termText).joined(separator: ", ")
             return "\(c.module.name):\(c.function.name)(\(args))"
         }
-    }
-
-    /// Connects to `target` and makes every ``Query`` concurrently (plus an EPMD lookup of its port), all within
-    /// `timeout`. Throws when the connection fails, or when a call other than the Elixir version fails or answers
-    /// something unexpected (stage `rpc`, the message names the call).
-    public static func collect(node: LocalNode, target: String, timeout: Duration) async throws(DistributionError)
-        -> NodeInfo
-    {
-        let deadline = ContinuousClock.now + timeout
-        try await node.connect(to: target)
-        let options = CallOptions(timeout: deadline - ContinuousClock.now, captureOutput: false)
-        async let epmdPort = lookUpPort(node: node, target: target, timeout: timeout)
-        let answers = await withTaskGroup(of: (Query, Result<CallResult, DistributionError>).self) { group in
-            for q in Query.allCases {
-                group.addTask {
-                    let c = q.call
-                    do throws(DistributionError) {
-                        let r = try await node.call(
-                            node: target, module: c.module, function: c.function, arguments: c.arguments,
-                            options: options)
-                        return (q, .success(r.result))
-                    } catch {
-                        return (q, .failure(error))
-                    }
-                }
-            }
-            var out: [Query: Result<CallResult, DistributionError>] = [:]
-            for await (q, r) in group { out[q] = r }
-            return out
-        }
-        var results: [Query: CallResult] = [:]
-        for (q, r) in answers {
-            switch r {
-            case .success(let v): results[q] = v
-            case .failure(let e): throw e
-            }
-        }
-        return try assemble(node: target, results: results, distPort: await epmdPort)
-    }
-
-    private static func lookUpPort(node: LocalNode, target: String, timeout: Duration) async -> Int? {
-        let parts = target.split(separator: "@", maxSplits: 1)
-        guard parts.count == 2 else { return nil }
-        let seconds = max(1, Int64(timeout.components.seconds))
-        let client = EPMDClient(host: String(parts[1]), port: node.configuration.epmdPort, timeout: .seconds(seconds))
-        guard case .found(let info)? = try? await client.portPlease(alive: String(parts[0])) else { return nil }
-        return info.port
     }
 
     /// Builds a ``NodeInfo`` from the answers to every ``Query`` (pure; no I/O).

@@ -9,16 +9,6 @@ import TermSyntax
     import Darwin
 #endif
 
-extension SourceSyntax: ExpressibleByArgument {
-    public init?(argument: String) {
-        switch argument.lowercased() {
-        case "elixir", "ex": self = .elixir
-        case "erlang", "erl": self = .erlang
-        default: return nil
-        }
-    }
-    public static var allValueStrings: [String] { ["elixir", "erlang"] }
-}
 extension ETFInputEncoding: ExpressibleByArgument {}
 
 /// `beamconsole term decode|encode`.

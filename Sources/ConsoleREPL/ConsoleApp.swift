@@ -1,0 +1,280 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+import ClusterDiscovery
+import ErlangDistribution
+import Foundation
+
+/// One one-shot command line: the command, the start-up options, and how to print.
+public struct OneShot: Sendable {
+    public var command: ConsoleCommand
+    public var startup: StartupOptions
+    /// `--json`: print the JSON document instead of text.
+    public var json: Bool
+    /// `--verbose`: say on standard error which route ``ExecutionRoute`` chose and why.
+    public var verbose: Bool
+
+    public init(command: ConsoleCommand, startup: StartupOptions, json: Bool, verbose: Bool = false) {
+        self.command = command; self.startup = startup; self.json = json; self.verbose = verbose
+    }
+}
+
+/// The console as a program: the composition root (plan, TLS check, node, audit log, session), the one-shot
+/// commands on the route ``ExecutionRoute`` picks, and the REPL. The executable parses the command line and calls
+/// these; each returns the exit status.
+public enum ConsoleApp {
+    // MARK: - One-shot commands
+
+    /// Runs a one-shot command on its route and returns the exit status.
+    public static func runOneShot(_ oneShot: OneShot, environment: [String: String] = Startup.processEnvironment())
+        async -> Int32
+    {
+        switch route(oneShot, environment: environment) {
+        case .blocking(let plan): return await runBlocking(oneShot, plan: plan)
+        case .full: return await runFull(oneShot, environment: environment)
+        }
+    }
+
+    /// The route ``ExecutionRoute`` chose, with the start-up plan the blocking one runs on.
+    public enum PlannedRoute {
+        /// ``ExecutionRoute/blocking``, on this plan.
+        case blocking(StartupPlan)
+        /// ``ExecutionRoute/full(reason:)``: ``runFull(_:environment:)`` makes its own plan.
+        case full
+    }
+
+    /// The route for `oneShot` (printed with `--verbose`).
+    public static func route(_ oneShot: OneShot, environment: [String: String]) -> PlannedRoute {
+        var planned = PlannedRoute.full
+        let route = ExecutionRoute.choose(
+            command: oneShot.command, options: oneShot.startup, environment: environment
+        ) { () throws(DistributionError) -> StartupPlan in
+            let plan = try Startup.plan(oneShot.startup, environment: environment, host: HostFacts.current())
+            planned = .blocking(plan)
+            return plan
+        }
+        if oneShot.verbose { printError(route.description) }
+        return route == .blocking ? planned : .full
+    }
+
+    /// The blocking route on this thread, with no other thread started (see ``CurrentThreadExecutor``).
+    public static func runBlockingOnThisThread(_ oneShot: OneShot, plan: StartupPlan) -> Int32 {
+        final class Status: @unchecked Sendable {
+            var value: Int32 = 0
+        }
+        let status = Status()
+        CurrentThreadExecutor.run { status.value = await runBlocking(oneShot, plan: plan) }
+        return status.value
+    }
+
+    /// The blocking route: `--connect` and then the command (a `call`) on one ``BlockingCaller``, with the cookie
+    /// redacted as ``ConsoleSession`` does.
+    static func runBlocking(_ oneShot: OneShot, plan: StartupPlan) async -> Int32 {
+        for note in plan.notes where note.hasPrefix("warning") { printError(note) }
+        let settings = sessionSettings(plan, json: oneShot.json)
+        let redactor = Redactor(cookie: plan.cookie.cookie)
+        let caller = BlockingCaller(configuration: blockingConfiguration(plan))
+        defer { caller.close() }
+        return await run(oneShot.command, connect: plan.connect, json: oneShot.json, connectFirst: true) {
+            command, onOutput in
+            let output = onOutput.map { f in { @Sendable (chunk: String) in f(redactor.redact(chunk)) } }
+            let out: CommandOutput
+            switch command {
+            case .connect(let nodes):
+                out = await ConnectCommand.run(nodes: nodes, caller: caller)
+            case .call(let n, let expression):
+                out = await CallCommand.run(
+                    node: n ?? plan.target, expression: expression, caller: caller, settings: settings,
+                    onOutput: output)
+            default:
+                preconditionFailure("ExecutionRoute sends only call to the blocking transport")
+            }
+            return redactor.redact(out)
+        }
+    }
+
+    /// The full route: a ``ConsoleSession`` over a ``LocalNode``. Commands over the whole cluster first run one
+    /// round of discovery and wait for its connections.
+    public static func runFull(_ oneShot: OneShot, environment: [String: String]) async -> Int32 {
+        var startup = oneShot.startup
+        var connectFirst = true
+        if case .doctor(let nodes) = oneShot.command {
+            // doctor names us (long or short, and our host part) after the first node, as --connect would: a
+            // long-name node refuses a short-name peer. It makes its own connections, stage by stage.
+            if startup.connect.isEmpty, let first = nodes.first { startup.connect = [first] }
+            connectFirst = false
+        }
+        let session: ConsoleSession, plan: StartupPlan
+        do throws(StartupFailure) {
+            (session, plan) = try await makeSession(startup, json: oneShot.json, environment: environment)
+        } catch {
+            return error.status
+        }
+        defer { session.node.shutdown() }
+        if session.hasDiscoverySources, oneShot.command.actsOnCluster {
+            await session.discovery.pollOnce(waitForConnections: true)
+        }
+        return await run(oneShot.command, connect: plan.connect, json: oneShot.json, connectFirst: connectFirst) {
+            await session.run($0, onOutput: $1)
+        }
+    }
+
+    /// Connects to `connect` first (a failure ends there), then runs `command`, prints its text (or JSON) and
+    /// returns its status.
+    private static func run(
+        _ command: ConsoleCommand, connect: [String], json: Bool, connectFirst: Bool,
+        _ execute: (ConsoleCommand, (@Sendable (String) -> Void)?) async -> CommandOutput
+    ) async -> Int32 {
+        if connectFirst, !connect.isEmpty {
+            let out = await execute(.connect(connect), nil)
+            if out.status != CommandOutput.Status.ok {
+                if json { print(out.json) } else { printError(out.errorText) }
+                return out.status
+            }
+        }
+        let out = await execute(command, json ? nil : writeStandardOutput)
+        if json {
+            if !out.json.isEmpty { print(out.json) }
+        } else {
+            if !out.text.isEmpty { print(out.text) }
+            if !out.errorText.isEmpty { printError(out.errorText) }
+        }
+        return out.status
+    }
+
+    // MARK: - The REPL
+
+    /// The interactive console (or a script on standard input) until quit or end of input; returns the exit status.
+    public static func runREPL(startup: StartupOptions, json: Bool, noHistory: Bool) async -> Int32 {
+        let session: ConsoleSession, plan: StartupPlan
+        do throws(StartupFailure) {
+            let environment = ProcessInfo.processInfo.environment
+            (session, plan) = try await makeSession(startup, json: json, environment: environment)
+        } catch {
+            return error.status
+        }
+        defer { session.node.shutdown() }
+        let repl = REPL(session: session, historyPath: noHistory ? nil : REPL.defaultHistoryPath())
+        if repl.isInteractive { for note in plan.notes where !note.hasPrefix("warning") { printError(note) } }
+        if !plan.connect.isEmpty {
+            let out = await session.run(.connect(plan.connect))
+            if !out.text.isEmpty, repl.isInteractive { print(out.text) }
+            if !out.errorText.isEmpty { printError(out.errorText) }
+        }
+        // Discovery runs in the background for the whole session.
+        if session.hasDiscoverySources {
+            if session.target == nil { adoptFirstDiscoveredNode(session) }
+            session.discovery.start()
+        }
+        return await repl.run()
+    }
+
+    /// With no target given, the first discovered node that comes up becomes the target.
+    static func adoptFirstDiscoveredNode(_ session: ConsoleSession) {
+        let events = session.discovery.events()
+        Task {
+            for await e in events {
+                if case .nodeUp(let n) = e.kind {
+                    if session.target == nil { session.target = n }
+                    break
+                }
+            }
+        }
+    }
+
+    // MARK: - The composition root
+
+    /// Why start-up stopped (its message is printed already).
+    struct StartupFailure: Error {
+        var status: Int32
+    }
+
+    /// Resolves the start-up plan and makes the session (without connecting): the plan, the TLS check, the node,
+    /// the audit log. Failures are printed and returned with their exit status.
+    static func makeSession(_ startup: StartupOptions, json: Bool, environment: [String: String])
+        async throws(StartupFailure) -> (ConsoleSession, StartupPlan)
+    {
+        // In ECS, one bounded request to the task metadata endpoint (at most 2 s when it does not answer).
+        let host = await HostFacts.current(environment: environment)
+        let plan: StartupPlan
+        do {
+            plan = try Startup.plan(startup, environment: environment, host: host)
+        } catch {
+            printError("beamconsole: \(error)")
+            throw StartupFailure(status: CommandOutput.Status.connectionFailure)
+        }
+        for note in plan.notes where note.hasPrefix("warning") { printError(note) }
+        if let tls = plan.tls {
+            // Unreadable certificate files fail here, before any connection (the same check runs on connect).
+            do {
+                try tls.validate()
+            } catch {
+                printError("beamconsole: \(error)")
+                throw StartupFailure(status: CommandOutput.Status.connectionFailure)
+            }
+        }
+        var audit: AuditLog?
+        if let path = startup.auditLog {
+            do throws(AuditLogError) {
+                audit = try AuditLog(path: path)
+            } catch {
+                printError("beamconsole: \(error)")
+                throw StartupFailure(status: CommandOutput.Status.badInput)
+            }
+        }
+        let session = ConsoleSession(
+            node: makeLocalNode(plan), target: plan.target, settings: sessionSettings(plan, json: json),
+            discovery: plan.discovery, ecsTask: plan.ecsTask, audit: audit)
+        return (session, plan)
+    }
+
+    /// The plan's settings for this terminal (its width) and output (`--json`: no colour).
+    static func sessionSettings(_ plan: StartupPlan, json: Bool) -> ConsoleSettings {
+        var settings = plan.settings
+        settings.width = terminalColumns()
+        if json {
+            settings.color = false
+            settings.json = true
+        }
+        return settings
+    }
+
+    // MARK: - The two transports' configurations (the one place either is built)
+
+    /// The NIO node for `plan`, on its own one-thread event loop group.
+    static func makeLocalNode(_ plan: StartupPlan) -> LocalNode {
+        LocalNode(
+            configuration: .init(name: plan.name, cookie: plan.cookie.cookie, tls: plan.tls),
+            eventLoopGroup: LocalNode.makeEventLoopGroup(threads: 1))
+    }
+
+    /// The blocking connection's configuration for `plan` (plain TCP: the route sends TLS to the full path).
+    static func blockingConfiguration(_ plan: StartupPlan) -> BlockingConnection.Configuration {
+        BlockingConnection.Configuration(name: plan.name, cookie: plan.cookie.cookie)
+    }
+}
+
+@Sendable func writeStandardOutput(_ chunk: String) { writeAll(1, chunk) }
+
+func printError(_ s: String) { writeAll(2, s + "\n") }
+
+extension Startup {
+    /// The process environment, read from `environ` (without Foundation's `ProcessInfo`).
+    public static func processEnvironment() -> [String: String] {
+        var env: [String: String] = [:]
+        guard var p = environ as UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? else { return env }
+        while let entry = p.pointee {
+            let s = String(cString: entry)
+            if let eq = s.firstIndex(of: "=") {
+                let key = String(s[..<eq])
+                if env[key] == nil { env[key] = String(s[s.index(after: eq)...]) }
+            }
+            p += 1
+        }
+        return env
+    }
+}

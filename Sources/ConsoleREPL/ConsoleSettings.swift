@@ -1,0 +1,21 @@
+import TermSyntax
+
+/// Presentation settings shared by every command.
+public struct ConsoleSettings: Sendable {
+    public var syntax: SourceSyntax = .elixir
+    /// ANSI colours (IEx's defaults) in results and messages.
+    public var color = false
+    /// Terminal width for pretty printing and tables.
+    public var width = 80
+    /// Time allowed for one remote call.
+    public var timeout: Duration = .seconds(30)
+    /// `inspect`'s `limit` for results (IEx shows 50 items per collection; nil shows all).
+    public var limit: Int? = 50
+    /// Output is JSON (`--json`): streaming views write NDJSON.
+    public var json = false
+    /// `--read-only`: only ``ReadOnlyPolicy``'s introspection calls; no `eval`.
+    public var readOnly = false
+    /// `--yes`: no confirmation before acting on more than one node.
+    public var assumeYes = false
+    public init() {}
+}

@@ -1,0 +1,142 @@
+import ClusterDiscovery
+import TermSyntax
+
+/// The connection options (shared by the REPL and every one-shot command that talks to nodes) as values: what the
+/// executable's ArgumentParser definitions parsed, or what its fast path read through ``fastPathOption(_:)``. The one
+/// place that checks them together (``validate()``) and turns them into ``StartupOptions`` (``startup``).
+public struct ConnectionArguments: Sendable {
+    public var name: String?
+    public var sname: String?
+    public var connect: [String] = []
+    public var cookie: String?
+    public var cookieFile: String?
+    public var syntax: SourceSyntax?
+    public var noColor = false
+    public var json = false
+    /// `--verbose`: say which route (``ExecutionRoute``) a one-shot command takes, and why.
+    public var verbose = false
+    /// Seconds.
+    public var timeout: Double = 30
+    public var readOnly = false
+    public var auditLog: String?
+    public var yes = false
+    public var dnsQuery: String?
+    public var basename: String?
+    /// Seconds.
+    public var pollInterval: Double = 5
+    public var dnsServer: [String] = []
+    public var dnsTypes: [DNSRecordType] = [.a]
+    public var epmdHosts: [String] = []
+    public var nodes: [String] = []
+    public var tlsCert: String?
+    public var tlsKey: String?
+    public var tlsCA: String?
+    public var tlsInsecure = false
+    public var tlsVerifyHostname = false
+    public var sslDistOptfile: String?
+
+    public init() {}
+
+    /// Options that cannot be used together, or values out of range.
+    public struct Invalid: Error, Sendable, CustomStringConvertible {
+        public var message: String
+        public var description: String { message }
+    }
+
+    /// Checks the options together (ArgumentParser prints the message; the fast path leaves such a command line to
+    /// ArgumentParser).
+    public func validate() throws(Invalid) {
+        if name != nil && sname != nil { throw Invalid(message: "--name and --sname cannot be used together.") }
+        if timeout <= 0 { throw Invalid(message: "--timeout must be positive.") }
+        if pollInterval < 0.1 || pollInterval > 3600 {
+            throw Invalid(message: "--poll-interval must be 0.1 to 3600 seconds.")
+        }
+        if tlsInsecure && tlsVerifyHostname {
+            throw Invalid(message: "--tls-insecure and --tls-verify-hostname cannot be used together.")
+        }
+    }
+
+    /// The start-up options these arguments describe.
+    public var startup: StartupOptions {
+        var o = StartupOptions()
+        o.name = name
+        o.sname = sname
+        o.connect = connect
+        o.cookie = cookie
+        o.cookieFile = cookieFile
+        o.syntax = syntax
+        o.noColor = noColor || json
+        o.timeout = .milliseconds(Int64(timeout * 1000))
+        o.readOnly = readOnly
+        o.auditLog = auditLog
+        o.assumeYes = yes
+        o.discovery.dnsQuery = dnsQuery
+        o.discovery.basename = basename
+        o.discovery.pollInterval = .milliseconds(Int64(pollInterval * 1000))
+        o.discovery.dnsServers = dnsServer
+        o.discovery.recordTypes = dnsTypes
+        o.discovery.epmdHosts = epmdHosts
+        o.discovery.nodes = nodes
+        o.tls.certFile = tlsCert
+        o.tls.keyFile = tlsKey
+        o.tls.caFile = tlsCA
+        o.tls.insecure = tlsInsecure
+        o.tls.verifyHostname = tlsVerifyHostname
+        o.tls.sslDistOptfile = sslDistOptfile
+        return o
+    }
+
+    /// How the fast path sets one option: a flag takes no value; a valued option returns false for a value
+    /// ArgumentParser would refuse.
+    public enum FastPathOption: Sendable {
+        case flag(@Sendable (inout ConnectionArguments) -> Void)
+        case value(@Sendable (inout ConnectionArguments, String) -> Bool)
+    }
+
+    /// The options a plain command line may use to skip ArgumentParser, by long name (each at most once; repeatable
+    /// and discovery options, the read-only policy and the audit log are left to it), or nil for any other name.
+    /// Their names are those of the executable's `ConnectionOptions`. A switch rather than an array of entries: no
+    /// generic array storage to instantiate at start-up.
+    public static func fastPathOption(_ name: String) -> FastPathOption? {
+        switch name {
+        case "--json": return .flag { $0.json = true }
+        case "--no-color": return .flag { $0.noColor = true }
+        case "--verbose": return .flag { $0.verbose = true }
+        case "--tls-insecure": return .flag { $0.tlsInsecure = true }
+        case "--tls-verify-hostname": return .flag { $0.tlsVerifyHostname = true }
+        case "--cookie": return .value { $0.cookie = $1; return true }
+        case "--cookie-file": return .value { $0.cookieFile = $1; return true }
+        case "--timeout":
+            return .value { a, v in
+                guard let d = Double(v), d > 0, d.isFinite else { return false }
+                a.timeout = d
+                return true
+            }
+        case "--name": return .value { $0.name = $1; return true }
+        case "--sname": return .value { $0.sname = $1; return true }
+        case "--syntax":
+            return .value { a, v in
+                guard let s = SourceSyntax(optionValue: v) else { return false }
+                a.syntax = s
+                return true
+            }
+        case "--connect": return .value { $0.connect = [$1]; return true }
+        case "--tls-cert": return .value { $0.tlsCert = $1; return true }
+        case "--tls-key": return .value { $0.tlsKey = $1; return true }
+        case "--tls-ca": return .value { $0.tlsCA = $1; return true }
+        case "--ssl-dist-optfile": return .value { $0.sslDistOptfile = $1; return true }
+        default: return nil
+        }
+    }
+}
+
+extension SourceSyntax {
+    /// `--syntax`'s value: `elixir` (`ex`) or `erlang` (`erl`), in any case.
+    public init?(optionValue: String) {
+        switch optionValue.lowercased() {
+        case "elixir", "ex": self = .elixir
+        case "erlang", "erl": self = .erlang
+        default: return nil
+        }
+    }
+}
