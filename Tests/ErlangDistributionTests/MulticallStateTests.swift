@@ -1,6 +1,7 @@
-@testable import ErlangDistribution
 import ErlangTerm
 import XCTest
+
+@testable import ErlangDistribution
 
 /// A multicall's bookkeeping (one process, one ``RemoteCallMachine`` entry per node, as `erpc:multicall/5`): which
 /// reply finishes which node, one event → actions per line. The context of each call is its node's index.
@@ -14,15 +15,18 @@ final class MulticallStateTests: XCTestCase {
         .tuple([.atom("DOWN"), .reference(r), .atom("process"), .pid(pid("a@h", 1)), reason])
     }
     private func erpc(_ id: UInt32, result: Reference) -> RemoteCall.Request {
-        .erpc(requestID: ref(id), from: me, groupLeader: pid(us, 50 + id), resultRef: result, module: "erlang",
-              function: "node", arguments: [])
+        .erpc(
+            requestID: ref(id), from: me, groupLeader: pid(us, 50 + id), resultRef: result, module: "erlang",
+            function: "node", arguments: [])
     }
     private func rex(_ id: UInt32) -> RemoteCall.Request {
         .rex(from: me, tag: ref(id), module: "erlang", function: "node", arguments: [], groupLeader: nil)
     }
 
     /// Starts one call per node (contexts 0, 1, 2, …), as the multicall does with one deadline for all.
-    private func start(_ m: inout Machine, _ requests: [(String, RemoteCall.Request)], timeout: Duration? = nil) -> [Machine.CallID] {
+    private func start(
+        _ m: inout Machine, _ requests: [(String, RemoteCall.Request)], timeout: Duration? = nil
+    ) -> [Machine.CallID] {
         requests.enumerated().map { i, r in
             m.start(r.1, node: r.0, capturesOutput: true, timeout: timeout, now: 1_000, context: i)
         }
@@ -43,17 +47,22 @@ final class MulticallStateTests: XCTestCase {
     func testErpcRepliesFinishTheirNode() {
         let result = ref(100)
         var m = Machine()
-        let c = start(&m, [("a@h", erpc(1, result: result)), ("b@h", erpc(2, result: result)), ("c@h", erpc(3, result: result))])
+        let c = start(
+            &m, [("a@h", erpc(1, result: result)), ("b@h", erpc(2, result: result)), ("c@h", erpc(3, result: result))])
 
-        XCTAssertEqual(feed(&m, .tuple([.atom("spawn_reply"), .reference(ref(1)), .atom("ok"), .pid(pid("a@h", 7))])), [])
-        XCTAssertEqual(feed(&m, down(ref(2), .tuple([.reference(result), .atom("return"), .atom("b@h")]))),
-                       [.complete(c[1], .response(.value(.atom("b@h"))), 1)])
+        XCTAssertEqual(
+            feed(&m, .tuple([.atom("spawn_reply"), .reference(ref(1)), .atom("ok"), .pid(pid("a@h", 7))])), [])
+        XCTAssertEqual(
+            feed(&m, down(ref(2), .tuple([.reference(result), .atom("return"), .atom("b@h")]))),
+            [.complete(c[1], .response(.value(.atom("b@h"))), 1)])
         XCTAssertEqual(feed(&m, down(ref(2), .tuple([.reference(result), .atom("return"), .atom("again")]))), [])
         XCTAssertEqual(feed(&m, down(ref(9), .tuple([.reference(result), .atom("return"), .atom("x")]))), [])
-        XCTAssertEqual(feed(&m, .tuple([.atom("spawn_reply"), .reference(ref(3)), .atom("error"), .atom("badarg")])),
-                       [.complete(c[2], .failure(RemoteCall.refusedSpawn(node: "c@h", reason: .atom("badarg"))), 2)])
-        XCTAssertEqual(feed(&m, down(ref(1), .tuple([.reference(result), .atom("throw"), .atom("ball")]))),
-                       [.complete(c[0], .response(.exception(.throw, reason: "ball", stacktrace: [])), 0)])
+        XCTAssertEqual(
+            feed(&m, .tuple([.atom("spawn_reply"), .reference(ref(3)), .atom("error"), .atom("badarg")])),
+            [.complete(c[2], .failure(RemoteCall.refusedSpawn(node: "c@h", reason: .atom("badarg"))), 2)])
+        XCTAssertEqual(
+            feed(&m, down(ref(1), .tuple([.reference(result), .atom("throw"), .atom("ball")]))),
+            [.complete(c[0], .response(.exception(.throw, reason: "ball", stacktrace: [])), 0)])
         XCTAssertTrue(m.isEmpty)
         // Answered calls are not killed: nothing is left to time out.
         m.timerFired(now: .max)
@@ -72,31 +81,48 @@ final class MulticallStateTests: XCTestCase {
         let c = start(&m, [("a@h", rex(1)), ("b@h", erpc(2, result: ref(100))), ("c@h", rex(3))])
 
         XCTAssertEqual(feed(&m, .tuple([.reference(ref(2)), .atom("not for erpc")])), [])
-        XCTAssertEqual(feed(&m, .tuple([.reference(ref(1)), .integer(42)])), [.complete(c[0], .response(.value(42)), 0)])
-        XCTAssertEqual(feed(&m, .tuple([.atom("nodedown"), .atom("b@h")])), [.complete(c[1], .response(.nodedown(node: "b@h")), 1)])
+        XCTAssertEqual(
+            feed(&m, .tuple([.reference(ref(1)), .integer(42)])), [.complete(c[0], .response(.value(42)), 0)])
+        XCTAssertEqual(
+            feed(&m, .tuple([.atom("nodedown"), .atom("b@h")])), [.complete(c[1], .response(.nodedown(node: "b@h")), 1)]
+        )
         XCTAssertEqual(feed(&m, .tuple([.atom("nodedown"), .atom("b@h")])), [])
-        XCTAssertEqual(feed(&m, .tuple([.reference(ref(3)), .tuple([.atom("badrpc"), .atom("nodedown")])])),
-                       [.complete(c[2], .response(.exception(.exit, reason: .tuple([.atom("badrpc"), .atom("nodedown")]), stacktrace: [])), 2)])
+        XCTAssertEqual(
+            feed(&m, .tuple([.reference(ref(3)), .tuple([.atom("badrpc"), .atom("nodedown")])])),
+            [
+                .complete(
+                    c[2],
+                    .response(.exception(.exit, reason: .tuple([.atom("badrpc"), .atom("nodedown")]), stacktrace: [])),
+                    2)
+            ])
     }
 
     func testSendFailureTimeoutAndCancellation() {
         var m = Machine()
-        let c = start(&m, [("a@h", erpc(1, result: ref(100))), ("b@h", erpc(2, result: ref(100))), ("c@h", erpc(3, result: ref(100)))],
-                      timeout: .nanoseconds(500))
+        let c = start(
+            &m,
+            [
+                ("a@h", erpc(1, result: ref(100))), ("b@h", erpc(2, result: ref(100))),
+                ("c@h", erpc(3, result: ref(100))),
+            ],
+            timeout: .nanoseconds(500))
 
         m.requestNotSent(c[0])
         XCTAssertEqual(drain(&m), [.complete(c[0], .response(.nodedown(node: "a@h")), 0)])
         m.requestNotSent(c[0])
         XCTAssertEqual(drain(&m), [])
-        XCTAssertEqual(feed(&m, .tuple([.atom("spawn_reply"), .reference(ref(3)), .atom("ok"), .pid(pid("c@h", 7))])), [])
+        XCTAssertEqual(
+            feed(&m, .tuple([.atom("spawn_reply"), .reference(ref(3)), .atom("ok"), .pid(pid("c@h", 7))])), [])
         m.timerFired(now: 1_499)
         XCTAssertEqual(drain(&m), [], "not due yet")
         m.timerFired(now: 1_500)
         // Timed-out erpc processes are killed (the one whose pid is known).
-        XCTAssertEqual(drain(&m), [
-            .complete(c[1], .response(.timeout), 1),
-            .kill(pid("c@h", 7), node: "c@h", from: me), .complete(c[2], .response(.timeout), 2),
-        ])
+        XCTAssertEqual(
+            drain(&m),
+            [
+                .complete(c[1], .response(.timeout), 1),
+                .kill(pid("c@h", 7), node: "c@h", from: me), .complete(c[2], .response(.timeout), 2),
+            ])
         m.timerFired(now: 1_500)
         XCTAssertEqual(drain(&m), [])
 

@@ -1,6 +1,7 @@
-@testable import ErlangDistribution
 import ErlangTerm
 import XCTest
+
+@testable import ErlangDistribution
 
 /// ``RemoteCallMachine``, the rex and erpc semantics of every call: one event → actions expectation per line. The
 /// context of a call is a string naming it.
@@ -18,8 +19,9 @@ final class RemoteCallMachineTests: XCTestCase {
         .rex(from: me, tag: ref(tag), module: "m", function: "f", arguments: arguments, groupLeader: groupLeader)
     }
     private func erpc(_ id: UInt32, groupLeader: Pid? = nil) -> RemoteCall.Request {
-        .erpc(requestID: ref(id), from: me, groupLeader: groupLeader ?? gl, resultRef: resultRef, module: "m",
-              function: "f", arguments: [1])
+        .erpc(
+            requestID: ref(id), from: me, groupLeader: groupLeader ?? gl, resultRef: resultRef, module: "m",
+            function: "f", arguments: [1])
     }
 
     private func start(
@@ -56,7 +58,9 @@ final class RemoteCallMachineTests: XCTestCase {
     private func spawned(_ id: UInt32, _ result: Term) -> RemoteCall.Event {
         .spawnReply(to: .pid(me), requestID: .reference(ref(id)), result: result)
     }
-    private func exitReason(_ kind: String, _ rest: Term...) -> Term { .tuple([.reference(resultRef), .atom(Atom(kind))] + rest) }
+    private func exitReason(_ kind: String, _ rest: Term...) -> Term {
+        .tuple([.reference(resultRef), .atom(Atom(kind))] + rest)
+    }
     private let stack: Term = [.tuple([.atom("m"), .atom("f"), 1, []])]
 
     // MARK: - Method and requests
@@ -72,17 +76,27 @@ final class RemoteCallMachineTests: XCTestCase {
     }
 
     func testRequests() {
-        XCTAssertEqual(rex(1, arguments: [3]).controlMessage, .regSend(from: me, to: "rex", message: .tuple([
-            .atom("$gen_call"), .tuple([.pid(me), .reference(ref(1))]),
-            .tuple([.atom("call"), .atom("m"), .atom("f"), [3], .atom("user")]),
-        ])))
-        XCTAssertEqual(rex(1, groupLeader: gl).controlMessage, .regSend(from: me, to: "rex", message: .tuple([
-            .atom("$gen_call"), .tuple([.pid(me), .reference(ref(1))]),
-            .tuple([.atom("call"), .atom("m"), .atom("f"), [], .pid(gl)]),
-        ])))
-        XCTAssertEqual(erpc(2).controlMessage, .spawnRequest(
-            requestID: ref(2), from: me, groupLeader: gl, module: "erpc", function: "execute_call", arity: 4,
-            options: [.atom("monitor")], arguments: [.reference(resultRef), .atom("m"), .atom("f"), [1]]))
+        XCTAssertEqual(
+            rex(1, arguments: [3]).controlMessage,
+            .regSend(
+                from: me, to: "rex",
+                message: .tuple([
+                    .atom("$gen_call"), .tuple([.pid(me), .reference(ref(1))]),
+                    .tuple([.atom("call"), .atom("m"), .atom("f"), [3], .atom("user")]),
+                ])))
+        XCTAssertEqual(
+            rex(1, groupLeader: gl).controlMessage,
+            .regSend(
+                from: me, to: "rex",
+                message: .tuple([
+                    .atom("$gen_call"), .tuple([.pid(me), .reference(ref(1))]),
+                    .tuple([.atom("call"), .atom("m"), .atom("f"), [], .pid(gl)]),
+                ])))
+        XCTAssertEqual(
+            erpc(2).controlMessage,
+            .spawnRequest(
+                requestID: ref(2), from: me, groupLeader: gl, module: "erpc", function: "execute_call", arity: 4,
+                options: [.atom("monitor")], arguments: [.reference(resultRef), .atom("m"), .atom("f"), [1]]))
         XCTAssertEqual(RemoteCall.kill(remote, from: me), .exit2(from: me, to: remote, reason: .atom("kill")))
     }
 
@@ -90,14 +104,26 @@ final class RemoteCallMachineTests: XCTestCase {
 
     func testRexReplies() {
         var m = Machine()
-        let a = start(&m, rex(1), "a"), b = start(&m, rex(2), "b"), c = start(&m, rex(3), "c"), d = start(&m, rex(4), "d")
+        let a = start(&m, rex(1), "a")
+        let b = start(&m, rex(2), "b")
+        let c = start(&m, rex(3), "c")
+        let d = start(&m, rex(4), "d")
         XCTAssertEqual(feed(&m, rexReply(2, 42, to: me)), [.complete(b, .response(.value(42)), "b")])
-        XCTAssertEqual(feed(&m, rexReply(1, .tuple([.atom("badrpc"), .tuple([.atom("EXIT"), .tuple([.atom("badarg"), stack])])]))),
-                       [.complete(a, .response(.exception(.error, reason: .atom("badarg"), stacktrace: stack)), "a")])
-        XCTAssertEqual(feed(&m, rexReply(3, .tuple([.atom("badrpc"), .tuple([.atom("EXIT"), .atom("bye")])]))),
-                       [.complete(c, .response(.exception(.exit, reason: .atom("bye"), stacktrace: [])), "c")])
-        XCTAssertEqual(mail(&m, .tuple([.reference(ref(4)), .tuple([.atom("badrpc"), .atom("nodedown")])])),
-                       [.complete(d, .response(.exception(.exit, reason: .tuple([.atom("badrpc"), .atom("nodedown")]), stacktrace: [])), "d")])
+        XCTAssertEqual(
+            feed(
+                &m, rexReply(1, .tuple([.atom("badrpc"), .tuple([.atom("EXIT"), .tuple([.atom("badarg"), stack])])]))),
+            [.complete(a, .response(.exception(.error, reason: .atom("badarg"), stacktrace: stack)), "a")])
+        XCTAssertEqual(
+            feed(&m, rexReply(3, .tuple([.atom("badrpc"), .tuple([.atom("EXIT"), .atom("bye")])]))),
+            [.complete(c, .response(.exception(.exit, reason: .atom("bye"), stacktrace: [])), "c")])
+        XCTAssertEqual(
+            mail(&m, .tuple([.reference(ref(4)), .tuple([.atom("badrpc"), .atom("nodedown")])])),
+            [
+                .complete(
+                    d,
+                    .response(.exception(.exit, reason: .tuple([.atom("badrpc"), .atom("nodedown")]), stacktrace: [])),
+                    "d")
+            ])
         XCTAssertTrue(m.isEmpty)
     }
 
@@ -106,10 +132,12 @@ final class RemoteCallMachineTests: XCTestCase {
         let a = start(&m, rex(1), "a")
         XCTAssertFalse(m.received(rexReply(1, 42, to: gl)))
         XCTAssertEqual(drain(&m), [])
-        XCTAssertFalse(m.received(.spawnReply(to: nil, requestID: .reference(ref(1)), result: .pid(remote))), "rex is no erpc")
+        XCTAssertFalse(
+            m.received(.spawnReply(to: nil, requestID: .reference(ref(1)), result: .pid(remote))), "rex is no erpc")
         XCTAssertFalse(m.received(down(1, exitReason("return", 1))))
-        XCTAssertEqual(feed(&m, .rexReply(to: .ours(id: me.id, serial: me.serial), tag: .ours(1, 0, 7), result: 5)),
-                       [.complete(a, .response(.value(5)), "a")])
+        XCTAssertEqual(
+            feed(&m, .rexReply(to: .ours(id: me.id, serial: me.serial), tag: .ours(1, 0, 7), result: 5)),
+            [.complete(a, .response(.value(5)), "a")])
     }
 
     // MARK: - erpc
@@ -118,7 +146,8 @@ final class RemoteCallMachineTests: XCTestCase {
         var m = Machine()
         let a = start(&m, erpc(1), "a")
         XCTAssertEqual(feed(&m, spawned(1, .pid(remote))), [])
-        XCTAssertEqual(feed(&m, down(1, exitReason("return", .atom("ok")))), [.complete(a, .response(.value(.atom("ok"))), "a")])
+        XCTAssertEqual(
+            feed(&m, down(1, exitReason("return", .atom("ok")))), [.complete(a, .response(.value(.atom("ok"))), "a")])
     }
 
     func testErpcExitReasons() {
@@ -127,13 +156,22 @@ final class RemoteCallMachineTests: XCTestCase {
             (exitReason("throw", .atom("ball")), .exception(.throw, reason: .atom("ball"), stacktrace: [])),
             (exitReason("exit", .atom("bye")), .exception(.exit, reason: .atom("bye"), stacktrace: [])),
             (exitReason("error", .atom("badarg")), .exception(.error, reason: .atom("badarg"), stacktrace: [])),
-            (exitReason("error", .atom("badarg"), stack), .exception(.error, reason: .atom("badarg"), stacktrace: stack)),
+            (
+                exitReason("error", .atom("badarg"), stack),
+                .exception(.error, reason: .atom("badarg"), stacktrace: stack)
+            ),
             (.atom("noconnection"), .nodedown(node: "app@h")),
             (.atom("killed"), .exception(.exit, reason: .tuple([.atom("signal"), .atom("killed")]), stacktrace: [])),
-            (.tuple([.reference(ref(5)), .atom("return"), 7]),
-             .exception(.exit, reason: .tuple([.atom("signal"), .tuple([.reference(ref(5)), .atom("return"), 7])]), stacktrace: [])),
-            (exitReason("return", 1, 2),
-             .exception(.exit, reason: .tuple([.atom("signal"), exitReason("return", 1, 2)]), stacktrace: [])),
+            (
+                .tuple([.reference(ref(5)), .atom("return"), 7]),
+                .exception(
+                    .exit, reason: .tuple([.atom("signal"), .tuple([.reference(ref(5)), .atom("return"), 7])]),
+                    stacktrace: [])
+            ),
+            (
+                exitReason("return", 1, 2),
+                .exception(.exit, reason: .tuple([.atom("signal"), exitReason("return", 1, 2)]), stacktrace: [])
+            ),
         ]
         for (reason, expected) in cases {
             var m = Machine()
@@ -144,12 +182,19 @@ final class RemoteCallMachineTests: XCTestCase {
 
     func testErpcThroughTheMailbox() {
         var m = Machine()
-        let a = start(&m, erpc(1), "a"), b = start(&m, erpc(2), "b")
+        let a = start(&m, erpc(1), "a")
+        let b = start(&m, erpc(2), "b")
         XCTAssertEqual(mail(&m, .tuple([.atom("spawn_reply"), .reference(ref(1)), .atom("ok"), .pid(remote)])), [])
-        XCTAssertEqual(mail(&m, .tuple([.atom("spawn_reply"), .reference(ref(2)), .atom("error"), .atom("system_limit")])),
-                       [.complete(b, .failure(RemoteCall.refusedSpawn(node: peer, reason: .atom("system_limit"))), "b")])
-        XCTAssertEqual(mail(&m, .tuple([.atom("DOWN"), .reference(ref(1)), .atom("process"), .pid(remote), exitReason("error", 1, stack)])),
-                       [.complete(a, .response(.exception(.error, reason: 1, stacktrace: stack)), "a")])
+        XCTAssertEqual(
+            mail(&m, .tuple([.atom("spawn_reply"), .reference(ref(2)), .atom("error"), .atom("system_limit")])),
+            [.complete(b, .failure(RemoteCall.refusedSpawn(node: peer, reason: .atom("system_limit"))), "b")])
+        XCTAssertEqual(
+            mail(
+                &m,
+                .tuple([
+                    .atom("DOWN"), .reference(ref(1)), .atom("process"), .pid(remote), exitReason("error", 1, stack),
+                ])),
+            [.complete(a, .response(.exception(.error, reason: 1, stacktrace: stack)), "a")])
     }
 
     func testErpcReturnedReadInPlace() {
@@ -168,11 +213,16 @@ final class RemoteCallMachineTests: XCTestCase {
 
     func testNodedownEndsTheCallsOnThatNodeOnly() {
         var m = Machine()
-        let a = start(&m, rex(1), node: "a@h", "a"), b = start(&m, erpc(2), node: "b@h", "b")
+        let a = start(&m, rex(1), node: "a@h", "a")
+        let b = start(&m, erpc(2), node: "b@h", "b")
         let c = start(&m, erpc(3), node: "a@h", "c")
         XCTAssertEqual(feed(&m, spawned(3, .pid(remote))), [])
-        XCTAssertEqual(mail(&m, .tuple([.atom("nodedown"), .atom("a@h")])),
-                       [.complete(a, .response(.nodedown(node: "a@h")), "a"), .complete(c, .response(.nodedown(node: "a@h")), "c")])
+        XCTAssertEqual(
+            mail(&m, .tuple([.atom("nodedown"), .atom("a@h")])),
+            [
+                .complete(a, .response(.nodedown(node: "a@h")), "a"),
+                .complete(c, .response(.nodedown(node: "a@h")), "c"),
+            ])
         XCTAssertEqual(feed(&m, .nodedown(node: "a@h")), [])
         XCTAssertEqual(m.count, 1)
         XCTAssertEqual(feed(&m, down(2, exitReason("return", 1))), [.complete(b, .response(.value(1)), "b")])
@@ -183,14 +233,23 @@ final class RemoteCallMachineTests: XCTestCase {
         let other = Pid(node: "bc@h", id: 3, serial: 1, creation: 5)
         let shared = Pid(node: "bc@h", id: 4, serial: 1, creation: 5)
         m.discardingGroupLeader = shared
-        let io: Term = .tuple([.atom("io_request"), .pid(remote), .reference(ref(99)), .tuple([.atom("put_chars"), .atom("unicode"), .binary([104])])])
+        let io: Term = .tuple([
+            .atom("io_request"), .pid(remote), .reference(ref(99)),
+            .tuple([.atom("put_chars"), .atom("unicode"), .binary([104])]),
+        ])
         let a = start(&m, rex(1, groupLeader: gl), "a")
         _ = start(&m, erpc(2, groupLeader: other), capture: false, "b")
-        XCTAssertEqual(feed(&m, RemoteCall.Event(.send(from: nil, to: gl, message: io))!), [.serveIO(a, groupLeader: gl, message: io)])
+        XCTAssertEqual(
+            feed(&m, RemoteCall.Event(.send(from: nil, to: gl, message: io))!),
+            [.serveIO(a, groupLeader: gl, message: io)])
         XCTAssertEqual(feed(&m, .message(to: shared, io)), [.serveIO(nil, groupLeader: shared, message: io)])
         XCTAssertFalse(m.received(.message(to: other, io)), "a group leader whose output nobody captures")
         XCTAssertFalse(m.received(.message(to: me, .atom("hello"))))
-        XCTAssertEqual(m.withContext(of: a) { c -> String in c += "+out"; return c }, "a+out")
+        XCTAssertEqual(
+            m.withContext(of: a) { c -> String in
+                c += "+out"
+                return c
+            }, "a+out")
         XCTAssertEqual(feed(&m, rexReply(1, 1)), [.complete(a, .response(.value(1)), "a+out")])
         XCTAssertNil(m.withContext(of: a) { $0 })
         XCTAssertFalse(m.received(.message(to: gl, io)), "the call is over")
@@ -209,10 +268,16 @@ final class RemoteCallMachineTests: XCTestCase {
         m.timerFired(now: 1_999)
         XCTAssertEqual(drain(&m), [])
         m.timerFired(now: 2_000)
-        XCTAssertEqual(drain(&m), [.complete(b, .response(.timeout), "b")], "erpc without a known process: nothing to kill")
+        XCTAssertEqual(
+            drain(&m), [.complete(b, .response(.timeout), "b")], "erpc without a known process: nothing to kill")
         XCTAssertEqual(m.nextDeadline(), 3_000)
         m.timerFired(now: 5_000)
-        XCTAssertEqual(drain(&m), [.complete(a, .response(.timeout), "a"), .kill(remote, node: peer, from: me), .complete(c, .response(.timeout), "c")])
+        XCTAssertEqual(
+            drain(&m),
+            [
+                .complete(a, .response(.timeout), "a"), .kill(remote, node: peer, from: me),
+                .complete(c, .response(.timeout), "c"),
+            ])
         XCTAssertNil(m.nextDeadline())
         XCTAssertEqual(m.count, 1)
         XCTAssertFalse(m.received(rexReply(1, 1)), "a reply after the timeout is stale")
@@ -221,20 +286,25 @@ final class RemoteCallMachineTests: XCTestCase {
 
     func testCancelKillsSpawnedProcesses() {
         var m = Machine()
-        let a = start(&m, rex(1), "a"), b = start(&m, erpc(2), "b"), c = start(&m, erpc(3), "c")
+        let a = start(&m, rex(1), "a")
+        let b = start(&m, erpc(2), "b")
+        let c = start(&m, erpc(3), "c")
         XCTAssertEqual(feed(&m, spawned(2, .pid(remote))), [])
         m.cancelAll()
-        XCTAssertEqual(drain(&m), [
-            .complete(a, .failure(RemoteCall.cancelled(node: peer)), "a"),
-            .kill(remote, node: peer, from: me), .complete(b, .failure(RemoteCall.cancelled(node: peer)), "b"),
-            .complete(c, .failure(RemoteCall.cancelled(node: peer)), "c"),
-        ])
+        XCTAssertEqual(
+            drain(&m),
+            [
+                .complete(a, .failure(RemoteCall.cancelled(node: peer)), "a"),
+                .kill(remote, node: peer, from: me), .complete(b, .failure(RemoteCall.cancelled(node: peer)), "b"),
+                .complete(c, .failure(RemoteCall.cancelled(node: peer)), "c"),
+            ])
         XCTAssertTrue(m.isEmpty)
     }
 
     func testRequestNotSent() {
         var m = Machine()
-        let a = start(&m, rex(1), "a"), b = start(&m, erpc(2), "b")
+        let a = start(&m, rex(1), "a")
+        let b = start(&m, erpc(2), "b")
         let unencodable = DistributionError(.rpcFailed, stage: .rpc, node: peer, "cannot encode")
         m.requestNotSent(a)
         XCTAssertEqual(drain(&m), [.complete(a, .response(.nodedown(node: peer)), "a")])
@@ -272,9 +342,13 @@ final class RemoteCallMachineTests: XCTestCase {
     }
 
     func testControlMessageAdapter() {
-        XCTAssertEqual(RemoteCall.Event(.send(from: remote, to: me, message: .tuple([.reference(ref(1)), 5]))), rexReply(1, 5, to: me))
+        XCTAssertEqual(
+            RemoteCall.Event(.send(from: remote, to: me, message: .tuple([.reference(ref(1)), 5]))),
+            rexReply(1, 5, to: me))
         XCTAssertEqual(RemoteCall.Event(.send(from: nil, to: gl, message: 5)), .message(to: gl, 5))
-        XCTAssertEqual(RemoteCall.Event(.spawnReply(requestID: ref(2), to: me, flags: 0, result: .pid(remote))), spawned(2, .pid(remote)))
+        XCTAssertEqual(
+            RemoteCall.Event(.spawnReply(requestID: ref(2), to: me, flags: 0, result: .pid(remote))),
+            spawned(2, .pid(remote)))
         XCTAssertEqual(RemoteCall.Event(.monitorExit(from: .pid(remote), to: me, ref: ref(2), reason: 1)), down(2, 1))
         XCTAssertNil(RemoteCall.Event(.link(from: remote, to: me)))
         XCTAssertNil(RemoteCall.Event(.exit(from: remote, to: me, reason: .atom("kill"))))
@@ -289,18 +363,23 @@ final class RemoteCallMachineTests: XCTestCase {
         var m = Machine()
         var ids: [Machine.CallID] = []
         for i in 1...100 {
-            let request = i % 2 == 0 ? rex(UInt32(i), groupLeader: Pid(node: us, id: UInt32(1000 + i), serial: 1, creation: 5)) : erpc(UInt32(i))
+            let request =
+                i % 2 == 0
+                ? rex(UInt32(i), groupLeader: Pid(node: us, id: UInt32(1000 + i), serial: 1, creation: 5))
+                : erpc(UInt32(i))
             ids.append(start(&m, request, timeout: .nanoseconds(Int64(1000 + (i * 37) % 101)), now: 0, "\(i)"))
         }
         XCTAssertEqual(m.count, 100)
         XCTAssertEqual(m.nextDeadline(), 1001, "i = 71: 71 × 37 mod 101 = 1")
         for i in stride(from: 100, through: 51, by: -1) {
-            let event = i % 2 == 0 ? rexReply(UInt32(i), .integer(i)) : down(UInt32(i), exitReason("return", .integer(i)))
+            let event =
+                i % 2 == 0 ? rexReply(UInt32(i), .integer(i)) : down(UInt32(i), exitReason("return", .integer(i)))
             XCTAssertEqual(feed(&m, event), [.complete(ids[i - 1], .response(.value(.integer(i))), "\(i)")])
         }
         let io: Term = .tuple([.atom("io_request"), .pid(remote), 1, .atom("getopts")])
-        XCTAssertEqual(feed(&m, .message(to: Pid(node: us, id: 1040, serial: 1, creation: 5), io)),
-                       [.serveIO(ids[39], groupLeader: Pid(node: us, id: 1040, serial: 1, creation: 5), message: io)])
+        XCTAssertEqual(
+            feed(&m, .message(to: Pid(node: us, id: 1040, serial: 1, creation: 5), io)),
+            [.serveIO(ids[39], groupLeader: Pid(node: us, id: 1040, serial: 1, creation: 5), message: io)])
         XCTAssertFalse(m.received(.message(to: Pid(node: us, id: 1060, serial: 1, creation: 5), io)), "call 60 is over")
         let reused = start(&m, rex(500), timeout: .nanoseconds(1), now: 0, "late")
         XCTAssertEqual(m.nextDeadline(), 1)

@@ -90,7 +90,8 @@ extension BlockingNode {
                 "\(Self.maxCallsInFlight) calls are already in flight; collect some with nextCompletion first")
         }
         let method = RemoteCall.Method(options.method, negotiated: connection.handshake.negotiatedFlags)
-        let id = start(method, module: module, function: function, arguments: arguments, options: options, pipelined: true)
+        let id = start(
+            method, module: module, function: function, arguments: arguments, options: options, pipelined: true)
         // Many calls started without a wait: write them now rather than buffer without bound (a failure is every
         // call's nodedown at the next wait).
         if connection.bufferedOutputCount >= Self.outputFlushThreshold { try? connection.flush() }

@@ -2,8 +2,10 @@ import ErlangTerm
 
 /// A hidden node with one ``BlockingConnection``: remote calls (erpc or rex) with a group leader that captures
 /// output, all on the calling thread. It is the thread-free counterpart of ``LocalNode/call(node:module:function:arguments:options:)``
-/// for one-shot commands, with the same ``CallResponse`` outcomes (the result mapping, the I/O protocol and the pid and
-/// reference layout are shared with ``LocalNode``).
+/// for one-shot commands, with the same ``CallResponse`` outcomes: both drive the same ``RemoteCallMachine`` (method
+/// choice, requests, reply matching, result mapping, deadlines, kill on timeout) and share the I/O protocol
+/// (``IOServer``) and the pid and reference layout (``ProcessIdentifiers``). Replies are read in place by
+/// ``CallCodec`` when it can, decoded otherwise; either way the machine gets the same event.
 ///
 /// ```swift
 /// let node = try BlockingNode.connect(to: "app@host", configuration: .init(name: .short("me@host"), cookie: cookie))
@@ -85,7 +87,8 @@ public final class BlockingNode {
 
     /// A call through `rex` (see ``LocalNode/rexCall(node:module:function:arguments:options:)``).
     public func rexCall(module: Atom, function: Atom, arguments: [Term], options: CallOptions = .init()) -> CallResponse {
-        let id = start(.rex, module: module, function: function, arguments: arguments, options: options, pipelined: false)
+        let id = start(
+            .rex, module: module, function: function, arguments: arguments, options: options, pipelined: false)
         switch wait(for: id) {
         case .success(let response): return response
         case .failure: return CallResponse(result: .nodedown(node: peerName), output: "")  // rex fails no other way
@@ -97,7 +100,8 @@ public final class BlockingNode {
     public func erpcCall(module: Atom, function: Atom, arguments: [Term], options: CallOptions = .init())
         throws(DistributionError) -> CallResponse
     {
-        let id = start(.erpc, module: module, function: function, arguments: arguments, options: options, pipelined: false)
+        let id = start(
+            .erpc, module: module, function: function, arguments: arguments, options: options, pipelined: false)
         return try wait(for: id).get()
     }
 

@@ -260,7 +260,8 @@ final class CallCodec {
     /// and `Ref` one of our three-word references; nil for anything else.
     func rexReply(_ payload: UnsafeRawBufferPointer) -> RexReply? {
         var r = Reader(bytes: payload)
-        guard r.take(ControlMessage.passThrough), r.take(.version), r.take(.smallTuple), r.take(3), r.take(.smallInteger)
+        guard r.take(ControlMessage.passThrough), r.take(.version), r.take(.smallTuple), r.take(3),
+            r.take(.smallInteger)
         else { return nil }
         switch r.operation() {
         case .sendSender?: guard r.skipPid() else { return nil }  // SEND_SENDER: the sender
@@ -401,7 +402,9 @@ final class CallCodec {
         mutating func tag() -> ETFTag? { byte().flatMap(ETFTag.init(rawValue:)) }
 
         /// The next byte as a distribution operation (nil: the end, or no operation).
-        mutating func operation() -> ControlMessage.Operation? { byte().flatMap { ControlMessage.Operation(rawValue: Int($0)) } }
+        mutating func operation() -> ControlMessage.Operation? {
+            byte().flatMap { ControlMessage.Operation(rawValue: Int($0)) }
+        }
 
         mutating func takeBytes(_ expected: [UInt8]) -> Bool {
             expected.withUnsafeBytes { takeBytes($0) }

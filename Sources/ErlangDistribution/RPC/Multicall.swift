@@ -79,7 +79,7 @@ extension LocalNode {
         let peers = self.peers(named: nodes)
         let references = makeReferences(nodes.count + 1)
         let resultRef = references[nodes.count]
-        let methods = nodes.indices.map { RemoteCall.Method(options.method, negotiated: peers[$0]?.handshake.negotiatedFlags) }
+        let methods = peers.map { RemoteCall.Method(options.method, negotiated: $0?.handshake.negotiatedFlags) }
         let outputs = nodes.map { _ in OutputCollector(onOutput: options.onOutput) }
         var groupLeaders: [GroupLeader] = []
         groupLeaders.reserveCapacity(nodes.count)
@@ -122,7 +122,8 @@ extension LocalNode {
                         requestID: requestID, from: me, groupLeader: gl, module: "erpc", function: "execute_call",
                         arity: 4, options: .list([.atom("monitor")]), arguments: .list([])
                     ).terms.control
-                    peer.send(frame: try ControlMessage.encodeFrame(control: control, encodedMessage: encodedArguments!))
+                    peer.send(
+                        frame: try ControlMessage.encodeFrame(control: control, encodedMessage: encodedArguments!))
                 } else {
                     try peer.send(request.controlMessage)
                 }

@@ -138,7 +138,8 @@ extension LocalNode {
     ) async {
         func spawned() {
             for (id, sink) in spawnSinks {
-                if let pid = sink.pid { calls.received(.spawnReply(to: nil, requestID: .reference(id), result: .pid(pid))) }
+                guard let pid = sink.pid else { continue }
+                calls.received(.spawnReply(to: nil, requestID: .reference(id), result: .pid(pid)))
             }
         }
         while true {

@@ -57,11 +57,11 @@ enum RemoteCall {
                             groupLeader.map { .pid($0) } ?? .atom("user"),
                         ]),
                     ]))
-            case .erpc(let requestID, let from, let groupLeader, let resultRef, let module, let function, let arguments):
+            case .erpc(let requestID, let from, let groupLeader, let resultRef, let module, let function, let args):
                 return .spawnRequest(
                     requestID: requestID, from: from, groupLeader: groupLeader, module: "erpc",
                     function: "execute_call", arity: 4, options: .list([.atom("monitor")]),
-                    arguments: .list([.reference(resultRef), .atom(module), .atom(function), .list(arguments)]))
+                    arguments: .list([.reference(resultRef), .atom(module), .atom(function), .list(args)]))
             }
         }
 
@@ -186,7 +186,10 @@ enum RemoteCall {
         guard case .tuple(let t) = result, t.count == 2, t[0] == .atom("badrpc") else { return .value(result) }
         if case .tuple(let e) = t[1], e.count == 2, e[0] == .atom("EXIT") {
             if case .tuple(let rs) = e[1], rs.count == 2, case .list(let frames) = rs[1],
-                frames.allSatisfy({ if case .tuple(let f) = $0, f.count == 4 { return true }; return false })
+                frames.allSatisfy({
+                    if case .tuple(let f) = $0, f.count == 4 { return true }
+                    return false
+                })
             {
                 return .exception(.error, reason: rs[0], stacktrace: rs[1])
             }
@@ -479,7 +482,9 @@ struct RemoteCallMachine<Context> {
     private func live(_ id: CallID) -> Call? { isInFlight(id) ? calls[id.slot] : nil }
 
     /// The slot of the call in flight whose reference is `ref`, made by `method`, whose caller is `to`.
-    private func slot(_ ref: RemoteCall.ReplyReference, _ method: RemoteCall.Method, _ to: RemoteCall.Recipient?) -> Int? {
+    private func slot(
+        _ ref: RemoteCall.ReplyReference, _ method: RemoteCall.Method, _ to: RemoteCall.Recipient?
+    ) -> Int? {
         let key = ref.key
         let s: Int
         if indexed {
@@ -489,7 +494,8 @@ struct RemoteCallMachine<Context> {
             guard let found = info.firstIndex(where: { $0.key == key && $0.ticket != .max }) else { return nil }
             s = found
         }
-        guard let call = calls[s], call.method == method, ref.matches(call.tag), to.map({ $0.matches(call.caller) }) ?? true
+        guard let call = calls[s], call.method == method, ref.matches(call.tag),
+            to.map({ $0.matches(call.caller) }) ?? true
         else { return nil }
         return s
     }
@@ -595,7 +601,8 @@ struct DeadlineHeap {
         items[0] = last
         var i = 0
         while true {
-            let l = 2 * i + 1, r = l + 1
+            let l = 2 * i + 1
+            let r = l + 1
             var m = i
             if l < items.count, items[l].deadline < items[m].deadline { m = l }
             if r < items.count, items[r].deadline < items[m].deadline { m = r }
