@@ -313,6 +313,7 @@ struct RemoteCallMachine<Context> {
 
     private var calls: [Call?] = []
     private var info: [SlotInfo] = []
+    /// Free slots of an indexed table (a small one finds them by a linear search).
     private var freeSlots: [Int] = []
     private var nextTicket: UInt64 = 0
     /// Calls in flight.
@@ -342,7 +343,9 @@ struct RemoteCallMachine<Context> {
         context: Context
     ) -> CallID {
         let slot: Int
-        if let s = freeSlots.popLast() {
+        if !indexed, let s = info.firstIndex(where: { $0.ticket == .max }) {
+            slot = s
+        } else if let s = freeSlots.popLast() {
             slot = s
         } else {
             slot = calls.count
@@ -364,7 +367,9 @@ struct RemoteCallMachine<Context> {
                 groupLeader: capturesOutput ? groupLeader : nil, context: context)
         }
         let deadline = timeout.map { now &+ RemoteCall.saturatingNanos($0) } ?? .max
-        info[slot] = SlotInfo(ticket: id.ticket, key: RemoteCall.key(call.tag), deadline: deadline)
+        info[slot] = SlotInfo(
+            ticket: id.ticket, key: RemoteCall.key(call.tag), deadline: deadline, caller: RemoteCall.key(call.caller),
+            erpc: call.method == .erpc)
         calls[slot] = call
         count += 1
         if indexed { file(slot) }
@@ -494,10 +499,13 @@ struct RemoteCallMachine<Context> {
             guard let found = info.firstIndex(where: { $0.key == key && $0.ticket != .max }) else { return nil }
             s = found
         }
-        guard let call = calls[s], call.method == method, ref.matches(call.tag),
-            to.map({ $0.matches(call.caller) }) ?? true
-        else { return nil }
-        return s
+        // The slot's summary first: the call itself is read only for the whole reference (and a decoded pid).
+        guard info[s].erpc == (method == .erpc), ref.matches(calls[s]!.tag) else { return nil }
+        switch to {
+        case nil: return s
+        case .ours(let id, let serial)?: return info[s].caller == UInt64(id) | UInt64(serial) << 32 ? s : nil
+        case .pid(let pid)?: return calls[s]!.caller == pid ? s : nil
+        }
     }
 
     private func slot(groupLeader pid: Pid) -> Int? {
@@ -548,7 +556,7 @@ struct RemoteCallMachine<Context> {
             }
         }
         info[slot] = .free
-        freeSlots.append(slot)
+        if indexed { freeSlots.append(slot) }
         count -= 1
         if kill, call.method == .erpc, let pid = call.remotePid {
             actions.append(.kill(pid, node: call.node, from: call.caller))
@@ -561,10 +569,16 @@ extension RemoteCallMachine.Action: Equatable where Context: Equatable {}
 
 /// What a linear search or the deadline heap of ``RemoteCallMachine`` reads of each slot, without touching the calls.
 private struct SlotInfo {
-    static let free = SlotInfo(ticket: .max, key: .max, deadline: .max)
+    static let free = SlotInfo(ticket: .max, key: .max, deadline: .max, caller: .max, erpc: false)
+    /// The call's ticket; `.max` when the slot is free.
     var ticket: UInt64
+    /// ``RemoteCall/key(_:)-(Reference)`` of the call's reference.
     var key: UInt64
+    /// Monotonic nanoseconds; `.max` for none.
     var deadline: UInt64
+    /// ``RemoteCall/key(_:)-(Pid)`` of the caller.
+    var caller: UInt64
+    var erpc: Bool
 }
 
 /// A binary min-heap of call deadlines (monotonic nanoseconds), for ``RemoteCallMachine``.
