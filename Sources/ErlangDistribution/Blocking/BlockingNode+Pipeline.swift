@@ -106,7 +106,7 @@ extension BlockingNode {
     /// waits. Messages for no call in flight (a reply that arrives after its call timed out) are dropped.
     public func nextCompletion(deadline: ContinuousClock.Instant? = nil) -> (ticket: CallTicket, outcome: CallOutcome)? {
         while true {
-            if let done = completions.pop() { return done }
+            if let done = completions.popFirst() { return done }
             if pipelinedInFlight == 0 { return nil }
             if let deadline, deadline <= ContinuousClock.now {
                 // Nothing finished in time (unless a call's own timeout passed too); still send what was started.
@@ -132,7 +132,7 @@ extension BlockingNode {
         var outcomes = [CallOutcome?](repeating: nil, count: requests.count)
         var position: [UInt64: Int] = [:]
         position.reserveCapacity(window)
-        var others: [(CallTicket, CallOutcome)] = []
+        var others: [(ticket: CallTicket, outcome: CallOutcome)] = []
         var next = 0
         var finished = 0
         while finished < requests.count {
@@ -158,41 +158,11 @@ extension BlockingNode {
                 others.append((ticket, outcome))
             }
         }
-        completions.requeue(others)
+        completions.prepend(others)
         return outcomes.map { $0! }
     }
 }
 
 /// The pipelined calls of a ``BlockingNode`` that finished, in the order they finished, until
 /// ``BlockingNode/nextCompletion(deadline:)`` returns them.
-struct CompletionQueue {
-    private var done: [(BlockingNode.CallTicket, BlockingNode.CallOutcome)] = []
-    private var head = 0
-
-    var count: Int { done.count - head }
-
-    mutating func push(_ ticket: BlockingNode.CallTicket, _ outcome: BlockingNode.CallOutcome) {
-        done.append((ticket, outcome))
-    }
-
-    mutating func pop() -> (ticket: BlockingNode.CallTicket, outcome: BlockingNode.CallOutcome)? {
-        guard head < done.count else { return nil }
-        let d = done[head]
-        head += 1
-        if head == done.count {
-            done.removeAll(keepingCapacity: done.capacity <= 4096)
-            head = 0
-        } else if head >= 1024, head * 2 >= done.count {
-            done.removeFirst(head)
-            head = 0
-        }
-        return d
-    }
-
-    /// Puts completions back at the front, in order.
-    mutating func requeue(_ items: [(BlockingNode.CallTicket, BlockingNode.CallOutcome)]) {
-        guard !items.isEmpty else { return }
-        done = items + done[head...]
-        head = 0
-    }
-}
+typealias CompletionQueue = FIFOQueue<(ticket: BlockingNode.CallTicket, outcome: BlockingNode.CallOutcome)>

@@ -226,7 +226,7 @@ public final class BlockingNode {
                     }
                 if context.pipelined {
                     pipelinedInFlight -= 1
-                    completions.push(CallTicket(number: id.ticket), result)
+                    completions.append((CallTicket(number: id.ticket), result))
                 } else {
                     finished.append((id, result))
                 }

@@ -322,8 +322,7 @@ struct RemoteCallMachine<Context> {
     private var byTag: [UInt64: Int] = [:]
     private var byGroupLeader: [UInt64: Int] = [:]
     private var deadlines = DeadlineHeap()
-    private var actions: [Action] = []
-    private var actionHead = 0
+    private var actions = FIFOQueue<Action>()
 
     /// Up to this many slots, calls are found by a linear search.
     static var linearLimit: Int { 8 }
@@ -462,16 +461,7 @@ struct RemoteCallMachine<Context> {
     }
 
     /// The next action, in the order the events caused them; nil when there is none.
-    mutating func nextAction() -> Action? {
-        guard actionHead < actions.count else { return nil }
-        let action = actions[actionHead]
-        actionHead += 1
-        if actionHead == actions.count {
-            actions.removeAll(keepingCapacity: actions.capacity <= 1024)
-            actionHead = 0
-        }
-        return action
-    }
+    mutating func nextAction() -> Action? { actions.popFirst() }
 
     /// Changes a call's context in place (its output, say); nil when the call is not in flight.
     mutating func withContext<R>(of id: CallID, _ body: (inout Context) -> R) -> R? {
@@ -579,6 +569,39 @@ private struct SlotInfo {
     /// ``RemoteCall/key(_:)-(Pid)`` of the caller.
     var caller: UInt64
     var erpc: Bool
+}
+
+/// A first-in, first-out queue over one array: a pop moves a head index, and the array is compacted only when the
+/// queue empties or its dead front outgrows the rest (no shifting per pop, no allocation once it has grown).
+struct FIFOQueue<Element> {
+    private var items: [Element] = []
+    private var head = 0
+
+    var count: Int { items.count - head }
+    var isEmpty: Bool { head == items.count }
+
+    mutating func append(_ item: Element) { items.append(item) }
+
+    mutating func popFirst() -> Element? {
+        guard head < items.count else { return nil }
+        let item = items[head]
+        head += 1
+        if head == items.count {
+            items.removeAll(keepingCapacity: items.capacity <= 4096)
+            head = 0
+        } else if head >= 1024, head * 2 >= items.count {
+            items.removeFirst(head)
+            head = 0
+        }
+        return item
+    }
+
+    /// Puts `front` back before everything queued, in order.
+    mutating func prepend(_ front: [Element]) {
+        guard !front.isEmpty else { return }
+        items = front + items[head...]
+        head = 0
+    }
 }
 
 /// A binary min-heap of call deadlines (monotonic nanoseconds), for ``RemoteCallMachine``.
