@@ -20,17 +20,24 @@ public final class BlockingNode {
     /// The connection to the peer.
     public let connection: BlockingConnection
     var ids = ProcessIdentifiers()
+    // The call state is used from this one thread, and no access to it overlaps another (each is one short
+    // mutating call; a nested call runs between them), so it is not checked at run time: the checks cost as much
+    // as the table itself on a call's path.
+
     /// Every call in flight on this node, sequential, nested (a group leader's `put_chars` with M, F, A) and
     /// pipelined: one table, so that whichever call a reply answers, it is filed at once.
-    var calls = RemoteCallMachine<CallContext>()
+    @exclusivity(unchecked) var calls = RemoteCallMachine<CallContext>()
     /// Sequential calls that finished while another call waited (the outer call of a nested one, say).
-    var finished: [(RemoteCallMachine<CallContext>.CallID, CallOutcome)] = []
+    @exclusivity(unchecked) var finished: [(RemoteCallMachine<CallContext>.CallID, CallOutcome)] = []
     /// Pipelined calls that finished and that ``nextCompletion(deadline:)`` has not returned yet.
-    var completions = CompletionQueue()
+    @exclusivity(unchecked) var completions = CompletionQueue()
     /// Calls started with ``startCall(module:function:arguments:options:)`` and still in flight.
     var pipelinedInFlight = 0
     /// I/O requests to wait for the one being served (which may run a nested call).
-    private var ioRequests: [(RemoteCallMachine<CallContext>.CallID?, Term)] = []
+    @exclusivity(unchecked) private var ioRequests: [(RemoteCallMachine<CallContext>.CallID?, Term)] = []
+    /// The same instant on both clocks: a call deadline (``RemoteCall/now()`` nanoseconds) becomes the connection's
+    /// `ContinuousClock` deadline without reading the clock again.
+    private let clockAnchor = (instant: ContinuousClock.now, nanoseconds: RemoteCall.now())
     private var servingIO = false
     /// The pid every request is sent from (replies are told apart by their references).
     private var caller: Pid?
@@ -164,7 +171,10 @@ public final class BlockingNode {
     /// Waits until the sequential call `id` ends, serving every call's replies and I/O meanwhile.
     private func wait(for id: RemoteCallMachine<CallContext>.CallID) -> CallOutcome {
         while true {
-            if !finished.isEmpty, let i = finished.firstIndex(where: { $0.0 == id }) { return finished.remove(at: i).1 }
+            if !finished.isEmpty {
+                if finished.count == 1, finished[0].0 == id { return finished.removeLast().1 }
+                if let i = finished.firstIndex(where: { $0.0 == id }) { return finished.remove(at: i).1 }
+            }
             step(until: nil)
         }
     }
@@ -181,7 +191,7 @@ public final class BlockingNode {
                 runActions()
                 return
             }
-            let instant = ContinuousClock.now + .nanoseconds(Int64(clamping: callDeadline - now))
+            let instant = clockAnchor.instant + .nanoseconds(Int64(clamping: callDeadline &- clockAnchor.nanoseconds))
             wait = wait.map { min($0, instant) } ?? instant
         }
         do {

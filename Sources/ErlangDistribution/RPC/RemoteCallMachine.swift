@@ -267,9 +267,13 @@ enum RemoteCall {
 /// collects, as `erpc:multicall/5`), and ``BlockingNode``'s pipeline (thousands in flight, in any order). `Context` is
 /// the driver's per-call value (its output, its index), handed back when the call completes.
 ///
-/// Time is monotonic nanoseconds passed in (``RemoteCall/now()``). A table of up to 8 calls is searched linearly
-/// (no dictionary, no heap: a single call allocates nothing but its slot); a larger one files calls by reference and
-/// group leader and keeps the deadlines in a min-heap.
+/// Time is monotonic nanoseconds passed in (``RemoteCall/now()``). The references and the caller of a call are
+/// minted by one node incarnation (``ProcessIdentifiers``: three-word references, the same node and creation as the
+/// pid), so a reply is matched on plain integers. A table of up to 8 calls is searched linearly (a single call
+/// allocates nothing but its slot); a larger one files calls by reference and group leader and keeps the deadlines
+/// in a min-heap. The slots are a structure of arrays: a plain summary per call that every match reads, and the few
+/// reference-counted values apart, so that a reply copies none of them (a call costs a few thousand instructions,
+/// and this table is on the path of every one).
 struct RemoteCallMachine<Context> {
     /// A call in the table: its ticket (calls are numbered from 0 in the order they start) and where it is filed.
     struct CallID: Hashable, Comparable, Sendable, CustomStringConvertible {
@@ -291,28 +295,22 @@ struct RemoteCallMachine<Context> {
         case kill(Pid, node: String, from: Pid)
     }
 
-    private struct Call {
-        let id: CallID
-        let method: RemoteCall.Method
-        let node: String
-        let caller: Pid
-        /// rex: the tag's reference; erpc: the SPAWN_REQUEST id (also the monitor's reference).
-        let tag: Reference
-        /// erpc: the reference `erpc:execute_call/4` puts in its exit reason.
-        let resultRef: Reference?
-        /// The group leader whose output is this call's (nil: none, or a shared one).
-        let groupLeader: Pid?
-        /// erpc: the spawned process, once SPAWN_REPLY named it.
-        var remotePid: Pid?
-        var context: Context
-    }
-
     /// The group leader shared by calls that discard their output (``BlockingNode``'s erpc calls without
     /// ``CallOptions/captureOutput``): its I/O requests are served and the text dropped.
     var discardingGroupLeader: Pid?
 
-    private var calls: [Call?] = []
+    // One entry per slot in each array.
     private var info: [SlotInfo] = []
+    private var contexts: [Context?] = []
+    /// erpc: the spawned process, once SPAWN_REPLY named it.
+    private var remotePids: [Pid?] = []
+    /// erpc: the reference `erpc:execute_call/4` puts in its exit reason.
+    private var resultRefs: [Reference?] = []
+    /// The nodes and callers of the calls, each once (``SlotInfo`` holds indexes): a table's calls usually go to
+    /// one node (or one per node, in a multicall) from one caller.
+    private var nodes: [String] = []
+    private var callers: [Pid] = []
+
     /// Free slots of an indexed table (a small one finds them by a linear search).
     private var freeSlots: [Int] = []
     private var nextTicket: UInt64 = 0
@@ -347,29 +345,33 @@ struct RemoteCallMachine<Context> {
         } else if let s = freeSlots.popLast() {
             slot = s
         } else {
-            slot = calls.count
-            calls.append(nil)
+            slot = info.count
             info.append(.free)
+            contexts.append(nil)
+            remotePids.append(nil)
+            resultRefs.append(nil)
             if info.count == Self.linearLimit + 1 { fileAll() }
         }
         let id = CallID(ticket: nextTicket, slot: slot)
         nextTicket += 1
-        let call: Call
+        var i = SlotInfo.free
+        i.ticket = id.ticket
+        i.deadline = timeout.map { now &+ RemoteCall.saturatingNanos($0) } ?? .max
+        i.node = Self.index(of: node, in: &nodes)
         switch request {
         case .rex(let from, let tag, _, _, _, let groupLeader):
-            call = Call(
-                id: id, method: .rex, node: node, caller: from, tag: tag, resultRef: nil,
-                groupLeader: capturesOutput ? groupLeader : nil, context: context)
+            i.caller = Self.index(of: from, in: &callers)
+            (i.callerKey, i.tag) = (RemoteCall.key(from), Self.words(tag))
+            if capturesOutput, let groupLeader { i.groupLeader = RemoteCall.key(groupLeader) }
         case .erpc(let requestID, let from, let groupLeader, let resultRef, _, _, _):
-            call = Call(
-                id: id, method: .erpc, node: node, caller: from, tag: requestID, resultRef: resultRef,
-                groupLeader: capturesOutput ? groupLeader : nil, context: context)
+            i.caller = Self.index(of: from, in: &callers)
+            (i.callerKey, i.tag, i.erpc) = (RemoteCall.key(from), Self.words(requestID), true)
+            if capturesOutput { i.groupLeader = RemoteCall.key(groupLeader) }
+            i.result = Self.words(resultRef)
+            resultRefs[slot] = resultRef
         }
-        let deadline = timeout.map { now &+ RemoteCall.saturatingNanos($0) } ?? .max
-        info[slot] = SlotInfo(
-            ticket: id.ticket, key: RemoteCall.key(call.tag), deadline: deadline, caller: RemoteCall.key(call.caller),
-            erpc: call.method == .erpc)
-        calls[slot] = call
+        info[slot] = i
+        contexts[slot] = context
         count += 1
         if indexed { file(slot) }
         return id
@@ -377,8 +379,8 @@ struct RemoteCallMachine<Context> {
 
     /// The request was not sent: the connection is gone (nodedown), or `error` (it could not be encoded).
     mutating func requestNotSent(_ id: CallID, error: DistributionError? = nil) {
-        guard let node = live(id)?.node else { return }
-        finish(id.slot, error.map { .failure($0) } ?? .response(.nodedown(node: node)))
+        guard isInFlight(id) else { return }
+        finish(id.slot, error.map { .failure($0) } ?? .response(.nodedown(node: nodes[Int(info[id.slot].node)])))
     }
 
     // MARK: - Events
@@ -389,33 +391,31 @@ struct RemoteCallMachine<Context> {
     mutating func received(_ event: RemoteCall.Event) -> Bool {
         switch event {
         case .rexReply(let to, let tag, let result):
-            guard let s = slot(tag, .rex, to) else { return false }
+            guard let s = slot(tag, erpc: false, to) else { return false }
             finish(s, .response(RemoteCall.rexResult(result)))
         case .spawnReply(let to, let requestID, let result):
-            guard let s = slot(requestID, .erpc, to) else { return false }
+            guard let s = slot(requestID, erpc: true, to) else { return false }
             if case .pid(let pid) = result {
-                calls[s]!.remotePid = pid
+                remotePids[s] = pid
             } else {
-                finish(s, .failure(RemoteCall.refusedSpawn(node: calls[s]!.node, reason: result)))
+                finish(s, .failure(RemoteCall.refusedSpawn(node: nodes[Int(info[s].node)], reason: result)))
             }
         case .down(let to, let requestID, let reason):
-            guard let s = slot(requestID, .erpc, to), let call = calls[s], let resultRef = call.resultRef else {
-                return false
-            }
-            finish(s, .response(RemoteCall.erpcResult(reason, resultRef: resultRef, node: call.node)))
+            guard let s = slot(requestID, erpc: true, to), let resultRef = resultRefs[s] else { return false }
+            finish(s, .response(RemoteCall.erpcResult(reason, resultRef: resultRef, node: nodes[Int(info[s].node)])))
         case .erpcReturned(let to, let requestID, let resultRef, let value):
-            guard let s = slot(requestID, .erpc, to), let expected = calls[s]!.resultRef, resultRef.matches(expected)
+            guard let s = slot(requestID, erpc: true, to), matches(resultRef, info[s].result, caller: info[s].caller)
             else { return false }
             finish(s, .response(.value(value)))
         case .nodedown(let node):
-            let down = liveSlots { $0.node == node }
+            let down = liveSlots { nodes[Int($0.node)] == node }
             for s in down { finish(s, .response(.nodedown(node: node))) }
             return !down.isEmpty
         case .message(let to, let message):
             if to == discardingGroupLeader {
                 actions.append(.serveIO(nil, groupLeader: to, message: message))
             } else if let s = slot(groupLeader: to) {
-                actions.append(.serveIO(calls[s]!.id, groupLeader: to, message: message))
+                actions.append(.serveIO(CallID(ticket: info[s].ticket, slot: s), groupLeader: to, message: message))
             } else {
                 return false
             }
@@ -447,7 +447,7 @@ struct RemoteCallMachine<Context> {
                 deadlines.pop()
             }
         } else {
-            due = liveSlots { _ in true }.filter { info[$0].deadline <= now }
+            due = liveSlots { $0.deadline <= now }
         }
         for s in due { finish(s, .response(.timeout), kill: true) }
     }
@@ -456,7 +456,7 @@ struct RemoteCallMachine<Context> {
     /// ``DistributionError/Code/closedLocally``, and erpc processes are killed.
     mutating func cancelAll() {
         for s in liveSlots({ _ in true }) {
-            finish(s, .failure(RemoteCall.cancelled(node: calls[s]!.node)), kill: true)
+            finish(s, .failure(RemoteCall.cancelled(node: nodes[Int(info[s].node)])), kill: true)
         }
     }
 
@@ -465,8 +465,8 @@ struct RemoteCallMachine<Context> {
 
     /// Changes a call's context in place (its output, say); nil when the call is not in flight.
     mutating func withContext<R>(of id: CallID, _ body: (inout Context) -> R) -> R? {
-        guard live(id) != nil else { return nil }
-        return body(&calls[id.slot]!.context)
+        guard isInFlight(id) else { return nil }
+        return body(&contexts[id.slot]!)
     }
 
     /// Whether `id` is in flight.
@@ -474,59 +474,87 @@ struct RemoteCallMachine<Context> {
 
     // MARK: - Filing
 
-    private func live(_ id: CallID) -> Call? { isInFlight(id) ? calls[id.slot] : nil }
+    /// The index of `value` in `table`, added when missing (the last entry is looked at first).
+    private static func index<T: Equatable>(of value: T, in table: inout [T]) -> UInt32 {
+        if let last = table.last, last == value { return UInt32(table.count - 1) }
+        if let i = table.firstIndex(of: value) { return UInt32(i) }
+        table.append(value)
+        return UInt32(table.count - 1)
+    }
 
-    /// The slot of the call in flight whose reference is `ref`, made by `method`, whose caller is `to`.
-    private func slot(
-        _ ref: RemoteCall.ReplyReference, _ method: RemoteCall.Method, _ to: RemoteCall.Recipient?
-    ) -> Int? {
+    private static func words(_ r: Reference) -> (UInt32, UInt32, UInt32) {
+        assert(r.ids.count == 3, "a call's references have three words (ProcessIdentifiers)")
+        return r.ids.count == 3 ? (r.ids[0], r.ids[1], r.ids[2]) : (.max, .max, .max)
+    }
+
+    /// Whether the reply's reference is the one whose words are `words`, minted by `caller`'s node.
+    private func matches(_ ref: RemoteCall.ReplyReference, _ words: (UInt32, UInt32, UInt32), caller: UInt32) -> Bool {
+        switch ref {
+        case .ours(let w0, let w1, let w2):
+            return (w0, w1, w2) == words
+        case .reference(let r):
+            guard r.ids.count == 3, (r.ids[0], r.ids[1], r.ids[2]) == words else { return false }
+            let c = callers[Int(caller)]
+            return r.creation == c.creation && r.node == c.node
+        }
+    }
+
+    /// The slot of the call in flight whose reference is `ref`, made by erpc or rex, whose caller is `to`.
+    private func slot(_ ref: RemoteCall.ReplyReference, erpc: Bool, _ to: RemoteCall.Recipient?) -> Int? {
         let key = ref.key
         let s: Int
         if indexed {
             guard let found = byTag[key] else { return nil }
             s = found
         } else {
-            guard let found = info.firstIndex(where: { $0.key == key && $0.ticket != .max }) else { return nil }
+            guard let found = info.firstIndex(where: { $0.tagKey == key }) else { return nil }
             s = found
         }
-        // The slot's summary first: the call itself is read only for the whole reference (and a decoded pid).
-        guard info[s].erpc == (method == .erpc), ref.matches(calls[s]!.tag) else { return nil }
+        let i = info[s]
+        guard i.erpc == erpc, matches(ref, i.tag, caller: i.caller) else { return nil }
         switch to {
         case nil: return s
-        case .ours(let id, let serial)?: return info[s].caller == UInt64(id) | UInt64(serial) << 32 ? s : nil
-        case .pid(let pid)?: return calls[s]!.caller == pid ? s : nil
+        case .ours(let id, let serial)?: return i.callerKey == UInt64(id) | UInt64(serial) << 32 ? s : nil
+        case .pid(let pid)?: return callers[Int(i.caller)] == pid ? s : nil
         }
     }
 
     private func slot(groupLeader pid: Pid) -> Int? {
+        let key = RemoteCall.key(pid)
+        let s: Int
         if indexed {
-            guard let s = byGroupLeader[RemoteCall.key(pid)], calls[s]?.groupLeader == pid else { return nil }
-            return s
+            guard let found = byGroupLeader[key] else { return nil }
+            s = found
+        } else {
+            guard let found = info.firstIndex(where: { $0.groupLeader == key }) else { return nil }
+            s = found
         }
-        return calls.firstIndex { $0?.groupLeader == pid }
+        // Group leaders are minted by the caller's node.
+        let c = callers[Int(info[s].caller)]
+        return pid.creation == c.creation && pid.node == c.node ? s : nil
     }
 
     /// The slots of the calls in flight that `include` picks, in the order the calls started.
-    private func liveSlots(_ include: (Call) -> Bool) -> [Int] {
+    private func liveSlots(_ include: (SlotInfo) -> Bool) -> [Int] {
         var slots: [Int] = []
-        for (s, call) in calls.enumerated() where call != nil && include(call!) { slots.append(s) }
+        for (s, i) in info.enumerated() where i.ticket != .max && include(i) { slots.append(s) }
         slots.sort { info[$0].ticket < info[$1].ticket }
         return slots
     }
 
     private mutating func file(_ slot: Int) {
-        let call = calls[slot]!
-        byTag[info[slot].key] = slot
-        if let gl = call.groupLeader { byGroupLeader[RemoteCall.key(gl)] = slot }
-        if info[slot].deadline != .max {
-            deadlines.push(.init(deadline: info[slot].deadline, slot: slot, ticket: info[slot].ticket))
+        let i = info[slot]
+        byTag[i.tagKey] = slot
+        if i.groupLeader != .max { byGroupLeader[i.groupLeader] = slot }
+        if i.deadline != .max {
+            deadlines.push(.init(deadline: i.deadline, slot: slot, ticket: i.ticket))
             if deadlines.count > 2 * count + 64 { rebuildDeadlines() }
         }
     }
 
     /// The table outgrew linear search: file every call in flight.
     private mutating func fileAll() {
-        for s in calls.indices where calls[s] != nil { file(s) }
+        for s in info.indices where info[s].ticket != .max { file(s) }
     }
 
     private mutating func rebuildDeadlines() {
@@ -538,37 +566,49 @@ struct RemoteCallMachine<Context> {
 
     /// Ends the call in `slot` with `outcome`; with `kill`, first kills its erpc process if one was spawned.
     private mutating func finish(_ slot: Int, _ outcome: RemoteCall.Outcome, kill: Bool = false) {
-        guard let call = calls[slot].take() else { preconditionFailure("finishing a free call slot") }
+        let i = info[slot]
         if indexed {
-            if byTag[info[slot].key] == slot { byTag[info[slot].key] = nil }
-            if let gl = call.groupLeader, byGroupLeader[RemoteCall.key(gl)] == slot {
-                byGroupLeader[RemoteCall.key(gl)] = nil
-            }
+            if byTag[i.tagKey] == slot { byTag[i.tagKey] = nil }
+            if i.groupLeader != .max, byGroupLeader[i.groupLeader] == slot { byGroupLeader[i.groupLeader] = nil }
+            freeSlots.append(slot)
         }
         info[slot] = .free
-        if indexed { freeSlots.append(slot) }
         count -= 1
-        if kill, call.method == .erpc, let pid = call.remotePid {
-            actions.append(.kill(pid, node: call.node, from: call.caller))
+        if i.erpc {
+            if kill, let pid = remotePids[slot] {
+                actions.append(.kill(pid, node: nodes[Int(i.node)], from: callers[Int(i.caller)]))
+            }
+            remotePids[slot] = nil
+            resultRefs[slot] = nil
         }
-        actions.append(.complete(call.id, outcome, call.context))
+        actions.append(.complete(CallID(ticket: i.ticket, slot: slot), outcome, contexts[slot].take()!))
     }
 }
 
 extension RemoteCallMachine.Action: Equatable where Context: Equatable {}
 
-/// What a linear search or the deadline heap of ``RemoteCallMachine`` reads of each slot, without touching the calls.
+/// The plain summary of one slot of ``RemoteCallMachine``: what a match, a linear search and the deadline heap read.
 private struct SlotInfo {
-    static let free = SlotInfo(ticket: .max, key: .max, deadline: .max, caller: .max, erpc: false)
+    static let free = SlotInfo()
+
     /// The call's ticket; `.max` when the slot is free.
-    var ticket: UInt64
-    /// ``RemoteCall/key(_:)-(Reference)`` of the call's reference.
-    var key: UInt64
+    var ticket = UInt64.max
+    /// The words of the call's reference (rex: the tag; erpc: the request id, also the monitor's reference).
+    var tag: (UInt32, UInt32, UInt32) = (.max, .max, .max)
+    /// erpc: the words of the result reference.
+    var result: (UInt32, UInt32, UInt32) = (.max, .max, .max)
+    var erpc = false
+    /// Indexes in the table's nodes and callers.
+    var node: UInt32 = 0
+    var caller: UInt32 = 0
+    /// ``RemoteCall/key(_:)-(Pid)`` of the caller, and of the group leader whose output is the call's (`.max`: none).
+    var callerKey = UInt64.max
+    var groupLeader = UInt64.max
     /// Monotonic nanoseconds; `.max` for none.
-    var deadline: UInt64
-    /// ``RemoteCall/key(_:)-(Pid)`` of the caller.
-    var caller: UInt64
-    var erpc: Bool
+    var deadline = UInt64.max
+
+    /// ``RemoteCall/key(_:)-(Reference)`` of the call's reference (`.max` when free: no reference has it).
+    var tagKey: UInt64 { ticket == .max ? .max : UInt64(tag.0) | UInt64(tag.1) << 32 }
 }
 
 /// A first-in, first-out queue over one array: a pop moves a head index, and the array is compacted only when the
@@ -584,6 +624,8 @@ struct FIFOQueue<Element> {
 
     mutating func popFirst() -> Element? {
         guard head < items.count else { return nil }
+        // The usual case, one item: moved out, the storage kept.
+        if head == 0, items.count == 1 { return items.removeLast() }
         let item = items[head]
         head += 1
         if head == items.count {
