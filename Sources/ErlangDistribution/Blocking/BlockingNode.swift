@@ -38,6 +38,8 @@ public final class BlockingNode {
     /// The same instant on both clocks: a call deadline (``RemoteCall/now()`` nanoseconds) becomes the connection's
     /// `ContinuousClock` deadline without reading the clock again.
     private let clockAnchor = (instant: ContinuousClock.now, nanoseconds: RemoteCall.now())
+    /// The last deadline converted (a call waits for the peer more than once with the same one).
+    private var lastDeadline = (nanoseconds: UInt64.max, instant: ContinuousClock.now)
     private var servingIO = false
     /// The pid every request is sent from (replies are told apart by their references).
     private var caller: Pid?
@@ -109,7 +111,10 @@ public final class BlockingNode {
     {
         let id = start(
             .erpc, module: module, function: function, arguments: arguments, options: options, pipelined: false)
-        return try wait(for: id).get()
+        switch wait(for: id) {
+        case .success(let response): return response
+        case .failure(let error): throw error
+        }
     }
 
     // MARK: - Driving the call machine
@@ -183,17 +188,25 @@ public final class BlockingNode {
     /// reply read in place by ``CallCodec``, or decoded), then its actions run. A call whose deadline passed times
     /// out instead; a lost connection is every call's nodedown.
     func step(until deadline: ContinuousClock.Instant?) {
-        var wait = deadline
-        if let callDeadline = calls.nextDeadline() {
-            let now = RemoteCall.now()
-            if callDeadline <= now {
-                calls.timerFired(now: now)
-                runActions()
-                return
-            }
-            let instant = clockAnchor.instant + .nanoseconds(Int64(clamping: callDeadline &- clockAnchor.nanoseconds))
-            wait = wait.map { min($0, instant) } ?? instant
+        guard let callDeadline = calls.nextDeadline() else { return receive(until: deadline) }
+        let now = RemoteCall.now()
+        if callDeadline <= now {
+            calls.timerFired(now: now)
+            runActions()
+            return
         }
+        if callDeadline != lastDeadline.nanoseconds {
+            lastDeadline = (
+                callDeadline,
+                clockAnchor.instant + .nanoseconds(Int64(clamping: callDeadline &- clockAnchor.nanoseconds))
+            )
+        }
+        if let deadline, deadline < lastDeadline.instant { return receive(until: deadline) }
+        receive(until: lastDeadline.instant)
+    }
+
+    /// The wait of ``step(until:)``.
+    private func receive(until wait: ContinuousClock.Instant?) {
         do {
             let codec = self.codec
             let received = try connection.receive(deadline: wait) { payload in
@@ -227,7 +240,7 @@ public final class BlockingNode {
     private func runActions() {
         var killed = false
         while let action = calls.nextAction() {
-            switch action {
+            switch consume action {
             case .complete(let id, let outcome, let context):
                 let result: CallOutcome =
                     switch outcome {

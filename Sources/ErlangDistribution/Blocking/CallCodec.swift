@@ -43,15 +43,16 @@ final class CallCodec {
     /// `out` as it was) when an atom is too long or an argument cannot be encoded; the general path then reports the
     /// error.
     func append(_ request: RemoteCall.Request, into out: inout [UInt8]) -> Bool {
-        switch request {
-        case .rex(let from, let tag, let module, let function, let arguments, let groupLeader):
+        switch request.method {
+        case .rex:
             return appendRexRequest(
-                from: from, tag: tag, module: module, function: function, arguments: arguments,
-                groupLeader: groupLeader, into: &out)
-        case .erpc(let requestID, let from, let groupLeader, let resultRef, let module, let function, let arguments):
+                from: request.from, tag: request.tag, module: request.module, function: request.function,
+                arguments: request.arguments, groupLeader: request.groupLeader, into: &out)
+        case .erpc:
             return appendErpcRequest(
-                requestID: requestID, from: from, groupLeader: groupLeader, resultRef: resultRef, module: module,
-                function: function, arguments: arguments, into: &out)
+                requestID: request.tag, from: request.from, groupLeader: request.groupLeader!,
+                resultRef: request.resultRef!, module: request.module, function: request.function,
+                arguments: request.arguments, into: &out)
         }
     }
 
@@ -212,6 +213,11 @@ final class CallCodec {
     private static let erpcArgumentsHead: [UInt8] = [version, list, 0, 0, 0, 4]
 
     private static func operation(_ op: ControlMessage.Operation) -> UInt8 { UInt8(op.rawValue) }
+    private static let opSend = operation(.send)
+    private static let opSendSender = operation(.sendSender)
+    private static let opSpawnReply = operation(.spawnReply)
+    private static let opMonitorPExit = operation(.monitorPExit)
+    private static let opPayloadMonitorPExit = operation(.payloadMonitorPExit)
 
     /// Big-endian stores through a raw pointer; the caller sized the buffer.
     private struct RawWriter {
@@ -263,9 +269,9 @@ final class CallCodec {
         guard r.take(ControlMessage.passThrough), r.take(.version), r.take(.smallTuple), r.take(3),
             r.take(.smallInteger)
         else { return nil }
-        switch r.operation() {
-        case .sendSender?: guard r.skipPid() else { return nil }  // SEND_SENDER: the sender
-        case .send?: guard r.skipAtom() else { return nil }  // SEND: the unused atom
+        switch r.byte() {
+        case Self.opSendSender?: guard r.skipPid() else { return nil }  // SEND_SENDER: the sender
+        case Self.opSend?: guard r.skipAtom() else { return nil }  // SEND: the unused atom
         default: return nil
         }
         guard let to = ourPid(&r), r.take(.version), r.take(.smallTuple), r.take(2), let tag = ourReference(&r),
@@ -298,17 +304,17 @@ final class CallCodec {
     func erpcReply(_ payload: UnsafeRawBufferPointer) -> ErpcReply? {
         var r = Reader(bytes: payload)
         guard r.take(ControlMessage.passThrough), r.take(.version), r.take(.smallTuple) else { return nil }
-        switch (r.byte(), r.tag(), r.operation()) {
-        case (5?, .smallInteger?, .spawnReply?):
+        switch (r.byte(), r.byte(), r.byte()) {
+        case (5?, Self.smallInteger?, Self.opSpawnReply?):
             guard let request = ourReference(&r), let to = ourPid(&r), r.take(.smallInteger), r.byte() != nil,
                 r.offset < payload.count
             else { return nil }
             return .spawnReply(to: to, request: request, resultOffset: r.offset)
-        case (let arity?, .smallInteger?, let op?)
-        where (arity, op) == (5, .monitorPExit) || (arity, op) == (4, .payloadMonitorPExit):
+        case (let arity?, Self.smallInteger?, let op?)
+        where (arity, op) == (5, Self.opMonitorPExit) || (arity, op) == (4, Self.opPayloadMonitorPExit):
             // MONITOR_P_EXIT carries the reason as the tuple's last element, PAYLOAD_MONITOR_P_EXIT as the message.
             guard r.skipPid(), let to = ourPid(&r), let monitor = ourReference(&r),
-                op == .monitorPExit || r.take(.version), r.take(.smallTuple), r.take(3),
+                op == Self.opMonitorPExit || r.take(.version), r.take(.smallTuple), r.take(3),
                 let resultRef = ourReference(&r), r.take(.smallAtomUTF8), r.take(6), r.takeBytes(Self.returnName),
                 r.offset < payload.count
             else { return nil }
@@ -324,10 +330,21 @@ final class CallCodec {
     /// ``RemoteCall/Event/init(_:)``): a rex reply, a SPAWN_REPLY, or the DOWN of an erpc call that returned; nil for
     /// anything else, or when the term it carries is not exactly one well-formed term.
     func event(in payload: UnsafeRawBufferPointer) -> RemoteCall.Event? {
+        // `112, 131, 104, Arity, 97, Operation`: the operation says which reader to try.
+        guard payload.count > 5 else { return nil }
+        switch payload[5] {
+        case Self.opSend, Self.opSendSender: break
+        case Self.opSpawnReply, Self.opMonitorPExit, Self.opPayloadMonitorPExit: return erpcEvent(in: payload)
+        default: return nil
+        }
         if let reply = rexReply(payload) {
             guard let result = Self.result(of: reply, in: payload) else { return nil }
             return .rexReply(to: Self.recipient(reply.to), tag: Self.reference(reply.tag), result: result)
         }
+        return nil
+    }
+
+    private func erpcEvent(in payload: UnsafeRawBufferPointer) -> RemoteCall.Event? {
         switch erpcReply(payload) {
         case .spawnReply(let to, let request, let offset)?:
             guard let result = Self.term(at: offset, in: payload) else { return nil }
@@ -398,14 +415,6 @@ final class CallCodec {
 
         mutating func take(_ tag: ETFTag) -> Bool { take(tag.rawValue) }
 
-        /// The next byte as an ETF tag (nil: the end, or no tag).
-        mutating func tag() -> ETFTag? { byte().flatMap(ETFTag.init(rawValue:)) }
-
-        /// The next byte as a distribution operation (nil: the end, or no operation).
-        mutating func operation() -> ControlMessage.Operation? {
-            byte().flatMap { ControlMessage.Operation(rawValue: Int($0)) }
-        }
-
         mutating func takeBytes(_ expected: [UInt8]) -> Bool {
             expected.withUnsafeBytes { takeBytes($0) }
         }
@@ -434,9 +443,13 @@ final class CallCodec {
         /// An atom in any of its four encodings.
         mutating func skipAtom() -> Bool {
             let length: Int
-            switch tag() {
-            case .smallAtomUTF8?, .smallAtom?: guard let n = byte() else { return false }; length = Int(n)
-            case .atomUTF8?, .atom?: guard let n = u16() else { return false }; length = Int(n)
+            switch byte() {
+            case ETFTag.smallAtomUTF8.rawValue?, ETFTag.smallAtom.rawValue?:
+                guard let n = byte() else { return false }
+                length = Int(n)
+            case ETFTag.atomUTF8.rawValue?, ETFTag.atom.rawValue?:
+                guard let n = u16() else { return false }
+                length = Int(n)
             default: return false
             }
             guard bytes.count - offset >= length else { return false }
@@ -446,9 +459,9 @@ final class CallCodec {
 
         /// `NEW_PID_EXT` or `PID_EXT`, on any node.
         mutating func skipPid() -> Bool {
-            switch tag() {
-            case .newPid?: guard skipAtom(), bytes.count - offset >= 12 else { return false }; offset += 12
-            case .pid?: guard skipAtom(), bytes.count - offset >= 9 else { return false }; offset += 9
+            switch byte() {
+            case ETFTag.newPid.rawValue?: guard skipAtom(), bytes.count - offset >= 12 else { return false }; offset += 12
+            case ETFTag.pid.rawValue?: guard skipAtom(), bytes.count - offset >= 9 else { return false }; offset += 9
             default: return false
             }
             return true

@@ -113,13 +113,13 @@ extension LocalNode {
                 continue
             }
             do throws(DistributionError) {
-                if case .erpc(let requestID, _, let gl, _, _, _, _) = request {
+                if request.method == .erpc, let gl = request.groupLeader {
                     if encodedArguments == nil {
                         encodedArguments = try ControlMessage.encodeMessage(
                             .list([.reference(resultRef), .atom(module), .atom(function), .list(arguments)]))
                     }
                     let control = ControlMessage.spawnRequest(
-                        requestID: requestID, from: me, groupLeader: gl, module: "erpc", function: "execute_call",
+                        requestID: request.tag, from: me, groupLeader: gl, module: "erpc", function: "execute_call",
                         arity: 4, options: .list([.atom("monitor")]), arguments: .list([])
                     ).terms.control
                     peer.send(

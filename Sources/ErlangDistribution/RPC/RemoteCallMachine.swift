@@ -34,20 +34,47 @@ enum RemoteCall {
         }
     }
 
-    /// The request that starts a call.
-    enum Request: Hashable, Sendable {
+    /// The request that starts a call: ``rex(from:tag:module:function:arguments:groupLeader:)`` or
+    /// ``erpc(requestID:from:groupLeader:resultRef:module:function:arguments:)``. (A struct, not an enum: the drivers
+    /// and ``CallCodec`` read its fields without copying them out.)
+    struct Request: Hashable, Sendable {
+        let method: Method
+        /// The caller.
+        let from: Pid
+        /// rex: the tag's reference; erpc: the SPAWN_REQUEST id (also the monitor's reference).
+        let tag: Reference
+        /// erpc: the reference `erpc:execute_call/4` puts in its exit reason.
+        let resultRef: Reference?
+        /// rex: nil for `user`; erpc: always set.
+        let groupLeader: Pid?
+        let module: Atom
+        let function: Atom
+        let arguments: [Term]
+
         /// REG_SEND to `rex`: `{'$gen_call', {From, Tag}, {call, M, F, A, GroupLeader | user}}`.
-        case rex(from: Pid, tag: Reference, module: Atom, function: Atom, arguments: [Term], groupLeader: Pid?)
+        static func rex(
+            from: Pid, tag: Reference, module: Atom, function: Atom, arguments: [Term], groupLeader: Pid?
+        ) -> Request {
+            Request(
+                method: .rex, from: from, tag: tag, resultRef: nil, groupLeader: groupLeader, module: module,
+                function: function, arguments: arguments)
+        }
+
         /// SPAWN_REQUEST `{29, RequestID, From, GroupLeader, {erpc, execute_call, 4}, [monitor]}` with the arguments
         /// `[ResultRef, M, F, A]`.
-        case erpc(
+        static func erpc(
             requestID: Reference, from: Pid, groupLeader: Pid, resultRef: Reference, module: Atom, function: Atom,
-            arguments: [Term])
+            arguments: [Term]
+        ) -> Request {
+            Request(
+                method: .erpc, from: from, tag: requestID, resultRef: resultRef, groupLeader: groupLeader,
+                module: module, function: function, arguments: arguments)
+        }
 
         /// The request as a control message (``CallCodec`` writes the same bytes without building it).
         var controlMessage: ControlMessage {
-            switch self {
-            case .rex(let from, let tag, let module, let function, let arguments, let groupLeader):
+            switch method {
+            case .rex:
                 return .regSend(
                     from: from, to: "rex",
                     message: .tuple([
@@ -57,17 +84,12 @@ enum RemoteCall {
                             groupLeader.map { .pid($0) } ?? .atom("user"),
                         ]),
                     ]))
-            case .erpc(let requestID, let from, let groupLeader, let resultRef, let module, let function, let args):
+            case .erpc:
                 return .spawnRequest(
-                    requestID: requestID, from: from, groupLeader: groupLeader, module: "erpc",
-                    function: "execute_call", arity: 4, options: .list([.atom("monitor")]),
-                    arguments: .list([.reference(resultRef), .atom(module), .atom(function), .list(args)]))
+                    requestID: tag, from: from, groupLeader: groupLeader!, module: "erpc", function: "execute_call",
+                    arity: 4, options: .list([.atom("monitor")]),
+                    arguments: .list([.reference(resultRef!), .atom(module), .atom(function), .list(arguments)]))
             }
-        }
-
-        var method: Method {
-            if case .rex = self { return .rex }
-            return .erpc
         }
     }
 
@@ -321,6 +343,7 @@ struct RemoteCallMachine<Context> {
     private var byGroupLeader: [UInt64: Int] = [:]
     private var deadlines = DeadlineHeap()
     private var actions = FIFOQueue<Action>()
+    private var lastTimeout = (duration: Duration.zero, nanoseconds: UInt64(0))
 
     /// Up to this many slots, calls are found by a linear search.
     static var linearLimit: Int { 8 }
@@ -356,17 +379,18 @@ struct RemoteCallMachine<Context> {
         nextTicket += 1
         var i = SlotInfo.free
         i.ticket = id.ticket
-        i.deadline = timeout.map { now &+ RemoteCall.saturatingNanos($0) } ?? .max
+        if let timeout {
+            // Converting a Duration divides 128-bit integers; calls usually share their timeout.
+            if timeout != lastTimeout.duration { lastTimeout = (timeout, RemoteCall.saturatingNanos(timeout)) }
+            i.deadline = now &+ lastTimeout.nanoseconds
+        }
         i.node = Self.index(of: node, in: &nodes)
-        switch request {
-        case .rex(let from, let tag, _, _, _, let groupLeader):
-            i.caller = Self.index(of: from, in: &callers)
-            (i.callerKey, i.tag) = (RemoteCall.key(from), Self.words(tag))
-            if capturesOutput, let groupLeader { i.groupLeader = RemoteCall.key(groupLeader) }
-        case .erpc(let requestID, let from, let groupLeader, let resultRef, _, _, _):
-            i.caller = Self.index(of: from, in: &callers)
-            (i.callerKey, i.tag, i.erpc) = (RemoteCall.key(from), Self.words(requestID), true)
-            if capturesOutput { i.groupLeader = RemoteCall.key(groupLeader) }
+        i.caller = Self.index(of: request.from, in: &callers)
+        i.callerKey = RemoteCall.key(request.from)
+        i.tag = Self.words(request.tag)
+        if capturesOutput, let groupLeader = request.groupLeader { i.groupLeader = RemoteCall.key(groupLeader) }
+        if request.method == .erpc, let resultRef = request.resultRef {
+            i.erpc = true
             i.result = Self.words(resultRef)
             resultRefs[slot] = resultRef
         }
@@ -388,8 +412,8 @@ struct RemoteCallMachine<Context> {
     /// Something reached the caller. Returns whether it concerned a call in flight (a reply to no call, a stale or
     /// duplicate one, is ignored).
     @discardableResult
-    mutating func received(_ event: RemoteCall.Event) -> Bool {
-        switch event {
+    mutating func received(_ event: consuming RemoteCall.Event) -> Bool {
+        switch consume event {
         case .rexReply(let to, let tag, let result):
             guard let s = slot(tag, erpc: false, to) else { return false }
             finish(s, .response(RemoteCall.rexResult(result)))
@@ -565,7 +589,7 @@ struct RemoteCallMachine<Context> {
     }
 
     /// Ends the call in `slot` with `outcome`; with `kill`, first kills its erpc process if one was spawned.
-    private mutating func finish(_ slot: Int, _ outcome: RemoteCall.Outcome, kill: Bool = false) {
+    private mutating func finish(_ slot: Int, _ outcome: consuming RemoteCall.Outcome, kill: Bool = false) {
         let i = info[slot]
         if indexed {
             if byTag[i.tagKey] == slot { byTag[i.tagKey] = nil }
