@@ -293,9 +293,9 @@ enum RemoteCall {
 /// minted by one node incarnation (``ProcessIdentifiers``: three-word references, the same node and creation as the
 /// pid), so a reply is matched on plain integers. A table of up to 8 calls is searched linearly (a single call
 /// allocates nothing but its slot); a larger one files calls by reference and group leader and keeps the deadlines
-/// in a min-heap. The slots are a structure of arrays: a plain summary per call that every match reads, and the few
-/// reference-counted values apart, so that a reply copies none of them (a call costs a few thousand instructions,
-/// and this table is on the path of every one).
+/// in a min-heap. A slot is two entries: a plain summary that every match reads (integers only), and the
+/// reference-counted values apart, read when the call ends, so that matching a reply copies none of them (a call
+/// costs a few thousand instructions, and this table is on the path of every one).
 struct RemoteCallMachine<Context> {
     /// A call in the table: its ticket (calls are numbered from 0 in the order they start) and where it is filed.
     struct CallID: Hashable, Comparable, Sendable, CustomStringConvertible {
@@ -321,17 +321,21 @@ struct RemoteCallMachine<Context> {
     /// ``CallOptions/captureOutput``): its I/O requests are served and the text dropped.
     var discardingGroupLeader: Pid?
 
-    // One entry per slot in each array.
+    // One entry per slot in each.
     private var info: [SlotInfo] = []
-    private var contexts: [Context?] = []
-    /// erpc: the spawned process, once SPAWN_REPLY named it.
-    private var remotePids: [Pid?] = []
-    /// erpc: the reference `erpc:execute_call/4` puts in its exit reason.
-    private var resultRefs: [Reference?] = []
-    /// The nodes and callers of the calls, each once (``SlotInfo`` holds indexes): a table's calls usually go to
-    /// one node (or one per node, in a multicall) from one caller.
-    private var nodes: [String] = []
-    private var callers: [Pid] = []
+    private var values: [SlotValues] = []
+
+    /// The reference-counted values of a slot, read only when a call ends (or a reply names a decoded pid or
+    /// reference). A free slot keeps its node and caller until it is reused.
+    private struct SlotValues {
+        var node: String
+        var caller: Pid
+        /// erpc: the spawned process, once SPAWN_REPLY named it.
+        var remotePid: Pid?
+        /// erpc: the reference `erpc:execute_call/4` puts in its exit reason.
+        var resultRef: Reference?
+        var context: Context?
+    }
 
     /// Free slots of an indexed table (a small one finds them by a linear search).
     private var freeSlots: [Int] = []
@@ -370,9 +374,7 @@ struct RemoteCallMachine<Context> {
         } else {
             slot = info.count
             info.append(.free)
-            contexts.append(nil)
-            remotePids.append(nil)
-            resultRefs.append(nil)
+            values.append(SlotValues(node: node, caller: request.from))
             if info.count == Self.linearLimit + 1 { fileAll() }
         }
         let id = CallID(ticket: nextTicket, slot: slot)
@@ -384,18 +386,17 @@ struct RemoteCallMachine<Context> {
             if timeout != lastTimeout.duration { lastTimeout = (timeout, RemoteCall.saturatingNanos(timeout)) }
             i.deadline = now &+ lastTimeout.nanoseconds
         }
-        i.node = Self.index(of: node, in: &nodes)
-        i.caller = Self.index(of: request.from, in: &callers)
         i.callerKey = RemoteCall.key(request.from)
         i.tag = Self.words(request.tag)
         if capturesOutput, let groupLeader = request.groupLeader { i.groupLeader = RemoteCall.key(groupLeader) }
         if request.method == .erpc, let resultRef = request.resultRef {
             i.erpc = true
             i.result = Self.words(resultRef)
-            resultRefs[slot] = resultRef
         }
         info[slot] = i
-        contexts[slot] = context
+        values[slot] = SlotValues(
+            node: node, caller: request.from, resultRef: request.method == .erpc ? request.resultRef : nil,
+            context: context)
         count += 1
         if indexed { file(slot) }
         return id
@@ -404,7 +405,7 @@ struct RemoteCallMachine<Context> {
     /// The request was not sent: the connection is gone (nodedown), or `error` (it could not be encoded).
     mutating func requestNotSent(_ id: CallID, error: DistributionError? = nil) {
         guard isInFlight(id) else { return }
-        finish(id.slot, error.map { .failure($0) } ?? .response(.nodedown(node: nodes[Int(info[id.slot].node)])))
+        finish(id.slot, error.map { .failure($0) } ?? .response(.nodedown(node: values[id.slot].node)))
     }
 
     // MARK: - Events
@@ -420,19 +421,19 @@ struct RemoteCallMachine<Context> {
         case .spawnReply(let to, let requestID, let result):
             guard let s = slot(requestID, erpc: true, to) else { return false }
             if case .pid(let pid) = result {
-                remotePids[s] = pid
+                values[s].remotePid = pid
             } else {
-                finish(s, .failure(RemoteCall.refusedSpawn(node: nodes[Int(info[s].node)], reason: result)))
+                finish(s, .failure(RemoteCall.refusedSpawn(node: values[s].node, reason: result)))
             }
         case .down(let to, let requestID, let reason):
-            guard let s = slot(requestID, erpc: true, to), let resultRef = resultRefs[s] else { return false }
-            finish(s, .response(RemoteCall.erpcResult(reason, resultRef: resultRef, node: nodes[Int(info[s].node)])))
+            guard let s = slot(requestID, erpc: true, to), let resultRef = values[s].resultRef else { return false }
+            finish(s, .response(RemoteCall.erpcResult(reason, resultRef: resultRef, node: values[s].node)))
         case .erpcReturned(let to, let requestID, let resultRef, let value):
-            guard let s = slot(requestID, erpc: true, to), matches(resultRef, info[s].result, caller: info[s].caller)
+            guard let s = slot(requestID, erpc: true, to), matches(resultRef, info[s].result, caller: s)
             else { return false }
             finish(s, .response(.value(value)))
         case .nodedown(let node):
-            let down = liveSlots { nodes[Int($0.node)] == node }
+            let down = liveSlots { values[$0].node == node }
             for s in down { finish(s, .response(.nodedown(node: node))) }
             return !down.isEmpty
         case .message(let to, let message):
@@ -471,7 +472,7 @@ struct RemoteCallMachine<Context> {
                 deadlines.pop()
             }
         } else {
-            due = liveSlots { $0.deadline <= now }
+            due = liveSlots { info[$0].deadline <= now }
         }
         for s in due { finish(s, .response(.timeout), kill: true) }
     }
@@ -480,7 +481,7 @@ struct RemoteCallMachine<Context> {
     /// ``DistributionError/Code/closedLocally``, and erpc processes are killed.
     mutating func cancelAll() {
         for s in liveSlots({ _ in true }) {
-            finish(s, .failure(RemoteCall.cancelled(node: nodes[Int(info[s].node)])), kill: true)
+            finish(s, .failure(RemoteCall.cancelled(node: values[s].node)), kill: true)
         }
     }
 
@@ -490,7 +491,7 @@ struct RemoteCallMachine<Context> {
     /// Changes a call's context in place (its output, say); nil when the call is not in flight.
     mutating func withContext<R>(of id: CallID, _ body: (inout Context) -> R) -> R? {
         guard isInFlight(id) else { return nil }
-        return body(&contexts[id.slot]!)
+        return body(&values[id.slot].context!)
     }
 
     /// Whether `id` is in flight.
@@ -498,28 +499,19 @@ struct RemoteCallMachine<Context> {
 
     // MARK: - Filing
 
-    /// The index of `value` in `table`, added when missing (the last entry is looked at first).
-    private static func index<T: Equatable>(of value: T, in table: inout [T]) -> UInt32 {
-        if let last = table.last, last == value { return UInt32(table.count - 1) }
-        if let i = table.firstIndex(of: value) { return UInt32(i) }
-        table.append(value)
-        return UInt32(table.count - 1)
-    }
-
     private static func words(_ r: Reference) -> (UInt32, UInt32, UInt32) {
         assert(r.ids.count == 3, "a call's references have three words (ProcessIdentifiers)")
         return r.ids.count == 3 ? (r.ids[0], r.ids[1], r.ids[2]) : (.max, .max, .max)
     }
 
-    /// Whether the reply's reference is the one whose words are `words`, minted by `caller`'s node.
-    private func matches(_ ref: RemoteCall.ReplyReference, _ words: (UInt32, UInt32, UInt32), caller: UInt32) -> Bool {
+    /// Whether the reply's reference is the one whose words are `words`, minted by the node of the caller in `slot`.
+    private func matches(_ ref: RemoteCall.ReplyReference, _ words: (UInt32, UInt32, UInt32), caller slot: Int) -> Bool {
         switch ref {
         case .ours(let w0, let w1, let w2):
             return (w0, w1, w2) == words
         case .reference(let r):
             guard r.ids.count == 3, (r.ids[0], r.ids[1], r.ids[2]) == words else { return false }
-            let c = callers[Int(caller)]
-            return r.creation == c.creation && r.node == c.node
+            return r.creation == values[slot].caller.creation && r.node == values[slot].caller.node
         }
     }
 
@@ -535,11 +527,11 @@ struct RemoteCallMachine<Context> {
             s = found
         }
         let i = info[s]
-        guard i.erpc == erpc, matches(ref, i.tag, caller: i.caller) else { return nil }
+        guard i.erpc == erpc, matches(ref, i.tag, caller: s) else { return nil }
         switch to {
         case nil: return s
         case .ours(let id, let serial)?: return i.callerKey == UInt64(id) | UInt64(serial) << 32 ? s : nil
-        case .pid(let pid)?: return callers[Int(i.caller)] == pid ? s : nil
+        case .pid(let pid)?: return values[s].caller == pid ? s : nil
         }
     }
 
@@ -554,14 +546,13 @@ struct RemoteCallMachine<Context> {
             s = found
         }
         // Group leaders are minted by the caller's node.
-        let c = callers[Int(info[s].caller)]
-        return pid.creation == c.creation && pid.node == c.node ? s : nil
+        return pid.creation == values[s].caller.creation && pid.node == values[s].caller.node ? s : nil
     }
 
     /// The slots of the calls in flight that `include` picks, in the order the calls started.
-    private func liveSlots(_ include: (SlotInfo) -> Bool) -> [Int] {
+    private func liveSlots(_ include: (Int) -> Bool) -> [Int] {
         var slots: [Int] = []
-        for (s, i) in info.enumerated() where i.ticket != .max && include(i) { slots.append(s) }
+        for (s, i) in info.enumerated() where i.ticket != .max && include(s) { slots.append(s) }
         slots.sort { info[$0].ticket < info[$1].ticket }
         return slots
     }
@@ -599,13 +590,13 @@ struct RemoteCallMachine<Context> {
         info[slot] = .free
         count -= 1
         if i.erpc {
-            if kill, let pid = remotePids[slot] {
-                actions.append(.kill(pid, node: nodes[Int(i.node)], from: callers[Int(i.caller)]))
+            if kill, let pid = values[slot].remotePid {
+                actions.append(.kill(pid, node: values[slot].node, from: values[slot].caller))
             }
-            remotePids[slot] = nil
-            resultRefs[slot] = nil
+            values[slot].remotePid = nil
+            values[slot].resultRef = nil
         }
-        actions.append(.complete(CallID(ticket: i.ticket, slot: slot), outcome, contexts[slot].take()!))
+        actions.append(.complete(CallID(ticket: i.ticket, slot: slot), outcome, values[slot].context.take()!))
     }
 }
 
@@ -622,9 +613,6 @@ private struct SlotInfo {
     /// erpc: the words of the result reference.
     var result: (UInt32, UInt32, UInt32) = (.max, .max, .max)
     var erpc = false
-    /// Indexes in the table's nodes and callers.
-    var node: UInt32 = 0
-    var caller: UInt32 = 0
     /// ``RemoteCall/key(_:)-(Pid)`` of the caller, and of the group leader whose output is the call's (`.max`: none).
     var callerKey = UInt64.max
     var groupLeader = UInt64.max
