@@ -39,8 +39,8 @@ public struct CallRequest: Hashable, Sendable {
 /// refused erpc spawn; a request that cannot be encoded). When the peer dies, every call still in flight ends with
 /// ``CallResult/nodedown(node:)``, and so does every call started afterwards.
 extension BlockingNode {
-    /// Identifies a call started by ``startCall(module:function:arguments:options:)``. A node numbers its calls (these
-    /// and its sequential ones) from 0 in the order they were started.
+    /// Identifies a call started by ``startCall(module:function:arguments:options:)``. A node numbers its calls from 0
+    /// in the order they were started.
     public struct CallTicket: Hashable, Comparable, Sendable, CustomStringConvertible {
         /// The call's number on its node.
         public let number: UInt64
@@ -90,12 +90,13 @@ extension BlockingNode {
                 "\(Self.maxCallsInFlight) calls are already in flight; collect some with nextCompletion first")
         }
         let method = RemoteCall.Method(options.method, negotiated: connection.handshake.negotiatedFlags)
-        let id = start(
-            method, module: module, function: function, arguments: arguments, options: options, pipelined: true)
+        let ticket = CallTicket(number: nextTicket)
+        nextTicket += 1
+        start(method, module: module, function: function, arguments: arguments, options: options, ticket: ticket)
         // Many calls started without a wait: write them now rather than buffer without bound (a failure is every
         // call's nodedown at the next wait).
         if connection.bufferedOutputCount >= Self.outputFlushThreshold { try? connection.flush() }
-        return CallTicket(number: id.ticket)
+        return ticket
     }
 
     /// The next call to finish, of those started with ``startCall(module:function:arguments:options:)``, in whatever

@@ -33,6 +33,8 @@ public final class BlockingNode {
     @exclusivity(unchecked) var completions = CompletionQueue()
     /// Calls started with ``startCall(module:function:arguments:options:)`` and still in flight.
     var pipelinedInFlight = 0
+    /// The number of the next ``CallTicket``.
+    var nextTicket: UInt64 = 0
     /// I/O requests to wait for the one being served (which may run a nested call).
     @exclusivity(unchecked) private var ioRequests: [(RemoteCallMachine<CallContext>.CallID?, Term)] = []
     /// The same instant on both clocks: a call deadline (``RemoteCall/now()`` nanoseconds) becomes the connection's
@@ -47,8 +49,9 @@ public final class BlockingNode {
     /// What a call carries through ``calls``.
     struct CallContext {
         var output: CallOutput
-        /// Started with ``startCall(module:function:arguments:options:)``: its completion goes to ``completions``.
-        let pipelined: Bool
+        /// Started with ``startCall(module:function:arguments:options:)``: its ticket (its completion goes to
+        /// ``completions``); nil for a sequential call.
+        let ticket: CallTicket?
     }
 
     /// Our node name (as the handshake established it).
@@ -96,8 +99,7 @@ public final class BlockingNode {
 
     /// A call through `rex` (see ``LocalNode/rexCall(node:module:function:arguments:options:)``).
     public func rexCall(module: Atom, function: Atom, arguments: [Term], options: CallOptions = .init()) -> CallResponse {
-        let id = start(
-            .rex, module: module, function: function, arguments: arguments, options: options, pipelined: false)
+        let id = start(.rex, module: module, function: function, arguments: arguments, options: options)
         switch wait(for: id) {
         case .success(let response): return response
         case .failure: return CallResponse(result: .nodedown(node: peerName), output: "")  // rex fails no other way
@@ -109,8 +111,7 @@ public final class BlockingNode {
     public func erpcCall(module: Atom, function: Atom, arguments: [Term], options: CallOptions = .init())
         throws(DistributionError) -> CallResponse
     {
-        let id = start(
-            .erpc, module: module, function: function, arguments: arguments, options: options, pipelined: false)
+        let id = start(.erpc, module: module, function: function, arguments: arguments, options: options)
         switch wait(for: id) {
         case .success(let response): return response
         case .failure(let error): throw error
@@ -122,10 +123,12 @@ public final class BlockingNode {
     /// Files a call in ``calls`` and buffers its request (written when the node next waits for the peer, or at
     /// ``BlockingConnection/flush()``). A request that cannot be sent ends the call: nodedown when the connection is
     /// gone; for a pipelined call that could not be encoded, that error.
+    @discardableResult
     func start(
         _ method: RemoteCall.Method, module: Atom, function: Atom, arguments: [Term], options: CallOptions,
-        pipelined: Bool
+        ticket: CallTicket? = nil
     ) -> RemoteCallMachine<CallContext>.CallID {
+        let pipelined = ticket != nil
         let from: Pid
         if let caller { from = caller } else { from = makePid(); caller = from }
         let request: RemoteCall.Request
@@ -143,7 +146,7 @@ public final class BlockingNode {
         let id = calls.start(
             request, node: peerName, capturesOutput: options.captureOutput, timeout: options.timeout,
             now: options.timeout == nil ? 0 : RemoteCall.now(),
-            context: CallContext(output: CallOutput(onOutput: options.onOutput), pipelined: pipelined))
+            context: CallContext(output: CallOutput(onOutput: options.onOutput), ticket: ticket))
         if pipelined { pipelinedInFlight += 1 }
         do {
             try enqueue(request)
@@ -247,9 +250,9 @@ public final class BlockingNode {
                     case .response(let r): .success(CallResponse(result: r, output: context.output.text))
                     case .failure(let e): .failure(e)
                     }
-                if context.pipelined {
+                if let ticket = context.ticket {
                     pipelinedInFlight -= 1
-                    completions.append((CallTicket(number: id.ticket), result))
+                    completions.append((ticket, result))
                 } else {
                     finished.append((id, result))
                 }

@@ -394,9 +394,12 @@ struct RemoteCallMachine<Context> {
             i.result = Self.words(resultRef)
         }
         info[slot] = i
-        values[slot] = SlotValues(
-            node: node, caller: request.from, resultRef: request.method == .erpc ? request.resultRef : nil,
-            context: context)
+        // The node and the caller are usually the slot's last ones: comparing identical strings is cheaper than
+        // replacing them.
+        if values[slot].node != node { values[slot].node = node }
+        if values[slot].caller != request.from { values[slot].caller = request.from }
+        if request.method == .erpc { values[slot].resultRef = request.resultRef }
+        values[slot].context = context
         count += 1
         if indexed { file(slot) }
         return id
