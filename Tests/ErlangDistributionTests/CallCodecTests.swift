@@ -110,7 +110,9 @@ final class CallCodecTests: XCTestCase {
                     XCTAssertTrue(t.matches(tag))
                     XCTAssertEqual(t.key, RemoteCall.key(tag))
                     let general = try XCTUnwrap(RemoteCall.Event(try ControlMessage.decode(frame: payload)))
-                    guard case .rexReply(.pid(me)?, .reference(tag), result) = general else { return XCTFail("\(general)") }
+                    guard case .rexReply(.pid(me)?, .reference(tag), result) = general else {
+                        return XCTFail("\(general)")
+                    }
                 }
             }
         }
@@ -168,7 +170,8 @@ final class CallCodecTests: XCTestCase {
             XCTAssertEqual(
                 codec.event(in: raw),
                 .spawnReply(
-                    to: .ours(id: me.id, serial: me.serial), requestID: .ours(request.ids[0], request.ids[1], request.ids[2]),
+                    to: .ours(id: me.id, serial: me.serial),
+                    requestID: .ours(request.ids[0], request.ids[1], request.ids[2]),
                     result: .pid(spawned)))
         }
         for value: Term in [.atom("peer@host"), [1, 2], .binary(Array("x".utf8))] {

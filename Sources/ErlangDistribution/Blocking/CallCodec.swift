@@ -72,7 +72,8 @@ final class CallCodec {
     ) -> Bool {
         guard let moduleSize = Self.atomSize(module), let functionSize = Self.atomSize(function) else { return false }
         let start = out.count
-        let headSize = Self.regSendFrameHead.count + pidSize + Self.emptyAtomAndRex.count + Self.genCallHeader.count + pidSize
+        let headSize = Self.regSendFrameHead.count + pidSize + Self.emptyAtomAndRex.count + Self.genCallHeader.count
+            + pidSize
             + referenceSize(tag) + Self.callHeader.count + moduleSize + functionSize
         out.reserveCapacity(start + headSize + 64 + (groupLeader == nil ? 6 : pidSize))
         append(headSize, to: &out) { w in
@@ -460,8 +461,12 @@ final class CallCodec {
         /// `NEW_PID_EXT` or `PID_EXT`, on any node.
         mutating func skipPid() -> Bool {
             switch byte() {
-            case ETFTag.newPid.rawValue?: guard skipAtom(), bytes.count - offset >= 12 else { return false }; offset += 12
-            case ETFTag.pid.rawValue?: guard skipAtom(), bytes.count - offset >= 9 else { return false }; offset += 9
+            case ETFTag.newPid.rawValue?:
+                guard skipAtom(), bytes.count - offset >= 12 else { return false }
+                offset += 12
+            case ETFTag.pid.rawValue?:
+                guard skipAtom(), bytes.count - offset >= 9 else { return false }
+                offset += 9
             default: return false
             }
             return true

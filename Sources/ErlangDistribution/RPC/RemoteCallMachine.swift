@@ -508,7 +508,9 @@ struct RemoteCallMachine<Context> {
     }
 
     /// Whether the reply's reference is the one whose words are `words`, minted by the node of the caller in `slot`.
-    private func matches(_ ref: RemoteCall.ReplyReference, _ words: (UInt32, UInt32, UInt32), caller slot: Int) -> Bool {
+    private func matches(
+        _ ref: RemoteCall.ReplyReference, _ words: (UInt32, UInt32, UInt32), caller slot: Int
+    ) -> Bool {
         switch ref {
         case .ours(let w0, let w1, let w2):
             return (w0, w1, w2) == words
@@ -518,17 +520,15 @@ struct RemoteCallMachine<Context> {
         }
     }
 
+    /// The slot whose summary has `key` at `field`: from `index` in an indexed table, by a linear search otherwise.
+    @inline(__always)
+    private func slot(filedUnder key: UInt64, in index: [UInt64: Int], _ field: (SlotInfo) -> UInt64) -> Int? {
+        indexed ? index[key] : info.firstIndex { field($0) == key }
+    }
+
     /// The slot of the call in flight whose reference is `ref`, made by erpc or rex, whose caller is `to`.
     private func slot(_ ref: RemoteCall.ReplyReference, erpc: Bool, _ to: RemoteCall.Recipient?) -> Int? {
-        let key = ref.key
-        let s: Int
-        if indexed {
-            guard let found = byTag[key] else { return nil }
-            s = found
-        } else {
-            guard let found = info.firstIndex(where: { $0.tagKey == key }) else { return nil }
-            s = found
-        }
+        guard let s = slot(filedUnder: ref.key, in: byTag, { $0.tagKey }) else { return nil }
         let i = info[s]
         guard i.erpc == erpc, matches(ref, i.tag, caller: s) else { return nil }
         switch to {
@@ -539,15 +539,7 @@ struct RemoteCallMachine<Context> {
     }
 
     private func slot(groupLeader pid: Pid) -> Int? {
-        let key = RemoteCall.key(pid)
-        let s: Int
-        if indexed {
-            guard let found = byGroupLeader[key] else { return nil }
-            s = found
-        } else {
-            guard let found = info.firstIndex(where: { $0.groupLeader == key }) else { return nil }
-            s = found
-        }
+        guard let s = slot(filedUnder: RemoteCall.key(pid), in: byGroupLeader, { $0.groupLeader }) else { return nil }
         // Group leaders are minted by the caller's node.
         return pid.creation == values[s].caller.creation && pid.node == values[s].caller.node ? s : nil
     }
