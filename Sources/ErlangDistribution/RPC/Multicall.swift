@@ -94,14 +94,16 @@ extension LocalNode {
         var encodedArguments: [UInt8]?
         for (i, n) in nodes.enumerated() {
             let request: RemoteCall.Request
+            // No group leader for a node whose connection is already gone: its request is not sent.
+            let connected = peers[i] != nil
             switch methods[i] {
             case .erpc:
-                let gl = startGroupLeader(node: n, output: outputs[i], discard: !options.captureOutput)
-                groupLeaders.append(gl)
-                request = .erpc(requestID: references[i], from: me, groupLeader: gl.pid, resultRef: resultRef,
+                let gl = connected ? startGroupLeader(node: n, output: outputs[i], discard: !options.captureOutput) : nil
+                if let gl { groupLeaders.append(gl) }
+                request = .erpc(requestID: references[i], from: me, groupLeader: gl?.pid ?? me, resultRef: resultRef,
                                 module: module, function: function, arguments: arguments)
             case .rex:
-                let gl = options.captureOutput ? startGroupLeader(node: n, output: outputs[i]) : nil
+                let gl = connected && options.captureOutput ? startGroupLeader(node: n, output: outputs[i]) : nil
                 if let gl { groupLeaders.append(gl) }
                 request = .rex(from: me, tag: references[i], module: module, function: function, arguments: arguments,
                                groupLeader: gl?.pid)
