@@ -93,11 +93,26 @@ final class CallCodecTests: XCTestCase {
                 let payload = try replyPayload(to: me, tag: tag, result: result, sender: sender)
                 try payload.withUnsafeBytes { raw in
                     let reply = try XCTUnwrap(codec.rexReply(raw), "\(result)")
-                    XCTAssertTrue(reply.answers(me, tag))
-                    XCTAssertFalse(reply.answers(me, ref()))
-                    XCTAssertFalse(reply.answers(pid(), tag))
-                    XCTAssertEqual(reply.tagKey, UInt64(tag.ids[0]) | UInt64(tag.ids[1]) << 32)
+                    XCTAssertTrue(CallCodec.matches(reply.tag, tag))
+                    XCTAssertFalse(CallCodec.matches(reply.tag, ref()))
+                    XCTAssertTrue(reply.to == (me.id, me.serial))
                     XCTAssertEqual(CallCodec.result(of: reply, in: raw), result)
+                    // The event the call machine gets is the one the general path makes from the decoded message.
+                    let event = try XCTUnwrap(codec.event(in: raw))
+                    XCTAssertEqual(
+                        event,
+                        .rexReply(
+                            to: .ours(id: me.id, serial: me.serial), tag: .ours(tag.ids[0], tag.ids[1], tag.ids[2]),
+                            result: result))
+                    guard case .rexReply(let to, let t, _) = event else { return XCTFail("\(event)") }
+                    XCTAssertTrue(to!.matches(me))
+                    XCTAssertFalse(to!.matches(pid()))
+                    XCTAssertTrue(t.matches(tag))
+                    XCTAssertEqual(t.key, RemoteCall.key(tag))
+                    let general = try XCTUnwrap(RemoteCall.Event(try ControlMessage.decode(frame: payload)))
+                    guard case .rexReply(.pid(me)?, .reference(tag), result) = general else {
+                        return XCTFail("\(general)")
+                    }
                 }
             }
         }
@@ -150,8 +165,14 @@ final class CallCodecTests: XCTestCase {
             }
             XCTAssertTrue(to.id == me.id && to.serial == me.serial)
             XCTAssertTrue(CallCodec.matches(words, request))
-            XCTAssertEqual(CallCodec.key(words), UInt64(request.ids[0]) | UInt64(request.ids[1]) << 32)
+            XCTAssertEqual(RemoteCall.ReplyReference.ours(words.0, words.1, words.2).key, RemoteCall.key(request))
             XCTAssertEqual(try XCTUnwrap(CallCodec.term(at: offset, in: raw)), .pid(spawned))
+            XCTAssertEqual(
+                codec.event(in: raw),
+                .spawnReply(
+                    to: .ours(id: me.id, serial: me.serial),
+                    requestID: .ours(request.ids[0], request.ids[1], request.ids[2]),
+                    result: .pid(spawned)))
         }
         for value: Term in [.atom("peer@host"), [1, 2], .binary(Array("x".utf8))] {
             let reason: Term = .tuple([.reference(resultRef), .atom("return"), value])
@@ -171,6 +192,12 @@ final class CallCodecTests: XCTestCase {
                     XCTAssertTrue(CallCodec.matches(result, resultRef))
                     XCTAssertFalse(CallCodec.matches(result, request))
                     XCTAssertEqual(try XCTUnwrap(CallCodec.term(at: offset, in: raw)), value)
+                    XCTAssertEqual(
+                        codec.event(in: raw),
+                        .erpcReturned(
+                            to: .ours(id: me.id, serial: me.serial),
+                            requestID: .ours(request.ids[0], request.ids[1], request.ids[2]),
+                            resultRef: .ours(resultRef.ids[0], resultRef.ids[1], resultRef.ids[2]), value: value))
                 }
             }
         }
@@ -191,6 +218,7 @@ final class CallCodecTests: XCTestCase {
         ]
         for payload in declined {
             payload.withUnsafeBytes { XCTAssertNil(codec.erpcReply($0), "\(payload)") }
+            payload.withUnsafeBytes { XCTAssertNil(codec.event(in: $0), "\(payload)") }
         }
         for payload in [spawnReply] + declined {
             for cut in 0..<payload.count {
@@ -208,10 +236,10 @@ final class CallCodecTests: XCTestCase {
     func testDeadlineHeapPopsInDeadlineOrder() {
         var heap = DeadlineHeap()
         let offsets: [UInt64] = [50, 10, 40, 10, 0, 30, 20, 60, 5]
-        for (n, d) in offsets.enumerated() { heap.push(.init(deadline: 1_000 + d, key: UInt64(n) << 8, number: UInt64(n))) }
+        for (n, d) in offsets.enumerated() { heap.push(.init(deadline: 1_000 + d, slot: n << 8, ticket: UInt64(n))) }
         var popped: [UInt64] = []
         while let top = heap.first {
-            XCTAssertEqual(top.key, top.number << 8)
+            XCTAssertEqual(UInt64(top.slot), top.ticket << 8)
             popped.append(top.deadline - 1_000)
             heap.pop()
         }
@@ -219,8 +247,8 @@ final class CallCodecTests: XCTestCase {
     }
 
     func testSaturatingNanos() {
-        XCTAssertEqual(BlockingNode.saturatingNanos(.milliseconds(1500)), 1_500_000_000)
-        XCTAssertEqual(BlockingNode.saturatingNanos(.nanoseconds(-5)), 0)
-        XCTAssertEqual(BlockingNode.saturatingNanos(.seconds(Int64.max)), 1 << 62)
+        XCTAssertEqual(RemoteCall.saturatingNanos(.milliseconds(1500)), 1_500_000_000)
+        XCTAssertEqual(RemoteCall.saturatingNanos(.nanoseconds(-5)), 0)
+        XCTAssertEqual(RemoteCall.saturatingNanos(.seconds(Int64.max)), 1 << 62)
     }
 }

@@ -2,8 +2,10 @@ import ErlangTerm
 
 /// A hidden node with one ``BlockingConnection``: remote calls (erpc or rex) with a group leader that captures
 /// output, all on the calling thread. It is the thread-free counterpart of ``LocalNode/call(node:module:function:arguments:options:)``
-/// for one-shot commands, with the same ``CallResponse`` outcomes (the result mapping, the I/O protocol and the pid and
-/// reference layout are shared with ``LocalNode``).
+/// for one-shot commands, with the same ``CallResponse`` outcomes: both drive the same ``RemoteCallMachine`` (method
+/// choice, requests, reply matching, result mapping, deadlines, kill on timeout) and share the I/O protocol
+/// (``IOServer``) and the pid and reference layout (``ProcessIdentifiers``). Replies are read in place by
+/// ``CallCodec`` when it can, decoded otherwise; either way the machine gets the same event.
 ///
 /// ```swift
 /// let node = try BlockingNode.connect(to: "app@host", configuration: .init(name: .short("me@host"), cookie: cookie))
@@ -18,17 +20,46 @@ public final class BlockingNode {
     /// The connection to the peer.
     public let connection: BlockingConnection
     var ids = ProcessIdentifiers()
-    /// Messages that arrived while we waited for something else (a nested call's reply, for example).
-    var pending: [ControlMessage] = []
-    /// The calls started with ``startCall(module:function:arguments:options:)`` (BlockingNode+Pipeline.swift).
-    var pipeline = Pipeline()
+    // The call state is used from this one thread, and no access to it overlaps another (each is one short
+    // mutating call; a nested call runs between them), so it is not checked at run time: the checks cost as much
+    // as the table itself on a call's path.
+
+    /// Every call in flight on this node, sequential, nested (a group leader's `put_chars` with M, F, A) and
+    /// pipelined: one table, so that whichever call a reply answers, it is filed at once.
+    @exclusivity(unchecked) var calls = RemoteCallMachine<CallContext>()
+    /// Sequential calls that finished while another call waited (the outer call of a nested one, say).
+    @exclusivity(unchecked) var finished: [(RemoteCallMachine<CallContext>.CallID, CallOutcome)] = []
+    /// Pipelined calls that finished and that ``nextCompletion(deadline:)`` has not returned yet.
+    @exclusivity(unchecked) var completions = CompletionQueue()
+    /// Calls started with ``startCall(module:function:arguments:options:)`` and still in flight.
+    var pipelinedInFlight = 0
+    /// The number of the next ``CallTicket``.
+    var nextTicket: UInt64 = 0
+    /// I/O requests to wait for the one being served (which may run a nested call).
+    @exclusivity(unchecked) private var ioRequests: [(RemoteCallMachine<CallContext>.CallID?, Term)] = []
+    /// The same instant on both clocks: a call deadline (``RemoteCall/now()`` nanoseconds) becomes the connection's
+    /// `ContinuousClock` deadline without reading the clock again.
+    private let clockAnchor = (instant: ContinuousClock.now, nanoseconds: RemoteCall.now())
+    /// The last deadline converted (a call waits for the peer more than once with the same one).
+    private var lastDeadline = (nanoseconds: UInt64.max, instant: ContinuousClock.now)
+    private var servingIO = false
+    /// The pid every request is sent from (replies are told apart by their references).
+    private var caller: Pid?
+
+    /// What a call carries through ``calls``.
+    struct CallContext {
+        var output: CallOutput
+        /// Started with ``startCall(module:function:arguments:options:)``: its ticket (its completion goes to
+        /// ``completions``); nil for a sequential call.
+        let ticket: CallTicket?
+    }
 
     /// Our node name (as the handshake established it).
     public var name: String { connection.handshake.ourName }
     /// The peer's node name.
     public var peerName: String { connection.peerName }
 
-    /// Writes requests and reads rex replies without building terms (nil: our name is too long for it).
+    /// Writes requests and reads replies without building terms (nil: our name is too long for it).
     let codec: CallCodec?
 
     public init(connection: BlockingConnection) {
@@ -60,117 +91,19 @@ public final class BlockingNode {
     public func call(module: Atom, function: Atom, arguments: [Term], options: CallOptions = .init())
         throws(DistributionError) -> CallResponse
     {
-        let useErpc: Bool
-        switch options.method {
-        case .rex: useErpc = false
-        case .erpc: useErpc = true
-        case .automatic: useErpc = connection.handshake.negotiatedFlags.isSuperset(of: [.spawn, .distMonitor])
+        switch RemoteCall.Method(options.method, negotiated: connection.handshake.negotiatedFlags) {
+        case .rex: return rexCall(module: module, function: function, arguments: arguments, options: options)
+        case .erpc: return try erpcCall(module: module, function: function, arguments: arguments, options: options)
         }
-        return useErpc
-            ? try erpcCall(module: module, function: function, arguments: arguments, options: options)
-            : rexCall(module: module, function: function, arguments: arguments, options: options)
     }
 
     /// A call through `rex` (see ``LocalNode/rexCall(node:module:function:arguments:options:)``).
     public func rexCall(module: Atom, function: Atom, arguments: [Term], options: CallOptions = .init()) -> CallResponse {
-        let node = peerName
-        let me = makePid()
-        var output = Output(onOutput: options.onOutput)
-        let gl: Pid? = options.captureOutput ? makePid() : nil
-        let ref = makeReference()
-        do {
-            try enqueueRexRequest(
-                from: me, tag: ref, module: module, function: function, arguments: arguments, groupLeader: gl)
-            try connection.flush()
-        } catch {
-            return CallResponse(result: .nodedown(node: node), output: output.text)
+        let id = start(.rex, module: module, function: function, arguments: arguments, options: options)
+        switch wait(for: id) {
+        case .success(let response): return response
+        case .failure: return CallResponse(result: .nodedown(node: peerName), output: "")  // rex fails no other way
         }
-        func handle(_ message: ControlMessage) -> CallResponse? {
-            switch message {
-            case .send(_, let to, .tuple(let t)) where to == me && t.count == 2 && t[0] == .reference(ref):
-                return CallResponse(result: LocalNode.mapRexResult(t[1]), output: output.text)
-            case .send(_, let to, let m) where to == gl:
-                serveIO(m, output: &output, discard: false)
-                return nil
-            default:
-                return nil
-            }
-        }
-        let deadline = options.timeout.map { ContinuousClock.now + $0 }
-        let codec = self.codec
-        while true {
-            // Messages for us that arrived during a nested call come first.
-            if let m = takePending(for: me, gl) {
-                if let r = handle(m) { return r }
-                continue
-            }
-            // The reply itself is read in place (CallCodec); anything else is decoded.
-            var result: Term?
-            let received: BlockingConnection.Received
-            do {
-                received = try connection.receive(deadline: deadline) { payload in
-                    guard let codec, let reply = codec.rexReply(payload), reply.answers(me, ref),
-                        let term = CallCodec.result(of: reply, in: payload)
-                    else { return false }
-                    result = term
-                    return true
-                }
-            } catch {
-                return CallResponse(result: .nodedown(node: node), output: output.text)
-            }
-            switch received {
-            case .intercepted:
-                if let result { return CallResponse(result: LocalNode.mapRexResult(result), output: output.text) }
-            case .timedOut:
-                return CallResponse(result: .timeout, output: output.text)
-            case .message(let m):
-                if let m = keep(m, for: me, gl), let r = handle(m) { return r }
-            }
-        }
-    }
-
-    /// Buffers rex's `{'$gen_call', {From, Tag}, {call, M, F, A, GL | user}}` (written at the next flush).
-    func enqueueRexRequest(
-        from: Pid, tag: Reference, module: Atom, function: Atom, arguments: [Term], groupLeader: Pid?
-    ) throws(DistributionError) {
-        if let codec,
-            try connection.enqueueFrame({
-                codec.appendRexRequest(
-                    from: from, tag: tag, module: module, function: function, arguments: arguments,
-                    groupLeader: groupLeader, into: &$0)
-            })
-        {
-            return
-        }
-        let request: Term = .tuple([
-            .atom("$gen_call"), .tuple([.pid(from), .reference(tag)]),
-            .tuple([
-                .atom("call"), .atom(module), .atom(function), .list(arguments),
-                groupLeader.map { .pid($0) } ?? .atom("user"),
-            ]),
-        ])
-        try connection.enqueue(.regSend(from: from, to: "rex", message: request))
-    }
-
-    /// Buffers the SPAWN_REQUEST of `erpc:execute_call(ResultRef, M, F, A)` with a monitor (written at the next flush).
-    func enqueueErpcRequest(
-        requestID: Reference, from: Pid, groupLeader: Pid, resultRef: Reference, module: Atom, function: Atom,
-        arguments: [Term]
-    ) throws(DistributionError) {
-        if let codec,
-            try connection.enqueueFrame({
-                codec.appendErpcRequest(
-                    requestID: requestID, from: from, groupLeader: groupLeader, resultRef: resultRef, module: module,
-                    function: function, arguments: arguments, into: &$0)
-            })
-        {
-            return
-        }
-        try connection.enqueue(
-            .spawnRequest(
-                requestID: requestID, from: from, groupLeader: groupLeader, module: "erpc", function: "execute_call",
-                arity: 4, options: .list([.atom("monitor")]),
-                arguments: .list([.reference(resultRef), .atom(module), .atom(function), .list(arguments)])))
     }
 
     /// A call through erpc (see ``LocalNode/erpcCall(node:module:function:arguments:options:)``): SPAWN_REQUEST of
@@ -178,161 +111,211 @@ public final class BlockingNode {
     public func erpcCall(module: Atom, function: Atom, arguments: [Term], options: CallOptions = .init())
         throws(DistributionError) -> CallResponse
     {
-        let node = peerName
-        let me = makePid()
-        let gl = makePid()
-        var output = Output(onOutput: options.onOutput)
-        let reqID = makeReference()
-        let resRef = makeReference()
-        var remotePid: Pid?
-        var finished = false
-        defer {
-            if !finished, let pid = remotePid {
-                try? connection.send(.exit2(from: me, to: pid, reason: .atom("kill")))
-            }
+        let id = start(.erpc, module: module, function: function, arguments: arguments, options: options)
+        switch wait(for: id) {
+        case .success(let response): return response
+        case .failure(let error): throw error
         }
+    }
+
+    // MARK: - Driving the call machine
+
+    /// Files a call in ``calls`` and buffers its request (written when the node next waits for the peer, or at
+    /// ``BlockingConnection/flush()``). A request that cannot be sent ends the call: nodedown when the connection is
+    /// gone; for a pipelined call that could not be encoded, that error.
+    @discardableResult
+    func start(
+        _ method: RemoteCall.Method, module: Atom, function: Atom, arguments: [Term], options: CallOptions,
+        ticket: CallTicket? = nil
+    ) -> RemoteCallMachine<CallContext>.CallID {
+        let pipelined = ticket != nil
+        let from: Pid
+        if let caller { from = caller } else { from = makePid(); caller = from }
+        let request: RemoteCall.Request
+        switch method {
+        case .rex:
+            request = .rex(
+                from: from, tag: makeReference(), module: module, function: function, arguments: arguments,
+                groupLeader: options.captureOutput ? makePid() : nil)
+        case .erpc:
+            request = .erpc(
+                requestID: makeReference(), from: from,
+                groupLeader: options.captureOutput ? makePid() : discardingGroupLeader(), resultRef: makeReference(),
+                module: module, function: function, arguments: arguments)
+        }
+        let id = calls.start(
+            request, node: peerName, capturesOutput: options.captureOutput, timeout: options.timeout,
+            now: options.timeout == nil ? 0 : RemoteCall.now(),
+            context: CallContext(output: CallOutput(onOutput: options.onOutput), ticket: ticket))
+        if pipelined { pipelinedInFlight += 1 }
         do {
-            try enqueueErpcRequest(
-                requestID: reqID, from: me, groupLeader: gl, resultRef: resRef, module: module, function: function,
-                arguments: arguments)
-            try connection.flush()
+            try enqueue(request)
         } catch {
-            return CallResponse(result: .nodedown(node: node), output: output.text)
+            // A lost connection is nodedown, as for every call in flight; a pipelined request that cannot be encoded
+            // is that call's own error.
+            calls.requestNotSent(
+                id,
+                error: pipelined && !connection.isClosed
+                    ? DistributionError(.rpcFailed, stage: .rpc, node: peerName, error.message) : nil)
+            runActions()
         }
-        func handle(_ message: ControlMessage) throws(DistributionError) -> CallResponse? {
-            switch message {
-            case .spawnReply(let id, _, _, let result) where id == reqID:
-                if case .pid(let p) = result {
-                    remotePid = p
-                } else {
-                    finished = true
-                    throw DistributionError(.rpcFailed, stage: .rpc, node: node, "the peer refused to spawn erpc: \(result)")
-                }
-            case .monitorExit(_, _, let ref, let reason) where ref == reqID:
-                finished = true
-                return CallResponse(result: LocalNode.mapErpcReason(reason, resRef: resRef, node: node), output: output.text)
-            case .send(_, let to, let m) where to == gl:
-                serveIO(m, output: &output, discard: !options.captureOutput)
-            default:
-                break
-            }
-            return nil
-        }
-        let deadline = options.timeout.map { ContinuousClock.now + $0 }
-        let codec = self.codec
+        return id
+    }
+
+    /// Buffers `request` (``CallCodec`` writes it without building terms when it can).
+    private func enqueue(_ request: RemoteCall.Request) throws(DistributionError) {
+        if let codec, try connection.enqueueFrame({ codec.append(request, into: &$0) }) { return }
+        try connection.enqueue(request.controlMessage)
+    }
+
+    /// The group leader of erpc calls that do not capture output: it answers I/O requests and drops the text.
+    private func discardingGroupLeader() -> Pid {
+        if let p = calls.discardingGroupLeader { return p }
+        let p = makePid()
+        calls.discardingGroupLeader = p
+        return p
+    }
+
+    /// Waits until the sequential call `id` ends, serving every call's replies and I/O meanwhile.
+    private func wait(for id: RemoteCallMachine<CallContext>.CallID) -> CallOutcome {
         while true {
-            // Messages for us that arrived during a nested call come first.
-            if let m = takePending(for: me, gl) {
-                if let r = try handle(m) { return r }
-                continue
+            if !finished.isEmpty {
+                if finished.count == 1, finished[0].0 == id { return finished.removeLast().1 }
+                if let i = finished.firstIndex(where: { $0.0 == id }) { return finished.remove(at: i).1 }
             }
-            // SPAWN_REPLY and a returning call's DOWN are read in place (CallCodec); anything else is decoded.
-            var value: Term?
-            let received: BlockingConnection.Received
-            do {
-                received = try connection.receive(deadline: deadline) { payload in
-                    guard let codec, let reply = codec.erpcReply(payload) else { return false }
-                    switch reply {
-                    case .spawnReply(let to, let request, let offset):
-                        guard to.id == me.id, to.serial == me.serial, CallCodec.matches(request, reqID),
-                            case .pid(let p)? = CallCodec.term(at: offset, in: payload)
-                        else { return false }
-                        remotePid = p
-                    case .returned(let to, let monitor, let resultRef, let offset):
-                        guard to.id == me.id, to.serial == me.serial, CallCodec.matches(monitor, reqID),
-                            CallCodec.matches(resultRef, resRef), let v = CallCodec.term(at: offset, in: payload)
-                        else { return false }
-                        value = v
-                    }
-                    return true
-                }
-            } catch {
-                finished = true
-                return CallResponse(result: .nodedown(node: node), output: output.text)
+            step(until: nil)
+        }
+    }
+
+    /// One wait for the peer, until the earliest call's deadline or `deadline`: what arrives goes to ``calls`` (a
+    /// reply read in place by ``CallCodec``, or decoded), then its actions run. A call whose deadline passed times
+    /// out instead; a lost connection is every call's nodedown.
+    func step(until deadline: ContinuousClock.Instant?) {
+        guard let callDeadline = calls.nextDeadline() else { return receive(until: deadline) }
+        let now = RemoteCall.now()
+        if callDeadline <= now {
+            calls.timerFired(now: now)
+            runActions()
+            return
+        }
+        if callDeadline != lastDeadline.nanoseconds {
+            lastDeadline = (
+                callDeadline,
+                clockAnchor.instant + .nanoseconds(Int64(clamping: callDeadline &- clockAnchor.nanoseconds))
+            )
+        }
+        if let deadline, deadline < lastDeadline.instant { return receive(until: deadline) }
+        receive(until: lastDeadline.instant)
+    }
+
+    /// The wait of ``step(until:)``.
+    private func receive(until wait: ContinuousClock.Instant?) {
+        do {
+            let codec = self.codec
+            let received = try connection.receive(deadline: wait) { payload in
+                guard let codec, let event = codec.event(in: payload) else { return false }
+                return calls.received(event)
             }
             switch received {
+            case .message(let message):
+                if let event = RemoteCall.Event(message) { calls.received(event) }
             case .intercepted:
-                if let value {
-                    finished = true
-                    return CallResponse(result: .value(value), output: output.text)
-                }
+                break
             case .timedOut:
-                return CallResponse(result: .timeout, output: output.text)
-            case .message(let m):
-                if let m = keep(m, for: me, gl), let r = try handle(m) { return r }
+                calls.timerFired(now: RemoteCall.now())
+            }
+        } catch {
+            calls.received(.nodedown(node: peerName))
+        }
+        runActions()
+    }
+
+    /// Times out the calls whose deadline passed; whether there were any.
+    func expireDueCalls() -> Bool {
+        guard let callDeadline = calls.nextDeadline(), callDeadline <= RemoteCall.now() else { return false }
+        calls.timerFired(now: RemoteCall.now())
+        runActions()
+        return true
+    }
+
+    /// Carries out what ``calls`` decided: completions to their waiters, kills written, I/O served (unless one is
+    /// being served: a nested call runs inside it, and the next waits for it).
+    private func runActions() {
+        var killed = false
+        while let action = calls.nextAction() {
+            switch consume action {
+            case .complete(let id, let outcome, let context):
+                let result: CallOutcome =
+                    switch outcome {
+                    case .response(let r): .success(CallResponse(result: r, output: context.output.text))
+                    case .failure(let e): .failure(e)
+                    }
+                if let ticket = context.ticket {
+                    pipelinedInFlight -= 1
+                    completions.append((ticket, result))
+                } else {
+                    finished.append((id, result))
+                }
+            case .kill(let pid, _, let from):
+                try? connection.enqueue(RemoteCall.kill(pid, from: from))
+                killed = true
+            case .serveIO(let id, _, let message):
+                ioRequests.append((id, message))
             }
         }
-    }
-
-    /// A message that arrived during another call for `me` or `gl`, taken out of ``pending``.
-    private func takePending(for me: Pid, _ gl: Pid?) -> ControlMessage? {
-        guard !pending.isEmpty,
-            let i = pending.firstIndex(where: { m in Self.recipient(m).map { $0 == me || $0 == gl } ?? false })
-        else { return nil }
-        return pending.remove(at: i)
-    }
-
-    /// `m` when it is for `me` or `gl`; a message for another of our processes is set aside in ``pending`` (nil),
-    /// one for nobody dropped (nil).
-    private func keep(_ m: ControlMessage, for me: Pid, _ gl: Pid?) -> ControlMessage? {
-        guard let to = Self.recipient(m) else { return nil }
-        if to == me || to == gl { return m }
-        pending.append(m)
-        return nil
-    }
-
-    static func recipient(_ m: ControlMessage) -> Pid? {
-        switch m {
-        case .send(_, let to, _), .spawnReply(_, let to, _, _), .monitorExit(_, let to, _, _), .exit(_, let to, _),
-            .exit2(_, let to, _), .link(_, let to), .unlink(_, let to), .unlinkID(_, _, let to),
-            .unlinkIDAck(_, _, let to):
-            return to
-        default:
-            return nil
+        if killed { try? connection.flush() }
+        guard !servingIO, !ioRequests.isEmpty else { return }
+        servingIO = true
+        defer { servingIO = false }
+        while !ioRequests.isEmpty {
+            let (id, message) = ioRequests.removeFirst()
+            serveIO(message, for: id)
         }
     }
 
-    /// Our group leader: one `{io_request, From, ReplyAs, Request}` served with ``IOServer``'s rules (a
-    /// `put_chars` with M, F, A runs as a nested rex call, as on ``LocalNode``).
-    func serveIO(_ message: Term, output: inout Output, discard: Bool) {
+    // MARK: - Group leaders
+
+    /// One `{io_request, From, ReplyAs, Request}` to a call's group leader, served with ``IOServer``'s rules (a
+    /// `put_chars` with M, F, A runs as a nested rex call, as on ``LocalNode``); nil `call`: the output is dropped.
+    private func serveIO(_ message: Term, for call: RemoteCallMachine<CallContext>.CallID?) {
         guard case .tuple(let t) = message, t.count == 4, t[0] == .atom("io_request"), case .pid(let from) = t[1] else {
             return
         }
-        let reply = handleIO(t[3], output: &output, discard: discard)
+        let reply = handleIO(t[3], for: call)
         try? connection.send(.send(from: nil, to: from, message: .tuple([.atom("io_reply"), t[2], reply])))
     }
 
-    private func handleIO(_ request: Term, output: inout Output, discard: Bool) -> Term {
+    private func handleIO(_ request: Term, for call: RemoteCallMachine<CallContext>.CallID?) -> Term {
         switch IOServer.plan(request) {
         case .reply(let reply):
             return reply
         case .write(let text):
-            if !discard { output.append(text) }
+            write(text, for: call)
             return .ok
         case .evaluate(let m, let f, let a):
             let r = rexCall(module: m, function: f, arguments: a,
                             options: CallOptions(method: .rex, timeout: .seconds(30), captureOutput: false))
             let value: Term? = if case .value(let v) = r.result { v } else { nil }
             let (text, reply) = IOServer.evaluated(value, function: f)
-            if let text, !discard { output.append(text) }
+            if let text { write(text, for: call) }
             return reply
         case .requests(let requests):
             var last: Term = .ok
             for r in requests {
-                last = handleIO(r, output: &output, discard: discard)
+                last = handleIO(r, for: call)
                 if IOServer.isError(last) { break }
             }
             return last
         }
     }
 
-    /// Captured output, streamed to `onOutput` as it arrives.
-    struct Output {
-        var text = ""
-        let onOutput: (@Sendable (String) -> Void)?
-        mutating func append(_ s: String) {
-            text += s
-            onOutput?(s)
+    /// Adds `text` to the call's output; ``CallOptions/onOutput`` is called outside the table.
+    private func write(_ text: String, for call: RemoteCallMachine<CallContext>.CallID?) {
+        guard let call else { return }
+        let onOutput = calls.withContext(of: call) { c -> (@Sendable (String) -> Void)? in
+            c.output.text += text
+            return c.output.onOutput
         }
+        onOutput??(text)
     }
 }

@@ -28,7 +28,7 @@ final class CallCodec {
         let utf8 = Array(node.utf8)
         guard utf8.count <= 255 else { return nil }
         let atom = UnsafeMutableRawBufferPointer.allocate(byteCount: utf8.count + 2, alignment: 1)
-        atom[0] = 119
+        atom[0] = ETFTag.smallAtomUTF8.rawValue
         atom[1] = UInt8(utf8.count)
         for (i, b) in utf8.enumerated() { atom[2 + i] = b }
         nodeAtom = UnsafeRawBufferPointer(atom)
@@ -38,6 +38,23 @@ final class CallCodec {
     deinit { nodeAtom.deallocate() }
 
     // MARK: - Requests
+
+    /// Appends `request` as one frame (``RemoteCall/Request/controlMessage``'s bytes). Returns false (and leaves
+    /// `out` as it was) when an atom is too long or an argument cannot be encoded; the general path then reports the
+    /// error.
+    func append(_ request: RemoteCall.Request, into out: inout [UInt8]) -> Bool {
+        switch request.method {
+        case .rex:
+            return appendRexRequest(
+                from: request.from, tag: request.tag, module: request.module, function: request.function,
+                arguments: request.arguments, groupLeader: request.groupLeader, into: &out)
+        case .erpc:
+            return appendErpcRequest(
+                requestID: request.tag, from: request.from, groupLeader: request.groupLeader!,
+                resultRef: request.resultRef!, module: request.module, function: request.function,
+                arguments: request.arguments, into: &out)
+        }
+    }
 
     private var pidSize: Int { 13 + nodeAtom.count }
     private func referenceSize(_ r: Reference) -> Int { 7 + nodeAtom.count + 4 * r.ids.count }
@@ -55,11 +72,12 @@ final class CallCodec {
     ) -> Bool {
         guard let moduleSize = Self.atomSize(module), let functionSize = Self.atomSize(function) else { return false }
         let start = out.count
-        let headSize = 10 + pidSize + Self.emptyAtomAndRex.count + Self.genCallHeader.count + pidSize
+        let headSize = Self.regSendFrameHead.count + pidSize + Self.emptyAtomAndRex.count + Self.genCallHeader.count
+            + pidSize
             + referenceSize(tag) + Self.callHeader.count + moduleSize + functionSize
         out.reserveCapacity(start + headSize + 64 + (groupLeader == nil ? 6 : pidSize))
         append(headSize, to: &out) { w in
-            w.bytes([0, 0, 0, 0, ControlMessage.passThrough, 131, 104, 4, 97, 6])
+            w.bytes(Self.regSendFrameHead)
             pid(from, &w)
             w.bytes(Self.emptyAtomAndRex)
             w.bytes(Self.genCallHeader)
@@ -90,16 +108,17 @@ final class CallCodec {
     ) -> Bool {
         guard let moduleSize = Self.atomSize(module), let functionSize = Self.atomSize(function) else { return false }
         let start = out.count
-        let headSize = 10 + referenceSize(requestID) + 2 * pidSize + Self.erpcSpawnTail.count + 6
+        let headSize = Self.spawnRequestFrameHead.count + referenceSize(requestID) + 2 * pidSize
+            + Self.erpcSpawnTail.count + Self.erpcArgumentsHead.count
             + referenceSize(resultRef) + moduleSize + functionSize
         out.reserveCapacity(start + headSize + 64)
         append(headSize, to: &out) { w in
-            w.bytes([0, 0, 0, 0, ControlMessage.passThrough, 131, 104, 6, 97, 29])
+            w.bytes(Self.spawnRequestFrameHead)
             reference(requestID, &w)
             pid(from, &w)
             pid(groupLeader, &w)
             w.bytes(Self.erpcSpawnTail)
-            w.bytes([131, 108, 0, 0, 0, 4])
+            w.bytes(Self.erpcArgumentsHead)
             reference(resultRef, &w)
             Self.atom(module, &w)
             Self.atom(function, &w)
@@ -108,7 +127,7 @@ final class CallCodec {
             out.removeSubrange(start...)
             return false
         }
-        out.append(106)
+        out.append(ETFTag.nil.rawValue)
         out.patchFrameLength(at: start)
         return true
     }
@@ -126,7 +145,7 @@ final class CallCodec {
 
     /// `NEW_PID_EXT` of one of our pids.
     private func pid(_ p: Pid, _ w: inout RawWriter) {
-        w.u8(88)
+        w.u8(ETFTag.newPid.rawValue)
         w.bytes(nodeAtom)
         w.u32(p.id)
         w.u32(p.serial)
@@ -135,7 +154,7 @@ final class CallCodec {
 
     /// `NEWER_REFERENCE_EXT` of one of our references.
     private func reference(_ r: Reference, _ w: inout RawWriter) {
-        w.u8(90)
+        w.u8(ETFTag.newerReference.rawValue)
         w.u16(UInt16(truncatingIfNeeded: r.ids.count))
         w.bytes(nodeAtom)
         w.u32(r.creation)
@@ -146,7 +165,7 @@ final class CallCodec {
     private static func atom(_ a: Atom, _ w: inout RawWriter) {
         var name = a.name
         name.withUTF8 { utf8 in
-            w.u8(119)
+            w.u8(ETFTag.smallAtomUTF8.rawValue)
             w.u8(UInt8(utf8.count))
             w.bytes(UnsafeRawBufferPointer(utf8))
         }
@@ -154,7 +173,7 @@ final class CallCodec {
 
     private static func appendList(_ terms: [Term], _ out: inout [UInt8]) -> Bool {
         if terms.isEmpty {
-            out.append(106)
+            out.append(ETFTag.nil.rawValue)
             return true
         }
         do {
@@ -165,17 +184,41 @@ final class CallCodec {
         }
     }
 
+    // The constant parts of the requests. The names are ETF tags (`erl_ext_dist.md`) and distribution operations.
+    private static let version = ETFTag.version.rawValue
+    private static let smallTuple = ETFTag.smallTuple.rawValue
+    private static let smallInteger = ETFTag.smallInteger.rawValue
+    private static let smallAtomUTF8 = ETFTag.smallAtomUTF8.rawValue
+    private static let list = ETFTag.list.rawValue
+    private static let `nil` = ETFTag.nil.rawValue
+
+    /// The frame's length (patched at the end), pass-through, `131, {6, ` (REG_SEND, up to the sender).
+    private static let regSendFrameHead: [UInt8] =
+        [0, 0, 0, 0, ControlMessage.passThrough, version, smallTuple, 4, smallInteger, operation(.regSend)]
+    /// The frame's length, pass-through, `131, {29, ` (SPAWN_REQUEST, up to the request id).
+    private static let spawnRequestFrameHead: [UInt8] =
+        [0, 0, 0, 0, ControlMessage.passThrough, version, smallTuple, 6, smallInteger, operation(.spawnRequest)]
     /// `'', rex` (the rest of REG_SEND's control tuple).
-    private static let emptyAtomAndRex: [UInt8] = [119, 0, 119, 3] + Array("rex".utf8)
+    private static let emptyAtomAndRex: [UInt8] = [smallAtomUTF8, 0, smallAtomUTF8, 3] + Array("rex".utf8)
     /// `131, {'$gen_call', {` (up to the caller's pid).
-    private static let genCallHeader: [UInt8] = [131, 104, 3, 119, 9] + Array("$gen_call".utf8) + [104, 2]
+    private static let genCallHeader: [UInt8] =
+        [version, smallTuple, 3, smallAtomUTF8, 9] + Array("$gen_call".utf8) + [smallTuple, 2]
     /// `{call, ` (up to the module).
-    private static let callHeader: [UInt8] = [104, 5, 119, 4] + Array("call".utf8)
-    private static let userAtom: [UInt8] = [119, 4] + Array("user".utf8)
+    private static let callHeader: [UInt8] = [smallTuple, 5, smallAtomUTF8, 4] + Array("call".utf8)
+    private static let userAtom: [UInt8] = [smallAtomUTF8, 4] + Array("user".utf8)
     /// `{erpc, execute_call, 4}, [monitor]` (the end of SPAWN_REQUEST's control tuple).
     private static let erpcSpawnTail: [UInt8] =
-        [104, 3, 119, 4] + Array("erpc".utf8) + [119, 12] + Array("execute_call".utf8) + [97, 4]
-        + [108, 0, 0, 0, 1, 119, 7] + Array("monitor".utf8) + [106]
+        [smallTuple, 3, smallAtomUTF8, 4] + Array("erpc".utf8) + [smallAtomUTF8, 12] + Array("execute_call".utf8)
+        + [smallInteger, 4] + [list, 0, 0, 0, 1, smallAtomUTF8, 7] + Array("monitor".utf8) + [`nil`]
+    /// `131, [` of four elements (SPAWN_REQUEST's arguments, up to the result reference).
+    private static let erpcArgumentsHead: [UInt8] = [version, list, 0, 0, 0, 4]
+
+    private static func operation(_ op: ControlMessage.Operation) -> UInt8 { UInt8(op.rawValue) }
+    private static let opSend = operation(.send)
+    private static let opSendSender = operation(.sendSender)
+    private static let opSpawnReply = operation(.spawnReply)
+    private static let opMonitorPExit = operation(.monitorPExit)
+    private static let opPayloadMonitorPExit = operation(.payloadMonitorPExit)
 
     /// Big-endian stores through a raw pointer; the caller sized the buffer.
     private struct RawWriter {
@@ -218,26 +261,21 @@ final class CallCodec {
         /// Where the result term starts in the payload (it runs to the end).
         var resultOffset: Int
 
-        /// Whether this answers a request from `pid` tagged `ref`.
-        func answers(_ pid: Pid, _ ref: Reference) -> Bool {
-            to.id == pid.id && to.serial == pid.serial && CallCodec.matches(tag, ref)
-        }
-
-        /// Our references' counter key (as ``Pipeline`` files calls).
-        var tagKey: UInt64 { CallCodec.key(tag) }
     }
 
     /// Reads a frame payload as `112, 131 {2, _, To} | {22, _, To}, 131 {Ref, Result}` with `To` one of our pids
     /// and `Ref` one of our three-word references; nil for anything else.
     func rexReply(_ payload: UnsafeRawBufferPointer) -> RexReply? {
         var r = Reader(bytes: payload)
-        guard r.take(ControlMessage.passThrough), r.take(131), r.take(104), r.take(3), r.take(97) else { return nil }
+        guard r.take(ControlMessage.passThrough), r.take(.version), r.take(.smallTuple), r.take(3),
+            r.take(.smallInteger)
+        else { return nil }
         switch r.byte() {
-        case 22?: guard r.skipPid() else { return nil }  // SEND_SENDER: the sender
-        case 2?: guard r.skipAtom() else { return nil }  // SEND: the unused atom
+        case Self.opSendSender?: guard r.skipPid() else { return nil }  // SEND_SENDER: the sender
+        case Self.opSend?: guard r.skipAtom() else { return nil }  // SEND: the unused atom
         default: return nil
         }
-        guard let to = ourPid(&r), r.take(131), r.take(104), r.take(2), let tag = ourReference(&r),
+        guard let to = ourPid(&r), r.take(.version), r.take(.smallTuple), r.take(2), let tag = ourReference(&r),
             r.offset < payload.count
         else { return nil }
         return RexReply(to: to, tag: tag, resultOffset: r.offset)
@@ -266,18 +304,20 @@ final class CallCodec {
     /// for anything else.
     func erpcReply(_ payload: UnsafeRawBufferPointer) -> ErpcReply? {
         var r = Reader(bytes: payload)
-        guard r.take(ControlMessage.passThrough), r.take(131), r.take(104) else { return nil }
+        guard r.take(ControlMessage.passThrough), r.take(.version), r.take(.smallTuple) else { return nil }
         switch (r.byte(), r.byte(), r.byte()) {
-        case (5?, 97?, 31?):
-            guard let request = ourReference(&r), let to = ourPid(&r), r.take(97), r.byte() != nil,
+        case (5?, Self.smallInteger?, Self.opSpawnReply?):
+            guard let request = ourReference(&r), let to = ourPid(&r), r.take(.smallInteger), r.byte() != nil,
                 r.offset < payload.count
             else { return nil }
             return .spawnReply(to: to, request: request, resultOffset: r.offset)
-        case (let arity?, 97?, let op?) where (arity, op) == (5, 21) || (arity, op) == (4, 28):
+        case (let arity?, Self.smallInteger?, let op?)
+        where (arity, op) == (5, Self.opMonitorPExit) || (arity, op) == (4, Self.opPayloadMonitorPExit):
             // MONITOR_P_EXIT carries the reason as the tuple's last element, PAYLOAD_MONITOR_P_EXIT as the message.
             guard r.skipPid(), let to = ourPid(&r), let monitor = ourReference(&r),
-                op == 21 || r.take(131), r.take(104), r.take(3), let resultRef = ourReference(&r),
-                r.take(119), r.take(6), r.takeBytes(Self.returnName), r.offset < payload.count
+                op == Self.opMonitorPExit || r.take(.version), r.take(.smallTuple), r.take(3),
+                let resultRef = ourReference(&r), r.take(.smallAtomUTF8), r.take(6), r.takeBytes(Self.returnName),
+                r.offset < payload.count
             else { return nil }
             return .returned(to: to, monitor: monitor, resultRef: resultRef, valueOffset: r.offset)
         default:
@@ -287,13 +327,51 @@ final class CallCodec {
 
     private static let returnName: [UInt8] = Array("return".utf8)
 
-    /// Whether three reference words are those of `ref`.
-    static func matches(_ words: (UInt32, UInt32, UInt32), _ ref: Reference) -> Bool {
-        ref.ids.count == 3 && ref.ids[0] == words.0 && ref.ids[1] == words.1 && ref.ids[2] == words.2
+    /// A reply read in place as the event ``RemoteCallMachine`` takes (the general path makes the same one with
+    /// ``RemoteCall/Event/init(_:)``): a rex reply, a SPAWN_REPLY, or the DOWN of an erpc call that returned; nil for
+    /// anything else, or when the term it carries is not exactly one well-formed term.
+    func event(in payload: UnsafeRawBufferPointer) -> RemoteCall.Event? {
+        // `112, 131, 104, Arity, 97, Operation`: the operation says which reader to try.
+        guard payload.count > 5 else { return nil }
+        switch payload[5] {
+        case Self.opSend, Self.opSendSender: break
+        case Self.opSpawnReply, Self.opMonitorPExit, Self.opPayloadMonitorPExit: return erpcEvent(in: payload)
+        default: return nil
+        }
+        if let reply = rexReply(payload) {
+            guard let result = Self.result(of: reply, in: payload) else { return nil }
+            return .rexReply(to: Self.recipient(reply.to), tag: Self.reference(reply.tag), result: result)
+        }
+        return nil
     }
 
-    /// Our references' counter key (as ``Pipeline`` files calls).
-    static func key(_ words: (UInt32, UInt32, UInt32)) -> UInt64 { UInt64(words.0) | UInt64(words.1) << 32 }
+    private func erpcEvent(in payload: UnsafeRawBufferPointer) -> RemoteCall.Event? {
+        switch erpcReply(payload) {
+        case .spawnReply(let to, let request, let offset)?:
+            guard let result = Self.term(at: offset, in: payload) else { return nil }
+            return .spawnReply(to: Self.recipient(to), requestID: Self.reference(request), result: result)
+        case .returned(let to, let monitor, let resultRef, let offset)?:
+            guard let value = Self.term(at: offset, in: payload) else { return nil }
+            return .erpcReturned(
+                to: Self.recipient(to), requestID: Self.reference(monitor), resultRef: Self.reference(resultRef),
+                value: value)
+        case nil:
+            return nil
+        }
+    }
+
+    private static func recipient(_ pid: (id: UInt32, serial: UInt32)) -> RemoteCall.Recipient {
+        .ours(id: pid.id, serial: pid.serial)
+    }
+
+    private static func reference(_ words: (UInt32, UInt32, UInt32)) -> RemoteCall.ReplyReference {
+        .ours(words.0, words.1, words.2)
+    }
+
+    /// Whether three reference words are those of `ref`.
+    static func matches(_ words: (UInt32, UInt32, UInt32), _ ref: Reference) -> Bool {
+        reference(words).matches(ref)
+    }
 
     /// Exactly one well-formed term from `offset` to the end of `payload`, or nil.
     static func term(at offset: Int, in payload: UnsafeRawBufferPointer) -> Term? {
@@ -305,7 +383,7 @@ final class CallCodec {
 
     /// `NEW_PID_EXT` of a pid on our node with our creation: its id and serial.
     private func ourPid(_ r: inout Reader) -> (id: UInt32, serial: UInt32)? {
-        guard r.take(88), r.takeBytes(nodeAtom), let id = r.u32(), let serial = r.u32(), r.u32() == creation else {
+        guard r.take(.newPid), r.takeBytes(nodeAtom), let id = r.u32(), let serial = r.u32(), r.u32() == creation else {
             return nil
         }
         return (id, serial)
@@ -313,7 +391,7 @@ final class CallCodec {
 
     /// `NEWER_REFERENCE_EXT` of a three-word reference on our node with our creation: its words.
     private func ourReference(_ r: inout Reader) -> (UInt32, UInt32, UInt32)? {
-        guard r.take(90), r.u16() == 3, r.takeBytes(nodeAtom), r.u32() == creation,
+        guard r.take(.newerReference), r.u16() == 3, r.takeBytes(nodeAtom), r.u32() == creation,
             let w0 = r.u32(), let w1 = r.u32(), let w2 = r.u32()
         else { return nil }
         return (w0, w1, w2)
@@ -335,6 +413,8 @@ final class CallCodec {
             offset += 1
             return true
         }
+
+        mutating func take(_ tag: ETFTag) -> Bool { take(tag.rawValue) }
 
         mutating func takeBytes(_ expected: [UInt8]) -> Bool {
             expected.withUnsafeBytes { takeBytes($0) }
@@ -365,8 +445,12 @@ final class CallCodec {
         mutating func skipAtom() -> Bool {
             let length: Int
             switch byte() {
-            case 119?, 115?: guard let n = byte() else { return false }; length = Int(n)
-            case 118?, 100?: guard let n = u16() else { return false }; length = Int(n)
+            case ETFTag.smallAtomUTF8.rawValue?, ETFTag.smallAtom.rawValue?:
+                guard let n = byte() else { return false }
+                length = Int(n)
+            case ETFTag.atomUTF8.rawValue?, ETFTag.atom.rawValue?:
+                guard let n = u16() else { return false }
+                length = Int(n)
             default: return false
             }
             guard bytes.count - offset >= length else { return false }
@@ -377,8 +461,12 @@ final class CallCodec {
         /// `NEW_PID_EXT` or `PID_EXT`, on any node.
         mutating func skipPid() -> Bool {
             switch byte() {
-            case 88?: guard skipAtom(), bytes.count - offset >= 12 else { return false }; offset += 12
-            case 103?: guard skipAtom(), bytes.count - offset >= 9 else { return false }; offset += 9
+            case ETFTag.newPid.rawValue?:
+                guard skipAtom(), bytes.count - offset >= 12 else { return false }
+                offset += 12
+            case ETFTag.pid.rawValue?:
+                guard skipAtom(), bytes.count - offset >= 9 else { return false }
+                offset += 9
             default: return false
             }
             return true

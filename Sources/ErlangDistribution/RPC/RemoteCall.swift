@@ -56,15 +56,9 @@ extension LocalNode {
         async throws(DistributionError) -> CallResponse
     {
         let peer = try await connectPeer(node)
-        let useErpc: Bool
-        switch options.method {
-        case .rex: useErpc = false
-        case .erpc: useErpc = true
-        case .automatic: useErpc = peer.handshake.negotiatedFlags.isSuperset(of: [.spawn, .distMonitor])
-        }
-        return useErpc
-            ? try await erpcCall(node: node, module: module, function: function, arguments: arguments, options: options)
-            : try await rexCall(node: node, module: module, function: function, arguments: arguments, options: options)
+        let method = RemoteCall.Method(options.method, negotiated: peer.handshake.negotiatedFlags)
+        return try await call(method, node: node, module: module, function: function, arguments: arguments,
+                              options: options)
     }
 
     /// Calls through `rex`: `{'$gen_call', {Pid, Ref}, {call, M, F, A, GL}}`. rex cannot tell `exit(R)` from
@@ -73,56 +67,7 @@ extension LocalNode {
     public func rexCall(node: String, module: Atom, function: Atom, arguments: [Term], options: CallOptions = .init())
         async throws(DistributionError) -> CallResponse
     {
-        _ = try await connectPeer(node)
-        let (me, mailbox) = spawnProcess()
-        watchNode(node, by: me)
-        let output = OutputCollector(onOutput: options.onOutput)
-        let gl = options.captureOutput ? startGroupLeader(node: node, output: output) : nil
-        defer {
-            exitProcess(me)
-            if let gl { exitProcess(gl.pid); gl.task.cancel() }
-        }
-        let ref = makeReference()
-        let glTerm: Term = gl.map { .pid($0.pid) } ?? .atom("user")
-        let request: Term = .tuple([
-            .atom("$gen_call"), .tuple([.pid(me), .reference(ref)]),
-            .tuple([.atom("call"), .atom(module), .atom(function), .list(arguments), glTerm]),
-        ])
-        do {
-            try send(request, toName: "rex", on: node, from: me)
-        } catch {
-            return CallResponse(result: .nodedown(node: node), output: output.text)
-        }
-        let deadline = options.timeout.map { ContinuousClock.now + $0 }
-        while true {
-            let remaining = deadline.map { $0 - ContinuousClock.now }
-            if let remaining, remaining <= .zero { return CallResponse(result: .timeout, output: output.text) }
-            switch await mailbox.receive(timeout: remaining) {
-            case .message(.tuple(let t)) where t.count == 2 && t[0].isReference(ref):
-                return CallResponse(result: Self.mapRexResult(t[1]), output: output.text)
-            case .message(.tuple(let t)) where t.count == 2 && t[0] == .atom("nodedown"):
-                return CallResponse(result: .nodedown(node: node), output: output.text)
-            case .message:
-                continue
-            case .timeout:
-                return CallResponse(result: .timeout, output: output.text)
-            case .closed, .cancelled:
-                throw DistributionError(.closedLocally, stage: .rpc, node: node, "the call was cancelled")
-            }
-        }
-    }
-
-    static func mapRexResult(_ result: Term) -> CallResult {
-        guard case .tuple(let t) = result, t.count == 2, t[0] == .atom("badrpc") else { return .value(result) }
-        if case .tuple(let e) = t[1], e.count == 2, e[0] == .atom("EXIT") {
-            if case .tuple(let rs) = e[1], rs.count == 2, case .list(let frames) = rs[1],
-                frames.allSatisfy({ if case .tuple(let f) = $0, f.count == 4 { return true }; return false })
-            {
-                return .exception(.error, reason: rs[0], stacktrace: rs[1])
-            }
-            return .exception(.exit, reason: e[1], stacktrace: .list([]))
-        }
-        return .exception(.exit, reason: result, stacktrace: .list([]))
+        try await call(.rex, node: node, module: module, function: function, arguments: arguments, options: options)
     }
 
     /// Calls through erpc: SPAWN_REQUEST of `erpc:execute_call/4` with a monitor; the result comes back as the
@@ -130,76 +75,105 @@ extension LocalNode {
     public func erpcCall(node: String, module: Atom, function: Atom, arguments: [Term], options: CallOptions = .init())
         async throws(DistributionError) -> CallResponse
     {
+        try await call(.erpc, node: node, module: module, function: function, arguments: arguments, options: options)
+    }
+
+    /// One call by `method`: a process of its own (watching `node`), a group leader, one ``RemoteCallMachine`` entry
+    /// driven by ``drive(_:mailbox:spawnSinks:_:)``.
+    private func call(
+        _ method: RemoteCall.Method, node: String, module: Atom, function: Atom, arguments: [Term],
+        options: CallOptions
+    ) async throws(DistributionError) -> CallResponse {
         _ = try await connectPeer(node)
         let (me, mailbox) = spawnProcess()
         watchNode(node, by: me)
         let output = OutputCollector(onOutput: options.onOutput)
-        let gl = startGroupLeader(node: node, output: output, discard: !options.captureOutput)
-        var remotePid: Pid?
-        var finished = false
-        let reqID = makeReference()
+        // rex without capture names `user`; erpc needs a group leader, which then drops the output.
+        let gl: GroupLeader? =
+            method == .erpc || options.captureOutput
+            ? startGroupLeader(node: node, output: output, discard: !options.captureOutput) : nil
+        let tag = makeReference()
+        let request: RemoteCall.Request
         // The spawned pid is recorded without waking this task; only DOWN (or a spawn error) wakes it.
-        let spawned = addSpawnSink(reqID)
+        var sinks: [(Reference, SpawnSink)] = []
+        switch method {
+        case .rex:
+            request = .rex(from: me, tag: tag, module: module, function: function, arguments: arguments,
+                           groupLeader: gl?.pid)
+        case .erpc:
+            sinks = [(tag, addSpawnSink(tag))]
+            request = .erpc(requestID: tag, from: me, groupLeader: gl!.pid, resultRef: makeReference(), module: module,
+                            function: function, arguments: arguments)
+        }
         defer {
-            removeSpawnSink(reqID)
-            if !finished, let pid = remotePid ?? spawned.pid {
-                try? sendControl(.exit2(from: me, to: pid, reason: .atom("kill")), to: node)
-            }
+            if !sinks.isEmpty { removeSpawnSink(tag) }
             exitProcess(me)
-            exitProcess(gl.pid)
-            gl.task.cancel()
+            if let gl { exitProcess(gl.pid); gl.task.cancel() }
         }
-        let resRef = makeReference()
+        var calls = RemoteCallMachine<Void>()
+        let id = calls.start(request, node: node, capturesOutput: options.captureOutput, timeout: options.timeout,
+                             now: RemoteCall.now(), context: ())
         do {
-            try sendControl(
-                .spawnRequest(
-                    requestID: reqID, from: me, groupLeader: gl.pid, module: "erpc", function: "execute_call", arity: 4,
-                    options: .list([.atom("monitor")]),
-                    arguments: .list([.reference(resRef), .atom(module), .atom(function), .list(arguments)])),
-                to: node)
+            try sendControl(request.controlMessage, to: node)
         } catch {
-            return CallResponse(result: .nodedown(node: node), output: output.text)
+            calls.requestNotSent(id)
         }
-        let deadline = options.timeout.map { ContinuousClock.now + $0 }
-        while true {
-            let remaining = deadline.map { $0 - ContinuousClock.now }
-            if let remaining, remaining <= .zero { return CallResponse(result: .timeout, output: output.text) }
-            switch await mailbox.receive(timeout: remaining) {
-            case .message(.tuple(let t)) where t.count == 4 && t[0] == .atom("spawn_reply") && t[1].isReference(reqID):
-                if case .pid(let p) = t[3] {
-                    remotePid = p
-                } else {
-                    finished = true
-                    throw DistributionError(.rpcFailed, stage: .rpc, node: node, "the peer refused to spawn erpc: \(t[3])")
-                }
-            case .message(.tuple(let t)) where t.count == 5 && t[0] == .atom("DOWN") && t[1].isReference(reqID):
-                finished = true
-                return CallResponse(result: Self.mapErpcReason(t[4], resRef: resRef, node: node), output: output.text)
-            case .message(.tuple(let t)) where t.count == 2 && t[0] == .atom("nodedown"):
-                finished = true
-                return CallResponse(result: .nodedown(node: node), output: output.text)
-            case .message:
-                continue
-            case .timeout:
-                return CallResponse(result: .timeout, output: output.text)
-            case .closed, .cancelled:
-                throw DistributionError(.closedLocally, stage: .rpc, node: node, "the call was cancelled")
-            }
+        var outcome: RemoteCall.Outcome?
+        await drive(&calls, mailbox: mailbox, spawnSinks: sinks) { _, o, _ in outcome = o }
+        switch outcome {
+        case .response(let result)?: return CallResponse(result: result, output: output.text)
+        case .failure(let error)?: throw error
+        case nil: preconditionFailure("a call ended without an outcome")
         }
     }
 
-    static func mapErpcReason(_ reason: Term, resRef: Reference, node: String) -> CallResult {
-        if reason == .atom("noconnection") { return .nodedown(node: node) }
-        guard case .tuple(let t) = reason, t.count >= 3, t[0].isReference(resRef), case .atom(let kind) = t[1] else {
-            return .exception(.exit, reason: .tuple([.atom("signal"), reason]), stacktrace: .list([]))
+    /// Runs `calls` over the caller's `mailbox` until every call completed: the NIO driver of ``RemoteCallMachine``
+    /// (a single call and a multicall alike). Kill actions are sent from here; `complete` gets each completion.
+    ///
+    /// Successful spawn replies go to `spawnSinks` without waking the caller (as erpc's `{reply, error_only}`): they
+    /// are handed to the machine only when a timeout or a cancellation needs to know which process to kill.
+    func drive<Context>(
+        _ calls: inout RemoteCallMachine<Context>, mailbox: Mailbox, spawnSinks: [(Reference, SpawnSink)],
+        _ complete: (RemoteCallMachine<Context>.CallID, RemoteCall.Outcome, Context) -> Void
+    ) async {
+        func spawned() {
+            for (id, sink) in spawnSinks {
+                guard let pid = sink.pid else { continue }
+                calls.received(.spawnReply(to: nil, requestID: .reference(id), result: .pid(pid)))
+            }
         }
-        switch (kind.name, t.count) {
-        case ("return", 3): return .value(t[2])
-        case ("throw", 3): return .exception(.throw, reason: t[2], stacktrace: .list([]))
-        case ("exit", 3): return .exception(.exit, reason: t[2], stacktrace: .list([]))
-        case ("error", 3): return .exception(.error, reason: t[2], stacktrace: .list([]))
-        case ("error", 4): return .exception(.error, reason: t[2], stacktrace: t[3])
-        default: return .exception(.exit, reason: .tuple([.atom("signal"), reason]), stacktrace: .list([]))
+        while true {
+            while let action = calls.nextAction() {
+                switch action {
+                case .complete(let id, let outcome, let context):
+                    complete(id, outcome, context)
+                case .kill(let pid, let node, let caller):
+                    try? sendControl(RemoteCall.kill(pid, from: caller), to: node)
+                case .serveIO:
+                    break  // Group leaders are processes of their own here (startGroupLeader).
+                }
+            }
+            if calls.isEmpty { return }
+            var timeout: Duration?
+            if let deadline = calls.nextDeadline() {
+                let now = RemoteCall.now()
+                if deadline <= now {
+                    spawned()
+                    calls.timerFired(now: now)
+                    continue
+                }
+                timeout = .nanoseconds(Int64(clamping: deadline - now))
+            }
+            switch await mailbox.receive(timeout: timeout) {
+            case .message(let message):
+                if let event = RemoteCall.Event(mailbox: message) { calls.received(event) }
+            case .timeout:
+                spawned()
+                calls.timerFired(now: RemoteCall.now())
+            case .closed, .cancelled:
+                spawned()
+                calls.cancelAll()
+            }
         }
     }
 
@@ -235,15 +209,6 @@ extension LocalNode {
     }
 }
 
-extension Term {
-    /// Whether this is the reference `ref`; unlike `== .reference(ref)` it boxes nothing (`.reference` is indirect).
-    @inline(__always)
-    func isReference(_ ref: Reference) -> Bool {
-        if case .reference(let r) = self { return r == ref }
-        return false
-    }
-}
-
 /// A task that is created on the first ``start()``; ``cancel()`` before that means it never runs.
 final class LazyTask: Sendable {
     private struct State {
@@ -275,14 +240,21 @@ final class LazyTask: Sendable {
     }
 }
 
-/// Thread-safe output accumulator.
+/// A call's ``CallOutput`` shared by its group leader's task (which writes) and the caller (which reads the text at
+/// the end): the one accumulator behind a lock.
 final class OutputCollector: Sendable {
-    private let box = NIOLockedValueBox("")
-    let onOutput: (@Sendable (String) -> Void)?
-    init(onOutput: (@Sendable (String) -> Void)?) { self.onOutput = onOutput }
+    private let box: NIOLockedValueBox<CallOutput>
+
+    init(onOutput: (@Sendable (String) -> Void)?) { box = NIOLockedValueBox(CallOutput(onOutput: onOutput)) }
+
+    /// Appends `s` and streams it to ``CallOptions/onOutput``.
     func append(_ s: String) {
-        box.withLockedValue { $0 += s }
+        let onOutput = box.withLockedValue { o in
+            o.text += s
+            return o.onOutput
+        }
         onOutput?(s)
     }
-    var text: String { box.withLockedValue { $0 } }
+
+    var text: String { box.withLockedValue { $0.text } }
 }
