@@ -49,7 +49,7 @@ extension LocalNode: ClusterCaller {
 
 /// The blocking transport as a ``RemoteCaller``: one ``BlockingNode``, connected on first use, bound to that one
 /// peer, used on one thread at a time (the route gives it only `call`, which makes one call after another). A call
-/// to another node fails as a connection to it would.
+/// to another node fails with ``DistributionError/Code/notConnected`` at the `connect` stage: nothing is sent.
 public final class BlockingCaller: RemoteCaller, @unchecked Sendable {
     private let configuration: BlockingConnection.Configuration
     private var node: BlockingNode?
@@ -79,7 +79,7 @@ public final class BlockingCaller: RemoteCaller, @unchecked Sendable {
         if let node {
             guard node.peerName == target else {
                 throw DistributionError(
-                    .closedLocally, stage: .connect, node: target,
+                    .notConnected, stage: .connect, node: target,
                     "the blocking transport is connected to \(node.peerName) only")
             }
             return node
