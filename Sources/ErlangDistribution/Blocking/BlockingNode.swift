@@ -286,26 +286,19 @@ public final class BlockingNode {
     }
 
     private func handleIO(_ request: Term, for call: RemoteCallMachine<CallContext>.CallID?) -> Term {
-        switch IOServer.plan(request) {
-        case .reply(let reply):
-            return reply
-        case .write(let text):
-            write(text, for: call)
-            return .ok
-        case .evaluate(let m, let f, let a):
-            let r = rexCall(module: m, function: f, arguments: a,
-                            options: CallOptions(method: .rex, timeout: .seconds(30), captureOutput: false))
-            let value: Term? = if case .value(let v) = r.result { v } else { nil }
-            let (text, reply) = IOServer.evaluated(value, function: f)
-            if let text { write(text, for: call) }
-            return reply
-        case .requests(let requests):
-            var last: Term = .ok
-            for r in requests {
-                last = handleIO(r, for: call)
-                if IOServer.isError(last) { break }
+        var serving = IOServer.Serving(request)
+        while true {
+            switch serving.next() {
+            case .write(let text):
+                write(text, for: call)
+            case .evaluate(let m, let f, let a):
+                let r = rexCall(module: m, function: f, arguments: a,
+                                options: CallOptions(method: .rex, timeout: .seconds(30), captureOutput: false))
+                let value: Term? = if case .value(let v) = r.result { v } else { nil }
+                serving.evaluated(value)
+            case .reply(let reply):
+                return reply
             }
-            return last
         }
     }
 
