@@ -86,7 +86,7 @@ public final class BlockingConnection {
             case .lookUpPort(let alive, let host, let epmdPort):
                 guard let address else { preconditionFailure("EPMD before resolve") }
                 let epmd = EPMDExchange(address: address, host: host, port: epmdPort, timeout: c.connectTimeout)
-                let epmdNode = "\(alive)@\(host)"
+                let epmdNode = plan.node.description
                 do {
                     let reply = try epmd.exchange(
                         EPMDMessage.portPlease2Request(alive: alive), node: epmdNode,

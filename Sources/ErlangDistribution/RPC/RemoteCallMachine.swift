@@ -1,13 +1,5 @@
 import ErlangTerm
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// The vocabulary of a remote call, rex or erpc, shared by ``RemoteCallMachine`` and its drivers: which method, the
 /// request to send, what came back (a normalized ``Event``) and how it ended (``Outcome``).
 ///
