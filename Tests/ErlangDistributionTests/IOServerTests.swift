@@ -55,7 +55,8 @@ final class IOServerTests: XCTestCase {
         XCTAssertEqual(steps(.tuple(["requests", [format, put("c")]]), evaluating: [.charlist("1")]),
                        [.evaluate("io_lib", "format", [.charlist("~p"), [1]]), .write("1"), .write("c"), .reply(.ok)])
         XCTAssertEqual(steps(.tuple(["requests", [format, put("c")]]), evaluating: [nil]),
-                       [.evaluate("io_lib", "format", [.charlist("~p"), [1]]), .reply(.tuple(["error", .tuple(["error", "format"])]))])
+                       [.evaluate("io_lib", "format", [.charlist("~p"), [1]]),
+                        .reply(.tuple(["error", .tuple(["error", "format"])]))])
         XCTAssertEqual(steps(.tuple(["get_line", "unicode", .string("? ")])), [.reply("eof")])
     }
 }
