@@ -1,3 +1,5 @@
+import ErlangDistribution
+
 /// A console command, parsed from a REPL line. The REPL and the one-shot subcommands share these.
 public enum ConsoleCommand: Equatable, Sendable {
     /// `nodes` — the console's own connections.
@@ -160,9 +162,8 @@ extension ConsoleCommand {
 
     /// `name@host`, both parts non-empty, no spaces.
     public static func looksLikeNodeName(_ s: String) -> Bool {
-        guard let at = s.firstIndex(of: "@"), at != s.startIndex, s.index(after: at) != s.endIndex else { return false }
+        guard let name = NodeName(s), !name.host.contains("@") else { return false }
         return !s.contains(where: { $0 == " " || $0 == "(" || $0 == ")" || $0 == "\"" || $0 == "'" })
-            && s.filter { $0 == "@" }.count == 1
     }
 
     static func validateNodeName(_ s: String) throws(ConsoleCommandError) {

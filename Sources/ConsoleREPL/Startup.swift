@@ -166,7 +166,8 @@ public enum Startup {
         }
         let target = connect.first
         let discovery = try discoveryConfiguration(options.discovery, environment: env)
-        let targetHost = target.flatMap { $0.split(separator: "@", maxSplits: 1).last.map(String.init) }
+        let targetName = target.flatMap { NodeName($0) }
+        let targetHost = targetName?.host
 
         // Long or short names.
         let long: Bool
@@ -180,8 +181,8 @@ public enum Startup {
             long = false
         } else if discovery?.dnsPoll != nil {
             long = true  // DNSPoll forms name@IP, a long name
-        } else if let targetHost {
-            long = targetHost.contains(".") || targetHost.contains(":")
+        } else if let targetName {
+            long = targetName.form == .long
         } else {
             long = false
         }
@@ -286,7 +287,7 @@ public enum Startup {
         func bad(_ message: String) -> DistributionError { DistributionError(.badNodeName, stage: .resolve, message) }
         var dnsPoll: DNSPollConfiguration?
         if let query = o.dnsQuery {
-            let fromRelease = env["RELEASE_NODE"].flatMap { $0.split(separator: "@").first.map(String.init) }
+            let fromRelease = env["RELEASE_NODE"].map { NodeName($0)?.alive ?? $0 }
             guard let basename = o.basename ?? fromRelease, !basename.isEmpty else {
                 throw bad("--dns-query needs --basename (libcluster's node_basename), or RELEASE_NODE to take it from")
             }

@@ -1,3 +1,4 @@
+import ErlangDistribution
 import Foundation
 
 /// Real Elixir nodes running the demo application (`Resources/demo/demo.exs`), short-named on this host and
@@ -43,7 +44,7 @@ public final class DemoCluster: @unchecked Sendable {
     /// demo connects peers that share the `demo_` prefix once a second, so one more second lets them mesh.
     private func waitUntilRegistered(timeout: TimeInterval) throws {
         let deadline = Date().addingTimeInterval(timeout)
-        let alives = Set(nodes.map { String($0.split(separator: "@")[0]) })
+        let alives = Set(nodes.map { NodeName($0)?.alive ?? $0 })
         while Date() < deadline {
             let ready = alives.allSatisfy { alive in
                 let log = (try? String(contentsOf: logDirectory.appendingPathComponent("\(alive).log"), encoding: .utf8)) ?? ""

@@ -18,6 +18,9 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 guard let target = arguments.first, arguments.count == 1 || arguments.count >= 3 else {
     fail("usage: RELEASE_COOKIE=... call-node NODE [MODULE FUNCTION [ARG...]]")
 }
+guard let targetName = NodeName(target) else {
+    fail("\(target) is not a node name (alive@host)")
+}
 guard let cookie = ProcessInfo.processInfo.environment["RELEASE_COOKIE"], !cookie.isEmpty else {
     fail("set RELEASE_COOKIE to the node's cookie")
 }
@@ -30,10 +33,10 @@ do {
     fail("bad argument: \(error)")
 }
 
-// Our own name: a short name on the target's host, as `erl -sname` would pick.
-let host = target.split(separator: "@", maxSplits: 1).last.map(String.init) ?? "localhost"
+// Our own name: on the target's host, short or long as the target's is (short and long names do not mix).
+let ourName = "call_node_\(UInt16.random(in: 0...UInt16.max))@\(targetName.host)"
 let node = LocalNode(
-    configuration: .init(name: .short("call_node_\(UInt16.random(in: 0...UInt16.max))@\(host)"), cookie: cookie))
+    configuration: .init(name: targetName.form == .long ? .long(ourName) : .short(ourName), cookie: cookie))
 defer { node.shutdown() }
 
 do throws(DistributionError) {

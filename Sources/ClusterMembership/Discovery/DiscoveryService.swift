@@ -166,7 +166,7 @@ public final class DiscoveryService: Sendable {
             var r = state.withLock { s in s.poll!.record(outcomes) }
             r.time = now
             report = r
-            let known = r.nodes.map { $0.split(separator: "@", maxSplits: 1).last.map(String.init) ?? $0 }
+            let known = r.nodes.map { NodeName($0)?.host ?? $0 }
             actions += mutate { $0.applyDNS(r, addresses: Array(Set(dnsAddresses).union(known)), now: now) }
         }
         // EPMD hosts.

@@ -35,22 +35,21 @@ extension LocalNode: ClusterCaller {
     }
 
     public func lookUpPort(of node: String, timeout: Duration) async -> Int? {
-        let parts = node.split(separator: "@", maxSplits: 1)
-        guard parts.count == 2 else { return nil }
+        guard let name = NodeName(node) else { return nil }
         let (seconds, attoseconds) = timeout.components
         let nanoseconds = seconds * 1_000_000_000 + attoseconds / 1_000_000_000
         // On the node's own event loop group (not a second, default group), with the whole timeout.
         let client = EPMDClient(
-            host: String(parts[1]), port: configuration.epmdPort, timeout: .nanoseconds(nanoseconds),
+            host: name.host, port: configuration.epmdPort, timeout: .nanoseconds(nanoseconds),
             group: eventLoopGroup)
-        guard case .found(let info)? = try? await client.portPlease(alive: String(parts[0])) else { return nil }
+        guard case .found(let info)? = try? await client.portPlease(alive: name.alive) else { return nil }
         return info.port
     }
 }
 
 /// The blocking transport as a ``RemoteCaller``: one ``BlockingNode``, connected on first use, bound to that one
 /// peer, used on one thread at a time (the route gives it only `call`, which makes one call after another). A call
-/// to another node fails as a connection to it would.
+/// to another node fails with ``DistributionError/Code/notConnected`` at the `connect` stage: nothing is sent.
 public final class BlockingCaller: RemoteCaller, @unchecked Sendable {
     private let configuration: BlockingConnection.Configuration
     private var node: BlockingNode?
@@ -80,7 +79,7 @@ public final class BlockingCaller: RemoteCaller, @unchecked Sendable {
         if let node {
             guard node.peerName == target else {
                 throw DistributionError(
-                    .closedLocally, stage: .connect, node: target,
+                    .notConnected, stage: .connect, node: target,
                     "the blocking transport is connected to \(node.peerName) only")
             }
             return node

@@ -86,7 +86,7 @@ public final class BlockingConnection {
             case .lookUpPort(let alive, let host, let epmdPort):
                 guard let address else { preconditionFailure("EPMD before resolve") }
                 let epmd = EPMDExchange(address: address, host: host, port: epmdPort, timeout: c.connectTimeout)
-                let epmdNode = "\(alive)@\(host)"
+                let epmdNode = plan.node.description
                 do {
                     let reply = try epmd.exchange(
                         EPMDMessage.portPlease2Request(alive: alive), node: epmdNode,
@@ -167,7 +167,7 @@ public final class BlockingConnection {
             case .none, .sendTick, .deliver, .intercepted:
                 break
             }
-            if let next = machine.nextAction(now: monotonicNanos()) {
+            if let next = machine.nextAction(now: monotonicNanoseconds()) {
                 action = next
                 continue
             }
@@ -184,7 +184,7 @@ public final class BlockingConnection {
                 action = machine.peerClosed()
                 continue
             }
-            machine.bytesReceived(bytes, now: monotonicNanos())
+            machine.bytesReceived(bytes, now: monotonicNanoseconds())
             action = .none
         }
     }
@@ -245,7 +245,7 @@ public final class BlockingConnection {
                     guard let n = try self.socket.receiveAvailable(into: self.readBuffer) else { return true }
                     if n == 0 { return false }
                     self.machine.bytesReceived(
-                        UnsafeRawBufferPointer(rebasing: self.readBuffer[0..<n]), now: Self.monotonicNanos())
+                        UnsafeRawBufferPointer(rebasing: self.readBuffer[0..<n]), now: monotonicNanoseconds())
                     return true
                 }
             }
@@ -255,7 +255,7 @@ public final class BlockingConnection {
         } catch {
             throw close(error.distributionError(stage: .connection))
         }
-        machine.wrote(now: Self.monotonicNanos())
+        machine.wrote(now: monotonicNanoseconds())
     }
 
     /// The next control message, or nil when `deadline` passes first (nil deadline: wait as long as the connection
@@ -289,7 +289,7 @@ public final class BlockingConnection {
         if let closedError { throw closedError }
         let timerPeriod = machine.tickTimerPeriod
         while true {
-            if let action = machine.nextAction(now: Self.monotonicNanos(), intercept: intercept) {
+            if let action = machine.nextAction(now: monotonicNanoseconds(), intercept: intercept) {
                 if let received = try run(action) { return received }
                 continue
             }
@@ -307,7 +307,7 @@ public final class BlockingConnection {
             do {
                 count = try socket.receive(into: readBuffer, waiting: wait)
             } catch .timedOut {
-                _ = try run(machine.tickTimerFired(now: Self.monotonicNanos()))
+                _ = try run(machine.tickTimerFired(now: monotonicNanoseconds()))
                 continue
             } catch {
                 throw close(error.distributionError(stage: .connection))
@@ -316,7 +316,7 @@ public final class BlockingConnection {
                 _ = try run(machine.peerClosed())
                 throw close(DistributionError(.closedByPeer, stage: .connection, "the peer closed the connection"))
             }
-            machine.bytesReceived(UnsafeRawBufferPointer(rebasing: readBuffer[0..<count]), now: Self.monotonicNanos())
+            machine.bytesReceived(UnsafeRawBufferPointer(rebasing: readBuffer[0..<count]), now: monotonicNanoseconds())
         }
     }
 
@@ -352,19 +352,6 @@ public final class BlockingConnection {
         if closedError == nil { closedError = e }
         socket.close()
         return closedError!
-    }
-
-    // MARK: - Time
-
-    static func monotonicNanos() -> UInt64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
-    }
-
-    static func nanoseconds(_ d: Duration) -> Int64 {
-        let (s, atto) = d.components
-        return s * 1_000_000_000 + atto / 1_000_000_000
     }
 }
 

@@ -37,9 +37,9 @@ public final class BlockingNode {
     var nextTicket: UInt64 = 0
     /// I/O requests to wait for the one being served (which may run a nested call).
     @exclusivity(unchecked) private var ioRequests: [(RemoteCallMachine<CallContext>.CallID?, Term)] = []
-    /// The same instant on both clocks: a call deadline (``RemoteCall/now()`` nanoseconds) becomes the connection's
+    /// The same instant on both clocks: a call deadline (``monotonicNanoseconds()``) becomes the connection's
     /// `ContinuousClock` deadline without reading the clock again.
-    private let clockAnchor = (instant: ContinuousClock.now, nanoseconds: RemoteCall.now())
+    private let clockAnchor = (instant: ContinuousClock.now, nanoseconds: monotonicNanoseconds())
     /// The last deadline converted (a call waits for the peer more than once with the same one).
     private var lastDeadline = (nanoseconds: UInt64.max, instant: ContinuousClock.now)
     private var servingIO = false
@@ -145,7 +145,7 @@ public final class BlockingNode {
         }
         let id = calls.start(
             request, node: peerName, capturesOutput: options.captureOutput, timeout: options.timeout,
-            now: options.timeout == nil ? 0 : RemoteCall.now(),
+            now: options.timeout == nil ? 0 : monotonicNanoseconds(),
             context: CallContext(output: CallOutput(onOutput: options.onOutput), ticket: ticket))
         if pipelined { pipelinedInFlight += 1 }
         do {
@@ -192,7 +192,7 @@ public final class BlockingNode {
     /// out instead; a lost connection is every call's nodedown.
     func step(until deadline: ContinuousClock.Instant?) {
         guard let callDeadline = calls.nextDeadline() else { return receive(until: deadline) }
-        let now = RemoteCall.now()
+        let now = monotonicNanoseconds()
         if callDeadline <= now {
             calls.timerFired(now: now)
             runActions()
@@ -222,7 +222,7 @@ public final class BlockingNode {
             case .intercepted:
                 break
             case .timedOut:
-                calls.timerFired(now: RemoteCall.now())
+                calls.timerFired(now: monotonicNanoseconds())
             }
         } catch {
             calls.received(.nodedown(node: peerName))
@@ -232,8 +232,8 @@ public final class BlockingNode {
 
     /// Times out the calls whose deadline passed; whether there were any.
     func expireDueCalls() -> Bool {
-        guard let callDeadline = calls.nextDeadline(), callDeadline <= RemoteCall.now() else { return false }
-        calls.timerFired(now: RemoteCall.now())
+        guard let callDeadline = calls.nextDeadline(), callDeadline <= monotonicNanoseconds() else { return false }
+        calls.timerFired(now: monotonicNanoseconds())
         runActions()
         return true
     }
@@ -286,26 +286,19 @@ public final class BlockingNode {
     }
 
     private func handleIO(_ request: Term, for call: RemoteCallMachine<CallContext>.CallID?) -> Term {
-        switch IOServer.plan(request) {
-        case .reply(let reply):
-            return reply
-        case .write(let text):
-            write(text, for: call)
-            return .ok
-        case .evaluate(let m, let f, let a):
-            let r = rexCall(module: m, function: f, arguments: a,
-                            options: CallOptions(method: .rex, timeout: .seconds(30), captureOutput: false))
-            let value: Term? = if case .value(let v) = r.result { v } else { nil }
-            let (text, reply) = IOServer.evaluated(value, function: f)
-            if let text { write(text, for: call) }
-            return reply
-        case .requests(let requests):
-            var last: Term = .ok
-            for r in requests {
-                last = handleIO(r, for: call)
-                if IOServer.isError(last) { break }
+        var serving = IOServer.Serving(request)
+        while true {
+            switch serving.next() {
+            case .write(let text):
+                write(text, for: call)
+            case .evaluate(let m, let f, let a):
+                let r = rexCall(module: m, function: f, arguments: a,
+                                options: CallOptions(method: .rex, timeout: .seconds(30), captureOutput: false))
+                let value: Term? = if case .value(let v) = r.result { v } else { nil }
+                serving.evaluated(value)
+            case .reply(let reply):
+                return reply
             }
-            return last
         }
     }
 

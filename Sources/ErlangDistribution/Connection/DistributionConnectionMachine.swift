@@ -338,13 +338,3 @@ public struct DistributionConnectionMachine: Sendable {
         return TLSFailure.classify(reason: reason, firstBytes: firstBytes, configuration: tls)
     }
 }
-
-extension Duration {
-    /// The duration in whole nanoseconds, clamped to `0...Int64.max` (negative durations are zero).
-    var wholeNanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        if seconds < 0 || (seconds == 0 && attoseconds < 0) { return 0 }
-        if seconds >= Int64.max / 1_000_000_000 - 1 { return Int64.max }
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
-    }
-}

@@ -130,8 +130,7 @@ public final class Mailbox: AsyncSequence, Sendable {
                 } else if let timeout {
                     if let timers {
                         // Clamped far beyond any real timeout (about 73 years) so the deadline cannot overflow.
-                        let (secs, atto) = timeout.components
-                        let nanos = secs >= 1 << 31 ? Int64(1) << 61 : secs * 1_000_000_000 + atto / 1_000_000_000
+                        let nanos = Swift.min(timeout.wholeNanoseconds, 1 << 61)
                         token = timers.schedule(at: .now() + .nanoseconds(nanos)) { [weak self] in
                             self?.fire(id, .timeout)
                         }

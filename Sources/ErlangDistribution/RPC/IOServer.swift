@@ -27,28 +27,89 @@ public struct IOServer: Sendable {
 
     /// Handles one request and returns the reply term.
     public func handle(request: Term) async -> Term {
-        switch Self.plan(request) {
-        case .reply(let reply):
-            return reply
-        case .write(let text):
-            write(text)
-            return .ok
-        case .evaluate(let m, let f, let a):
-            let (text, reply) = Self.evaluated(await evaluate(m, f, a), function: f)
-            if let text { write(text) }
-            return reply
-        case .requests(let requests):
-            var last: Term = .ok
-            for r in requests {
-                last = await handle(request: r)
-                if Self.isError(last) { break }
+        var serving = Serving(request)
+        while true {
+            switch serving.next() {
+            case .write(let text): write(text)
+            case .evaluate(let m, let f, let a): serving.evaluated(await evaluate(m, f, a))
+            case .reply(let reply): return reply
             }
-            return last
         }
     }
 
-    /// What one I/O request needs, decided without doing any I/O (shared by ``handle(request:)`` and the blocking
-    /// group leader of ``BlockingNode``).
+    /// One I/O request served step by step, without doing any I/O: ``handle(request:)`` and the blocking group leader
+    /// of ``BlockingNode`` run its steps. A `{requests, List}` is handled in order, nested lists included, stopping at
+    /// the first `{error, _}`; the answer is the last reply (`ok` for an empty list).
+    public struct Serving: Sendable {
+        /// What to do next.
+        public enum Step: Hashable, Sendable {
+            /// Output this text.
+            case write(String)
+            /// Evaluate `apply(M, F, A)` remotely and report the chardata with ``Serving/evaluated(_:)``.
+            case evaluate(Atom, Atom, [Term])
+            /// Done: answer with this reply.
+            case reply(Term)
+        }
+
+        /// The request not yet classified (kept apart from `pending` so that one request allocates nothing).
+        private var request: Term?
+        /// The requests of `{requests, List}`s still to handle, the next one last.
+        private var pending: [Term] = []
+        /// The reply so far.
+        private var last: Term = .ok
+        /// The function of the ``Step/evaluate(_:_:_:)`` being carried out.
+        private var evaluating: Atom?
+        /// Output of an evaluation, to write next.
+        private var output: String?
+
+        /// Starts serving `request` (the `Request` of `{io_request, From, ReplyAs, Request}`).
+        public init(_ request: Term) {
+            self.request = request
+        }
+
+        /// The next step; after ``Step/evaluate(_:_:_:)``, report its result with ``evaluated(_:)`` first.
+        public mutating func next() -> Step {
+            precondition(evaluating == nil, "the evaluation's result was not reported")
+            if let text = output {
+                output = nil
+                return .write(text)
+            }
+            while let request = request.take() ?? pending.popLast() {
+                switch IOServer.plan(request) {
+                case .reply(let reply):
+                    last = reply
+                    if IOServer.isError(reply) { return finish() }
+                case .write(let text):
+                    last = .ok
+                    return .write(text)
+                case .evaluate(let m, let f, let a):
+                    evaluating = f
+                    return .evaluate(m, f, a)
+                case .requests(let requests):
+                    last = .ok
+                    pending.append(contentsOf: requests.reversed())
+                }
+            }
+            return .reply(last)
+        }
+
+        /// Reports what the ``Step/evaluate(_:_:_:)`` gave: the chardata, or nil when the evaluation failed.
+        public mutating func evaluated(_ data: Term?) {
+            guard let f = evaluating else { preconditionFailure("no evaluation is being carried out") }
+            evaluating = nil
+            let (text, reply) = IOServer.evaluated(data, function: f)
+            last = reply
+            output = text
+            if IOServer.isError(reply) { pending.removeAll() }
+        }
+
+        private mutating func finish() -> Step {
+            pending.removeAll()
+            return .reply(last)
+        }
+    }
+
+    /// What one I/O request needs, decided without doing any I/O (``Serving`` runs it over nested request lists).
     public enum Plan: Hashable, Sendable {
         /// Answer with this reply.
         case reply(Term)

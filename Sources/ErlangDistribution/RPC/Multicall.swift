@@ -90,7 +90,7 @@ extension LocalNode {
 
         // Every request, one after another; the erpc argument list is encoded once. The context is the node's index.
         var calls = RemoteCallMachine<Int>()
-        let now = RemoteCall.now()
+        let now = monotonicNanoseconds()
         var encodedArguments: [UInt8]?
         for (i, n) in nodes.enumerated() {
             let request: RemoteCall.Request

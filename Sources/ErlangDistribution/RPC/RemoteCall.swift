@@ -112,7 +112,7 @@ extension LocalNode {
         }
         var calls = RemoteCallMachine<Void>()
         let id = calls.start(request, node: node, capturesOutput: options.captureOutput, timeout: options.timeout,
-                             now: RemoteCall.now(), context: ())
+                             now: monotonicNanoseconds(), context: ())
         do {
             try sendControl(request.controlMessage, to: node)
         } catch {
@@ -156,7 +156,7 @@ extension LocalNode {
             if calls.isEmpty { return }
             var timeout: Duration?
             if let deadline = calls.nextDeadline() {
-                let now = RemoteCall.now()
+                let now = monotonicNanoseconds()
                 if deadline <= now {
                     spawned()
                     calls.timerFired(now: now)
@@ -169,7 +169,7 @@ extension LocalNode {
                 if let event = RemoteCall.Event(mailbox: message) { calls.received(event) }
             case .timeout:
                 spawned()
-                calls.timerFired(now: RemoteCall.now())
+                calls.timerFired(now: monotonicNanoseconds())
             case .closed, .cancelled:
                 spawned()
                 calls.cancelAll()

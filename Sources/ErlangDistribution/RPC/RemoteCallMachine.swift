@@ -1,13 +1,5 @@
 import ErlangTerm
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// The vocabulary of a remote call, rex or erpc, shared by ``RemoteCallMachine`` and its drivers: which method, the
 /// request to send, what came back (a normalized ``Event``) and how it ended (``Outcome``).
 ///
@@ -255,19 +247,9 @@ enum RemoteCall {
 
     // MARK: - Time and keys
 
-    /// Monotonic nanoseconds: the time ``RemoteCallMachine`` is given (`CLOCK_MONOTONIC`, no allocation).
-    static func now() -> UInt64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
-    }
-
     /// `d` in nanoseconds, 0 if negative, at most 2⁶² (a timeout of centuries is no timeout).
     static func saturatingNanos(_ d: Duration) -> UInt64 {
-        let (s, atto) = d.components
-        if s < 0 { return 0 }
-        if s >= 4_000_000_000 { return 1 << 62 }
-        return UInt64(s) * 1_000_000_000 + UInt64(max(0, atto) / 1_000_000_000)
+        UInt64(min(d.wholeNanoseconds, 1 << 62))
     }
 
     /// Our references' first two words: their counter (``ProcessIdentifiers``), unique per reference.
@@ -289,7 +271,7 @@ enum RemoteCall {
 /// collects, as `erpc:multicall/5`), and ``BlockingNode``'s pipeline (thousands in flight, in any order). `Context` is
 /// the driver's per-call value (its output, its index), handed back when the call completes.
 ///
-/// Time is monotonic nanoseconds passed in (``RemoteCall/now()``). The references and the caller of a call are
+/// Time is monotonic nanoseconds passed in (``monotonicNanoseconds()``). The references and the caller of a call are
 /// minted by one node incarnation (``ProcessIdentifiers``: three-word references, the same node and creation as the
 /// pid), so a reply is matched on plain integers. A table of up to 8 calls is searched linearly (a single call
 /// allocates nothing but its slot); a larger one files calls by reference and group leader and keeps the deadlines

@@ -54,32 +54,34 @@ struct ConnectionOptions: ParsableArguments {
     /// The parsed values.
     var arguments: ConnectionArguments {
         var a = ConnectionArguments()
-        a.name = name
-        a.sname = sname
-        a.connect = connect
-        a.cookie = cookie
-        a.cookieFile = cookieFile
-        a.syntax = syntax
-        a.noColor = noColor
         a.json = json
         a.verbose = verbose
-        a.timeout = timeout
-        a.readOnly = readOnly
-        a.auditLog = auditLog
-        a.yes = yes
-        a.dnsQuery = dnsQuery
-        a.basename = basename
-        a.pollInterval = pollInterval
-        a.dnsServer = dnsServer
-        a.dnsTypes = dnsType.types
-        a.epmdHosts = epmdHosts
-        a.nodes = nodes
-        a.tlsCert = tlsCert
-        a.tlsKey = tlsKey
-        a.tlsCA = tlsCA
-        a.tlsInsecure = tlsInsecure
-        a.tlsVerifyHostname = tlsVerifyHostname
-        a.sslDistOptfile = sslDistOptfile
+        var o = StartupOptions()
+        o.name = name
+        o.sname = sname
+        o.connect = connect
+        o.cookie = cookie
+        o.cookieFile = cookieFile
+        o.syntax = syntax
+        o.noColor = noColor
+        o.timeout = ConnectionArguments.duration(seconds: timeout)
+        o.readOnly = readOnly
+        o.auditLog = auditLog
+        o.assumeYes = yes
+        o.discovery.dnsQuery = dnsQuery
+        o.discovery.basename = basename
+        o.discovery.pollInterval = ConnectionArguments.duration(seconds: pollInterval)
+        o.discovery.dnsServers = dnsServer
+        o.discovery.recordTypes = dnsType.types
+        o.discovery.epmdHosts = epmdHosts
+        o.discovery.nodes = nodes
+        o.tls.certFile = tlsCert
+        o.tls.keyFile = tlsKey
+        o.tls.caFile = tlsCA
+        o.tls.insecure = tlsInsecure
+        o.tls.verifyHostname = tlsVerifyHostname
+        o.tls.sslDistOptfile = sslDistOptfile
+        a.options = o
         return a
     }
 
