@@ -75,6 +75,21 @@ final class RemoteCallMachineTests: XCTestCase {
         XCTAssertEqual(RemoteCall.Method(.erpc, negotiated: []), .erpc)
     }
 
+    func testGroupLeaderNeed() {
+        XCTAssertEqual(RemoteCall.GroupLeaderNeed(.rex, captureOutput: true), .capturing)
+        XCTAssertEqual(RemoteCall.GroupLeaderNeed(.rex, captureOutput: false), .none)
+        XCTAssertEqual(RemoteCall.GroupLeaderNeed(.erpc, captureOutput: true), .capturing)
+        XCTAssertEqual(RemoteCall.GroupLeaderNeed(.erpc, captureOutput: false), .discarding)
+        XCTAssertEqual(RemoteCall.ioEvaluationOptions.method, .rex)
+        XCTAssertFalse(RemoteCall.ioEvaluationOptions.captureOutput)
+    }
+
+    func testErpcFrameAroundEncodedArgumentsIsTheRequestsFrame() throws {
+        let request = erpc(2)
+        let encoded = try ControlMessage.encodeMessage(request.erpcArgumentList)
+        XCTAssertEqual(try request.erpcFrame(encodedArguments: encoded), try request.controlMessage.encodeFrame())
+    }
+
     func testRequests() {
         XCTAssertEqual(
             rex(1, arguments: [3]).controlMessage,

@@ -131,16 +131,21 @@ public final class BlockingNode {
         let pipelined = ticket != nil
         let from: Pid
         if let caller { from = caller } else { from = makePid(); caller = from }
+        let groupLeader: Pid?
+        switch RemoteCall.GroupLeaderNeed(method, captureOutput: options.captureOutput) {
+        case .none: groupLeader = nil
+        case .capturing: groupLeader = makePid()
+        case .discarding: groupLeader = discardingGroupLeader()
+        }
         let request: RemoteCall.Request
         switch method {
         case .rex:
             request = .rex(
                 from: from, tag: makeReference(), module: module, function: function, arguments: arguments,
-                groupLeader: options.captureOutput ? makePid() : nil)
+                groupLeader: groupLeader)
         case .erpc:
             request = .erpc(
-                requestID: makeReference(), from: from,
-                groupLeader: options.captureOutput ? makePid() : discardingGroupLeader(), resultRef: makeReference(),
+                requestID: makeReference(), from: from, groupLeader: groupLeader!, resultRef: makeReference(),
                 module: module, function: function, arguments: arguments)
         }
         let id = calls.start(
@@ -293,7 +298,7 @@ public final class BlockingNode {
                 write(text, for: call)
             case .evaluate(let m, let f, let a):
                 let r = rexCall(module: m, function: f, arguments: a,
-                                options: CallOptions(method: .rex, timeout: .seconds(30), captureOutput: false))
+                                options: RemoteCall.ioEvaluationOptions)
                 let value: Term? = if case .value(let v) = r.result { v } else { nil }
                 serving.evaluated(value)
             case .reply(let reply):

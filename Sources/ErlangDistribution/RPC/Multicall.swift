@@ -96,15 +96,15 @@ extension LocalNode {
             let request: RemoteCall.Request
             // No group leader for a node whose connection is already gone: its request is not sent.
             let connected = peers[i] != nil
+            let need = RemoteCall.GroupLeaderNeed(methods[i], captureOutput: options.captureOutput)
+            let gl = connected && need != .none
+                ? startGroupLeader(node: n, output: outputs[i], discard: need == .discarding) : nil
+            if let gl { groupLeaders.append(gl) }
             switch methods[i] {
             case .erpc:
-                let gl = connected ? startGroupLeader(node: n, output: outputs[i], discard: !options.captureOutput) : nil
-                if let gl { groupLeaders.append(gl) }
                 request = .erpc(requestID: references[i], from: me, groupLeader: gl?.pid ?? me, resultRef: resultRef,
                                 module: module, function: function, arguments: arguments)
             case .rex:
-                let gl = connected && options.captureOutput ? startGroupLeader(node: n, output: outputs[i]) : nil
-                if let gl { groupLeaders.append(gl) }
                 request = .rex(from: me, tag: references[i], module: module, function: function, arguments: arguments,
                                groupLeader: gl?.pid)
             }
@@ -115,17 +115,11 @@ extension LocalNode {
                 continue
             }
             do throws(DistributionError) {
-                if request.method == .erpc, let gl = request.groupLeader {
+                if request.method == .erpc {
                     if encodedArguments == nil {
-                        encodedArguments = try ControlMessage.encodeMessage(
-                            .list([.reference(resultRef), .atom(module), .atom(function), .list(arguments)]))
+                        encodedArguments = try ControlMessage.encodeMessage(request.erpcArgumentList)
                     }
-                    let control = ControlMessage.spawnRequest(
-                        requestID: request.tag, from: me, groupLeader: gl, module: "erpc", function: "execute_call",
-                        arity: 4, options: .list([.atom("monitor")]), arguments: .list([])
-                    ).terms.control
-                    peer.send(
-                        frame: try ControlMessage.encodeFrame(control: control, encodedMessage: encodedArguments!))
+                    peer.send(frame: try request.erpcFrame(encodedArguments: encodedArguments!))
                 } else {
                     try peer.send(request.controlMessage)
                 }

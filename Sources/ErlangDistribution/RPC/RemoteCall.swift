@@ -88,10 +88,9 @@ extension LocalNode {
         let (me, mailbox) = spawnProcess()
         watchNode(node, by: me)
         let output = OutputCollector(onOutput: options.onOutput)
-        // rex without capture names `user`; erpc needs a group leader, which then drops the output.
+        let need = RemoteCall.GroupLeaderNeed(method, captureOutput: options.captureOutput)
         let gl: GroupLeader? =
-            method == .erpc || options.captureOutput
-            ? startGroupLeader(node: node, output: output, discard: !options.captureOutput) : nil
+            need == .none ? nil : startGroupLeader(node: node, output: output, discard: need == .discarding)
         let tag = makeReference()
         let request: RemoteCall.Request
         // The spawned pid is recorded without waking this task; only DOWN (or a spawn error) wakes it.
@@ -193,7 +192,7 @@ extension LocalNode {
             evaluate: { [weak self] m, f, a in
                 guard let self else { return nil }
                 let r = try? await self.rexCall(node: node, module: m, function: f, arguments: a,
-                                                options: CallOptions(method: .rex, timeout: .seconds(30), captureOutput: false))
+                                                options: RemoteCall.ioEvaluationOptions)
                 if case .value(let v)? = r?.result { return v }
                 return nil
             },

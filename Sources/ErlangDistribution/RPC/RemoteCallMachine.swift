@@ -26,6 +26,30 @@ enum RemoteCall {
         }
     }
 
+    /// The group leader a call needs: rex without captured output names `user` (no process of ours); erpc always
+    /// needs one of our processes as the spawned process's group leader, which then drops the output unless it is
+    /// captured.
+    enum GroupLeaderNeed: Hashable, Sendable {
+        /// None: rex sends `user`.
+        case none
+        /// One that keeps what is written (``CallOptions/captureOutput``).
+        case capturing
+        /// One that answers I/O requests and drops the text (erpc without capture).
+        case discarding
+
+        init(_ method: Method, captureOutput: Bool) {
+            if captureOutput {
+                self = .capturing
+            } else {
+                self = method == .erpc ? .discarding : .none
+            }
+        }
+    }
+
+    /// How a group leader makes the nested call of a `put_chars` with `{M, F, A}` (``IOServer``): rex, 30 s, output not
+    /// captured (it is the text being written).
+    static let ioEvaluationOptions = CallOptions(method: .rex, timeout: .seconds(30), captureOutput: false)
+
     /// The request that starts a call: ``rex(from:tag:module:function:arguments:groupLeader:)`` or
     /// ``erpc(requestID:from:groupLeader:resultRef:module:function:arguments:)``. (A struct, not an enum: the drivers
     /// and ``CallCodec`` read its fields without copying them out.)
@@ -77,11 +101,27 @@ enum RemoteCall {
                         ]),
                     ]))
             case .erpc:
-                return .spawnRequest(
-                    requestID: tag, from: from, groupLeader: groupLeader!, module: "erpc", function: "execute_call",
-                    arity: 4, options: .list([.atom("monitor")]),
-                    arguments: .list([.reference(resultRef!), .atom(module), .atom(function), .list(arguments)]))
+                return erpcSpawnRequest(arguments: erpcArgumentList)
             }
+        }
+
+        /// erpc: the spawned function's argument list `[ResultRef, M, F, A]`.
+        var erpcArgumentList: Term {
+            .list([.reference(resultRef!), .atom(module), .atom(function), .list(arguments)])
+        }
+
+        /// erpc: the SPAWN_REQUEST with `arguments` as its argument list.
+        private func erpcSpawnRequest(arguments: Term) -> ControlMessage {
+            .spawnRequest(
+                requestID: tag, from: from, groupLeader: groupLeader!, module: "erpc", function: "execute_call",
+                arity: 4, options: .list([.atom("monitor")]), arguments: arguments)
+        }
+
+        /// erpc: the whole frame, around an argument list encoded already (``erpcArgumentList`` through
+        /// ``ControlMessage/encodeMessage(_:)``): multicall encodes it once for every node.
+        func erpcFrame(encodedArguments: [UInt8]) throws(DistributionError) -> [UInt8] {
+            try ControlMessage.encodeFrame(
+                control: erpcSpawnRequest(arguments: .list([])).terms.control, encodedMessage: encodedArguments)
         }
     }
 
