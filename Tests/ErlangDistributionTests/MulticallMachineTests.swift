@@ -5,7 +5,7 @@ import XCTest
 
 /// A multicall's bookkeeping (one process, one ``RemoteCallMachine`` entry per node, as `erpc:multicall/5`): which
 /// reply finishes which node, one event → actions per line. The context of each call is its node's index.
-final class MulticallStateTests: XCTestCase {
+final class MulticallMachineTests: XCTestCase {
     typealias Machine = RemoteCallMachine<Int>
     private let us: Atom = "bc@h"
     private let me = Pid(node: "bc@h", id: 1, serial: 1, creation: 5)
