@@ -1,6 +1,5 @@
-import ConsoleREPL
-
-/// `beamconsole call` (and the REPL's plain command line) read without ArgumentParser.
+/// `beamconsole call` (and the REPL's plain command line) read without ArgumentParser, for
+/// ``ConsoleApp/runFastPath(_:)``.
 ///
 /// ArgumentParser finds options by reflection and dynamic casts: measured with callgrind, that was about 60% of the
 /// instructions of a whole one-shot `call`. A command line made only of `call`, one or two positional arguments and
@@ -8,7 +7,7 @@ import ConsoleREPL
 /// without a value) is read here, into the same ``ConnectionArguments`` that ``ConnectionOptions`` fills, which
 /// checks and maps them. Anything else (help, `--`, short or unknown options, repeats, values starting with `-`, bad
 /// values, options that ``ConnectionArguments/validate()`` refuses together) returns nil and goes through
-/// ArgumentParser, whose messages and exit codes then apply unchanged.
+/// ArgumentParser (in the executable), whose messages and exit codes then apply unchanged.
 enum FastCall {
     struct Parsed {
         var node: String?
