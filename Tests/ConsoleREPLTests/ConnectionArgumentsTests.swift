@@ -4,18 +4,8 @@ import XCTest
 
 /// The connection options' one check and mapping, and the fast path's table of them.
 final class ConnectionArgumentsTests: XCTestCase {
-    private func option(_ name: String) throws -> ConnectionArguments.FastPathOption {
-        try XCTUnwrap(ConnectionArguments.fastPathOption(name), name)
-    }
-
     private func set(_ name: String, _ value: String? = nil, on a: inout ConnectionArguments) throws -> Bool {
-        switch try option(name) {
-        case .flag(let f):
-            f(&a)
-            return true
-        case .value(let f):
-            return f(&a, try XCTUnwrap(value))
-        }
+        try XCTUnwrap(ConnectionOption(longName: name), name).apply(value, to: &a)
     }
 
     func testValidateRefusesWhatArgumentParserRefuses() {
@@ -58,29 +48,38 @@ final class ConnectionArgumentsTests: XCTestCase {
         XCTAssertEqual(o.discovery.pollInterval, .seconds(5))
     }
 
-    func testFastPathTable() throws {
+    func testOptionTable() throws {
         var a = ConnectionArguments()
         XCTAssertTrue(try set("--timeout", "1.5", on: &a))
         XCTAssertEqual(a.timeout, 1.5)
-        for bad in ["0", "-1", "inf", "nan", "x"] { XCTAssertFalse(try set("--timeout", bad, on: &a), bad) }
+        for bad in ["inf", "nan", "x", ""] { XCTAssertFalse(try set("--timeout", bad, on: &a), bad) }
+        // In range or not is validate()'s to say (ArgumentParser prints its message).
+        XCTAssertTrue(try set("--timeout", "0", on: &a))
+        XCTAssertThrowsError(try a.validate())
+        a = ConnectionArguments()
         XCTAssertTrue(try set("--syntax", "ERL", on: &a))
         XCTAssertEqual(a.syntax, .erlang)
         XCTAssertFalse(try set("--syntax", "lisp", on: &a))
         XCTAssertTrue(try set("--verbose", on: &a))
         XCTAssertTrue(a.verbose)
+        XCTAssertFalse(try set("--verbose", "yes", on: &a), "a flag takes no value")
+        XCTAssertFalse(try set("--cookie", nil, on: &a), "an option takes a value")
         XCTAssertTrue(try set("--connect", "a@h", on: &a))
-        XCTAssertEqual(a.connect, ["a@h"])
-        // What the fast path leaves to ArgumentParser.
-        let leftToArgumentParser = [
-            "--read-only", "--audit-log", "--yes", "--dns-query", "--nodes", "--epmd-hosts", "--poll-interval",
-        ]
-        for name in leftToArgumentParser { XCTAssertNil(ConnectionArguments.fastPathOption(name), name) }
-        for name in [
-            "--json", "--no-color", "--verbose", "--tls-insecure", "--tls-verify-hostname", "--cookie", "--cookie-file",
-            "--timeout", "--name", "--sname", "--syntax", "--connect", "--tls-cert", "--tls-key", "--tls-ca",
-            "--ssl-dist-optfile",
-        ] {
-            XCTAssertNotNil(ConnectionArguments.fastPathOption(name), name)
-        }
+        XCTAssertTrue(try set("--connect", "b@h", on: &a))
+        XCTAssertEqual(a.connect, ["a@h", "b@h"])
+        XCTAssertTrue(try set("--dns-type", "both", on: &a))
+        XCTAssertEqual(a.dnsTypes, [.a, .aaaa])
+        XCTAssertFalse(try set("--dns-type", "srv", on: &a))
+        XCTAssertNil(ConnectionOption(longName: "-h"))
+        XCTAssertNil(ConnectionOption(longName: "--bogus"))
+        XCTAssertNil(ConnectionOption(longName: "cookie"), "names are given with their dashes")
+        XCTAssertEqual(ConnectionOption(longName: "--cookie-file"), .cookieFile)
+        // What the fast path leaves to ArgumentParser: repeatable and discovery options, the policy, the audit log.
+        XCTAssertEqual(
+            Set(ConnectionOption.allCases.filter { !$0.readByFastPath }.map(\.name)),
+            [
+                "read-only", "audit-log", "yes", "dns-query", "basename", "poll-interval", "dns-server", "dns-type",
+                "epmd-hosts", "nodes",
+            ])
     }
 }

@@ -2,9 +2,9 @@ import ClusterDiscovery
 import TermSyntax
 
 /// The connection options (shared by the REPL and every one-shot command that talks to nodes) as values: what the
-/// executable's ArgumentParser definitions parsed, or what its fast path read through ``fastPathOption(_:)``. The one
-/// place that checks them together (``validate()``) and turns them into ``StartupOptions`` (``startup``).
-public struct ConnectionArguments: Sendable {
+/// executable's ArgumentParser definitions parsed, or what its fast path read with the ``ConnectionOption`` table.
+/// The one place that checks them together (``validate()``) and turns them into ``StartupOptions`` (``startup``).
+public struct ConnectionArguments: Sendable, Equatable {
     public var name: String?
     public var sname: String?
     public var connect: [String] = []
@@ -84,49 +84,6 @@ public struct ConnectionArguments: Sendable {
         o.tls.verifyHostname = tlsVerifyHostname
         o.tls.sslDistOptfile = sslDistOptfile
         return o
-    }
-
-    /// How the fast path sets one option: a flag takes no value; a valued option returns false for a value
-    /// ArgumentParser would refuse.
-    public enum FastPathOption: Sendable {
-        case flag(@Sendable (inout ConnectionArguments) -> Void)
-        case value(@Sendable (inout ConnectionArguments, String) -> Bool)
-    }
-
-    /// The options a plain command line may use to skip ArgumentParser, by long name (each at most once; repeatable
-    /// and discovery options, the read-only policy and the audit log are left to it), or nil for any other name.
-    /// Their names are those of the executable's `ConnectionOptions`. A switch rather than an array of entries: no
-    /// generic array storage to instantiate at start-up.
-    public static func fastPathOption(_ name: String) -> FastPathOption? {
-        switch name {
-        case "--json": return .flag { $0.json = true }
-        case "--no-color": return .flag { $0.noColor = true }
-        case "--verbose": return .flag { $0.verbose = true }
-        case "--tls-insecure": return .flag { $0.tlsInsecure = true }
-        case "--tls-verify-hostname": return .flag { $0.tlsVerifyHostname = true }
-        case "--cookie": return .value { $0.cookie = $1; return true }
-        case "--cookie-file": return .value { $0.cookieFile = $1; return true }
-        case "--timeout":
-            return .value { a, v in
-                guard let d = Double(v), d > 0, d.isFinite else { return false }
-                a.timeout = d
-                return true
-            }
-        case "--name": return .value { $0.name = $1; return true }
-        case "--sname": return .value { $0.sname = $1; return true }
-        case "--syntax":
-            return .value { a, v in
-                guard let s = SourceSyntax(optionValue: v) else { return false }
-                a.syntax = s
-                return true
-            }
-        case "--connect": return .value { $0.connect = [$1]; return true }
-        case "--tls-cert": return .value { $0.tlsCert = $1; return true }
-        case "--tls-key": return .value { $0.tlsKey = $1; return true }
-        case "--tls-ca": return .value { $0.tlsCA = $1; return true }
-        case "--ssl-dist-optfile": return .value { $0.sslDistOptfile = $1; return true }
-        default: return nil
-        }
     }
 }
 
