@@ -37,12 +37,9 @@ extension LocalNode: ClusterCaller {
     public func lookUpPort(of node: String, timeout: Duration) async -> Int? {
         let parts = node.split(separator: "@", maxSplits: 1)
         guard parts.count == 2 else { return nil }
-        let (seconds, attoseconds) = timeout.components
-        let nanoseconds = seconds * 1_000_000_000 + attoseconds / 1_000_000_000
         // On the node's own event loop group (not a second, default group), with the whole timeout.
         let client = EPMDClient(
-            host: String(parts[1]), port: configuration.epmdPort, timeout: .nanoseconds(nanoseconds),
-            group: eventLoopGroup)
+            host: String(parts[1]), port: configuration.epmdPort, timeout: timeout, group: eventLoopGroup)
         guard case .found(let info)? = try? await client.portPlease(alive: String(parts[0])) else { return nil }
         return info.port
     }

@@ -91,12 +91,13 @@ public struct EPMDClient: Sendable {
     public var host: String
     /// The EPMD port: explicit, else `ERL_EPMD_PORT`, else 4369.
     public var port: Int
-    public var timeout: TimeAmount
+    /// The bound on the TCP connect, and then on the reply.
+    public var timeout: Duration
     public var group: any EventLoopGroup
     /// `host`, already resolved (any port); nil = resolve it for each request.
     var resolvedAddress: SocketAddress?
 
-    public init(host: String, port: Int? = nil, timeout: TimeAmount = .seconds(5),
+    public init(host: String, port: Int? = nil, timeout: Duration = .seconds(5),
                 group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
         self.host = host
         self.port = port ?? EPMDClient.environmentPort ?? EPMDMessage.defaultPort
@@ -120,7 +121,7 @@ public struct EPMDClient: Sendable {
             address = try Net.resolve(host: host, port: port, node: node)
         }
         let group = self.group
-        let timeout = self.timeout
+        let timeout = self.timeout.timeAmount
         let host = self.host, port = self.port
         let promise = group.next().makePromise(of: [UInt8].self)
         do {

@@ -602,27 +602,7 @@ public final class LocalNode: Sendable {
     /// An EPMD client for `host` with this node's EPMD port (unless `port` is given), connect timeout and event loops.
     public func epmdClient(host: String, port: Int? = nil) -> EPMDClient {
         EPMDClient(
-            host: host, port: port ?? configuration.resolvedEPMDPort, timeout: configuration.connectTimeout.timeAmount,
-            group: group)
-    }
-
-    /// The dial plan's TCP step alone: opens a connection to `host:port` within the connect timeout and closes it at
-    /// once, sending nothing. Nil when the connection was accepted.
-    public func probeTCP(host: String, port: Int) async -> ConnectFailure? {
-        let address: SocketAddress
-        do throws(DistributionError) {
-            address = try Net.resolve(host: host, port: port, node: nil)
-        } catch {
-            return .unresolved(error.message)
-        }
-        do {
-            let channel = try await ClientBootstrap(group: group)
-                .connectTimeout(configuration.connectTimeout.timeAmount).connect(to: address).get()
-            try? await channel.close().get()
-            return nil
-        } catch {
-            return Net.classify(error)
-        }
+            host: host, port: port ?? configuration.resolvedEPMDPort, timeout: configuration.connectTimeout, group: group)
     }
 
     /// Closes the connection to `node`.
