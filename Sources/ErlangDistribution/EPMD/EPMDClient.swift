@@ -157,9 +157,7 @@ public struct EPMDClient: Sendable {
         do {
             return try EPMDMessage.parsePortReply(reply)
         } catch {
-            throw DistributionError(
-                .epmdProtocol, stage: .epmd, node: "\(alive)@\(host)", error.message,
-                epmd: .init(host: host, port: port))
+            throw DistributionError.epmdBadReply(error, alive: alive, host: host, port: port)
         }
     }
 
@@ -169,7 +167,7 @@ public struct EPMDClient: Sendable {
         do {
             return try EPMDMessage.parseNamesReply(reply)
         } catch {
-            throw DistributionError(.epmdProtocol, stage: .epmd, error.message, epmd: .init(host: host, port: port))
+            throw DistributionError.epmdBadReply(error, alive: nil, host: host, port: port)
         }
     }
 }
