@@ -88,11 +88,13 @@ private final class ReadToEOFHandler: ChannelInboundHandler, @unchecked Sendable
 
 /// An EPMD client (PORT_PLEASE2, NAMES).
 public struct EPMDClient: Sendable {
+    /// The host whose EPMD is asked.
     public var host: String
     /// The EPMD port: explicit, else `ERL_EPMD_PORT`, else 4369.
     public var port: Int
     /// The bound on the TCP connect, and then on the reply.
     public var timeout: Duration
+    /// The event loops the connections run on.
     public var group: any EventLoopGroup
     /// `host`, already resolved (any port); nil = resolve it for each request.
     var resolvedAddress: SocketAddress?

@@ -38,6 +38,7 @@ public struct NodeName: Hashable, Sendable, CustomStringConvertible, LosslessStr
     /// Long when the host has a dot or a colon (a domain name or an address), short otherwise.
     public var form: Form { host.contains(".") || host.contains(":") ? .long : .short }
 
+    /// `alive@host`.
     public var description: String { alive + "@" + host }
 }
 
@@ -88,7 +89,9 @@ public struct DialPlan: Sendable {
 
     /// One step and what came of it.
     public struct Record: Hashable, Sendable {
+        /// The step that ran.
         public var step: Step
+        /// What the driver reported for it.
         public var outcome: Outcome
     }
 

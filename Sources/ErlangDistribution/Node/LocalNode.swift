@@ -66,7 +66,7 @@ public final class LocalNode: Sendable {
     /// Everything configurable (shared with ``BlockingConnection``).
     public typealias Configuration = DistributionOptions
 
-    /// Whether connections use TLS distribution (``Configuration/tls`` is set).
+    /// Whether connections use TLS distribution (``DistributionOptions/tls`` is set).
     public var usesTLS: Bool { configuration.tls != nil }
 
     /// A peer link: one established connection.
