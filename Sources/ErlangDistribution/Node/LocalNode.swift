@@ -602,7 +602,8 @@ public final class LocalNode: Sendable {
     /// An EPMD client for `host` with this node's EPMD port (unless `port` is given), connect timeout and event loops.
     public func epmdClient(host: String, port: Int? = nil) -> EPMDClient {
         EPMDClient(
-            host: host, port: port ?? configuration.resolvedEPMDPort, timeout: configuration.connectTimeout, group: group)
+            host: host, port: port ?? configuration.resolvedEPMDPort, timeout: configuration.connectTimeout,
+            group: group)
     }
 
     /// Closes the connection to `node`.
