@@ -24,6 +24,18 @@ final class ConnectionArgumentsTests: XCTestCase {
         XCTAssertThrowsError(try a.validate()) {
             XCTAssertEqual("\($0)", "--poll-interval must be 0.1 to 3600 seconds.")
         }
+        for notFinite in [Double.infinity, .nan] {
+            a = ConnectionArguments()
+            a.timeout = notFinite
+            XCTAssertThrowsError(try a.validate(), "\(notFinite)")
+            a = ConnectionArguments()
+            a.pollInterval = notFinite
+            XCTAssertThrowsError(try a.validate(), "\(notFinite)")
+        }
+        a = ConnectionArguments()
+        a.timeout = 1e300
+        XCTAssertNoThrow(try a.validate())
+        XCTAssertEqual(a.startup.timeout, .seconds(4_000_000_000))
         a = ConnectionArguments()
         a.tlsInsecure = true
         a.tlsVerifyHostname = true

@@ -47,6 +47,10 @@ public struct ConnectionArguments: Sendable, Equatable {
     /// ArgumentParser).
     public func validate() throws(Invalid) {
         if name != nil && sname != nil { throw Invalid(message: "--name and --sname cannot be used together.") }
+        if !timeout.isFinite || !pollInterval.isFinite {
+            // ArgumentParser reads `inf` and `nan` as numbers; the start-up options cannot hold them.
+            throw Invalid(message: "--timeout and --poll-interval must be finite numbers of seconds.")
+        }
         if timeout <= 0 { throw Invalid(message: "--timeout must be positive.") }
         if pollInterval < 0.1 || pollInterval > 3600 {
             throw Invalid(message: "--poll-interval must be 0.1 to 3600 seconds.")
@@ -66,7 +70,8 @@ public struct ConnectionArguments: Sendable, Equatable {
         o.cookieFile = cookieFile
         o.syntax = syntax
         o.noColor = noColor || json
-        o.timeout = .milliseconds(Int64(timeout * 1000))
+        // At most 4·10⁹ s (a timeout of centuries is no timeout): its nanoseconds still fit an Int64.
+        o.timeout = .milliseconds(Int64(min(timeout, 4e9) * 1000))
         o.readOnly = readOnly
         o.auditLog = auditLog
         o.assumeYes = yes
