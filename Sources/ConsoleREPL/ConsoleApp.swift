@@ -39,6 +39,43 @@ public enum ConsoleApp {
         }
     }
 
+    /// The process's fast path, before ArgumentParser: a plain `call` command line (``FastCall``) runs on its route
+    /// and exits (the blocking route on this thread, with no other thread started; the full one detached), and a
+    /// plain REPL command line runs the REPL detached. Returns only for any other command line, which the caller then
+    /// gives to ArgumentParser.
+    public static func runFastPath(_ arguments: [String]) {
+        if let repl = FastCall.parseREPL(arguments) {
+            runDetached {
+                let status = await runREPL(
+                    startup: repl.arguments.startup, json: repl.arguments.json, noHistory: repl.noHistory)
+                if status != 0 { exit(status) }
+            }
+        }
+        guard let fast = FastCall.parse(arguments) else { return }
+        let oneShot = OneShot(
+            command: .call(node: fast.node, expression: fast.expression), startup: fast.arguments.startup,
+            json: fast.arguments.json, verbose: fast.arguments.verbose)
+        let environment = Startup.processEnvironment()
+        if case .blocking(let plan) = route(oneShot, environment: environment) {
+            exit(runBlockingOnThisThread(oneShot, plan: plan))
+        }
+        runDetached {
+            let status = await runFull(oneShot, environment: environment)
+            if status != 0 { exit(status) }
+        }
+    }
+
+    /// Runs `body` as a task on the global executor and exits with status 0 when it returns (the commands exit with
+    /// their own status before that when they fail). This thread sleeps meanwhile: nothing in beamconsole uses the
+    /// main queue or the main actor.
+    public static func runDetached(_ body: @escaping @Sendable () async -> Void) -> Never {
+        Task {
+            await body()
+            exit(0)
+        }
+        while true { pause() }
+    }
+
     /// The route ``ExecutionRoute`` chose, with the start-up plan the blocking one runs on.
     public enum PlannedRoute {
         /// ``ExecutionRoute/blocking``, on this plan.

@@ -23,6 +23,7 @@ public struct DistributionError: Error, Hashable, Sendable, CustomStringConverti
         case connection
         /// A remote call on top of a connection.
         case rpc
+        /// The raw value (`resolve`, `epmd`, …), as printed and in the JSON output.
         public var description: String { rawValue }
     }
 
@@ -35,6 +36,7 @@ public struct DistributionError: Error, Hashable, Sendable, CustomStringConverti
         case challenge
         /// The peer's challenge acknowledgement, after our challenge reply: the cookie check.
         case challengeAck = "challenge_ack"
+        /// The raw value (`status`, `challenge`, `challenge_ack`), as printed and in the JSON output.
         public var description: String { rawValue }
     }
 
@@ -134,7 +136,9 @@ public struct DistributionError: Error, Hashable, Sendable, CustomStringConverti
         public static let tooManyCallsInFlight = Code("too_many_calls_in_flight")
     }
 
+    /// What went wrong, as a stable code to switch on (its raw value is the `code` of the JSON output).
     public var code: Code
+    /// Where in the sequence of dialling and talking to a node it went wrong.
     public var stage: Stage
     /// The peer node this is about, if known.
     public var node: String?
@@ -151,6 +155,8 @@ public struct DistributionError: Error, Hashable, Sendable, CustomStringConverti
     /// The operating system's error number behind a socket failure, when known.
     public var errno: Int32?
 
+    /// An error with its code, stage and message; the other fields are the facts known for that code (the
+    /// factories in `ConnectErrors.swift` fill them for the connection steps).
     public init(
         _ code: Code, stage: Stage, node: String? = nil, _ message: String, registeredNames: [String] = [],
         handshakeStep: HandshakeStep? = nil, expectedPeerName: String? = nil, actualPeerName: String? = nil,

@@ -1,3 +1,4 @@
+import ConsoleREPL
 import ErlangTestSupport
 import Foundation
 import XCTest
@@ -155,15 +156,12 @@ final class OneShotCommandTests: XCTestCase {
         XCTAssertTrue(r.err.hasPrefix("beamconsole: route: full (it connects to another node"), r.err)
     }
 
-    /// Every option the fast path reads (ConnectionArguments.fastPathOption(_:)) is one ArgumentParser knows too.
+    /// Every option of the table the fast path reads (``ConnectionOption``) is one the built binary's ArgumentParser
+    /// knows too (ConnectionOptionTableTests compares their meaning).
     func testFastPathOptionsAreArgumentParserOptions() throws {
         let help = try run(["call", "--help"])
         XCTAssertEqual(help.status, 0, help.err)
-        for name in [
-            "--json", "--no-color", "--verbose", "--tls-insecure", "--tls-verify-hostname", "--cookie", "--cookie-file",
-            "--timeout", "--name", "--sname", "--syntax", "--connect", "--tls-cert", "--tls-key", "--tls-ca",
-            "--ssl-dist-optfile",
-        ] {
+        for name in ConnectionOption.allCases.map({ "--" + $0.name }) {
             XCTAssertTrue(help.out.contains(name + " ") || help.out.contains(name + "\n"), name)
         }
     }

@@ -229,6 +229,8 @@ public struct DiscoveryTableOf<State: DiscoveryConnectionState>: Sendable {
         return !up && now.timeIntervalSince(last) >= reprobeInterval
     }
 
+    /// Records what EPMD on `address` said when probed (``DiscoveryAction/probeEPMD(address:)``): each registered
+    /// name that is a known node (`name@address`) gets its distribution port.
     public mutating func applyEPMD(address: String, _ probe: EPMDProbe) {
         epmd[address] = probe
         if case .names(let entries) = probe {

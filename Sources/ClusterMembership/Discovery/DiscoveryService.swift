@@ -305,8 +305,7 @@ public final class DiscoveryService: Sendable {
 
     /// EPMD's NAMES answer on a host.
     public static func epmdNames(_ host: EPMDScanTarget, timeout: Duration, node: LocalNode) async -> EPMDProbe {
-        let client = EPMDClient(
-            host: host.host, port: host.port, timeout: .nanoseconds(Int64(timeout.seconds * 1e9)), group: node.eventLoopGroup)
+        let client = EPMDClient(host: host.host, port: host.port, timeout: timeout, group: node.eventLoopGroup)
         do throws(DistributionError) {
             return .names(try await client.names().map { .init(name: $0.name, port: $0.port) })
         } catch {

@@ -215,10 +215,7 @@ public struct EPMDScanner: Sendable {
 
     /// Asks one host's EPMD.
     public func scan(_ target: EPMDScanTarget) async -> EPMDHostScan {
-        let (s, atto) = timeout.components
-        let client = EPMDClient(
-            host: target.host, port: target.port, timeout: .nanoseconds(s * 1_000_000_000 + atto / 1_000_000_000),
-            group: group)
+        let client = EPMDClient(host: target.host, port: target.port, timeout: timeout, group: group)
         do throws(DistributionError) {
             let names = try await client.names().map { (name: $0.name, port: $0.port) }
             let entries = EPMDScan.entries(names, on: target, localHost: localHost, style: nameStyle)

@@ -157,15 +157,11 @@ enum DoctorCommand {
                 o.epmd = .notRegistered(names: names.sorted())
                 plan.handle(.namesListed(names))
             case .connect(let host, let port):
-                // The distribution port, plain TCP.
-                let failure = await node.probeTCP(host: host, port: port)
-                switch failure {
-                case nil: o.distTCP = .open
-                case .refused?: o.distTCP = .refused
-                case .timedOut?: o.distTCP = .timedOut
-                case .other(let why)?, .unresolved(let why)?: o.distTCP = .failed(why)
-                }
-                plan.handle(failure.map { .connectFailed($0) } ?? .connected)
+                // The distribution port, plain TCP, on the node's event loops and within its connect timeout.
+                let outcome = await NetworkProbe.tcpConnect(
+                    host: host, port: port, timeout: node.configuration.connectTimeout, group: node.eventLoopGroup)
+                o.distTCP = outcome
+                plan.handle(outcome.connectFailure.map { .connectFailed($0) } ?? .connected)
             case .handshake(let port):
                 if node.connectionState(of: target) == .up {
                     o.handshake = .alreadyConnected

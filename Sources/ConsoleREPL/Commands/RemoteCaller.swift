@@ -36,12 +36,8 @@ extension LocalNode: ClusterCaller {
 
     public func lookUpPort(of node: String, timeout: Duration) async -> Int? {
         guard let name = NodeName(node) else { return nil }
-        let (seconds, attoseconds) = timeout.components
-        let nanoseconds = seconds * 1_000_000_000 + attoseconds / 1_000_000_000
         // On the node's own event loop group (not a second, default group), with the whole timeout.
-        let client = EPMDClient(
-            host: name.host, port: configuration.epmdPort, timeout: .nanoseconds(nanoseconds),
-            group: eventLoopGroup)
+        let client = EPMDClient(host: name.host, port: configuration.epmdPort, timeout: timeout, group: eventLoopGroup)
         guard case .found(let info)? = try? await client.portPlease(alive: name.alive) else { return nil }
         return info.port
     }

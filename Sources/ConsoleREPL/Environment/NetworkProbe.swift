@@ -71,11 +71,22 @@ public enum NetworkProbe {
         case timedOut
         /// Any other failure (unreachable network, resolution failure, …).
         case failed(String)
+
+        /// The dial plan's view of it (``DialPlan/Outcome/connectFailed(_:)``): nil when the connection was accepted.
+        public var connectFailure: ConnectFailure? {
+            switch self {
+            case .open: return nil
+            case .refused: return .refused
+            case .timedOut: return .timedOut
+            case .failed(let why): return .other(why)
+            }
+        }
     }
 
-    /// Opens a TCP connection to `host:port` and closes it at once, sending nothing.
+    /// Opens a TCP connection to `host:port` within `timeout` and closes it at once, sending nothing. `group` is the
+    /// event loop group to connect on (doctor passes its node's, so that no second group starts).
     public static func tcpConnect(
-        host: String, port: Int, timeout: TimeAmount, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        host: String, port: Int, timeout: Duration, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async -> TCPOutcome {
         let resolution = isAddressLiteral(host) ? Resolution(addresses: [host]) : resolve(host: host)
         guard let first = resolution.addresses.first, let address = try? SocketAddress(ipAddress: first, port: port)
@@ -83,7 +94,10 @@ public enum NetworkProbe {
             return .failed("cannot resolve \(host): \(resolution.failure ?? "no address")")
         }
         do {
-            let channel = try await ClientBootstrap(group: group).connectTimeout(timeout).connect(to: address).get()
+            let (seconds, attoseconds) = timeout.components
+            let nanoseconds = seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+            let channel = try await ClientBootstrap(group: group).connectTimeout(.nanoseconds(nanoseconds))
+                .connect(to: address).get()
             try? await channel.close().get()
             return .open
         } catch {

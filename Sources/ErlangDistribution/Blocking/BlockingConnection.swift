@@ -94,9 +94,7 @@ public final class BlockingConnection {
                     do {
                         plan.handle(.portReply(try EPMDMessage.parsePortReply(reply)))
                     } catch {
-                        plan.handle(.failed(DistributionError(
-                            .epmdProtocol, stage: .epmd, node: epmdNode, error.message,
-                            epmd: .init(host: host, port: epmdPort))))
+                        plan.handle(.failed(.epmdBadReply(error, alive: alive, host: host, port: epmdPort)))
                     }
                 } catch {
                     plan.handle(.failed(error))

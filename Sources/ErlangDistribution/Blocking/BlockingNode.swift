@@ -2,10 +2,10 @@ import ErlangTerm
 
 /// A hidden node with one ``BlockingConnection``: remote calls (erpc or rex) with a group leader that captures
 /// output, all on the calling thread. It is the thread-free counterpart of ``LocalNode/call(node:module:function:arguments:options:)``
-/// for one-shot commands, with the same ``CallResponse`` outcomes: both drive the same ``RemoteCallMachine`` (method
+/// for one-shot commands, with the same ``CallResponse`` outcomes: both drive the same `RemoteCallMachine` (method
 /// choice, requests, reply matching, result mapping, deadlines, kill on timeout) and share the I/O protocol
 /// (``IOServer``) and the pid and reference layout (``ProcessIdentifiers``). Replies are read in place by
-/// ``CallCodec`` when it can, decoded otherwise; either way the machine gets the same event.
+/// `CallCodec` when it can, decoded otherwise; either way the machine gets the same event.
 ///
 /// ```swift
 /// let node = try BlockingNode.connect(to: "app@host", configuration: .init(name: .short("me@host"), cookie: cookie))

@@ -8,7 +8,7 @@
 ///      └─────────── failure ────────────┴─────────────── failure / close ────────────────┴──▶ closed
 /// ```
 ///
-/// It decides everything the shells (``DistributionChannelHandler`` on NIO, ``BlockingConnection`` on a blocking
+/// It decides everything the shells (`DistributionChannelHandler` on NIO, ``BlockingConnection`` on a blocking
 /// socket) used to decide each on its own: when the handshake starts, the framing mode and its switch (bytes that
 /// arrive in the same read as the final handshake message are parsed in the connected mode), the check for a TLS
 /// alert where a plain handshake message was expected, the handshake step timeout, and the tick timer's period.
@@ -29,6 +29,8 @@ public struct DistributionConnectionMachine: Sendable {
         /// How long one handshake step (the TLS handshake, or one handshake message) may take (OTP's net_setuptime).
         public var handshakeStepTimeout: Duration
 
+        /// The handshake's and the established connection's configurations, with the TLS setting, the frame limit
+        /// and the handshake step timeout (``DistributionOptions`` builds this for the node types).
         public init(
             handshake: HandshakeStateMachine.Configuration, connection: ConnectionStateMachine.Configuration,
             tls: DistributionTLSConfiguration? = nil, maxFrameSize: Int = 128 * 1024 * 1024,
@@ -80,6 +82,8 @@ public struct DistributionConnectionMachine: Sendable {
     /// Whether any handshake message arrived (before that, a plain peer's first bytes are checked for a TLS alert).
     private var receivedHandshakeMessage = false
 
+    /// A machine for one connection, before the socket is up: it waits for the TLS handshake (when
+    /// ``Configuration/tls`` is set) or starts the distribution handshake at ``channelActive()``.
     public init(configuration: Configuration) {
         self.configuration = configuration
         let tls = configuration.tls != nil

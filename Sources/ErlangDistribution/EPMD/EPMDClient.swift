@@ -88,15 +88,18 @@ private final class ReadToEOFHandler: ChannelInboundHandler, @unchecked Sendable
 
 /// An EPMD client (PORT_PLEASE2, NAMES).
 public struct EPMDClient: Sendable {
+    /// The host whose EPMD is asked.
     public var host: String
     /// The EPMD port: explicit, else `ERL_EPMD_PORT`, else 4369.
     public var port: Int
-    public var timeout: TimeAmount
+    /// The bound on the TCP connect, and then on the reply.
+    public var timeout: Duration
+    /// The event loops the connections run on.
     public var group: any EventLoopGroup
     /// `host`, already resolved (any port); nil = resolve it for each request.
     var resolvedAddress: SocketAddress?
 
-    public init(host: String, port: Int? = nil, timeout: TimeAmount = .seconds(5),
+    public init(host: String, port: Int? = nil, timeout: Duration = .seconds(5),
                 group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
         self.host = host
         self.port = port ?? EPMDClient.environmentPort ?? EPMDMessage.defaultPort
@@ -120,7 +123,7 @@ public struct EPMDClient: Sendable {
             address = try Net.resolve(host: host, port: port, node: node)
         }
         let group = self.group
-        let timeout = self.timeout
+        let timeout = self.timeout.timeAmount
         let host = self.host, port = self.port
         let promise = group.next().makePromise(of: [UInt8].self)
         do {
@@ -156,9 +159,7 @@ public struct EPMDClient: Sendable {
         do {
             return try EPMDMessage.parsePortReply(reply)
         } catch {
-            throw DistributionError(
-                .epmdProtocol, stage: .epmd, node: "\(alive)@\(host)", error.message,
-                epmd: .init(host: host, port: port))
+            throw DistributionError.epmdBadReply(error, alive: alive, host: host, port: port)
         }
     }
 
@@ -168,7 +169,7 @@ public struct EPMDClient: Sendable {
         do {
             return try EPMDMessage.parseNamesReply(reply)
         } catch {
-            throw DistributionError(.epmdProtocol, stage: .epmd, error.message, epmd: .init(host: host, port: port))
+            throw DistributionError.epmdBadReply(error, alive: nil, host: host, port: port)
         }
     }
 }

@@ -36,6 +36,16 @@ extension DistributionError {
             epmd: EPMDFacts(host: host, port: port))
     }
 
+    /// An EPMD reply that does not parse (``EPMDMessage/ParseError``): PORT_PLEASE2's for `alive` on `host`, or NAMES'
+    /// when `alive` is nil.
+    static func epmdBadReply(_ error: EPMDMessage.ParseError, alive: String?, host: String, port: Int)
+        -> DistributionError
+    {
+        DistributionError(
+            .epmdProtocol, stage: .epmd, node: alive.map { "\($0)@\(host)" }, error.message,
+            epmd: EPMDFacts(host: host, port: port))
+    }
+
     /// An EPMD reply over 1 MiB.
     static let epmdReplyTooLarge = DistributionError(.epmdProtocol, stage: .epmd, "EPMD reply larger than 1 MiB")
 

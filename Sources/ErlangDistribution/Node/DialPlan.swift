@@ -45,7 +45,9 @@ public struct DialPlan: Sendable {
 
     /// One step and what came of it.
     public struct Record: Hashable, Sendable {
+        /// The step that ran.
         public var step: Step
+        /// What the driver reported for it.
         public var outcome: Outcome
     }
 

@@ -37,6 +37,8 @@ public struct DistributionOptions: Sendable {
     /// Where connection events are logged.
     public var logger: Logger
 
+    /// Options for a node named `name` with `cookie`; the other settings default to a hidden node over plain TCP with
+    /// OTP's timing (a 60 s net_ticktime, a 7 s net_setuptime).
     public init(
         name: NodeNameSpec, cookie: String, flags: DistributionFlags = .defaultHidden, epmdPort: Int? = nil,
         connectTimeout: Duration = .seconds(5), handshakeStepTimeout: Duration = .seconds(7),

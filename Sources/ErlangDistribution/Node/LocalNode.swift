@@ -66,7 +66,7 @@ public final class LocalNode: Sendable {
     /// Everything configurable (shared with ``BlockingConnection``).
     public typealias Configuration = DistributionOptions
 
-    /// Whether connections use TLS distribution (``Configuration/tls`` is set).
+    /// Whether connections use TLS distribution (``DistributionOptions/tls`` is set).
     public var usesTLS: Bool { configuration.tls != nil }
 
     /// A peer link: one established connection.
@@ -602,27 +602,8 @@ public final class LocalNode: Sendable {
     /// An EPMD client for `host` with this node's EPMD port (unless `port` is given), connect timeout and event loops.
     public func epmdClient(host: String, port: Int? = nil) -> EPMDClient {
         EPMDClient(
-            host: host, port: port ?? configuration.resolvedEPMDPort, timeout: configuration.connectTimeout.timeAmount,
+            host: host, port: port ?? configuration.resolvedEPMDPort, timeout: configuration.connectTimeout,
             group: group)
-    }
-
-    /// The dial plan's TCP step alone: opens a connection to `host:port` within the connect timeout and closes it at
-    /// once, sending nothing. Nil when the connection was accepted.
-    public func probeTCP(host: String, port: Int) async -> ConnectFailure? {
-        let address: SocketAddress
-        do throws(DistributionError) {
-            address = try Net.resolve(host: host, port: port, node: nil)
-        } catch {
-            return .unresolved(error.message)
-        }
-        do {
-            let channel = try await ClientBootstrap(group: group)
-                .connectTimeout(configuration.connectTimeout.timeAmount).connect(to: address).get()
-            try? await channel.close().get()
-            return nil
-        } catch {
-            return Net.classify(error)
-        }
     }
 
     /// Closes the connection to `node`.

@@ -22,7 +22,9 @@ public enum CallResult: Hashable, Sendable {
 
 /// A remote call's result and the output its group leader captured (in order, all before the result).
 public struct CallResponse: Hashable, Sendable {
+    /// The call's result: a value, an exception, or why no result came.
     public var result: CallResult
+    /// What the call wrote to its group leader, when we were its group leader (``CallOptions/captureOutput``).
     public var output: String
 }
 
@@ -31,9 +33,12 @@ public struct CallOptions: Sendable {
     public enum Method: Sendable, Hashable {
         /// erpc when the peer supports SPAWN, else rex.
         case automatic
+        /// `rpc:call` semantics: a request to the peer's `rex` server.
         case rex
+        /// `erpc:call` semantics: a process spawned on the peer (SPAWN_REQUEST), monitored until it ends.
         case erpc
     }
+    /// Which protocol carries the call (``Method/automatic``: erpc when the peer supports it).
     public var method: Method
     /// nil = wait forever.
     public var timeout: Duration?

@@ -8,14 +8,18 @@ extension SourceSyntax: ExpressibleByArgument {
     public static var allValueStrings: [String] { ["elixir", "erlang"] }
 }
 
-/// `--dns-type`.
-enum DNSTypeOption: String, ExpressibleByArgument, CaseIterable {
-    case a, aaaa, both
-    var types: [DNSRecordType] {
-        switch self {
-        case .a: return [.a]
-        case .aaaa: return [.aaaa]
-        case .both: return [.a, .aaaa]
-        }
+/// `--dns-type`: one of ``ConnectionOption/dnsTypeValues``, read by ``ConnectionOption/dnsTypes(_:)``.
+struct DNSTypeOption: ExpressibleByArgument {
+    static let a = DNSTypeOption(argument: "a")!
+    var value: String
+    var types: [DNSRecordType]
+
+    init?(argument: String) {
+        guard let types = ConnectionOption.dnsTypes(argument) else { return nil }
+        self.value = argument
+        self.types = types
     }
+
+    var defaultValueDescription: String { value }
+    static var allValueStrings: [String] { ConnectionOption.dnsTypeValues }
 }

@@ -1,17 +1,10 @@
 import ArgumentParser
 import ConsoleREPL
-import ErlangTerm
 import TermSyntax
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 
 extension ETFInputEncoding: ExpressibleByArgument {}
 
-/// `beamconsole term decode|encode`.
+/// `beamconsole term decode|encode`: the definitions; ``TermCodecCommand`` runs them.
 struct TermCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "term",
@@ -46,34 +39,11 @@ struct TermCommand: ParsableCommand {
         }
 
         func run() throws {
-            let raw: [UInt8]
-            do {
-                raw = try readAll(path: input)
-            } catch {
-                throw fail("cannot read input: \(error)")
-            }
-            let encoding: ETFInputEncoding = hex ? .hex : base64 ? .base64 : .raw
-            let bytes: [UInt8]
-            do {
-                bytes = try TermInput.etfBytes(from: raw, encoding: encoding)
-            } catch {
-                throw fail("invalid input: \(error)")
-            }
-            let term: Term
-            do {
-                term = try ETFDecoder().decode(bytes)
-            } catch {
-                throw fail("invalid ETF: \(error)")
-            }
-            if json {
-                do {
-                    print(try TermJSON.encode(term))
-                } catch {
-                    throw fail("no JSON form: \(error)")
-                }
-            } else {
-                print(TermRenderer.render(term, syntax: syntax, width: width, limit: limit, printableLimit: nil))
-            }
+            try exitOnFailure(
+                TermCodecCommand.runDecode(
+                    .init(
+                        input: input, encoding: hex ? .hex : base64 ? .base64 : .raw, syntax: syntax, json: json,
+                        width: width, limit: limit)))
         }
     }
 
@@ -100,66 +70,11 @@ struct TermCommand: ParsableCommand {
         }
 
         func run() throws {
-            let term: Term
-            do {
-                term = try TermParser.parse(literal, syntax: syntax)
-            } catch {
-                throw fail("\(error)")
-            }
-            let bytes: [UInt8]
-            do {
-                bytes = try ETFEncoder(compressionLevel: compressed ? level : nil).encode(term)
-            } catch {
-                throw fail("cannot encode: \(error)")
-            }
-            if hex {
-                print(TermInput.hex(bytes))
-            } else if base64 {
-                print(TermInput.base64(bytes))
-            } else {
-                writeAll(1, bytes)
-            }
+            try exitOnFailure(
+                TermCodecCommand.runEncode(
+                    .init(
+                        literal: literal, syntax: syntax, compressionLevel: compressed ? level : nil,
+                        output: hex ? .hex : base64 ? .base64 : .raw)))
         }
     }
-}
-
-/// Prints `beamconsole: message` to standard error and returns the data-error exit code to throw.
-func fail(_ message: String) -> ExitCode {
-    FileHandleStderr.write("beamconsole: \(message)\n")
-    return ExitCodes.dataError
-}
-
-enum FileHandleStderr {
-    static func write(_ s: String) { writeAll(2, Array(s.utf8)) }
-}
-
-
-/// Reads a whole file, or standard input when `path` is nil or "-".
-func readAll(path: String?) throws -> [UInt8] {
-    let fd: Int32
-    if let path, path != "-" {
-        fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw POSIXErrorText(errno: errno, path: path) }
-    } else {
-        fd = 0
-    }
-    defer { if fd != 0 { close(fd) } }
-    var out: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        if n < 0 {
-            if errno == EINTR { continue }
-            throw POSIXErrorText(errno: errno, path: path ?? "stdin")
-        }
-        if n == 0 { break }
-        out.append(contentsOf: chunk[0..<n])
-    }
-    return out
-}
-
-struct POSIXErrorText: Error, CustomStringConvertible {
-    let errno: Int32
-    let path: String
-    var description: String { "\(path): \(String(cString: strerror(errno)))" }
 }

@@ -1,14 +1,14 @@
-import ConsoleREPL
-
-/// `beamconsole call` (and the REPL's plain command line) read without ArgumentParser.
+/// `beamconsole call` (and the REPL's plain command line) read without ArgumentParser, for
+/// ``ConsoleApp/runFastPath(_:)``.
 ///
 /// ArgumentParser finds options by reflection and dynamic casts: measured with callgrind, that was about 60% of the
 /// instructions of a whole one-shot `call`. A command line made only of `call`, one or two positional arguments and
-/// the options ``ConnectionArguments/fastPathOption(_:)`` knows (each at most once, `--opt value` or `--opt=value`; flags
-/// without a value) is read here, into the same ``ConnectionArguments`` that ``ConnectionOptions`` fills, which
-/// checks and maps them. Anything else (help, `--`, short or unknown options, repeats, values starting with `-`, bad
-/// values, options that ``ConnectionArguments/validate()`` refuses together) returns nil and goes through
-/// ArgumentParser, whose messages and exit codes then apply unchanged.
+/// the ``ConnectionOption``s it marks ``ConnectionOption/readByFastPath`` (each at most once, `--opt value` or
+/// `--opt=value`; flags without a value) is read here with that table, into the same ``ConnectionArguments`` that the
+/// executable's ArgumentParser `ConnectionOptions` fills, which checks and maps them. Anything else (help, `--`, short
+/// or unknown options, repeats, values starting with `-`, bad values, options that ``ConnectionArguments/validate()``
+/// refuses together) returns nil and goes through ArgumentParser (in the executable), whose messages and exit codes
+/// then apply unchanged.
 enum FastCall {
     struct Parsed {
         var node: String?
@@ -71,13 +71,14 @@ enum FastCall {
                 key = String(a[..<eq])
                 inline = String(a[a.index(after: eq)...])
             }
-            guard let option = ConnectionArguments.fastPathOption(key), !seen.contains(key) else { return nil }
+            guard let option = ConnectionOption(longName: key), option.readByFastPath, !seen.contains(key) else {
+                return nil
+            }
             seen.append(key)
-            switch option {
-            case .flag(let set):
+            if option.arity == .flag {
                 guard inline == nil else { return nil }
-                set(&arguments)
-            case .value(let set):
+                _ = option.apply(nil, to: &arguments)
+            } else {
                 let value: String
                 if let inline {
                     value = inline
@@ -86,7 +87,7 @@ enum FastCall {
                     value = args[i]
                     i += 1
                 }
-                guard !value.isEmpty, !value.hasPrefix("-"), set(&arguments, value) else { return nil }
+                guard !value.isEmpty, !value.hasPrefix("-"), option.apply(value, to: &arguments) else { return nil }
             }
         }
         guard positionals.contains(positional.count) else { return nil }
