@@ -40,9 +40,9 @@ demo: deps
 
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test
 	$(SWIFT) build --package-path Examples
 	bash scripts/run-examples.sh
+	$(SWIFT) test
 
 fixtures:
 	elixir scripts/gen-fixtures.exs
