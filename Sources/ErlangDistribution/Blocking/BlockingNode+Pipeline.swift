@@ -107,7 +107,7 @@ extension BlockingNode {
     /// waits. Messages for no call in flight (a reply that arrives after its call timed out) are dropped.
     public func nextCompletion(deadline: ContinuousClock.Instant? = nil) -> (ticket: CallTicket, outcome: CallOutcome)? {
         while true {
-            if let done = completions.popFirst() { return done }
+            if let done = completions.popFirst() { return (done.ticket, done.outcome) }
             if pipelinedInFlight == 0 { return nil }
             if let deadline, deadline <= ContinuousClock.now {
                 // Nothing finished in time (unless a call's own timeout passed too); still send what was started.
@@ -133,7 +133,7 @@ extension BlockingNode {
         var outcomes = [CallOutcome?](repeating: nil, count: requests.count)
         var position: [UInt64: Int] = [:]
         position.reserveCapacity(window)
-        var others: [(ticket: CallTicket, outcome: CallOutcome)] = []
+        var others: [FinishedPipelinedCall] = []
         var next = 0
         var finished = 0
         while finished < requests.count {
@@ -156,7 +156,7 @@ extension BlockingNode {
                 outcomes[i] = outcome
                 finished += 1
             } else {
-                others.append((ticket, outcome))
+                others.append(FinishedPipelinedCall(ticket: ticket, outcome: outcome))
             }
         }
         completions.prepend(others)
@@ -166,4 +166,18 @@ extension BlockingNode {
 
 /// The pipelined calls of a ``BlockingNode`` that finished, in the order they finished, until
 /// ``BlockingNode/nextCompletion(deadline:)`` returns them.
-typealias CompletionQueue = FIFOQueue<(ticket: BlockingNode.CallTicket, outcome: BlockingNode.CallOutcome)>
+typealias CompletionQueue = FIFOQueue<FinishedPipelinedCall>
+
+/// A pipelined call that finished. (Queues and arrays of concrete structs, not of tuples or of types nested in a
+/// generic: the runtime builds the metadata of such an element type from its mangled name the first time, which
+/// cost a one-shot call about 300k instructions of demangling and conformance checks.)
+struct FinishedPipelinedCall {
+    let ticket: BlockingNode.CallTicket
+    let outcome: BlockingNode.CallOutcome
+}
+
+/// A sequential call that finished while another call waited (the outer call of a nested one, say).
+struct FinishedCall {
+    let id: RemoteCallID
+    let outcome: BlockingNode.CallOutcome
+}

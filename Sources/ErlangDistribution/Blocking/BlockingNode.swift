@@ -28,7 +28,7 @@ public final class BlockingNode {
     /// pipelined: one table, so that whichever call a reply answers, it is filed at once.
     @exclusivity(unchecked) var calls = RemoteCallMachine<CallContext>()
     /// Sequential calls that finished while another call waited (the outer call of a nested one, say).
-    @exclusivity(unchecked) var finished: [(RemoteCallMachine<CallContext>.CallID, CallOutcome)] = []
+    @exclusivity(unchecked) var finished: [FinishedCall] = []
     /// Pipelined calls that finished and that ``nextCompletion(deadline:)`` has not returned yet.
     @exclusivity(unchecked) var completions = CompletionQueue()
     /// Calls started with ``startCall(module:function:arguments:options:)`` and still in flight.
@@ -185,8 +185,8 @@ public final class BlockingNode {
     private func wait(for id: RemoteCallMachine<CallContext>.CallID) -> CallOutcome {
         while true {
             if !finished.isEmpty {
-                if finished.count == 1, finished[0].0 == id { return finished.removeLast().1 }
-                if let i = finished.firstIndex(where: { $0.0 == id }) { return finished.remove(at: i).1 }
+                if finished.count == 1, finished[0].id == id { return finished.removeLast().outcome }
+                if let i = finished.firstIndex(where: { $0.id == id }) { return finished.remove(at: i).outcome }
             }
             step(until: nil)
         }
@@ -257,9 +257,9 @@ public final class BlockingNode {
                     }
                 if let ticket = context.ticket {
                     pipelinedInFlight -= 1
-                    completions.append((ticket, result))
+                    completions.append(FinishedPipelinedCall(ticket: ticket, outcome: result))
                 } else {
-                    finished.append((id, result))
+                    finished.append(FinishedCall(id: id, outcome: result))
                 }
             case .kill(let pid, _, let from):
                 try? connection.enqueue(RemoteCall.kill(pid, from: from))

@@ -34,8 +34,14 @@ public struct DistributionOptions: Sendable {
     /// sleep and a wake-up, which on an idle (virtual) CPU costs more than a loopback round trip. The price is up to
     /// this much CPU per wait that ends later.
     public var receiveSpin: Duration
-    /// Where connection events are logged.
-    public var logger: Logger
+    /// Where connection events are logged (``LocalNode``; the blocking connection logs nothing). Made only when it is
+    /// first asked for: creating a `Logger` runs the logging system's factory, which a one-shot blocking call, that
+    /// never logs, should not pay for.
+    public var logger: Logger {
+        get { customLogger ?? Logger(label: "ErlangDistribution") }
+        set { customLogger = newValue }
+    }
+    private var customLogger: Logger?
 
     /// Options for a node named `name` with `cookie`; the other settings default to a hidden node over plain TCP with
     /// OTP's timing (a 60 s net_ticktime, a 7 s net_setuptime).
@@ -44,7 +50,7 @@ public struct DistributionOptions: Sendable {
         connectTimeout: Duration = .seconds(5), handshakeStepTimeout: Duration = .seconds(7),
         tickTime: Duration = .seconds(60), tickInterval: Duration? = nil, maxFrameSize: Int = 128 * 1024 * 1024,
         tls: DistributionTLSConfiguration? = nil, creation: UInt32? = nil, receiveSpin: Duration = .microseconds(60),
-        logger: Logger = Logger(label: "ErlangDistribution")
+        logger: Logger? = nil
     ) {
         self.name = name
         self.cookie = cookie
@@ -58,7 +64,7 @@ public struct DistributionOptions: Sendable {
         self.tls = tls
         self.creation = creation
         self.receiveSpin = receiveSpin
-        self.logger = logger
+        self.customLogger = logger
     }
 
     /// The EPMD port to ask: ``epmdPort``, else `ERL_EPMD_PORT`, else 4369.

@@ -229,7 +229,8 @@ public final class LocalNode: Sendable {
     private let state: NIOLockedValueBox<State>
     /// The TLS client context, made on the first TLS connection and shared by the rest.
     private let tlsContext = NIOLockedValueBox<NIOSSLContext?>(nil)
-    var logger: Logger { configuration.logger }
+    /// ``Configuration/logger``, made once.
+    let logger: Logger
 
     /// The TLS context for ``Configuration/tls`` (made once; loading certificates is not free).
     private func makeTLSContext(_ tls: DistributionTLSConfiguration) throws(DistributionError) -> NIOSSLContext {
@@ -242,6 +243,7 @@ public final class LocalNode: Sendable {
     /// Makes a node. It does not register with EPMD (a client-only hidden node need not).
     public init(configuration: Configuration, eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
         self.configuration = configuration
+        self.logger = configuration.logger
         self.group = eventLoopGroup
         self.timeouts = TimeoutScheduler(loop: eventLoopGroup.next())
         let name: String

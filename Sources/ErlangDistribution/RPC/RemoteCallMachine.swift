@@ -319,14 +319,8 @@ enum RemoteCall {
 /// reference-counted values apart, read when the call ends, so that matching a reply copies none of them (a call
 /// costs a few thousand instructions, and this table is on the path of every one).
 struct RemoteCallMachine<Context> {
-    /// A call in the table: its ticket (calls are numbered from 0 in the order they start) and where it is filed.
-    struct CallID: Hashable, Comparable, Sendable, CustomStringConvertible {
-        let ticket: UInt64
-        fileprivate let slot: Int
-
-        static func < (a: CallID, b: CallID) -> Bool { a.ticket < b.ticket }
-        var description: String { "call #\(ticket)" }
-    }
+    /// A call in the table (not nested in this generic type, so that its drivers' arrays of it have plain metadata).
+    typealias CallID = RemoteCallID
 
     /// What the driver does next.
     enum Action {
@@ -743,4 +737,14 @@ extension Term {
         if case .reference(let r) = self { return r == ref }
         return false
     }
+}
+
+/// A call in a ``RemoteCallMachine``: its ticket (calls are numbered from 0 in the order they start) and where it is
+/// filed.
+struct RemoteCallID: Hashable, Comparable, Sendable, CustomStringConvertible {
+    let ticket: UInt64
+    fileprivate let slot: Int
+
+    static func < (a: RemoteCallID, b: RemoteCallID) -> Bool { a.ticket < b.ticket }
+    var description: String { "call #\(ticket)" }
 }
