@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# make bench's rows for two builds in one sitting, section by section, alternating, and one table with both figures:
+#
+#   scripts/bench-compare.sh BEFORE_DIR AFTER_DIR
+#
+# Each DIR holds release binaries beamconsole, dist-bench, etf-bench and scale-bench (copy them out of
+# `BEAMCONSOLE_RELEASE_LAYOUT=1 swift build -c release --show-bin-path` of each revision; a `git worktree` of the older
+# revision builds its own). Copy the binaries well before the run: a freshly written file is mapped from large page-cache
+# folios and shows a higher peak RSS (seen here: 13.4 MB for a binary that measures 11.7 MB at rest).
+# The scripts and the scale harness of this checkout drive both builds. Knobs: BENCH_SECTIONS [dist,startup,codec,scale],
+# SCALE_SIZES [10,25,50], SCALE_RUNS [5], WATCH_SECONDS [60], STARTUP_RUNS [5], CODEC_SECONDS [1.0], and
+# bench-dist.sh's own. The scale rows need root (network namespaces). BENCH_COMPARE_OUT [a temporary directory] keeps
+# each build's rows (before.tsv, after.tsv).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+[ $# -eq 2 ] || { echo "usage: scripts/bench-compare.sh BEFORE_DIR AFTER_DIR" >&2; exit 64; }
+before="$(cd "$1" && pwd)"; after="$(cd "$2" && pwd)"
+for d in "$before" "$after"; do
+    for b in beamconsole dist-bench etf-bench scale-bench; do
+        [ -x "$d/$b" ] || { echo "bench-compare: $d/$b is missing" >&2; exit 66; }
+    done
+done
+SECTIONS="${BENCH_SECTIONS:-dist,startup,codec,scale}"
+out="${BENCH_COMPARE_OUT:-$(mktemp -d)}"; mkdir -p "$out"
+: >"$out/before.tsv"; : >"$out/after.tsv"
+export SKIP_BUILD=1
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+for section in dist startup codec scale; do
+    [[ "$SECTIONS" == *$section* ]] || continue
+    for v in before after; do
+        if [ "$v" = before ]; then bin="$before"; else bin="$after"; fi
+        export BENCH_RESULTS="$out/$v.tsv" BEAMCONSOLE_BIN="$bin/beamconsole" DIST_BENCH_BIN="$bin/dist-bench" \
+            ETF_BENCH_BIN="$bin/etf-bench"
+        echo; echo "==== $section, $v ($bin), load $(load) ===="
+        case $section in
+            dist) bash scripts/bench-dist.sh ;;
+            startup) bash scripts/bench-startup.sh "${STARTUP_RUNS:-5}" ;;
+            codec) bash scripts/bench-codec.sh "${CODEC_SECONDS:-1.0}" ;;
+            scale)
+                if [ "$(id -u)" != 0 ]; then echo "bench-compare: the scale rows need root; skipped" >&2; continue; fi
+                "$after/scale-bench" --beamconsole "$bin/beamconsole" --sizes "${SCALE_SIZES:-10,25,50}" \
+                    --runs "${SCALE_RUNS:-5}" --watch-seconds "${WATCH_SECONDS:-60}" --results "$BENCH_RESULTS" ;;
+        esac
+    done
+done
+echo; echo "==== before ($before) and after ($after), one sitting; load at end $(load); rows in $out ===="
+python3 - "$out/before.tsv" "$out/after.tsv" <<'PY'
+import sys
+def load(p):
+    return [l.rstrip("\n").split("\t") for l in open(p) if l.strip()]
+b, a = load(sys.argv[1]), load(sys.argv[2])
+order = {"1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6, "mc": 7}
+before = {(r[0], r[1]): r for r in b}
+print("| row | what | before | after | anchor (after's turn) | before/anchor | after/anchor | target |")
+print("|---|---|---|---|---|---|---|---|")
+for r in sorted(a, key=lambda r: order.get(r[0], 9)):
+    rb = before.get((r[0], r[1]))
+    print(f"| {r[0]} | {r[1]} | {rb[2] if rb else '-'} | {r[2]} | {r[3]} | {rb[4] if rb else '-'} | {r[4]} | {r[5]} |")
+PY
