@@ -87,7 +87,7 @@ let package = Package(
             // DNS (c-ares) and DNS polling, ECS task metadata, the discovery table: no distribution stack.
             name: "ClusterDiscovery",
             dependencies: [
-                "CAres",
+                "CAres", "SocketFailure",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -124,8 +124,18 @@ let package = Package(
             linkerSettings: releaseLinkerSettings
         ),
         .target(
+            // Why a TCP connect failed, read from NIO's errors: shared by ErlangDistribution and ClusterDiscovery,
+            // which does not depend on the distribution stack.
+            name: "SocketFailure",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: librarySwiftSettings
+        ),
+        .target(
             name: "ErlangDistribution",
             dependencies: [
+                "SocketFailure",
                 "ErlangTerm", .target(name: "CMD", condition: .when(platforms: [.linux])),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -156,7 +166,7 @@ let package = Package(
         ),
         .executableTarget(name: "etf-bench", dependencies: ["ErlangTerm"], path: "Benchmarks/ETFBench"),
         .executableTarget(
-            name: "dist-bench", dependencies: ["ErlangDistribution", "ErlangTerm", "ConsoleREPL",
+            name: "dist-bench", dependencies: ["ErlangDistribution", "ErlangTerm",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
             path: "Benchmarks/DistBench"),
         .executableTarget(

@@ -25,8 +25,6 @@ cd "$(dirname "$0")/.."
 export BEAMCONSOLE_RELEASE_LAYOUT=1
 
 SECTIONS="${BENCH_SECTIONS:-dist,startup,codec,scale}"
-SCALE_SIZES="${SCALE_SIZES:-10,25,50}"; SCALE_RUNS="${SCALE_RUNS:-5}"; WATCH_SECONDS="${WATCH_SECONDS:-60}"
-STARTUP_RUNS="${STARTUP_RUNS:-5}"; CODEC_SECONDS="${CODEC_SECONDS:-1.0}"
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -42,29 +40,10 @@ echo "bench-all: $(nproc) cores, load $load_start; sections: $SECTIONS" >&2
 echo "bench-all: release builds..." >&2
 swift build -c release --product beamconsole 2>&1 | grep -E "error:" || true
 swift build -c release --product scale-bench 2>&1 | grep -E "error:" || true
-BIN="$(swift build -c release --show-bin-path)"
 
-if [[ "$SECTIONS" == *dist* ]]; then
-    echo; echo "==== rows 1 and 3: scripts/bench-dist.sh ===="
-    bash scripts/bench-dist.sh
-fi
-if [[ "$SECTIONS" == *startup* ]]; then
-    echo; echo "==== row 2: scripts/bench-startup.sh ===="
-    bash scripts/bench-startup.sh "$STARTUP_RUNS"
-fi
-if [[ "$SECTIONS" == *codec* ]]; then
-    echo; echo "==== row 4: scripts/bench-codec.sh ===="
-    bash scripts/bench-codec.sh "$CODEC_SECONDS"  # appends its rows (every corpus row, each way) to $BENCH_RESULTS
-fi
-if [[ "$SECTIONS" == *scale* ]]; then
-    echo; echo "==== rows 5, 6 and multicall against N: scale-bench ===="
-    if [[ "$(id -u)" != 0 ]]; then
-        echo "bench-all: rows 5 and 6 need root (network namespaces); skipped" >&2
-    else
-        "$BIN/scale-bench" --beamconsole "$BIN/beamconsole" --sizes "$SCALE_SIZES" --runs "$SCALE_RUNS" \
-            --watch-seconds "$WATCH_SECONDS" --results "$results"
-    fi
-fi
+for section in dist startup codec scale; do
+    if [[ "$SECTIONS" == *$section* ]]; then bash scripts/bench-section.sh "$section"; fi
+done
 
 echo
 echo "==== issue 7: ours vs anchor (medians; release builds; load $load_start at start, $(load) at end) ===="

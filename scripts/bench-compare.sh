@@ -29,18 +29,9 @@ for section in dist startup codec scale; do
     [[ "$SECTIONS" == *$section* ]] || continue
     for v in before after; do
         if [ "$v" = before ]; then bin="$before"; else bin="$after"; fi
-        export BENCH_RESULTS="$out/$v.tsv" BEAMCONSOLE_BIN="$bin/beamconsole" DIST_BENCH_BIN="$bin/dist-bench" \
-            ETF_BENCH_BIN="$bin/etf-bench"
         echo; echo "==== $section, $v ($bin), load $(load) ===="
-        case $section in
-            dist) bash scripts/bench-dist.sh ;;
-            startup) bash scripts/bench-startup.sh "${STARTUP_RUNS:-5}" ;;
-            codec) bash scripts/bench-codec.sh "${CODEC_SECONDS:-1.0}" ;;
-            scale)
-                if [ "$(id -u)" != 0 ]; then echo "bench-compare: the scale rows need root; skipped" >&2; continue; fi
-                "$after/scale-bench" --beamconsole "$bin/beamconsole" --sizes "${SCALE_SIZES:-10,25,50}" \
-                    --runs "${SCALE_RUNS:-5}" --watch-seconds "${WATCH_SECONDS:-60}" --results "$BENCH_RESULTS" ;;
-        esac
+        BENCH_RESULTS="$out/$v.tsv" BEAMCONSOLE_BIN="$bin/beamconsole" DIST_BENCH_BIN="$bin/dist-bench" \
+            ETF_BENCH_BIN="$bin/etf-bench" SCALE_BENCH_BIN="$after/scale-bench" bash scripts/bench-section.sh "$section"
     done
 done
 echo; echo "==== before ($before) and after ($after), one sitting; load at end $(load); rows in $out ===="

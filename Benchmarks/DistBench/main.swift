@@ -12,7 +12,6 @@
 //                             one finishes (requests started together go out in one write).
 // Each call is timed from its start to its reply. Output: one `RESULT` line per row:
 //   RESULT <method> <seq|concK> calls=<n> calls_per_s=<x> p50_us=<x> p99_us=<x>
-import ConsoleREPL
 import ErlangDistribution
 import ErlangTerm
 import NIOConcurrencyHelpers
@@ -53,7 +52,7 @@ let methods = (args.count > 6 ? args[6] : "rex,erpc").split(separator: ",").map(
     fflush(nil)
 }
 
-let local = LocalNode(configuration: .init(name: LocalNode.defaultName(long: false), cookie: cookie))
+let local = LocalNode(configuration: .init(name: .random(prefix: "beamconsole", long: false), cookie: cookie))
 let expected: Term = .atom(Atom(target))
 
 @Sendable func oneCall(_ options: CallOptions) async -> Bool {
@@ -94,7 +93,7 @@ func blockingRows(_ method: String) {
     let node: BlockingNode
     do {
         node = try BlockingNode.connect(
-            to: target, configuration: .init(name: LocalNode.defaultName(long: false), cookie: cookie))
+            to: target, configuration: .init(name: .random(prefix: "beamconsole", long: false), cookie: cookie))
     } catch {
         print("dist-bench: cannot connect to \(target): \(error)")
         exit(2)

@@ -188,14 +188,15 @@ public enum ConsoleApp {
     /// The interactive console (or a script on standard input) until quit or end of input; returns the exit status.
     public static func runREPL(startup: StartupOptions, json: Bool, noHistory: Bool) async -> Int32 {
         let session: ConsoleSession, plan: StartupPlan
+        let environment = Startup.processEnvironment()
         do throws(StartupFailure) {
-            let environment = ProcessInfo.processInfo.environment
             (session, plan) = try await makeSession(startup, json: json, environment: environment)
         } catch {
             return error.status
         }
         defer { session.node.shutdown() }
-        let repl = REPL(session: session, historyPath: noHistory ? nil : REPL.defaultHistoryPath())
+        let repl = REPL(
+            session: session, historyPath: noHistory ? nil : REPL.defaultHistoryPath(environment: environment))
         if repl.isInteractive { for note in plan.notes where !note.hasPrefix("warning") { printError(note) } }
         if !plan.connect.isEmpty {
             let out = await session.run(.connect(plan.connect))

@@ -103,7 +103,7 @@ public final class ConsoleSession: @unchecked Sendable {
         case .dns:
             return await DNSCommand.run(session: self)
         case .watch(let seconds):
-            return await WatchCommand.run(session: self, seconds: seconds, onOutput: onOutput)
+            return await WatchCommand.run(session: self, seconds: seconds)
         case .doctor(let nodes):
             return await DoctorCommand.run(session: self, nodes: nodes)
         }
@@ -191,9 +191,4 @@ public final class ConsoleSession: @unchecked Sendable {
     func parseCall(_ expression: String) throws(TermSyntaxError) -> CallExpression {
         try CallCommand.parse(expression, syntax: settings.syntax)
     }
-
-    /// Renders a result with the session's printer.
-    public func render(_ term: Term, pretty: Bool = true) -> String { settings.render(term, pretty: pretty) }
-
-    func badInput(_ message: String) -> CommandOutput { .badInput(message) }
 }

@@ -34,8 +34,6 @@ public enum ExecutionRoute: Equatable, Sendable {
         } catch {
             return .full(reason: "the start-up plan could not be made")
         }
-        if plan.tls != nil { return .full(reason: "TLS distribution") }
-        if plan.settings.readOnly { return .full(reason: "--read-only") }
         let target = node ?? plan.target
         guard plan.connect.isEmpty || plan.connect == [target] else {
             return .full(reason: "it connects to another node than the one it calls")

@@ -50,23 +50,13 @@ public final class DemoCluster: @unchecked Sendable {
                 let log = (try? String(contentsOf: logDirectory.appendingPathComponent("\(alive).log"), encoding: .utf8)) ?? ""
                 return log.contains("demo ready: \(alive)@")
             }
-            if ready, alives.isSubset(of: Set(epmdNames())) {
+            if ready, alives.isSubset(of: Set((TestNode.registeredNames() ?? [:]).keys)) {
                 Thread.sleep(forTimeInterval: 1.2)
                 return
             }
             Thread.sleep(forTimeInterval: 0.1)
         }
         throw TestSupportError("demo nodes did not register in EPMD within \(timeout) s (logs: \(logDirectory.path))")
-    }
-
-    /// Names registered in the local EPMD (`epmd -names`).
-    public func epmdNames() -> [String] {
-        let epmd = findExecutable("epmd") ?? "/usr/bin/epmd"
-        let text = (try? ChildProcess.output(of: epmd, ["-names"])) ?? ""
-        return text.split(separator: "\n").compactMap { line in
-            let parts = line.split(separator: " ")
-            return parts.count >= 2 && parts[0] == "name" ? String(parts[1]) : nil
-        }
     }
 
     /// Kills one node (SIGKILL, by PID).

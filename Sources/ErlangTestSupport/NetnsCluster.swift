@@ -75,7 +75,7 @@ public final class NetnsCluster: @unchecked Sendable {
     public static let distPorts: ClosedRange<Int> = 9000...9010
     /// The prefix of every namespace name a run creates.
     public static let namespacePrefix = "bce2e-"
-    static let markerDirectory = URL(fileURLWithPath: "/run/beamconsole-e2e")
+    private static let markerDirectory = URL(fileURLWithPath: "/run/beamconsole-e2e")
 
     /// The run id (6 hex digits) in every name this run creates.
     public let runID: String

@@ -47,14 +47,8 @@ public final class TestNode: @unchecked Sendable {
         return String(h.split(separator: ".").first ?? Substring(h))
     }
 
-    /// The absolute path of `tool` in `PATH`, or nil.
-    public static func which(_ tool: String) -> String? {
-        for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
-            let p = "\(dir)/\(tool)"
-            if FileManager.default.isExecutableFile(atPath: p) { return p }
-        }
-        return nil
-    }
+    /// The absolute path of `tool` (``findExecutable(_:)``), or nil.
+    public static func which(_ tool: String) -> String? { findExecutable(tool) }
 
     /// Starts a node and waits (up to `startDeadline` seconds) until EPMD lists it.
     /// - Parameters:
@@ -126,30 +120,26 @@ public final class TestNode: @unchecked Sendable {
         }
     }
 
-    /// The names EPMD lists on this host (`epmd -names`), or nil if it could not be asked.
-    ///
-    /// The output goes through a temporary file, not a pipe: a node started concurrently would inherit the pipe's
-    /// write end and `epmd -names` would never seem to finish.
-    public static func epmdNames() -> String? {
-        guard let epmd = which("epmd") else { return nil }
-        let out = NSTemporaryDirectory() + "epmd-names-\(UInt64.random(in: 0...UInt64.max)).txt"
-        defer { try? FileManager.default.removeItem(atPath: out) }
-        guard let p = try? ChildProcess(executable: epmd, arguments: ["-names"], outputPath: out) else { return nil }
-        guard p.wait(timeout: 5) != nil else {
-            p.stop()
+    /// The names EPMD lists on this host with their distribution ports (`epmd -names`), or nil if it could not be
+    /// asked. (``ChildProcess/output(of:_:environment:timeout:)`` writes to a file, not a pipe: a node started
+    /// concurrently would inherit a pipe's write end and `epmd -names` would never seem to finish.)
+    public static func registeredNames() -> [String: Int]? {
+        guard let epmd = which("epmd"), let text = try? ChildProcess.output(of: epmd, ["-names"], timeout: 5) else {
             return nil
         }
-        return try? String(contentsOfFile: out, encoding: .utf8)
+        var names: [String: Int] = [:]
+        for line in text.split(separator: "\n") {
+            // name <alive> at port <port>
+            let parts = line.split(separator: " ")
+            if parts.count == 5, parts[0] == "name", parts[2] == "at", parts[3] == "port", let port = Int(parts[4]) {
+                names[String(parts[1])] = port
+            }
+        }
+        return names
     }
 
     /// The distribution port EPMD lists for this node, or nil.
-    public var epmdPort: Int? {
-        guard let names = Self.epmdNames() else { return nil }
-        for line in names.split(separator: "\n") where line.hasPrefix("name \(alive) at port ") {
-            return Int(line.dropFirst("name \(alive) at port ".count))
-        }
-        return nil
-    }
+    public var epmdPort: Int? { Self.registeredNames()?[alive] }
 
     private func waitForEPMD(deadline: Date) throws {
         while Date() < deadline {

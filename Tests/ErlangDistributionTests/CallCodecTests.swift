@@ -252,3 +252,32 @@ final class CallCodecTests: XCTestCase {
         XCTAssertEqual(RemoteCall.saturatingNanos(.seconds(Int64.max)), 1 << 62)
     }
 }
+
+// Matching helpers for these tests (the call machine matches replies on the words it filed, not through these).
+extension RemoteCall.ReplyReference {
+    /// Whether this is `ref`.
+    func matches(_ ref: Reference) -> Bool {
+        switch self {
+        case .reference(let r): return r == ref
+        case .ours(let w0, let w1, let w2):
+            return ref.ids.count == 3 && ref.ids[0] == w0 && ref.ids[1] == w1 && ref.ids[2] == w2
+        }
+    }
+}
+
+extension RemoteCall.Recipient {
+    /// Whether this is `pid`.
+    func matches(_ pid: Pid) -> Bool {
+        switch self {
+        case .pid(let p): return p == pid
+        case .ours(let id, let serial): return pid.id == id && pid.serial == serial
+        }
+    }
+}
+
+extension CallCodec {
+    /// Whether three reference words read in place are those of `ref`.
+    static func matches(_ words: (UInt32, UInt32, UInt32), _ ref: Reference) -> Bool {
+        RemoteCall.ReplyReference.ours(words.0, words.1, words.2).matches(ref)
+    }
+}

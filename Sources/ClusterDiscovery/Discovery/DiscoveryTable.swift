@@ -358,7 +358,7 @@ public struct DiscoveryTableOf<State: DiscoveryConnectionState>: Sendable {
 
 extension Duration {
     /// Seconds as a Double.
-    package var seconds: Double {
+    var seconds: Double {
         Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

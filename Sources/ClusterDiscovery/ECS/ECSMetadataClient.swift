@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import SocketFailure
 
 /// Where the task metadata endpoint v4 is: the parts of `ECS_CONTAINER_METADATA_URI_V4`
 /// (e.g. `http://169.254.170.2/v4/0123abcd-…`). Pure; parsing never does I/O.
@@ -190,7 +191,7 @@ public struct ECSMetadataClient: Sendable {
     /// Names a failed connect: refused, timed out, unresolved, or another socket error.
     static func connectFailure(_ error: any Error, endpoint: ECSMetadataEndpoint, url: String) -> ECSMetadataError {
         let at = "\(endpoint.hostHeader)"
-        switch ConnectOutcome(error) {
+        switch ConnectFailure(error) {
         case .refused:
             return ECSMetadataError(
                 .connectionRefused, "ECS task metadata: connection refused by \(at) (GET \(url))")
@@ -285,37 +286,6 @@ private final class ResponseCollector: ChannelInboundHandler, @unchecked Sendabl
                  context: context)
         } else {
             fail(ECSMetadataError(.ioError, "ECS task metadata: GET \(url): \(error)"), context: context)
-        }
-    }
-}
-
-/// Why a TCP connect failed, read from NIO's errors (refused, timed out, unresolved, or another socket error).
-enum ConnectOutcome: Hashable {
-    case refused
-    case timedOut
-    case unresolved(String)
-    case other(String)
-
-    init(_ error: any Error) {
-        switch error {
-        case ChannelError.connectTimeout:
-            self = .timedOut
-        case let e as IOError where e.errnoCode == ECONNREFUSED:
-            self = .refused
-        case let e as IOError where e.errnoCode == ETIMEDOUT:
-            self = .timedOut
-        case let e as NIOConnectionError:
-            // The first attempt that says more than "other", else the resolver's failure.
-            let attempts = e.connectionErrors.map { ConnectOutcome($0.error) }
-            if let telling = attempts.first(where: { if case .other = $0 { return false } else { return true } }) {
-                self = telling
-            } else if let first = attempts.first {
-                self = first
-            } else {
-                self = .unresolved("\(e.dnsAError ?? e.dnsAAAAError ?? error)")
-            }
-        default:
-            self = .other("\(error)")
         }
     }
 }

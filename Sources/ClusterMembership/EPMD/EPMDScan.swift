@@ -181,7 +181,7 @@ public enum EPMDScan {
 /// for host in await scanner.scan(try EPMDScan.parseHosts("localhost,10.0.1.5:4369")) {
 ///     switch host.result {
 ///     case .success(let entries): print(host.target, entries.map(\.node))
-///     case .failure(let e): print(e)       // e.code: .refused, .timeout, .protocolError, ...
+///     case .failure(let e): print(e)       // e.code: .epmdRefused, .epmdTimeout, .epmdProtocol, ...
 ///     }
 /// }
 /// ```

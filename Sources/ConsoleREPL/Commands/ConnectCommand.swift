@@ -3,6 +3,15 @@ import ErlangDistribution
 /// `connect NODE…`: connects to every node concurrently and reports each outcome (status 2 when any failed).
 enum ConnectCommand {
     static func run(nodes: [String], caller: any RemoteCaller) async -> CommandOutput {
+        if nodes.count == 1 {
+            // One node (the one-shot routes' --connect): no child task to start.
+            do throws(DistributionError) {
+                try await caller.ensureConnected(to: nodes[0])
+                return output([(nodes[0], nil)])
+            } catch {
+                return output([(nodes[0], error)])
+            }
+        }
         var results: [(String, DistributionError?)] = []
         await withTaskGroup(of: (String, DistributionError?).self) { group in
             for n in nodes {

@@ -26,7 +26,7 @@ enum DoctorCommand {
             reports.append(DoctorDiagnosis.queryFailure(query: p.query, dns: dns, context: context))
         }
         guard !targets.isEmpty || !reports.isEmpty else {
-            return session.badInput(
+            return .badInput(
                 "doctor: no nodes (give NODE..., set a target with --connect/RELEASE_NODE, or use --dns-query)")
         }
         let timeout = min(session.settings.timeout, .seconds(15))
@@ -195,21 +195,7 @@ enum DoctorCommand {
         async
     {
         let options = CallOptions(method: .rex, timeout: timeout, captureOutput: false)
-        let clock = ContinuousClock()
-        let start = clock.now
-        var roundTrip: Result<Duration, DistributionError>
-        do throws(DistributionError) {
-            let r = try await node.call(
-                node: target, module: "erlang", function: "node", arguments: [], options: options)
-            if case .value = r.result {
-                roundTrip = .success(clock.now - start)
-            } else {
-                roundTrip = .failure(
-                    DistributionError(.rpcFailed, stage: .rpc, node: target, "no answer to erlang:node()"))
-            }
-        } catch {
-            roundTrip = .failure(error)
-        }
+        let roundTrip = await PingCommand.roundTrip(target, caller: node, timeout: timeout)
         var peerTick: Int?
         if case .success = roundTrip {
             if let r = try? await node.call(

@@ -37,7 +37,8 @@ extension LocalNode: ClusterCaller {
     public func lookUpPort(of node: String, timeout: Duration) async -> Int? {
         guard let name = NodeName(node) else { return nil }
         // On the node's own event loop group (not a second, default group), with the whole timeout.
-        let client = EPMDClient(host: name.host, port: configuration.epmdPort, timeout: timeout, group: eventLoopGroup)
+        var client = epmdClient(host: name.host)
+        client.timeout = timeout
         guard case .found(let info)? = try? await client.portPlease(alive: name.alive) else { return nil }
         return info.port
     }

@@ -6,9 +6,7 @@ import Synchronization
 
 /// `watch [SECONDS]`.
 enum WatchCommand {
-    static func run(session: ConsoleSession, seconds: Double?, onOutput: (@Sendable (String) -> Void)?)
-        async -> CommandOutput
-    {
+    static func run(session: ConsoleSession, seconds: Double?) async -> CommandOutput {
         let discovery = session.discovery
         let events = discovery.events()
         let ownsLoop = discovery.start()

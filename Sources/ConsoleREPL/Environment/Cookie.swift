@@ -51,16 +51,7 @@ public enum CookieSource {
 
 extension LocalNode {
     /// A default name for a client node: `beamconsole_<random>@<host>`, short (like `-sname`) or long (`-name`).
-    public static func defaultName(long: Bool) -> NodeNameSpec {
-        var buf = [CChar](repeating: 0, count: 256)
-        gethostname(&buf, 255)
-        let host = String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        let alive = "beamconsole_\(String(UInt32.random(in: 0...UInt32.max), radix: 36))"
-        if long {
-            return .long("\(alive)@\(host.contains(".") ? host : "127.0.0.1")")
-        }
-        return .short("\(alive)@\(host.split(separator: ".").first.map(String.init) ?? host)")
-    }
+    public static func defaultName(long: Bool) -> NodeNameSpec { .random(prefix: "beamconsole", long: long) }
 }
 
 /// A short fingerprint of a cookie that operators can compare between nodes without showing the cookie: the first 12

@@ -128,9 +128,8 @@ public final class BlockingConnection {
                 plan.handle(.established)
                 // From here on, reads wait inside `recv` (one system call per read; see BlockingSocket.receive).
                 socket.setBlocking()
-                let (spinSeconds, spinAtto) = c.receiveSpin.components
-                // At most a second (no overflow for huge durations); negative means none.
-                socket.spinNanos = spinSeconds < 0 ? 0 : spinSeconds >= 1 ? 1_000_000_000 : spinAtto / 1_000_000_000
+                // At most a second; negative means none.
+                socket.spinNanos = min(c.receiveSpin.wholeNanoseconds, 1_000_000_000)
                 return BlockingConnection(peerName: node, handshake: result, socket: socket, machine: machine)
             case .failed(let error):
                 throw error

@@ -368,11 +368,6 @@ final class CallCodec {
         .ours(words.0, words.1, words.2)
     }
 
-    /// Whether three reference words are those of `ref`.
-    static func matches(_ words: (UInt32, UInt32, UInt32), _ ref: Reference) -> Bool {
-        reference(words).matches(ref)
-    }
-
     /// Exactly one well-formed term from `offset` to the end of `payload`, or nil.
     static func term(at offset: Int, in payload: UnsafeRawBufferPointer) -> Term? {
         guard let (term, end) = try? ETFDecoder().decode(payload, at: offset, versionByte: false),

@@ -118,7 +118,7 @@ final class DistributionChannelHandler: ChannelDuplexHandler, @unchecked Sendabl
         case .established(let result, let period):
             stepTimer?.cancel()
             stepTimer = nil
-            let amount = TimeAmount.nanoseconds(period.wholeNanoseconds)
+            let amount = period.timeAmount
             let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
             tickTimer = context.eventLoop.scheduleRepeatedTask(initialDelay: amount, delay: amount) { [weak self] _ in
                 guard let self else { return }
@@ -161,7 +161,7 @@ final class DistributionChannelHandler: ChannelDuplexHandler, @unchecked Sendabl
     private func armStepTimer(_ timeout: Duration, context: ChannelHandlerContext) {
         stepTimer?.cancel()
         let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
-        stepTimer = context.eventLoop.scheduleTask(in: .nanoseconds(timeout.wholeNanoseconds)) { [weak self] in
+        stepTimer = context.eventLoop.scheduleTask(in: timeout.timeAmount) { [weak self] in
             guard let self else { return }
             self.run(self.machine.stepTimerFired(), context: bound.value)
         }

@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOPosix
+import SocketFailure
 
 /// Resolving hosts and opening TCP connections with errors that name the stage.
 enum Net {
@@ -21,49 +22,8 @@ enum Net {
     static func classify(_ error: any Error) -> ConnectFailure { ConnectFailure(error) }
 }
 
-/// Why a TCP connect failed, read from NIO's errors.
-public enum ConnectFailure: Sendable, Hashable {
-    case refused
-    case timedOut
-    /// The host name did not resolve (NIO's own resolver).
-    case unresolved(String)
-    case other(String)
-
-    public init(_ error: any Error) {
-        if let e = error as? ChannelError, case .connectTimeout = e {
-            self = .timedOut
-            return
-        }
-        if let e = error as? IOError {
-            self = e.errnoCode == ECONNREFUSED ? .refused : e.errnoCode == ETIMEDOUT ? .timedOut : .other("\(e)")
-            return
-        }
-        if let e = error as? NIOConnectionError {
-            for f in e.connectionErrors {
-                let c = ConnectFailure(f.error)
-                if case .other = c { continue }
-                self = c
-                return
-            }
-            if e.connectionErrors.isEmpty, let d = e.dnsAError ?? e.dnsAAAAError {
-                self = .unresolved("\(d)")
-                return
-            }
-            if let first = e.connectionErrors.first {
-                self = .other("\(first.error)")
-                return
-            }
-        }
-        let text = "\(error)"
-        if text.contains("refused") || text.contains("ECONNREFUSED") {
-            self = .refused
-        } else if text.contains("timed out") || text.contains("connectTimeout") {
-            self = .timedOut
-        } else {
-            self = .other(text)
-        }
-    }
-}
+/// Why a TCP connect failed (the one classification of NIO's connect errors, shared with ClusterDiscovery).
+public typealias ConnectFailure = SocketFailure.ConnectFailure
 
 /// Collects every byte until the peer closes (EPMD replies end with EOF).
 private final class ReadToEOFHandler: ChannelInboundHandler, @unchecked Sendable {

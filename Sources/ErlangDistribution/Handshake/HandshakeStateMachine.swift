@@ -243,11 +243,8 @@ public struct HandshakeStateMachine: Sendable {
             return fail(.protocolViolation, "the peer's name is not valid UTF-8")
         }
         if let expected = configuration.expectedPeerName, expected != peerName {
-            var e = error(.nameMismatch, "dialled \(expected) but the peer calls itself \(peerName)")
-            e.expectedPeerName = expected
-            e.actualPeerName = peerName
-            state = .failed
-            return .fail(e)
+            return fail(
+                .nameMismatch, "dialled \(expected) but the peer calls itself \(peerName)", actualPeerName: peerName)
         }
         let peerFlags = DistributionFlags(rawValue: rawFlags)
         var effectivePeer = peerFlags
@@ -281,8 +278,11 @@ public struct HandshakeStateMachine: Sendable {
         return .established(result)
     }
 
-    private mutating func fail(_ code: DistributionError.Code, _ message: String) -> Action {
-        let e = error(code, message)
+    private mutating func fail(
+        _ code: DistributionError.Code, _ message: String, actualPeerName: String? = nil
+    ) -> Action {
+        var e = error(code, message)
+        e.actualPeerName = actualPeerName
         state = .failed
         return .fail(e)
     }

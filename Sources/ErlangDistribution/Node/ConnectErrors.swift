@@ -61,11 +61,13 @@ extension DistributionError {
     }
 
     /// PORT_PLEASE2 did not find `alive`; `names` is what NAMES listed (empty when that failed too).
-    static func nameNotRegistered(alive: String, host: String, node: String, names: [String]) -> DistributionError {
+    static func nameNotRegistered(
+        alive: String, host: String, port: Int?, node: String, names: [String]
+    ) -> DistributionError {
         let list = names.isEmpty ? "no names are registered" : "registered names: " + names.joined(separator: ", ")
         return DistributionError(
             .nameNotRegistered, stage: .epmd, node: node, "EPMD on \(host) does not know '\(alive)'; \(list)",
-            epmd: EPMDFacts(host: host, registeredNames: names))
+            epmd: EPMDFacts(host: host, port: port, registeredNames: names))
     }
 
     /// Sending to a node we have no connection to.

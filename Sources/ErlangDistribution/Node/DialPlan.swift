@@ -108,10 +108,8 @@ public struct DialPlan: Sendable {
         case (.lookUpPort, .portReply(.notFound)):
             return .listNames(host: node.host, epmdPort: epmdPort)
         case (.listNames, .namesListed(let names)):
-            var e = DistributionError.nameNotRegistered(
-                alive: node.alive, host: node.host, node: nodeName, names: names)
-            e.epmd?.port = epmdPort
-            return .failed(e)
+            return .failed(DistributionError.nameNotRegistered(
+                alive: node.alive, host: node.host, port: epmdPort, node: nodeName, names: names))
         case (.connect(let host, let port), .connectFailed(let failure)):
             return failed(DistributionError.distConnect(failure, host: host, port: port, node: nodeName))
         case (.connect(_, let port), .connected):

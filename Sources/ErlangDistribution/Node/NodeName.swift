@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// An Erlang node name, `alive@host` (`erl -sname`/`-name`; OTP's `net_kernel` splits it the same way, at the
 /// first `@`).
 public struct NodeName: Hashable, Sendable, CustomStringConvertible, LosslessStringConvertible {
@@ -39,4 +45,19 @@ public struct NodeName: Hashable, Sendable, CustomStringConvertible, LosslessStr
     public var form: Form { host.contains(".") || host.contains(":") ? .long : .short }
 
     public var description: String { alive + "@" + host }
+}
+
+extension NodeNameSpec {
+    /// A name for a client node on this host: `<prefix>_<random>@<host>`, short (like `-sname`: the host name up to its
+    /// first dot) or long (like `-name`: the host name when it has a dot, else 127.0.0.1).
+    public static func random(prefix: String, long: Bool) -> NodeNameSpec {
+        var buf = [CChar](repeating: 0, count: 256)
+        gethostname(&buf, 255)
+        let host = String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let alive = "\(prefix)_\(String(UInt32.random(in: 0...UInt32.max), radix: 36))"
+        if long {
+            return .long("\(alive)@\(host.contains(".") ? host : "127.0.0.1")")
+        }
+        return .short("\(alive)@\(host.split(separator: ".").first.map(String.init) ?? host)")
+    }
 }

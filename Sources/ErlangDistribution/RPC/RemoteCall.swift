@@ -72,7 +72,9 @@ extension LocalNode {
     public func rexCall(node: String, module: Atom, function: Atom, arguments: [Term], options: CallOptions = .init())
         async throws(DistributionError) -> CallResponse
     {
-        try await call(.rex, node: node, module: module, function: function, arguments: arguments, options: options)
+        _ = try await connectPeer(node)
+        return try await call(.rex, node: node, module: module, function: function, arguments: arguments,
+                              options: options)
     }
 
     /// Calls through erpc: SPAWN_REQUEST of `erpc:execute_call/4` with a monitor; the result comes back as the
@@ -80,16 +82,17 @@ extension LocalNode {
     public func erpcCall(node: String, module: Atom, function: Atom, arguments: [Term], options: CallOptions = .init())
         async throws(DistributionError) -> CallResponse
     {
-        try await call(.erpc, node: node, module: module, function: function, arguments: arguments, options: options)
+        _ = try await connectPeer(node)
+        return try await call(.erpc, node: node, module: module, function: function, arguments: arguments,
+                              options: options)
     }
 
-    /// One call by `method`: a process of its own (watching `node`), a group leader, one ``RemoteCallMachine`` entry
-    /// driven by ``drive(_:mailbox:spawnSinks:_:)``.
+    /// One call by `method` on `node`, which the caller has connected: a process of its own (watching `node`), a
+    /// group leader, one ``RemoteCallMachine`` entry driven by ``drive(_:mailbox:spawnSinks:_:)``.
     private func call(
         _ method: RemoteCall.Method, node: String, module: Atom, function: Atom, arguments: [Term],
         options: CallOptions
     ) async throws(DistributionError) -> CallResponse {
-        _ = try await connectPeer(node)
         let (me, mailbox) = spawnProcess()
         watchNode(node, by: me)
         let output = OutputCollector(onOutput: options.onOutput)

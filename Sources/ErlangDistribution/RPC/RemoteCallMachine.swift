@@ -148,14 +148,6 @@ enum RemoteCall {
             }
         }
 
-        /// Whether this is `ref` (one of our references).
-        func matches(_ ref: Reference) -> Bool {
-            switch self {
-            case .reference(let r): return r == ref
-            case .ours(let w0, let w1, let w2):
-                return ref.ids.count == 3 && ref.ids[0] == w0 && ref.ids[1] == w1 && ref.ids[2] == w2
-            }
-        }
     }
 
     /// The process a reply was sent to.
@@ -164,12 +156,6 @@ enum RemoteCall {
         /// One of our pids, read in place by ``CallCodec`` (node and creation checked): its id and serial.
         case ours(id: UInt32, serial: UInt32)
 
-        func matches(_ pid: Pid) -> Bool {
-            switch self {
-            case .pid(let p): return p == pid
-            case .ours(let id, let serial): return pid.id == id && pid.serial == serial
-            }
-        }
     }
 
     /// What reached a caller, normalized from a mailbox term (``init(mailbox:)``, the NIO node) or a control
@@ -723,11 +709,6 @@ struct CallOutput {
     let onOutput: (@Sendable (String) -> Void)?
 
     init(onOutput: (@Sendable (String) -> Void)?) { self.onOutput = onOutput }
-
-    mutating func append(_ s: String) {
-        text += s
-        onOutput?(s)
-    }
 }
 
 extension Term {
