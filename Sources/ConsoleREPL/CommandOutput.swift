@@ -10,6 +10,8 @@ public struct CommandOutput: Sendable {
     public var json: String
     /// 0 success, 1 a remote failure (exception, nodedown, timeout, unreachable node), 65 bad input.
     public var status: Int32
+    /// The code typed so far is not a complete expression: the REPL reads another line and sends both.
+    public var needsMoreInput = false
 
     public init(text: String = "", errorText: String = "", json: String = "{}", status: Int32 = 0) {
         self.text = text; self.errorText = errorText; self.json = json; self.status = status

@@ -16,8 +16,9 @@ public enum ConsoleCommand: Equatable, Sendable {
     case ping(String)
     /// `call [NODE] EXPR`
     case call(node: String?, expression: String)
-    /// `multicall EXPR [--nodes a,b]`
-    case multicall(expression: String, nodes: [String]?)
+    /// `multicall EXPR [--nodes a,b] [--table]` (also `eval --all CODE`, `eval --nodes a,b CODE`): any expression on
+    /// many nodes; identical results grouped unless `table`.
+    case multicall(expression: String, nodes: [String]?, table: Bool = false)
     /// `eval [NODE] CODE`
     case eval(node: String?, code: String)
     /// `info [NODE]`
@@ -80,8 +81,10 @@ public struct ConsoleCommandError: Error, Equatable, Sendable, CustomStringConve
 }
 
 extension ConsoleCommand {
-    /// Parses one REPL line. A line that is not a command word but looks like a remote call (`Mod.fun(...)`,
-    /// `:mod.fun(...)`, `mod:fun(...)`) is a `call` on the target, as in IEx.
+    /// Parses one REPL line. A line whose first word (up to the first space) is a command's name is that command;
+    /// every other line is code for the target (`eval`), as in IEx. `quit` and `exit` count only alone, so
+    /// `exit :normal` is code; to evaluate code that starts with a command's name (a variable called `nodes`), write
+    /// `eval nodes ++ [1]`.
     public static func parse(_ line: String) throws(ConsoleCommandError) -> ConsoleCommand {
         let trimmed = line.trimmingWhitespace()
         if trimmed.isEmpty { return .empty }
@@ -103,32 +106,45 @@ extension ConsoleCommand {
             guard !node.isEmpty, extra.isEmpty else { throw ConsoleCommandError("usage: \(word) NODE") }
             try validateNodeName(node)
             return word == "use" ? .use(node) : .ping(node)
-        case "call", "eval":
-            guard !rest.isEmpty else {
-                throw ConsoleCommandError(word == "call" ? "usage: call [NODE] EXPR" : "usage: eval [NODE] CODE")
-            }
+        case "call":
+            guard !rest.isEmpty else { throw ConsoleCommandError("usage: call [NODE] EXPR") }
+            let (node, body) = splitNode(rest)
+            return .call(node: node, expression: body)
+        case "eval":
+            guard !rest.isEmpty else { throw ConsoleCommandError("usage: eval [NODE | --all | --nodes A,B] CODE") }
             let (first, after) = splitFirstWord(rest)
-            let node: String?, body: String
-            if looksLikeNodeName(first), !after.isEmpty {
-                node = first
-                body = after
-            } else {
-                node = nil
-                body = rest
+            if first == "--all" {
+                guard !after.isEmpty else { throw ConsoleCommandError("usage: eval --all CODE") }
+                return .multicall(expression: after, nodes: nil)
             }
-            return word == "call" ? .call(node: node, expression: body) : .eval(node: node, code: body)
+            if first == "--nodes" {
+                let (list, code) = splitFirstWord(after)
+                let nodes = list.split(separator: ",").map(String.init)
+                guard !nodes.isEmpty, !code.isEmpty else { throw ConsoleCommandError("usage: eval --nodes A,B CODE") }
+                for n in nodes { try validateNodeName(n) }
+                return .multicall(expression: code, nodes: nodes)
+            }
+            let (node, body) = splitNode(rest)
+            return .eval(node: node, code: body)
         case "multicall":
-            guard !rest.isEmpty else { throw ConsoleCommandError("usage: multicall EXPR [--nodes A,B]") }
+            let usage = "usage: multicall EXPR [--nodes A,B] [--table]"
+            var rest = rest
+            var table = false
+            if rest == "--table" || rest.hasSuffix(" --table") {
+                table = true
+                rest = String(rest.dropLast("--table".count)).trimmingWhitespace()
+            }
+            guard !rest.isEmpty else { throw ConsoleCommandError(usage) }
             if rest.hasSuffix(" --nodes") { throw ConsoleCommandError("--nodes needs at least one node") }
             if let range = rest.range(of: " --nodes ", options: .backwards) ?? rest.range(of: "--nodes ") {
                 let expression = String(rest[..<range.lowerBound]).trimmingWhitespace()
                 let list = rest[range.upperBound...].split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init)
                 guard !list.isEmpty else { throw ConsoleCommandError("--nodes needs at least one node") }
                 for n in list { try validateNodeName(n) }
-                guard !expression.isEmpty else { throw ConsoleCommandError("usage: multicall EXPR [--nodes A,B]") }
-                return .multicall(expression: expression, nodes: list)
+                guard !expression.isEmpty else { throw ConsoleCommandError(usage) }
+                return .multicall(expression: expression, nodes: list, table: table)
             }
-            return .multicall(expression: rest, nodes: nil)
+            return .multicall(expression: rest, nodes: nil, table: table)
         case "dns":
             try noArguments(word, rest)
             return .dns
@@ -144,20 +160,29 @@ extension ConsoleCommand {
             if rest.isEmpty { return .info(nil) }
             try validateNodeName(rest)
             return .info(rest)
-        case "help", "h", "?":
+        case "help":
             return .help(rest.isEmpty ? nil : rest)
-        case "quit", "exit", "q":
-            try noArguments(word, rest)
+        case "quit", "exit" where rest.isEmpty:
             return .quit
         default:
-            if looksLikeCall(trimmed) { return .call(node: nil, expression: trimmed) }
-            let suggestion = names.first { $0.hasPrefix(word.prefix(2)) }.map { " (did you mean \($0)?)" } ?? ""
-            throw ConsoleCommandError("unknown command \"\(word)\"\(suggestion); type help for the list")
+            // Everything else is code for the target (`exit(:normal)`, `x = 1`, `Enum.sum(1..3)`, `X = 1.`).
+            return .eval(node: nil, code: trimmed)
         }
     }
 
     static func noArguments(_ word: String, _ rest: String) throws(ConsoleCommandError) {
-        if !rest.isEmpty { throw ConsoleCommandError("\(word) takes no arguments") }
+        if !rest.isEmpty {
+            throw ConsoleCommandError(
+                "\(word) takes no arguments (a line that starts with a command's name is that command; "
+                    + "to evaluate code that starts with \(word), write eval \(word) \(rest))")
+        }
+    }
+
+    /// `[NODE] BODY`: a leading node name, when something follows it.
+    static func splitNode(_ rest: String) -> (String?, String) {
+        let (first, after) = splitFirstWord(rest)
+        if looksLikeNodeName(first), !after.isEmpty { return (first, after) }
+        return (nil, rest)
     }
 
     /// `name@host`, both parts non-empty, no spaces.
@@ -170,14 +195,6 @@ extension ConsoleCommand {
         guard looksLikeNodeName(s) else {
             throw ConsoleCommandError("\"\(s)\" is not a node name (expected name@host)")
         }
-    }
-
-    /// `Mod.fun(`, `:mod.fun(`, `mod:fun(` at the start of the line (also without the parenthesis, so that the
-    /// call parser can say what is missing).
-    static func looksLikeCall(_ s: String) -> Bool {
-        let head = s[..<(s.firstIndex(of: "(") ?? s.endIndex)]
-        guard !head.isEmpty, !head.contains(" ") else { return false }
-        return head.contains(".") || head.contains(":")
     }
 
     static func splitFirstWord(_ s: String) -> (String, String) {

@@ -26,6 +26,15 @@ public final class ConsoleSession: @unchecked Sendable {
     public let audit: AuditLog?
     /// Keeps the cookie out of everything shown or recorded.
     public let redactor: Redactor
+    /// The REPL's evaluators, one per node: state (bindings, aliases, `self()`) persists per node while the console
+    /// is connected to it.
+    public let evaluators = EvaluatorRegistry()
+    private var _keepsState = false
+    /// Whether evaluations keep their state per node (the REPL), rather than each starting afresh (one-shot).
+    public var keepsState: Bool {
+        get { lock.withLock { _keepsState } }
+        set { lock.withLock { _keepsState = newValue } }
+    }
 
     public init(
         node: LocalNode, target: String?, settings: ConsoleSettings, discovery: DiscoveryConfiguration? = nil,
@@ -89,12 +98,13 @@ public final class ConsoleSession: @unchecked Sendable {
         case .call(let n, let expression):
             return await CallCommand.run(
                 node: n ?? target, expression: expression, caller: node, settings: settings, onOutput: onOutput)
-        case .multicall(let expression, let nodes):
+        case .multicall(let expression, let nodes, let table):
             return await MulticallCommand.run(
-                expression: expression, nodes: multicallTargets(nodes), caller: node, settings: settings)
+                expression: expression, nodes: multicallTargets(nodes), table: table, caller: node, settings: settings)
         case .eval(let n, let code):
             return await EvalCommand.run(
-                node: n ?? target, code: code, caller: node, settings: settings, onOutput: onOutput)
+                node: n ?? target, code: code, caller: node, settings: settings,
+                evaluators: keepsState ? evaluators : nil, console: node.name, onOutput: onOutput)
         case .info(let n):
             guard let n = n ?? target else { return .noTarget() }
             return await InfoCommand.run(node: n, caller: node, settings: settings, ecsTask: ecsTask)
@@ -131,7 +141,7 @@ public final class ConsoleSession: @unchecked Sendable {
         guard settings.readOnly else { return nil }
         let expression: String
         switch command {
-        case .call(_, let e), .multicall(let e, _): expression = e
+        case .call(_, let e), .multicall(let e, _, _): expression = e
         case .eval:
             return .refused("eval runs arbitrary code: not allowed in --read-only mode")
         default:
@@ -162,7 +172,7 @@ public final class ConsoleSession: @unchecked Sendable {
             entry.operation = "eval"
             entry.targets = (n ?? target).map { [$0] } ?? []
             entry.source = redactor.redact(code)
-        case .multicall(let e, let nodes):
+        case .multicall(let e, let nodes, _):
             entry.operation = "multicall"
             entry.mfa = mfa(e)
             for r in parsed?["results"] as? [[String: Any]] ?? [] {

@@ -20,6 +20,7 @@ public final class REPL: @unchecked Sendable {
 
     public init(session: ConsoleSession, historyPath: String?, interactive: Bool? = nil) {
         self.session = session
+        session.keepsState = true
         let completer = Completer(session: session)
         self.completer = completer
         var config = LineEditor.Configuration()
@@ -59,23 +60,40 @@ public final class REPL: @unchecked Sendable {
             editor.printAbove("beamconsole — we are \(session.node.name) (hidden). Type help for commands, Ctrl-D to quit.")
         }
         var status: Int32 = 0
+        // Code typed so far that is not a complete expression yet (IEx's continuation lines).
+        var pending: String?
         while true {
-            let input = await readLine()
+            let input = await readLine(continuing: pending != nil)
             switch input {
             case .endOfInput:
                 if editor.isInteractive { print("") }
+                if pending != nil {
+                    report(CommandOutput(errorText: "incomplete expression at end of input", status: CommandOutput.Status.badInput))
+                    status = CommandOutput.Status.badInput
+                }
                 return status
             case .interrupted:
+                pending = nil  // Ctrl-C abandons a continuation, as in IEx
                 continue
             case .line(let line):
                 let command: ConsoleCommand
-                do {
-                    command = try ConsoleCommand.parse(line)
-                } catch {
-                    report(CommandOutput(errorText: error.message, status: CommandOutput.Status.badInput))
-                    status = CommandOutput.Status.badInput
-                    continue
+                if let code = pending {
+                    if line.trimmingWhitespace() == "#iex:break" {
+                        pending = nil
+                        report(CommandOutput(errorText: "** (TokenMissingError) iex: incomplete expression"))
+                        continue
+                    }
+                    command = .eval(node: nil, code: code + "\n" + line)
+                } else {
+                    do {
+                        command = try ConsoleCommand.parse(line)
+                    } catch {
+                        report(CommandOutput(errorText: error.message, status: CommandOutput.Status.badInput))
+                        status = CommandOutput.Status.badInput
+                        continue
+                    }
                 }
+                pending = nil
                 if command == .quit { return status }
                 if command == .empty { continue }
                 if !(await confirm(command)) {
@@ -83,6 +101,10 @@ public final class REPL: @unchecked Sendable {
                     continue
                 }
                 let output = await execute(command)
+                if output.needsMoreInput, case .eval(nil, let code) = command {
+                    pending = code
+                    continue
+                }
                 report(output)
                 if output.status != 0 { status = output.status }
             }
@@ -92,7 +114,7 @@ public final class REPL: @unchecked Sendable {
     /// Asks before a command acts on more than one node (`multicall`), unless `--yes`. Scripts (no terminal) are
     /// not asked.
     func confirm(_ command: ConsoleCommand) async -> Bool {
-        guard editor.isInteractive, !session.settings.assumeYes, case .multicall(let e, let nodes) = command else {
+        guard editor.isInteractive, !session.settings.assumeYes, case .multicall(let e, let nodes, _) = command else {
             return true
         }
         let targets = session.multicallTargets(nodes)
@@ -135,8 +157,8 @@ public final class REPL: @unchecked Sendable {
     }
 
     /// Reads on a dedicated thread (libedit blocks its thread), never on the cooperative pool.
-    private func readLine() async -> LineEditor.Input {
-        let prompt = self.prompt()
+    private func readLine(continuing: Bool) async -> LineEditor.Input {
+        let prompt = continuing ? Self.continuationPrompt(for: self.prompt()) : self.prompt()
         return await withCheckedContinuation { continuation in
             let thread = Thread { [editor] in
                 continuation.resume(returning: editor.readLine(prompt: prompt, continuationPrompt: "...> "))
@@ -144,6 +166,14 @@ public final class REPL: @unchecked Sendable {
             thread.stackSize = 1 << 20
             thread.start()
         }
+    }
+
+    /// IEx's continuation prompt: `...` padded to the width of the prompt (`...(myapp@10.0.1.5)> `).
+    static func continuationPrompt(for prompt: String) -> String {
+        guard !prompt.isEmpty else { return "" }
+        guard let open = prompt.firstIndex(of: "(") else { return "...> " }
+        let width = prompt[..<open].count
+        return String(repeating: ".", count: max(3, width)) + prompt[open...]
     }
 
     /// `beamconsole(myapp@10.0.1.5)> `, red when the target is not up.

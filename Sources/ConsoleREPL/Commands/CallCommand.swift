@@ -55,7 +55,45 @@ enum CallCommand {
                 cls, reason: reason, stacktrace: stack, on: n, caller: caller, settings: settings)
         }
         if case .timeout = response.result, Task.isCancelled { return .cancelled(n) }
-        return outcome(response, node: n, what: what, settings: settings, unwrap: unwrap, exceptionText: exceptionText)
+        var shown: String?
+        if case .value(let raw) = response.result, settings.syntax == .elixir {
+            let v = unwrap?(raw) ?? raw
+            if v.needsNodeRendering { shown = await inspectOnNode(v, node: n, caller: caller, settings: settings) }
+        }
+        return outcome(
+            response, node: n, what: what, settings: settings, unwrap: unwrap, exceptionText: exceptionText,
+            rendered: shown)
+    }
+
+    /// `v` rendered by the node's own `Inspect` protocol (a struct's custom `inspect`, `~D[…]`, `#Money<…>`), as
+    /// IEx on that node would print it; nil when the node cannot (no Elixir, or the call failed: the local printer
+    /// then stands in).
+    static func inspectOnNode(_ v: Term, node n: String, caller: any RemoteCaller, settings: ConsoleSettings) async
+        -> String?
+    {
+        let request = Evaluation.Request(code: "", settings: settings)
+        var options: [Term] = [
+            .tuple([.atom("pretty"), .atom(.true)]), .tuple([.atom("width"), .integer(request.width)]),
+        ]
+        if request.color {
+            // IEx's defaults: IO.ANSI.syntax_colors/0 (Elixir 1.14), reset to the result's yellow.
+            let colors: [(String, Term)] = [
+                ("reset", .list([.atom("reset"), .atom("yellow")])), ("atom", .atom("cyan")),
+                ("binary", .atom("default_color")), ("boolean", .atom("magenta")), ("charlist", .atom("yellow")),
+                ("list", .atom("default_color")), ("map", .atom("default_color")), ("nil", .atom("magenta")),
+                ("number", .atom("yellow")), ("string", .atom("green")), ("tuple", .atom("default_color")),
+            ]
+            options.append(
+                .tuple([.atom("syntax_colors"), .list(colors.map { .tuple([.atom(Atom($0.0)), $0.1]) })]))
+        }
+        let args: [Term] = [v, .list(options)]
+        guard
+            let r = try? await caller.call(
+                node: n, module: "Elixir.Kernel", function: "inspect", arguments: args,
+                options: CallOptions(timeout: settings.timeout, captureOutput: false)),
+            case .value(let text) = r.result, let s = text.stringValue
+        else { return nil }
+        return request.color ? "\u{1B}[33m" + s + "\u{1B}[0m" : s
     }
 
     /// A call that could not be made (no connection).
@@ -70,17 +108,17 @@ enum CallCommand {
     /// for ``CallResult/exception(_:reason:stacktrace:)``).
     static func outcome(
         _ response: CallResponse, node n: String, what: String, settings: ConsoleSettings,
-        unwrap: ((Term) -> Term)? = nil, exceptionText: String
+        unwrap: ((Term) -> Term)? = nil, exceptionText: String, rendered: String? = nil
     ) -> CommandOutput {
         var fields: [String: JSONValue] = ["node": .string(n), "output": .string(response.output)]
         switch response.result {
         case .value(let raw):
             let v = unwrap?(raw) ?? raw
-            let rendered = settings.render(v)
+            let shown = rendered ?? settings.render(v)
             fields["status"] = .string("ok")
-            fields["result"] = .string(settings.render(v, pretty: false))
+            fields["result"] = .string(rendered ?? settings.render(v, pretty: false))
             fields["value"] = (try? TermJSON.encode(v)).map(JSONValue.raw) ?? .null
-            return CommandOutput(text: rendered, json: jsonObject(fields))
+            return CommandOutput(text: shown, json: jsonObject(fields))
         case .exception(let cls, let reason, _):
             fields["status"] = .string("exception")
             fields["class"] = .string(cls.rawValue)
