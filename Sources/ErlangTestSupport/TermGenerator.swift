@@ -21,13 +21,15 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
 /// Everything generated is something a BEAM can hold and gives back unchanged through
 /// `binary_to_term`/`term_to_binary`: unicode atoms (multi-byte, up to 255 characters), integers at every tag
 /// boundary, big integers of both signs, floats at the edges (subnormals, ±max, -0.0), binaries and bitstrings,
-/// charlists, nested tuples/lists/maps, improper lists, remote pids/ports/references from other node names and export
-/// funs. Local funs cannot be made without a BEAM and are not generated.
+/// charlists, nested tuples/lists/maps, improper lists, keyword lists, remote pids/ports/references from other node
+/// names and export funs. Local funs cannot be made without a BEAM and are not generated. Atoms include Elixir's
+/// operator atoms (``operatorAtoms``), also as keyword keys and map keys, where printers and readers have to agree
+/// on when `+`, `<<>>` or `..//` may stand bare.
 ///
 /// Maps with at most 32 keys are generated with keys sorted in Erlang's map-key order (see ``ErlangTermOrder``), so
 /// their encoding matches what OTP emits byte for byte; larger maps come in random order (OTP emits them in hash
-/// order). Map keys are drawn from numbers, atoms, binaries, tuples and lists, and never contain `-0.0` (equal to
-/// `0.0` as a key before OTP 27).
+/// order). Map keys are drawn from numbers, atoms, binaries, tuples and lists (some maps have atom keys only, which
+/// Elixir prints in keyword form), and never contain `-0.0` (equal to `0.0` as a key before OTP 27).
 ///
 /// ```swift
 /// var generator = TermGenerator(seed: 42)
@@ -71,7 +73,7 @@ public struct TermGenerator: Sendable {
     /// A random term with at most `depth` levels of nesting.
     public mutating func term(depth: Int) -> Term {
         let leafKinds = 12
-        let kind = depth > 0 ? int(0...(leafKinds + 5)) : int(0...(leafKinds - 1))
+        let kind = depth > 0 ? int(0...(leafKinds + 6)) : int(0...(leafKinds - 1))
         switch kind {
         case 0, 1: return .atom(atom())
         case 2, 3: return integer()
@@ -91,13 +93,36 @@ public struct TermGenerator: Sendable {
             if case .list = tail { tail = .atom(atom()) }
             return .improperList(elements, tail: tail)
         case 15, 16: return map(depth: depth)
+        case 17: return keywordList(depth: depth)
         default: return .tuple([.atom(atom()), term(depth: depth - 1)])
         }
     }
 
-    /// A random atom: ASCII, latin1, multi-byte (2/3/4-byte UTF-8), or exactly 255 characters.
+    /// The atoms of Elixir's operators and special forms (`Code.Identifier.unary_op/1` and `binary_op/1`, the
+    /// `:not_callable` atoms of `Macro.inspect_atom/2`, and every operator `elixir_tokenizer.erl` reads after `:`),
+    /// with near misses that look like one but are not (`=>`, `//`, `:`, `not in`, `<<`). Which of them may be
+    /// written bare is for the printer and reader under test to know; the BEAM is the judge.
+    public static let operatorAtoms: [String] = [
+        "&", "!", "^", "not", "+", "-", "~~~", "@", "<-", "\\\\", "when", "::", "|", "=", "||", "|||", "or", "&&",
+        "&&&", "and", "==", "!=", "=~", "===", "!==", "<", "<=", ">=", ">", "|>", "<<<", ">>>", "<~", "~>", "<<~",
+        "~>>", "<~>", "<|>", "in", "^^^", "//", "++", "--", "..", "<>", "+++", "---", "*", "/", "**", ".", "%", "%{}",
+        "{}", "<<>>", "...", "..//", "->", "=>", ":", ":::", "<<", ">>", "\\", "not in", "%{", "{", "[]", "....",
+        "..///", "@@", "!!", "&&&&", "+:", "-:", "..:", "%{}:",
+    ]
+
+    /// A keyword key: any atom, often an operator atom.
+    public mutating func keywordKey() -> Atom {
+        chance(0.3) ? Atom(pick(Self.operatorAtoms)) : atom()
+    }
+
+    /// A keyword list: `[{atom, term}, ...]`.
+    public mutating func keywordList(depth: Int) -> Term {
+        .list((0..<int(1...options.maxBreadth)).map { _ in .tuple([.atom(keywordKey()), term(depth: depth - 1)]) })
+    }
+
+    /// A random atom: ASCII, latin1, multi-byte (2/3/4-byte UTF-8), exactly 255 characters, or an operator atom.
     public mutating func atom() -> Atom {
-        switch int(0...9) {
+        switch int(0...10) {
         case 0...3:
             return Atom(pick(["ok", "error", "true", "false", "nil", "undefined", "", "Elixir.MyApp.Stats", "a b"]))
         case 4, 5:
@@ -110,6 +135,7 @@ public struct TermGenerator: Sendable {
         case 8:
             let c = pick(["x", "é", "✓", "😀"] as [Character])
             return Atom(String(repeating: String(c), count: 255))
+        case 10: return Atom(pick(Self.operatorAtoms))
         default:
             return Atom(String(repeating: "z", count: int(200...255)))
         }
@@ -225,16 +251,18 @@ public struct TermGenerator: Sendable {
         }
     }
 
-    /// A map with unique keys; up to 32 keys sorted in map-key order, sometimes 33...40 keys in random order.
+    /// A map with unique keys; up to 32 keys sorted in map-key order, sometimes 33...40 keys in random order. A
+    /// quarter of the maps have atom keys only.
     public mutating func map(depth: Int) -> Term {
         let big = chance(options.bigMapChance)
         let target = big ? int(33...40) : int(0...options.maxBreadth)
+        let atomKeys = chance(0.25)
         var keys = Set<Term>()
         var ordered: [Term] = []
         var attempts = 0
         while ordered.count < target && attempts < target * 10 {
             attempts += 1
-            let k = mapKey()
+            let k = atomKeys ? .atom(keywordKey()) : mapKey()
             if keys.insert(k).inserted { ordered.append(k) }
         }
         if ordered.count <= 32 { ordered.sort { ErlangTermOrder.compare($0, $1, mapKeys: true) < 0 } }

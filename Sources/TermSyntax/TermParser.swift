@@ -15,7 +15,8 @@ public enum SourceSyntax: Sendable, Hashable, CaseIterable {
 /// **Elixir**: atoms (`:ok`, `:"a b"`, `:+`), aliases (`MyApp.Stats` is the atom `Elixir.MyApp.Stats`), `true`,
 /// `false`, `nil`, strings with escapes (no interpolation), heredocs, charlists (`'abc'`, `~c"abc"`), the sigils
 /// `~s ~S ~c ~C ~w ~W`, integers (`1_000`, `0x1F`, `0o17`, `0b101`, `?a`, any size), floats, lists, improper lists,
-/// keyword lists (also trailing, `[1, a: 2]`), tuples, maps, structs (`%MyApp.S{a: 1}` is a map with
+/// keyword lists (also trailing, `[1, a: 2]`; keys may be quoted or operators: `["a b": 1, +: 2, <<>>: 3]`, as
+/// `inspect` prints them), tuples, maps (`%{<>: 1}`), structs (`%MyApp.S{a: 1}` is a map with
 /// `__struct__`; fields without defaults), binaries with segment types (`<<1::size(3)>>`, `<<"é"::utf16>>`),
 /// export funs (`&Mod.fun/1`), comments and newlines.
 ///

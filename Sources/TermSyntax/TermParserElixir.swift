@@ -21,6 +21,12 @@ struct ElixirTermParser {
         "->", "<-", "**", "..", "\\\\", "{}", "+", "-", "*", "/", "<", ">", "!", "^", "=", "|", "@", "&", ".", "%",
     ]
 
+    /// Operator atoms that may be written bare as a keyword key (`+: 1`, `<<>>: 1`, `..//: 1`), longest first. These
+    /// are the operators Elixir's tokenizer turns into a keyword identifier when `:` and whitespace follow
+    /// (`handle_op/8`, `handle_unary_op/8` and the `.:`, `...:`, `<<>>:`, `%{}:`, `%:`, `&:`, `{}:`, `..//:` clauses of
+    /// `elixir_tokenizer.erl`): every operator atom except `::`, whose `::: ` reads as the atom `:::`.
+    static let keywordOperators: [String] = operatorAtoms.filter { $0 != "::" }
+
     // MARK: Whitespace
 
     /// Skips whitespace (newlines included) and `#` comments.
@@ -813,10 +819,11 @@ struct ElixirTermParser {
         case keyword(Atom, Term)
     }
 
-    /// Reads a keyword key (`key: `, `"key": `) if one is at the cursor, else nil without moving.
+    /// Reads a keyword key (`key: `, `"key": `, `+: `) if one is at the cursor, else nil without moving.
     mutating func parseKeywordKey() throws(Failure) -> Atom? {
         let start = sc.pos
         guard let c = sc.peek() else { return nil }
+        if let op = keywordOperator() { return op }
         if c == "_" || c.properties.isAlphabetic {
             let name = scanIdentifier()
             if sc.peek() == ":" && sc.peek(1) != ":" {
@@ -838,6 +845,20 @@ struct ElixirTermParser {
             }
             sc.pos = start
             return nil
+        }
+        return nil
+    }
+
+    /// An operator keyword key (`+: `, `%{}: `, `..//: `) at the cursor, consumed up to the space; else nil without
+    /// moving. As in Elixir's tokenizer, the `:` must be followed by whitespace: `+:1` or `%:mod{}` is something else.
+    mutating func keywordOperator() -> Atom? {
+        for op in Self.keywordOperators where sc.looking(at: op) {
+            let n = op.unicodeScalars.count
+            guard sc.peek(n) == ":", let s = sc.peek(n + 1), s == " " || s == "\t" || s == "\n" || s == "\r" else {
+                continue
+            }
+            sc.advance(n + 1)
+            return Atom(op)
         }
         return nil
     }

@@ -154,7 +154,8 @@ struct ElixirShapedGenerator {
         return .string(s)
     }
 
-    mutating func atom() -> Atom { Atom(pick(Self.atoms)) }
+    /// An atom, now and then one of Elixir's operator atoms (also as keyword and map keys).
+    mutating func atom() -> Atom { Atom(chance(0.1) ? pick(TermGenerator.operatorAtoms) : pick(Self.atoms)) }
 
     mutating func scalar() -> Term {
         switch int(0...9) {

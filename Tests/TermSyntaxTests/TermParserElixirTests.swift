@@ -1,5 +1,6 @@
 import BigInt
 import ErlangTerm
+import ErlangTestSupport
 import Foundation
 import TermSyntax
 import XCTest
@@ -195,6 +196,70 @@ final class TermParserElixirTests: XCTestCase {
         XCTAssertEqual(ex("[é: 1]"), .keywordList(["é": 1]))
         XCTAssertEqual(ex("[a:\n1]"), .keywordList(["a": 1]))
         XCTAssertEqual(ex("[a: [b: 1]]"), .keywordList(["a": .keywordList(["b": 1])]))
+    }
+
+    func testOperatorKeywordKeys() {
+        XCTAssertEqual(ex("[+: 1]"), .keywordList(["+": 1]))
+        XCTAssertEqual(ex("%{<>: 1}"), ["<>": 1])
+        XCTAssertEqual(ex("[..: 1]"), .keywordList(["..": 1]))
+        XCTAssertEqual(ex("[|>: 1]"), .keywordList(["|>": 1]))
+        XCTAssertEqual(ex("[{}: 1]"), .keywordList(["{}": 1]))
+        XCTAssertEqual(ex("[\\\\: 1]"), .keywordList(["\\\\": 1]))
+        for op in LiteralSourceGenerator.operatorSources {
+            let key = Term.atom(Atom(op))
+            XCTAssertEqual(ex("[\(op): 1]"), [.tuple([key, 1])], op)
+            XCTAssertEqual(ex("%{\(op): 1}"), .map(TermMap([(key, 1)])), op)
+            XCTAssertEqual(ex("[1, \(op): :\(op), b: 2]"), [1, .tuple([key, key]), .tuple(["b", 2])], op)
+            XCTAssertEqual(
+                ex("[a: 1, \(op):\n[\(op): 2]]"), [.tuple(["a", 1]), .tuple([key, [.tuple([key, 2])]])], op)
+            XCTAssertEqual(ex("%{1 => 2, \(op): 3,}"), .map(TermMap([(1, 2), (key, 3)])), op)
+            XCTAssertEqual(ex("{1, \(op): 2}"), .tuple([1, [.tuple([key, 2])]]), op)
+            XCTAssertEqual(
+                try CallExpression.parse("M.f(1, \(op): 2)", syntax: .elixir).arguments, [1, [.tuple([key, 2])]], op)
+            // The `:` must be followed by whitespace, as for `a: 1`.
+            XCTAssertNotNil(failure("[\(op):1]", .elixir), op)
+            XCTAssertNotNil(failure("[\(op):]", .elixir), op)
+            // Keyword pairs come last and cannot start a tuple.
+            XCTAssertEqual(failure("[\(op): 1, 2]", .elixir)?.code, .keywordNotLast, op)
+            XCTAssertEqual(failure("{\(op): 1}", .elixir)?.code, .unexpectedToken, op)
+        }
+        XCTAssertEqual(ex("[+:\t1, -:\r\n2]"), .keywordList(["+": 1, "-": 2]))
+        XCTAssertEqual(
+            ex("%{<<>>: <<>>, %{}: %{}, {}: {}}"), ["<<>>": .binary([]), "%{}": .map(TermMap()), "{}": .tuple([])])
+        // Quoted keys, operators among them; `::` is a key only quoted (`::: 1` is the atom `:::` then 1).
+        XCTAssertEqual(
+            ex(#"["foo bar": 1, "::": 2, "//": 3, "+:": 4, "\\": 5]"#),
+            .keywordList(["foo bar": 1, "::": 2, "//": 3, "+:": 4, "\\": 5]))
+        XCTAssertEqual(ex(#"%{"foo bar": 1}"#), ["foo bar": 1])
+        for text in ["[::: 1]", "[:: 1]", "[//: 1]", "[=>: 1]", "[:+: 1]"] {
+            XCTAssertNotNil(failure(text, .elixir), text)
+        }
+        // What an operator next to `:` meant before still means the same.
+        XCTAssertEqual(ex("[1 |:a]"), .improperList([1], tail: "a"))
+        XCTAssertEqual(ex("[:| | :..]"), .improperList(["|"], tail: ".."))
+        let count = Term.exportFun(ExportFun(module: "Elixir.Enum", function: "count", arity: 1))
+        XCTAssertEqual(ex("[- 1, +2, &Enum.count/1]"), [-1, 2, count])
+        XCTAssertEqual(ex("[%{}, <<>>, {}]"), [.map(TermMap()), .binary([]), .tuple([])])
+        XCTAssertEqual(ex("%:\"Elixir.URI\"{a: 1}"), ["__struct__": "Elixir.URI", "a": 1])
+    }
+
+    /// Whatever ``ElixirInspect`` prints for an operator atom (or a near miss) reads back as the same term: as an
+    /// atom, a keyword key and a map key.
+    func testPrintedOperatorAtomsReadBack() {
+        for name in TermGenerator.operatorAtoms {
+            let a = Term.atom(Atom(name))
+            let terms: [Term] = [
+                a, [.tuple([a, 1])], .map(TermMap([(a, 1)])), [.tuple(["a", a]), .tuple([a, a])],
+                .tuple([a, [.tuple([a, 1])]]), .map(TermMap([(a, .list([.tuple([a, 1])])), ("b", 2)])), [a, 1],
+                .improperList([a], tail: a), .map(TermMap([(a, a), ("x", 1), (1, a)])),
+            ]
+            for t in terms {
+                for options in [ElixirInspectOptions.default, .pretty] {
+                    let printed = ElixirInspect.inspect(t, options: options)
+                    XCTAssertEqual(ex(printed), t, "\(name.debugDescription): \(printed)")
+                }
+            }
+        }
     }
 
     func testTuples() {

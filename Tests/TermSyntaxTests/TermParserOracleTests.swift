@@ -63,12 +63,17 @@ final class TermParserOracleTests: XCTestCase {
         "[" + String(repeating: "[", count: 200) + String(repeating: "]", count: 200) + "]",
         "~S\"\"\"\n  a\\n\n  \"\"\"", "\'\'\'\n  ab\n  \'\'\'", "~c\'\'\'\nab\n\'\'\'", "\"\"\"\r\n  x\r\n  \"\"\"",
         "\"\"\"\n\\tx\\\ny\n\"\"\"", "[\n  a: 1,\n  b: \"\"\"\n  two\n  \"\"\"\n]",
+        "[+: 1]", "%{<>: 1}", "[..: 1]", "[|>: 1]", "[{}: 1]", "[%{}: 1, <<>>: 2, ..//: 3, ...: 4, \\\\: 5, .: 6]",
+        "[&: 1, %: 2, @: 3, !: 4, ^: 5, =: 6, |: 7, ->: 8, <-: 9]", "[1, -: 2, a: 3]", "{1, ===: 2}",
+        "%{1 => 2, **: 3}", "[~~~: 1, ^^^: 2, <|>: 3]", "[<<<: 1, <<~: 2, ~>>: 3, >>>: 4, <~>: 5]", "[+:\n1]",
+        "[+:\t1]", #"["foo bar": 1, "::": 2, "//": 3, "\\": 4]"#, "[1 |:a]", "[:| | :..]", "[:% | :{}]",
     ]
 
     static let elixirInvalid: [String] = [
         "[1, 2", "{1, 2", "\"abc", "1e3", "[a: 1, 2]", ":\"a", "0x", "1__0", "1_", "{a: 1}", "[a:1]", "x", "1.0e400",
         "[1 | 2, 3]", "%{a: 1, 1 => 2}", "'\\xFF'", "[1, 2]]", "1 2", "<<1::float-8>>", "%{:a => }",
-        ":" + String(repeating: "a", count: 256),
+        ":" + String(repeating: "a", count: 256), "[::: 1]", "[:: 1]", "[+:1]", "[+:]", "[//: 1]", "[=>: 1]",
+        "{+: 1}", "[+: 1, 2]", "[:+: 1]",
     ]
 
     static let erlangValid: [String] = [
@@ -282,11 +287,25 @@ struct LiteralSourceGenerator {
         pick([", ", ",", ", ", ",\n  ", elixir ? ", # note\n" : ", % note\n", " , "])
     }
 
+    /// Operator atoms as Elixir source writes them bare, after `:` (`:+`) and as keyword keys (`+: 1`): the operators
+    /// Elixir's tokenizer reads as a keyword key when `:` and whitespace follow (`handle_op/8`, `handle_unary_op/8`
+    /// and its `.:`, `...:`, `<<>>:`, `%{}:`, `%:`, `&:`, `{}:`, `..//:` clauses), which is every operator atom but
+    /// `::` (`::: 1` is the atom `:::` followed by 1).
+    static let operatorSources: [String] = [
+        "+", "-", "*", "/", "**", "<>", "++", "--", "+++", "---", "..", "...", "..//", "<<>>", "%{}", "{}", "%", "&",
+        "|>", "|", "||", "|||", "&&", "&&&", "!", "^", "@", "=", "==", "===", "!=", "!==", "=~", "<", ">", "<=", ">=",
+        "<-", "->", "\\\\", ".", "<<<", ">>>", "<<~", "~>>", "<~", "~>", "<~>", "<|>", "^^^", "~~~",
+    ]
+    /// Keys that look like operators but must be quoted.
+    static let quotedOperatorKeys = ["\"::\"", "\"//\"", "\"=>\"", "\"not in\"", "\"+:\"", "\"\\\\\""]
+
     mutating func atom() -> String {
         if elixir {
+            if below(5) == 0 { return ":" + pick(Self.operatorSources) }
             return pick([
                 ":ok", ":error", ":foo_bar", ":\"a b\"", ":\"with \\\"q\\\"\"", ":'it''s'", ":Foo", ":a?", ":b!",
-                ":+", ":&&", ":\"::\"", ":<>", ":héllo", ":\"😀\"", ":x@y", ":\"\\n\"",
+                ":+", ":&&", ":\"::\"", ":<>", ":héllo", ":\"😀\"", ":x@y", ":\"\\n\"", ":\"//\"", ":\"=>\"",
+                ":\"not in\"",
             ]).replacingOccurrences(of: "''", with: "")
         }
         return pick(["ok", "error", "foo_bar", "'a b'", "'with \\'q\\''", "'Foo'", "x@y", "'😀'", "'\\n'", "été"])
@@ -401,11 +420,20 @@ struct LiteralSourceGenerator {
         return "[" + items.joined(separator: separator()) + " | " + term(depth: depth - 1) + "]"
     }
 
+    /// A keyword key (without its `:`): an identifier, a quoted name, or an operator.
+    mutating func keywordKey() -> String {
+        switch below(3) {
+        case 0: return pick(Self.operatorSources)
+        case 1: return pick(Self.quotedOperatorKeys)
+        default: return pick(["a", "b_c", "d?", "\"e f\"", "Foo", "nil"])
+        }
+    }
+
     mutating func keywordList(depth: Int) -> String {
         var items: [String] = []
         for _ in 0..<below(4) { items.append(term(depth: depth - 1)) }
         for _ in 0..<(1 + below(3)) {
-            items.append(pick(["a", "b_c", "d?", "\"e f\"", "Foo", "nil"]) + ": " + term(depth: depth - 1))
+            items.append(keywordKey() + ": " + term(depth: depth - 1))
         }
         return "[" + items.joined(separator: separator()) + "]"
     }
@@ -414,7 +442,10 @@ struct LiteralSourceGenerator {
         var entries: [String] = []
         for _ in 0..<below(4) { entries.append(term(depth: depth - 1) + " => " + term(depth: depth - 1)) }
         if elixir {
-            for _ in 0..<below(3) { entries.append(pick(["a", "b", "c?"]) + ": " + term(depth: depth - 1)) }
+            for _ in 0..<below(3) {
+                let key = below(2) == 0 ? pick(["a", "b", "c?"]) : keywordKey()
+                entries.append(key + ": " + term(depth: depth - 1))
+            }
             return "%{" + entries.joined(separator: separator()) + "}"
         }
         return "#{" + entries.joined(separator: separator()) + "}"
@@ -467,6 +498,35 @@ final class TermParserPrintedByBEAMTests: XCTestCase {
             }
         }
         XCTAssertEqual(checked, count)
+    }
+
+    /// Every operator atom and near miss (``TermGenerator/operatorAtoms``) as Elixir's `inspect` prints it — alone,
+    /// as a keyword key, as a map key — reads back as the same term, and ``ElixirInspect`` prints the same text.
+    func testElixirInspectOfOperatorAtomsReadsBack() throws {
+        let oracle = try BeamOracle()
+        defer { oracle.stop() }  // by PID
+        var terms: [Term] = []
+        for name in TermGenerator.operatorAtoms {
+            let a = Term.atom(Atom(name))
+            terms += [
+                a, [.tuple([a, 1])], .map(TermMap([(a, 1)])), [.tuple(["a", 1]), .tuple([a, a])],
+                .map(TermMap([("a", 1), (a, .list([.tuple([a, 1])]))])), .tuple([a, [.tuple([a, 1])]]), [a, a],
+                .map(TermMap([(a, a), (1, 2)])),
+            ]
+        }
+        var checked = 0
+        for (term, text) in zip(terms, try oracle.inspect(terms)) {
+            let source = try text.get()
+            XCTAssertEqual(ElixirInspect.inspect(term), source, "our printer, for \(term)")
+            do {
+                let parsed = try TermParser.parse(source, syntax: .elixir)
+                XCTAssertEqual(parsed, term, source)
+                checked += 1
+            } catch {
+                XCTFail("cannot read back \(source): \(error)")
+            }
+        }
+        XCTAssertEqual(checked, terms.count)
     }
 
     func testElixirInspectReadsBack() throws {
