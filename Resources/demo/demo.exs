@@ -95,6 +95,21 @@ defmodule Demo.Stats do
   def slow(ms \\ 5_000), do: Process.sleep(ms)
 end
 
+defmodule Demo.Money do
+  @moduledoc "An amount in minor units with its own Inspect implementation, as apps have for Decimal or Money."
+  defstruct [:amount, :currency]
+
+  @doc "Demo.Money.new(1250, \"EUR\") prints as #Money<12.50 EUR>."
+  def new(amount, currency) when is_integer(amount), do: %__MODULE__{amount: amount, currency: currency}
+end
+
+defimpl Inspect, for: Demo.Money do
+  def inspect(%{amount: amount, currency: currency}, _opts) do
+    cents = amount |> rem(100) |> abs() |> Integer.to_string() |> String.pad_leading(2, "0")
+    "#Money<#{div(amount, 100)}.#{cents} #{currency}>"
+  end
+end
+
 # The script's own process ends after this file is evaluated (--no-halt keeps the VM up): unlink the supervisor
 # so that it outlives it.
 {:ok, sup} =

@@ -142,12 +142,12 @@ public final class ConsoleSession: @unchecked Sendable {
         let expression: String
         switch command {
         case .call(_, let e), .multicall(let e, _, _): expression = e
-        case .eval:
-            return .refused("eval runs arbitrary code: not allowed in --read-only mode")
         default:
+            // Code (`eval`, and `multicall` of anything but a plain call) is checked on the node, before it runs,
+            // against the same allowlist (``Evaluation/readOnlyAllowlist``).
             return nil
         }
-        guard let call = try? parseCall(expression) else { return nil }  // the command reports the syntax error
+        guard let call = try? parseCall(expression) else { return nil }
         if ReadOnlyPolicy.permits(module: call.module, function: call.function, arity: call.arity) { return nil }
         return .refused(
             "\(call.description) is not on the --read-only allowlist (introspection only: Node.list, :erlang.memory, "

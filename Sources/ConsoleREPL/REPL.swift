@@ -25,8 +25,9 @@ public final class REPL: @unchecked Sendable {
         self.completer = completer
         var config = LineEditor.Configuration()
         config.historyPath = historyPath
-        // Unclosed brackets or strings continue on the next line (`call Foo.bar(` ⏎ `1, 2)`).
-        config.isIncomplete = { text in Self.hasUnclosedDelimiter(text) }
+        // A command's unclosed brackets or strings continue on the next line (`call Foo.bar(` ⏎ `1, 2)`). Code is
+        // continued by the REPL loop when the node says it is incomplete (as IEx does), so that `#iex:break` works.
+        config.isIncomplete = { text in Self.isCommandLine(text) && Self.hasUnclosedDelimiter(text) }
         config.complete = { line, cursor in completer.complete(line: line, cursor: cursor) }
         let redactor = session.redactor
         config.keepOutOfHistory = { redactor.contains($0) }
@@ -215,6 +216,12 @@ public final class REPL: @unchecked Sendable {
         }
         source.resume()
         signalSource = source
+    }
+
+    /// Whether `text` starts with the name of a command that takes an expression (`call`, `multicall`).
+    static func isCommandLine(_ text: String) -> Bool {
+        let word = text.trimmingWhitespace().prefix { !$0.isWhitespace }
+        return word == "call" || word == "multicall"
     }
 
     /// Whether `text` has more opening than closing brackets, or an open string (a cheap guard so that plain
