@@ -52,8 +52,9 @@ public enum ConsoleCommand: Equatable, Sendable {
         "use": "use NODE                   make NODE the default target",
         "ping": "ping NODE                  connect if needed and measure a round trip",
         "call": "call [NODE] EXPR           call Mod.fun(literal args) on NODE (default: the target)",
-        "multicall": "multicall EXPR [--nodes A,B] call on every connected node (or the ones listed), concurrently",
-        "eval": "eval [NODE] CODE           evaluate code on NODE; output captured; errors shown as IEx would",
+        "multicall": "multicall EXPR [--nodes A,B] [--table] any expression on every node (or those listed); "
+            + "identical results grouped",
+        "eval": "eval [NODE|--all|--nodes A,B] CODE  evaluate code (the target's session, or on many nodes)",
         "info": "info [NODE]                versions, uptime, memory, process/port/atom counts, schedulers, apps",
         "dns": "dns                        the latest DNS polls: records, TTLs, changes, warnings (needs --dns-query)",
         "watch": "watch [SECONDS]            live view of every node and its connection; q returns to the prompt",

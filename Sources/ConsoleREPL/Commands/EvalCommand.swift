@@ -57,9 +57,13 @@ enum EvalCommand {
             do throws(DistributionError) {
                 response = try await caller.call(node: n, module: m, function: f, arguments: a, options: options)
             } catch {
-                if Task.isCancelled { return .cancelled(n) }
+                if Task.isCancelled {
+                    interrupt(handle.owner, caller: caller)
+                    return .cancelled(n)
+                }
                 return CallCommand.failed(error, node: n)
             }
+            if Task.isCancelled { interrupt(handle.owner, caller: caller) }
             if attempt == 0, case .exception(.exit, let reason, _) = response.result, Evaluation.ownerIsGone(reason) {
                 // The node restarted, or the connection dropped since the last line: its evaluator ended with it.
                 evaluators.set(n, nil)
@@ -71,6 +75,12 @@ enum EvalCommand {
             return out
         }
         return CommandOutput(errorText: "the evaluator on \(n) could not be started", status: CommandOutput.Status.remoteFailure)
+    }
+
+    /// Ctrl-C: the owner stops the running evaluation and starts a new evaluator from the last state. (Killing our
+    /// caller on the node does the same, but only once its spawn was confirmed; this covers an early Ctrl-C.)
+    static func interrupt(_ owner: Pid, caller: any RemoteCaller) {
+        try? (caller as? LocalNode)?.send(.atom("$beamconsole_interrupt"), to: owner)
     }
 
     /// Starts the node's evaluator (its owner monitors our node).

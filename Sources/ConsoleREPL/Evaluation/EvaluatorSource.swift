@@ -7,7 +7,8 @@
 ///   replies with what the evaluator answered. The evaluator is the process the code runs in (`self()` is stable
 ///   from line to line) and holds the session: Elixir binding and `Macro.Env` (aliases, imports, requires), the
 ///   Erlang shell's bindings, and the last 20 results for `v/0,1`. If the caller goes away mid-evaluation (Ctrl-C,
-///   timeout) the owner kills the evaluator and starts another from the last state; when the console's node goes
+///   timeout), or the console sends `'$beamconsole_interrupt'`, the owner kills the evaluator and starts another from
+///   the last state; when the console's node goes
 ///   down the owner kills the evaluator and ends, so nothing stays behind.
 /// - `{once, Syntax, Request}` evaluates one request in the calling process with a fresh state (one-shot `eval`,
 ///   `multicall` of an expression).
@@ -259,6 +260,11 @@ fun(Command) ->
               Loop(Console, Ev, St2);
             {'DOWN', M, process, _, _} ->
               Stop(Ev),
+              Loop(Console, StartEvaluator(self(), St), St);
+            '$beamconsole_interrupt' ->
+              erlang:demonitor(M, [flush]),
+              Stop(Ev),
+              gen:reply(From, {error, #{text => <<"** (EXIT) interrupted">>, kind => exit}}),
               Loop(Console, StartEvaluator(self(), St), St);
             {'EXIT', Ev, Why} ->
               erlang:demonitor(M, [flush]),
