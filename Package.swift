@@ -186,7 +186,9 @@ let package = Package(
             ],
             exclude: ["Fixtures"]
         ),
-        .testTarget(name: "CLITests", dependencies: ["ErlangTerm", "ErlangTestSupport", "beamconsole"]),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["ErlangTerm", "ErlangTestSupport", "beamconsole", "ConsoleREPL", "ErlangDistribution"]),
         .testTarget(name: "E2ETests", dependencies: ["ErlangTestSupport", "beamconsole"]),
         .testTarget(
             name: "ConsoleREPLTests",

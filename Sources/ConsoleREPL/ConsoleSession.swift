@@ -148,7 +148,7 @@ public final class ConsoleSession: @unchecked Sendable {
             return nil
         }
         guard let call = try? parseCall(expression) else { return nil }
-        if ReadOnlyPolicy.permits(module: call.module, function: call.function, arity: call.arity) { return nil }
+        if ReadOnlyPolicy.permits(call) { return nil }
         return .refused(
             "\(call.description) is not on the --read-only allowlist (introspection only: Node.list, :erlang.memory, "
                 + ":erlang.system_info, :erlang.statistics, process and application lists…; "

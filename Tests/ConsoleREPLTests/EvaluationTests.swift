@@ -55,13 +55,17 @@ final class EvaluationTests: XCTestCase {
     }
 
     func testBootstrapIsOneErlEvalCallWithTheSourceInline() throws {
-        let (m, f, args) = Evaluation.bootstrap(Evaluation.start(console: "c@h", syntax: .elixir))
+        let (m, f, args) = Evaluation.bootstrap(Evaluation.start(console: "c@h", syntax: .elixir), readOnly: false)
         XCTAssertEqual(m, "erl_eval")
         XCTAssertEqual(f, "exprs")
         XCTAssertEqual(args.count, 2)
         XCTAssertEqual(args[1], .list([.tuple([.atom("Args"), .tuple([.atom("start"), .atom("c@h"), .atom("elixir")])])]))
-        XCTAssertFalse(EvaluatorSource.text.contains("'$READ_ONLY_CHECK'"), "the read-only check is in place")
-        XCTAssertTrue(EvaluatorSource.text.unicodeScalars.allSatisfy { $0.value < 128 }, "ASCII source")
+        for readOnly in [false, true] {
+            let text = EvaluatorSource.text(readOnly: readOnly)
+            XCTAssertFalse(text.contains("'$READ_ONLY_CHECK'"), "the read-only check is in place")
+            XCTAssertTrue(text.unicodeScalars.allSatisfy { $0.value < 128 }, "ASCII source")
+        }
+        XCTAssertTrue(EvaluatorSource.text(readOnly: true).contains(ReadOnlyCheck.erlangFunSource))
         // erl_eval:exprs/2 returns {value, Value, Bindings}.
         XCTAssertEqual(
             Evaluation.bootstrapValue(.tuple([.atom("value"), .integer(1), .list([])])), .integer(1))

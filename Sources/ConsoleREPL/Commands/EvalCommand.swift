@@ -33,7 +33,7 @@ enum EvalCommand {
         if settings.readOnly { request.readOnly = Evaluation.readOnlyAllowlist }
         let options = CallOptions(timeout: settings.timeout, onOutput: onOutput)
         guard let evaluators, let console else {
-            let (m, f, a) = Evaluation.bootstrap(Evaluation.once(request, syntax: settings.syntax))
+            let (m, f, a) = Evaluation.bootstrap(Evaluation.once(request, syntax: settings.syntax), readOnly: settings.readOnly)
             return await perform(
                 node: n, m, f, a, caller: caller, options: options, settings: settings,
                 unwrap: Evaluation.bootstrapValue)
@@ -87,7 +87,8 @@ enum EvalCommand {
     static func start(node n: String, console: String, caller: any RemoteCaller, settings: ConsoleSettings)
         async -> Result<EvaluatorRegistry.Handle, CommandOutputFailure>
     {
-        let (m, f, a) = Evaluation.bootstrap(Evaluation.start(console: console, syntax: settings.syntax))
+        let (m, f, a) = Evaluation.bootstrap(
+            Evaluation.start(console: console, syntax: settings.syntax), readOnly: settings.readOnly)
         let response: CallResponse
         do throws(DistributionError) {
             response = try await caller.call(

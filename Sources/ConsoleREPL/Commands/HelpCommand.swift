@@ -2,9 +2,44 @@
 enum HelpCommand {
     static func run(topic: String?, settings: ConsoleSettings) -> CommandOutput {
         if topic == "read-only" {
+            let elixir = settings.syntax == .elixir
+            // The items, a few to a line.
+            var items = ""
+            var line = ""
+            for item in ReadOnlyPolicy.processInfoItems.map({ elixir ? ":" + $0 : $0 }) {
+                if line.count + item.count > 100 {
+                    items += line + "\n"
+                    line = ""
+                }
+                line += (line.isEmpty ? "  " : " ") + item
+            }
+            items += line
+            let expressions = elixir
+                ? """
+                any expression is checked on the node before anything runs: it runs only if every function it calls
+                is allowed. Allowed: the introspection calls below; pure functions (Kernel operators and guards,
+                Enum, Stream, List, Map, Keyword, String, Integer, Float, Tuple, MapSet, Range, Date/Time, Regex,
+                Access, :lists, :maps, :string, …); fn, case, cond, if, with, for, receive, try, pipes, sigils,
+                alias; the IEx helpers h, i, exports, runtime_info, pid, ref, flush, v.
+                Refused, with the offending call named: calls through a variable (mod.fun(), f.() unless f = fn … end
+                earlier on the line), x.field on a variable (write Map.fetch!(x, :field)), apply, send, spawn, exit,
+                defmodule, @attributes, import/require/use, quote, raise with a module, Code, File, System.cmd,
+                :os.cmd, :rpc, GenServer, :sys, String.to_atom, and IEx's c, r, l, recompile.
+                """
+                : """
+                any expression is checked on the node before anything runs: it runs only if every function it calls
+                is allowed. Allowed: the introspection calls below; pure BIFs and operators; pure library functions
+                (lists, maps, string, proplists, sets, binary, io_lib, calendar, …); funs, case, if, receive, try,
+                comprehensions; the shell's b(), f(), f(X), v(N).
+                Refused, with the offending call named: calls through a variable (M:F(), F() unless F = fun … end
+                earlier on the line), !, apply, spawn, exit, os:cmd, file, rpc, gen_server, sys, list_to_atom.
+                """
+            let processInfo = elixir ? "Process.info/2 and :erlang.process_info/2" : "erlang:process_info/2"
             return CommandOutput(
-                text: "--read-only allows only these calls (and no eval):\n  "
-                    + ReadOnlyPolicy.describe(elixir: settings.syntax == .elixir).joined(separator: "\n  "))
+                text: "--read-only: " + expressions + "\n"
+                    + "\(processInfo) take only a literal item (or list of items) among:\n\(items)\n"
+                    + "`call` and `multicall` accept only these introspection calls:\n  "
+                    + ReadOnlyPolicy.describe(elixir: elixir).joined(separator: "\n  "))
         }
         if let topic {
             guard let usage = ConsoleCommand.usage[topic] else {

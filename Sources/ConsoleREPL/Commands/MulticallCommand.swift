@@ -109,7 +109,7 @@ enum MulticallCommand {
         var request = Evaluation.Request(code: code, settings: settings)
         request.color = false
         if settings.readOnly { request.readOnly = Evaluation.readOnlyAllowlist }
-        let (m, f, a) = Evaluation.bootstrap(Evaluation.once(request, syntax: settings.syntax))
+        let (m, f, a) = Evaluation.bootstrap(Evaluation.once(request, syntax: settings.syntax), readOnly: settings.readOnly)
         let responses = await caller.multicall(
             nodes: nodes, module: m, function: f, arguments: a,
             options: CallOptions(timeout: settings.timeout, captureOutput: true))

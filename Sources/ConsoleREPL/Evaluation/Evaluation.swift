@@ -99,7 +99,7 @@ enum Evaluation {
     }
 
     /// The allowlist a `--read-only` evaluation is checked against on the node.
-    static let readOnlyAllowlist: Term = .atom("allowlist_pending")
+    static let readOnlyAllowlist: Term = ReadOnlyCheck.allowTerm()
 
     /// `{start, ConsoleNode, Syntax}`.
     static func start(console: String, syntax: SourceSyntax) -> Term {
@@ -113,9 +113,13 @@ enum Evaluation {
 
     /// The `erl_eval:exprs/2` call that runs ``EvaluatorSource`` with `command`: the fun's source is scanned, parsed
     /// and evaluated on the node, then applied to `Args`. (The bindings that come back hold only `Args`.)
-    static func bootstrap(_ command: Term) -> (module: Atom, function: Atom, arguments: [Term]) {
-        ("erl_eval", "exprs", [bootstrapExpressions, .list([.tuple([.atom("Args"), command])])])
+    /// With `readOnly`, the source carries ``ReadOnlyCheck`` (requests then carry the allowlist).
+    static func bootstrap(_ command: Term, readOnly: Bool) -> (module: Atom, function: Atom, arguments: [Term]) {
+        let expressions = readOnly ? readOnlyBootstrap : plainBootstrap
+        return ("erl_eval", "exprs", [expressions, .list([.tuple([.atom("Args"), command])])])
     }
+    private static let plainBootstrap = bootstrapExpressions(EvaluatorSource.text(readOnly: false))
+    private static let readOnlyBootstrap = bootstrapExpressions(EvaluatorSource.text(readOnly: true))
 
     /// `{value, Value, Bindings}` from `erl_eval:exprs/2` → `Value`.
     static func bootstrapValue(_ t: Term) -> Term? {
@@ -136,7 +140,7 @@ enum Evaluation {
 
     /// `(fun() -> {ok, T, _} = erl_scan:string(Src), {ok, E} = erl_parse:parse_exprs(T),
     /// {value, F, _} = erl_eval:exprs(E, []), F(Args) end)()` in the abstract format, with the source inline.
-    static let bootstrapExpressions: Term = {
+    static func bootstrapExpressions(_ text: String) -> Term {
         func a(_ name: String) -> Term { .tuple([.atom("atom"), .integer(1), .atom(Atom(name))]) }
         func v(_ name: String) -> Term { .tuple([.atom("var"), .integer(1), .atom(Atom(name))]) }
         func t(_ items: [Term]) -> Term { .tuple([.atom("tuple"), .integer(1), .list(items)]) }
@@ -144,7 +148,7 @@ enum Evaluation {
             .tuple([.atom("call"), .integer(1), .tuple([.atom("remote"), .integer(1), a(m), a(f)]), .list(args)])
         }
         func match(_ l: Term, _ r: Term) -> Term { .tuple([.atom("match"), .integer(1), l, r]) }
-        let source = Term.tuple([.atom("string"), .integer(1), .charlist(EvaluatorSource.text + ".")])
+        let source = Term.tuple([.atom("string"), .integer(1), .charlist(text + ".")])
         let body: [Term] = [
             match(t([a("ok"), v("T"), v("_")]), remote("erl_scan", "string", [source])),
             match(t([a("ok"), v("E")]), remote("erl_parse", "parse_exprs", [v("T")])),
@@ -158,7 +162,7 @@ enum Evaluation {
             .tuple([.atom("clauses"), .list([.tuple([.atom("clause"), .integer(1), .list([]), .list([]), .list(body)])])]),
         ])
         return .list([.tuple([.atom("call"), .integer(1), fun, .list([])])])
-    }()
+    }
 }
 
 extension Term {

@@ -15,7 +15,8 @@
 ///
 /// Requests are maps: `code` (binary), `width`, `color`, `cap` (bytes of rendered text), `raw` (also return the
 /// value, when its external size is at most `raw_cap`), `inspect` (extra `inspect/2` options) and `read_only`
-/// (`false`, or the allowlist ``ReadOnlyCheck`` reads). Replies: `incomplete`, `{ok, #{text, truncated, counter,
+/// (`false`, or ``ReadOnlyCheck/allowTerm()``: then the code is parsed and checked by ``ReadOnlyCheck`` before any
+/// of it runs). Replies: `incomplete`, `{ok, #{text, truncated, counter,
 /// value}}`, `{error, #{text, kind}}` and `{refused, Why}`. Results are rendered on the node by its own `Inspect`
 /// protocol (Elixir) or `io_lib_pretty` (Erlang), with IEx's defaults; errors as IEx (`Exception.format_banner` and
 /// the pruned stacktrace) or the Erlang shell (`erl_error:format_exception/4`) print them.
@@ -23,6 +24,7 @@ enum EvaluatorSource {
     /// The fun's source text with `'$READ_ONLY_CHECK'` in place of the read-only check.
     static let template = #"""
 fun(Command) ->
+  ReadOnly = '$READ_ONLY_CHECK',
   Has = fun(M) -> case code:ensure_loaded(M) of {module, _} -> true; _ -> false end end,
   HasElixir = Has('Elixir.Code'),
   HasIEx = HasElixir andalso Has('Elixir.IEx.Helpers'),
@@ -30,7 +32,6 @@ fun(Command) ->
   Paint = fun(_, Text, false) -> Text; (Code, Text, true) -> [<<"\e[">>, Code, <<"m">>, Text, <<"\e[0m">>] end,
   Clip = fun(Text, Max) when byte_size(Text) =< Max -> {Text, false};
             (Text, Max) -> {Bin(string:slice(Text, 0, Max)), true} end,
-  ReadOnly = '$READ_ONLY_CHECK',
   Helpers = [h, i, exports, runtime_info, pid, ref, flush, c, r, l, nl, recompile, import_file,
              import_file_if_available, open, b, t, cd, ls, pwd, clear, respawn, whereami, break, breaks,
              continue, n, next, reset_breaks, remove_breaks, import_if_available, use_if_available],
@@ -142,8 +143,7 @@ fun(Command) ->
   EvalElixir = fun(Req, #{binding := B, env := E, counter := N} = St) ->
       Code = maps:get(code, Req),
       Allow = maps:get(read_only, Req, false),
-      Opts = [{file, <<"iex">>}, {line, N}, {columns, true}] ++
-               case Allow of false -> []; _ -> [{existing_atoms_only, true}] end,
+      Opts = [{file, <<"iex">>}, {line, N}, {columns, true}],
       case 'Elixir.Code':string_to_quoted(Code, Opts) of
         {error, {_, _, <<>>}} -> {incomplete, St};
         {error, _} ->
@@ -299,7 +299,14 @@ fun(Command) ->
 end
 """#
 
-    /// The source with the read-only check in place, ready for `erl_scan`.
-    static let text: String = template.replacingOccurrences(
-        of: "'$READ_ONLY_CHECK'", with: #"fun(_, _, _, _) -> {refused, <<"MERGE_PENDING">>} end"#)
+    /// The source with the read-only check in place, ready for `erl_scan`. The check is large (most of the text), so
+    /// a session that is not `--read-only` gets a stand-in that is never called.
+    /// (The check comes first in the fun, where only `Command` is bound, so that none of its variables is bound
+    /// outside it.)
+    static func text(readOnly: Bool) -> String { readOnly ? withCheck : withoutCheck }
+
+    private static let withCheck = template.replacingOccurrences(
+        of: "'$READ_ONLY_CHECK'", with: ReadOnlyCheck.erlangFunSource)
+    private static let withoutCheck = template.replacingOccurrences(
+        of: "'$READ_ONLY_CHECK'", with: #"fun(_, _, _, _) -> {refused, <<"the session is not read-only">>} end"#)
 }

@@ -4,7 +4,7 @@ import ConsoleREPL
 struct EvalSubcommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
-        abstract: "Evaluate code on NODE: Elixir via Code.eval_string, Erlang via erl_scan/erl_parse/erl_eval.")
+        abstract: "Evaluate any expression on NODE, rendered by the node as IEx (or the erl shell) would.")
     @Argument(help: "[NODE] CODE") var arguments: [String]
     @OptionGroup var options: ConnectionOptions
     func run() async throws {
