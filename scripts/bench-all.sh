@@ -7,13 +7,14 @@
 #   4  ETF decode/encode throughput vs the BEAM, same corpus (the worst row each way)    (scripts/bench-codec.sh)
 #   5  discovery to all-connected, N = 10, 25, 50: beamconsole vs a BEAM running DNSPoll (scale-bench, root)
 #   6  watch over 50 nodes for a minute on a pty: peak RSS and CPU                        (scale-bench, root)
+#   7  a REPL line, Enter to result: evaluation vs iex --remsh and vs a plain call        (scripts/bench-eval.sh)
 #   mc multicall latency against N, and its growth from the smallest N: vs :erpc.multicall (scale-bench, root)
 # Release builds. Rows 5, 6 and mc need root (network namespaces: a simulated ECS service of real Elixir nodes).
 #
 #   scripts/bench-all.sh            (or: make bench)
 #
 # Environment knobs (defaults in brackets):
-#   BENCH_SECTIONS [dist,startup,codec,scale]   which scripts run
+#   BENCH_SECTIONS [dist,startup,codec,eval,scale]   which scripts run
 #   SCALE_SIZES [10,25,50] SCALE_RUNS [5] WATCH_SECONDS [60]        scale-bench
 #   STARTUP_RUNS [5] CODEC_SECONDS [1.0]        bench-startup.sh runs, bench-codec.sh seconds per row
 #   bench-dist.sh's own knobs (RUNS, WARMUP, RSS_RUNS, SEQ_CALLS, CONC_CALLS, CONCURRENCY, REPS, ...) pass through.
@@ -24,7 +25,7 @@ cd "$(dirname "$0")/.."
 # Release builds as shipped: our modules compiled with function sections for the link order (Package.swift).
 export BEAMCONSOLE_RELEASE_LAYOUT=1
 
-SECTIONS="${BENCH_SECTIONS:-dist,startup,codec,scale}"
+SECTIONS="${BENCH_SECTIONS:-dist,startup,codec,eval,scale}"
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -41,7 +42,7 @@ echo "bench-all: release builds..." >&2
 swift build -c release --product beamconsole 2>&1 | grep -E "error:" || true
 swift build -c release --product scale-bench 2>&1 | grep -E "error:" || true
 
-for section in dist startup codec scale; do
+for section in dist startup codec eval scale; do
     if [[ "$SECTIONS" == *$section* ]]; then bash scripts/bench-section.sh "$section"; fi
 done
 
@@ -50,7 +51,7 @@ echo "==== issue 7: ours vs anchor (medians; release builds; load $load_start at
 python3 - "$results" <<'PY'
 import sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
-order = {"1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6, "mc": 7}
+order = {"1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6, "7": 7, "mc": 8}
 rows.sort(key=lambda r: order.get(r[0], 9))
 print("| row | what | ours | anchor | ours/anchor | target | met? |")
 print("|---|---|---|---|---|---|---|")

@@ -4,6 +4,7 @@
 #   dist     rows 1 and 3: scripts/bench-dist.sh
 #   startup  row 2: scripts/bench-startup.sh STARTUP_RUNS [5]
 #   codec    row 4: scripts/bench-codec.sh CODEC_SECONDS [1.0]
+#   eval     row 7: scripts/bench-eval.sh (a REPL line: evaluation vs iex --remsh and vs a plain call)
 #   scale    rows 5, 6 and multicall against N: scale-bench (root); SCALE_SIZES [10,25,50] SCALE_RUNS [5]
 #            WATCH_SECONDS [60]
 #
@@ -24,6 +25,9 @@ case "${1:-}" in
     codec)
         echo; echo "==== row 4: scripts/bench-codec.sh ===="
         bash scripts/bench-codec.sh "${CODEC_SECONDS:-1.0}" ;;
+    eval)
+        echo; echo "==== row 7: scripts/bench-eval.sh ===="
+        SKIP_BUILD=1 bash scripts/bench-eval.sh ;;
     scale)
         echo; echo "==== rows 5, 6 and multicall against N: scale-bench ===="
         if [[ "$(id -u)" != 0 ]]; then
@@ -34,6 +38,6 @@ case "${1:-}" in
             --sizes "${SCALE_SIZES:-10,25,50}" --runs "${SCALE_RUNS:-5}" --watch-seconds "${WATCH_SECONDS:-60}" \
             --results "$BENCH_RESULTS" ;;
     *)
-        echo "usage: scripts/bench-section.sh dist|startup|codec|scale" >&2
+        echo "usage: scripts/bench-section.sh dist|startup|codec|eval|scale" >&2
         exit 64 ;;
 esac

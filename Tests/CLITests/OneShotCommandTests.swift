@@ -239,8 +239,11 @@ final class OneShotCommandTests: XCTestCase {
         r = try run(["--connect", nodes[0]], stdin: "call :erlang.node()\nDemo.Orders.fetch!(99)\nnodes\n")
         XCTAssertEqual(r.status, 1, r.out + r.err)
         XCTAssertTrue(r.err.contains("no order with id 99"), r.err)
-        r = try run(["--connect", nodes[0]], stdin: "bogus\n")
+        r = try run(["--connect", nodes[0]], stdin: "use notanode\n")
         XCTAssertEqual(r.status, 65)
+        r = try run(["--connect", nodes[0]], stdin: "bogus\n")  // code: an undefined function on the node
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.err.contains("undefined function bogus/0"), r.err)
     }
 
     func testPingAndConnectFailureNamesTheStage() throws {

@@ -106,9 +106,14 @@ enum Evaluation {
         .tuple([.atom("start"), .atom(Atom(console)), .atom(syntax == .erlang ? "erlang" : "elixir")])
     }
 
-    /// `{once, Syntax, Request}`.
+    /// `{once, Syntax, Request}`. A one-shot Erlang expression may leave out the final `.`.
     static func once(_ request: Request, syntax: SourceSyntax) -> Term {
-        .tuple([.atom("once"), .atom(syntax == .erlang ? "erlang" : "elixir"), request.term])
+        var request = request
+        if syntax == .erlang {
+            let code = request.code.trimmingWhitespace()
+            if !code.hasSuffix(".") { request.code = code + "." }
+        }
+        return .tuple([.atom("once"), .atom(syntax == .erlang ? "erlang" : "elixir"), request.term])
     }
 
     /// The `erl_eval:exprs/2` call that runs ``EvaluatorSource`` with `command`: the fun's source is scanned, parsed
