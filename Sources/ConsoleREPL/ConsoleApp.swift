@@ -205,19 +205,26 @@ public enum ConsoleApp {
         }
         // Discovery runs in the background for the whole session.
         if session.hasDiscoverySources {
-            if session.target == nil { adoptFirstDiscoveredNode(session) }
+            if session.target == nil { adoptFirstDiscoveredNode(session) { repl.refreshPrompt() } }
             session.discovery.start()
         }
-        return await repl.run()
+        let status = await repl.run()
+        // A session at a terminal that ends with quit or Ctrl-D ends well (as iex does); piped, the status is that
+        // of the last failing command, for scripts.
+        return repl.isInteractive ? CommandOutput.Status.ok : status
     }
 
-    /// With no target given, the first discovered node that comes up becomes the target.
-    static func adoptFirstDiscoveredNode(_ session: ConsoleSession) {
+    /// With no target given, the first discovered node that comes up becomes the target; `adopted` runs then (the
+    /// REPL redraws its prompt: the user may be typing at `beamconsole> `).
+    static func adoptFirstDiscoveredNode(_ session: ConsoleSession, adopted: @escaping @Sendable () -> Void) {
         let events = session.discovery.events()
         Task {
             for await e in events {
                 if case .nodeUp(let n) = e.kind {
-                    if session.target == nil { session.target = n }
+                    if session.target == nil {
+                        session.target = n
+                        adopted()
+                    }
                     break
                 }
             }

@@ -96,16 +96,19 @@ public final class ConsoleSession: @unchecked Sendable {
         case .ping(let n):
             return await PingCommand.run(node: n, caller: node, settings: settings)
         case .call(let n, let expression):
+            if let unavailable = await unavailableTargetOutput(node: n) { return unavailable }
             return await CallCommand.run(
                 node: n ?? target, expression: expression, caller: node, settings: settings, onOutput: onOutput)
         case .multicall(let expression, let nodes, let table):
             return await MulticallCommand.run(
                 expression: expression, nodes: multicallTargets(nodes), table: table, caller: node, settings: settings)
         case .eval(let n, let code):
+            if let unavailable = await unavailableTargetOutput(node: n) { return unavailable }
             return await EvalCommand.run(
                 node: n ?? target, code: code, caller: node, settings: settings,
                 evaluators: keepsState ? evaluators : nil, console: node.name, onOutput: onOutput)
         case .info(let n):
+            if let unavailable = await unavailableTargetOutput(node: n) { return unavailable }
             guard let n = n ?? target else { return .noTarget() }
             return await InfoCommand.run(node: n, caller: node, settings: settings, ecsTask: ecsTask)
         case .members:

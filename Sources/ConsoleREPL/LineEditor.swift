@@ -7,7 +7,8 @@ import Synchronization
 
 /// Line editing for the REPL over libedit: history persisted across runs, reverse search (Ctrl-R), tab completion,
 /// multi-line input for unfinished expressions, Ctrl-C that cancels the line, and messages printed *above* the
-/// prompt from any thread without garbling the line being edited.
+/// prompt from any thread without garbling the line being edited (and the prompt itself redrawn the same way,
+/// ``refreshPrompt(_:)``).
 ///
 /// libedit blocks its thread in `el_gets`, so call ``readLine(prompt:continuationPrompt:)`` from a dedicated thread,
 /// never from a Swift concurrency task. When standard input is not a terminal, lines are read plainly (no prompt,
@@ -64,6 +65,10 @@ public final class LineEditor: @unchecked Sendable {
     private var plainEOF = false
     private let editing = Atomic<Bool>(false)
     private let outputLock = Mutex<Void>(())
+    /// A prompt refresh asked for from another thread (``refreshPrompt(_:)``), carried out on the editor thread.
+    private let pendingPromptRefresh = Mutex<(@Sendable (String) -> String?)?>(nil)
+    /// Whether the line being edited is the first of its input (not a continuation line).
+    private var onFirstLine = false
 
     public init(configuration: Configuration = Configuration(), interactive: Bool? = nil) {
         self.configuration = configuration
@@ -117,6 +122,7 @@ public final class LineEditor: @unchecked Sendable {
         while true {
             let raw: String?
             if isInteractive, editLine != nil {
+                onFirstLine = text.isEmpty
                 raw = editorLine(prompt: currentPrompt)
                 if interruptFlag.exchange(false, ordering: .relaxed) { return .interrupted }
             } else {
@@ -149,6 +155,33 @@ public final class LineEditor: @unchecked Sendable {
         }
     }
 
+    /// Redraws the prompt of the line being edited, from any thread, when `makePrompt` gives a new one: it gets the
+    /// prompt shown and returns its replacement, or nil to keep it (a question such as a confirmation is not the
+    /// caller's to replace). The text typed so far and the cursor stay as they are. Continuation lines keep their
+    /// prompt. Asked while no line is being edited, it is carried out when the next one starts (so a change that
+    /// lands between computing a prompt and showing it is not lost); `makePrompt` runs on the editor thread.
+    public func refreshPrompt(_ makePrompt: @escaping @Sendable (_ shown: String) -> String?) {
+        guard isInteractive else { return }
+        pendingPromptRefresh.withLock { $0 = makePrompt }
+        if editing.load(ordering: .acquiring) {
+            var byte: UInt8 = 1
+            _ = write(wakePipe.write, &byte, 1)
+        }
+    }
+
+    /// The prompt a pending ``refreshPrompt(_:)`` gives for the line being edited (nil: keep it). On the editor
+    /// thread.
+    private func takePromptRefresh() -> String? {
+        guard onFirstLine, let makePrompt = pendingPromptRefresh.withLock({ f -> (@Sendable (String) -> String?)? in
+            let taken = f
+            f = nil
+            return taken
+        }) else { return nil }
+        let shown = String(cString: promptPointer())
+        guard let fresh = makePrompt(shown), fresh != shown else { return nil }
+        return fresh
+    }
+
     /// Prints `text` above the prompt, from any thread. While a line is being edited, the prompt and the partly typed
     /// line are redrawn below it, intact; otherwise the text is written at once.
     public func printAbove(_ text: String) {
@@ -169,6 +202,8 @@ public final class LineEditor: @unchecked Sendable {
         promptBuffer = Array(prompt.utf8CString)
         var count: Int32 = 0
         editing.store(true, ordering: .releasing)
+        // A refresh asked for before this line started (its prompt may have been computed before the change).
+        if let fresh = takePromptRefresh() { promptBuffer = Array(fresh.utf8CString) }
         let p = cel_gets(el, &count)
         editing.store(false, ordering: .releasing)
         flushPending(redraw: false)
@@ -225,7 +260,8 @@ public final class LineEditor: @unchecked Sendable {
             m.removeAll()
             return taken
         }
-        guard !messages.isEmpty else { return }
+        let freshPrompt = redraw ? takePromptRefresh() : nil
+        guard !messages.isEmpty || freshPrompt != nil else { return }
         var out = ""
         if redraw, let el = editLine {
             // Move to the first row of the prompt, clear to the end of the screen, print, then redraw.
@@ -238,6 +274,7 @@ public final class LineEditor: @unchecked Sendable {
         }
         for m in messages { out += m + "\n" }
         outputLock.withLock { _ in writeAll(1, out) }
+        if let freshPrompt { promptBuffer = Array(freshPrompt.utf8CString) }
         if redraw, let el = editLine { cel_refresh(el) }
     }
 

@@ -44,13 +44,21 @@ public final class REPL: @unchecked Sendable {
     /// Runs until `quit`, Ctrl-D or end of input. Returns the exit status.
     public func run() async -> Int32 {
         installInterruptHandler()
-        let events = Task { [editor, session] in
+        let events = Task { [editor, session, weak self] in
+            // The prompt follows the target while the user types: redrawn (when it changed) on a nodeup, a nodedown
+            // and whatever discovery reports (the target leaving DNS).
+            let discovery = Task { [weak self] in
+                for await _ in session.discovery.events() { self?.refreshPrompt() }
+            }
+            defer { discovery.cancel() }
             for await event in session.node.events() {
                 switch event {
                 case .nodeDown(let n, let error):
                     editor.printAbove(Self.paint("** nodedown \(n): \(error.code) (\(error.stage))", "31", session))
+                    self?.refreshPrompt()
                 case .nodeUp(let n):
                     if editor.isInteractive { editor.printAbove(Self.paint("nodeup \(n)", "32", session)) }
+                    self?.refreshPrompt()
                 default:
                     break
                 }
@@ -177,19 +185,14 @@ public final class REPL: @unchecked Sendable {
         return String(repeating: ".", count: max(3, width)) + prompt[open...]
     }
 
-    /// `beamconsole(myapp@10.0.1.5)> `, red when the target is not up.
+    /// `beamconsole(myapp@10.0.1.5)> `: the target as ``TargetAvailability`` sees it, red when it is not up
+    /// (`… down`), yellow when it is up but discovery no longer lists it. Redrawn while the user types when it changes
+    /// (see ``refreshPrompt()``).
     func prompt() -> String {
         guard editor.isInteractive else { return "" }
         guard let t = session.target else { return Self.paintPrompt("beamconsole> ", nil, session) }
-        let state = session.node.connectionState(of: t)
-        let label: String
-        switch state {
-        case .up?: label = t
-        case nil: label = "\(t) not connected"
-        case let s?: label = "\(t) \(stateName(s))"
-        }
-        let up = state == .up
-        return Self.paintPrompt("beamconsole(", (label, up ? "36" : "31"), session) + ")> "
+        let label = session.targetAvailability(of: t).promptLabel
+        return Self.paintPrompt("beamconsole(", (label.text, label.tone.color), session) + ")> "
     }
 
     static func paintPrompt(_ head: String, _ node: (String, String)?, _ session: ConsoleSession) -> String {

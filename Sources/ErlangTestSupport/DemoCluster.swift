@@ -21,7 +21,7 @@ public final class DemoCluster: @unchecked Sendable {
         host = TestNode.shortHost
         logDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("demo-\(prefix)")
         try FileManager.default.createDirectory(at: logDirectory, withIntermediateDirectories: true)
-        let script = Self.repositoryRoot.appendingPathComponent("Resources/demo/demo.exs").path
+        let script = Self.script
         for i in 1...count {
             let alive = "demo_\(prefix)\(i)"
             try start(alive: alive, script: script)
@@ -29,22 +29,40 @@ public final class DemoCluster: @unchecked Sendable {
         try waitUntilRegistered(timeout: timeout)
     }
 
+    private static var script: String { repositoryRoot.appendingPathComponent("Resources/demo/demo.exs").path }
+
     private func start(alive: String, script: String) throws {
-        let command = try TestNode.commandLine(
-            kind: .elixir, name: alive, cookie: cookie, erlFlags: ["+S 1 +A 1"], program: .script(script))
-        let p = try ChildProcess(
-            executable: command[0], arguments: Array(command.dropFirst()),
-            outputPath: logDirectory.appendingPathComponent("\(alive).log").path)
         let node = "\(alive)@\(host)"
         nodes.append(node)
-        processes[node] = p
+        processes[node] = try spawn(alive: alive, script: script)
+    }
+
+    private func spawn(alive: String, script: String) throws -> ChildProcess {
+        let command = try TestNode.commandLine(
+            kind: .elixir, name: alive, cookie: cookie, erlFlags: ["+S 1 +A 1"], program: .script(script))
+        return try ChildProcess(
+            executable: command[0], arguments: Array(command.dropFirst()),
+            outputPath: logDirectory.appendingPathComponent("\(alive).log").path)
+    }
+
+    /// Starts a node that was stopped (``kill(_:)``) again under the same name, and waits until it is ready: a
+    /// target that comes back.
+    public func restart(_ node: String, timeout: TimeInterval = 30) throws {
+        guard let alive = NodeName(node)?.alive, processes[node] != nil else {
+            throw TestSupportError("\(node) is not a node of this cluster")
+        }
+        processes[node]?.stop()
+        // A fresh log, so that "demo ready" is the new node's.
+        try? FileManager.default.removeItem(at: logDirectory.appendingPathComponent("\(alive).log"))
+        processes[node] = try spawn(alive: alive, script: Self.script)
+        try waitUntilRegistered([node], timeout: timeout)
     }
 
     /// Waits until every node has started its application (the script prints "demo ready") and EPMD lists it; the
     /// demo connects peers that share the `demo_` prefix once a second, so one more second lets them mesh.
-    private func waitUntilRegistered(timeout: TimeInterval) throws {
+    private func waitUntilRegistered(_ which: [String]? = nil, timeout: TimeInterval) throws {
         let deadline = Date().addingTimeInterval(timeout)
-        let alives = Set(nodes.map { NodeName($0)?.alive ?? $0 })
+        let alives = Set((which ?? nodes).map { NodeName($0)?.alive ?? $0 })
         while Date() < deadline {
             let ready = alives.allSatisfy { alive in
                 let log = (try? String(contentsOf: logDirectory.appendingPathComponent("\(alive).log"), encoding: .utf8)) ?? ""

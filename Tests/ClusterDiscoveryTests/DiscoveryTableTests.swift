@@ -94,7 +94,9 @@ final class DiscoveryTableTests: XCTestCase {
         _ = t.applyPeers("b@h", visible: ["a@h"], rtt: .milliseconds(1), now: at(2))
         XCTAssertEqual(t.expectedPeers(of: "b@h"), 2)
         XCTAssertEqual(t.nodes["b@h"]?.visiblePeers, ["a@h"])
-        XCTAssertEqual(t.events.last?.kind, .peersChanged(node: "b@h", sees: 1, expected: 2))
+        XCTAssertEqual(
+            t.events.last?.kind,
+            .peersChanged(node: "b@h", PeerListChange(sees: ["a@h"], isFirstReport: true, missing: ["c@h"])))
     }
 
     func testHandMadeConnectionsJoinAsStatic() {

@@ -82,6 +82,9 @@ public struct DiscoveredNodeOf<State: DiscoveryConnectionState>: Sendable, Hasha
     /// The last thing that happened to it, for the watch view.
     public var lastEvent: String?
     public var firstSeen: Date
+    /// The sources that listed it and no longer do (a source that lists it again is taken off). A node that left
+    /// the DNS answer but is still in another source (given with `--connect`, say) has `dns` here.
+    public var leftSources: Set<NodeSource> = []
     /// Why its last established connection went down (nil while up, or if it never was).
     public var lastDown: State.Failure?
     /// Consecutive failed connection attempts (for the retry back-off).
@@ -115,8 +118,8 @@ public struct DiscoveryEventOf<State: DiscoveryConnectionState>: Sendable, Hasha
         case nodeUp(node: String)
         case nodeDown(node: String, reason: State.Failure)
         case connectFailed(node: String, error: State.Failure)
-        /// A node's reported peers changed.
-        case peersChanged(node: String, sees: Int, expected: Int)
+        /// A node's reported peers (`erlang:nodes()`) changed, or were reported for the first time.
+        case peersChanged(node: String, PeerListChange)
     }
     public var time: Date
     public var kind: Kind
@@ -124,6 +127,36 @@ public struct DiscoveryEventOf<State: DiscoveryConnectionState>: Sendable, Hasha
         self.time = time
         self.kind = kind
     }
+}
+
+/// How a node's list of visible peers changed, and how it compares with what the console knows is alive: the
+/// ``DiscoveryEventOf/Kind/peersChanged(node:_:)`` event. Nothing here is a guess: `missing` holds only nodes the
+/// console itself is connected to (or that answer it), so an empty or partial view of the cluster never makes a
+/// node look short of peers.
+public struct PeerListChange: Sendable, Hashable {
+    /// Whom it lists now, sorted.
+    public var sees: [String]
+    /// Whether this is its first report (since we connected to it): `added` and `removed` are then empty.
+    public var isFirstReport: Bool
+    /// Nodes its list gained since its previous report, sorted.
+    public var added: [String]
+    /// Nodes its list lost since its previous report, sorted.
+    public var removed: [String]
+    /// Nodes that are up for us (or answer us) and that it does not list: gaps in a full mesh, sorted.
+    public var missing: [String]
+
+    public init(
+        sees: [String], isFirstReport: Bool, added: [String] = [], removed: [String] = [], missing: [String] = []
+    ) {
+        self.sees = sees
+        self.isFirstReport = isFirstReport
+        self.added = added
+        self.removed = removed
+        self.missing = missing
+    }
+
+    /// How many peers it should see: those it sees and those it misses (never fewer than it sees).
+    public var expected: Int { sees.count + missing.count }
 }
 
 /// What the table asks the service to do.
@@ -165,10 +198,20 @@ public struct DiscoveryTableOf<State: DiscoveryConnectionState>: Sendable {
     /// The nodes sorted by name.
     public var sortedNodes: [Node] { nodes.values.sorted { $0.name < $1.name } }
 
-    /// How many peers a node should see: every other node of the cluster that is up or answers (hidden nodes and
-    /// ourselves left out).
+    /// How many peers a node should see: the nodes it lists and the ones it misses (``missingPeers(of:)``), so never
+    /// fewer than it sees. Before it is asked, the other nodes that are up for us or answer us.
     public func expectedPeers(of name: String) -> Int {
-        nodes.values.filter { $0.name != name && ($0.isUp || $0.visiblePeers != nil) }.count
+        (nodes[name]?.visiblePeers?.count ?? 0) + missingPeers(of: name).count
+    }
+
+    /// The other nodes that are up for us or answer us and that `name` does not list (ourselves left out), sorted:
+    /// what a full mesh says it should see and does not. Only nodes the console can vouch for count, so a node asked
+    /// before our other connections are up misses nothing.
+    public func missingPeers(of name: String) -> [String] {
+        let sees = Set(nodes[name]?.visiblePeers ?? [])
+        return nodes.values.filter { n in
+            n.name != name && (n.isUp || n.visiblePeers != nil) && !sees.contains(n.name)
+        }.map(\.name).sorted()
     }
 
     // MARK: - Sources
@@ -185,6 +228,7 @@ public struct DiscoveryTableOf<State: DiscoveryConnectionState>: Sendable {
                 record(.discovered(node: n, source: source), now)
             } else {
                 nodes[n]!.sources.insert(source)
+                nodes[n]!.leftSources.remove(source)
             }
             let e = nodes[n]!
             if !e.isUp && !isConnecting(e) && (e.retryAt.map { $0 <= now } ?? true) { actions.append(.connect(n)) }
@@ -196,9 +240,10 @@ public struct DiscoveryTableOf<State: DiscoveryConnectionState>: Sendable {
         }
         for n in old.subtracting(new).sorted() {
             nodes[n]?.sources.remove(source)
+            nodes[n]?.leftSources.insert(source)
             if let e = nodes[n], e.sources.isEmpty {
                 record(.vanished(node: n), now)
-                nodes[n]!.lastEvent = "left every source"
+                nodes[n]!.lastEvent = "no source lists it"
             }
         }
         return actions
@@ -247,9 +292,12 @@ public struct DiscoveryTableOf<State: DiscoveryConnectionState>: Sendable {
     /// spreads retries, so that two attempts that collided (a `nok` race) do not collide again.
     public mutating func applyConnection(_ name: String, _ state: State, now: Date, jitter: Double = 0.5) {
         if nodes[name] == nil {
-            // A connection made by hand (connect, call) joins the view as a static node.
+            // A connection made by hand (`--connect`, connect, call) joins the view as a static node, and stays one:
+            // the next round of the static source (`--nodes`) keeps it, so it never "leaves" a source it was not
+            // listed by.
             nodes[name] = Node(name: name, sources: [.static], firstSeen: now)
             bySource[.static, default: []].insert(name)
+            if !staticExtras.contains(name) { staticExtras.append(name) }
         }
         let before = nodes[name]!.connection
         guard before != state else { return }
@@ -305,9 +353,14 @@ public struct DiscoveryTableOf<State: DiscoveryConnectionState>: Sendable {
         nodes[name]!.rtt = rtt
         let unknown = visible.filter { $0 != ownNode && nodes[$0] == nil }
         let actions = unknown.isEmpty ? [] : addToSource(.peers, nodes: unknown, now: now)
-        if before.map(Set.init) != Set(visible) {
-            let expected = expectedPeers(of: name)
-            record(.peersChanged(node: name, sees: visible.count, expected: expected), now)
+        let after = Set(visible)
+        if before.map(Set.init) != after {
+            let earlier = Set(before ?? [])
+            let change = PeerListChange(
+                sees: after.sorted(), isFirstReport: before == nil,
+                added: before == nil ? [] : after.subtracting(earlier).sorted(),
+                removed: earlier.subtracting(after).sorted(), missing: missingPeers(of: name))
+            record(.peersChanged(node: name, change), now)
         }
         return actions
     }

@@ -48,7 +48,8 @@ public struct DiscoverySnapshot: Sendable {
     public var ownNode: String
     public var configuration: DiscoveryConfiguration
     public var nodes: [DiscoveredNode]
-    /// How many peers each node should see (see `DiscoveryTable.expectedPeers(of:)`).
+    /// How many peers each node should see: those it lists and the nodes up for us that it does not (see
+    /// `DiscoveryTable.expectedPeers(of:)`); never fewer than it sees.
     public var expectedPeers: [String: Int]
     /// The DNS polls, newest last (with the EPMD and connection warnings added).
     public var reports: [DNSPollReport]
@@ -325,6 +326,10 @@ public final class DiscoveryService: Sendable {
                 reports: s.reports, epmd: s.table.epmd, events: s.table.events)
         }
     }
+
+    /// One node as the table has it (nil when no source lists it and we never connected to it), without the
+    /// snapshot's per-node work: what the REPL's prompt reads for its target.
+    public func discoveredNode(named name: String) -> DiscoveredNode? { state.withLock { $0.table.nodes[name] } }
 
     /// The nodes in any source (or connected), sorted.
     public var knownNodes: [String] { state.withLock { $0.table.sortedNodes.map(\.name) } }

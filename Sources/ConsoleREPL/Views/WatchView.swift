@@ -100,12 +100,41 @@ public enum WatchView {
             return "dns poll #\(seq): " + changes.joined(separator: " ")
         case .dnsWarning(let w): return "dns: \(w)"
         case .discovered(let n, let source): return "discovered \(n) (\(source))"
-        case .vanished(let n): return "\(n) left every source"
+        case .vanished(let n): return "no source lists \(n) any more"
         case .nodeUp(let n): return "nodeup \(n)"
         case .nodeDown(let n, let e): return "nodedown \(n): \(e.code) (\(e.stage)) \(e.message)"
         case .connectFailed(let n, let e): return "cannot connect to \(n): failed at \(e.stage) (\(e.code))"
-        case .peersChanged(let n, let sees, let expected): return "\(n) sees \(sees) of \(expected) peers"
+        case .peersChanged(let n, let change): return peersText(n, change)
         }
+    }
+
+    /// `a@h sees 2 peers: b@h, c@h` (a first report), `a@h sees 3 peers (+d@h)` (a change), `a@h sees 1 of 2 peers
+    /// (-c@h)` or `a@h sees 1 of 3 peers (+b@h); does not see c@h, d@h` when nodes we are connected to are missing
+    /// from its list. "of N" appears only when something is missing, so a node asked before we knew the others
+    /// never reads as "sees 2 of 0".
+    static func peersText(_ n: String, _ c: PeerListChange) -> String {
+        var s = "\(n) sees "
+        if c.missing.isEmpty {
+            s += c.sees.isEmpty ? "no peers" : "\(c.sees.count) peer\(c.sees.count == 1 ? "" : "s")"
+        } else {
+            s += "\(c.sees.count) of \(c.expected) peer\(c.expected == 1 ? "" : "s")"
+        }
+        if c.isFirstReport {
+            if !c.sees.isEmpty, c.missing.isEmpty { s += ": " + nameList(c.sees) }
+        } else if !c.added.isEmpty || !c.removed.isEmpty {
+            s += " (" + (c.added.map { "+" + $0 } + c.removed.map { "-" + $0 }).prefix(4).joined(separator: ", ")
+            s += c.added.count + c.removed.count > 4 ? ", …)" : ")"
+        }
+        // Missing peers it just dropped are named already.
+        let unnamed = c.missing.filter { !c.removed.contains($0) }
+        if !unnamed.isEmpty { s += "; does not see " + nameList(unnamed) }
+        return s
+    }
+
+    /// Up to four names, then how many more.
+    static func nameList(_ names: [String]) -> String {
+        let shown = names.prefix(4).joined(separator: ", ")
+        return names.count > 4 ? shown + " and \(names.count - 4) more" : shown
     }
 
     /// One NDJSON line for an event.
@@ -126,8 +155,12 @@ public enum WatchView {
             fields += [("event", .string("nodedown")), ("node", .string(n)), ("reason", errorJSON(err))]
         case .connectFailed(let n, let err):
             fields += [("event", .string("connect_failed")), ("node", .string(n)), ("error", errorJSON(err))]
-        case .peersChanged(let n, let sees, let expected):
-            fields += [("event", .string("peers_changed")), ("node", .string(n)), ("sees", .integer(sees)), ("expected", .integer(expected))]
+        case .peersChanged(let n, let c):
+            fields += [
+                ("event", .string("peers_changed")), ("node", .string(n)), ("sees", .integer(c.sees.count)),
+                ("expected", .integer(c.expected)), ("peers", .strings(c.sees)), ("added", .strings(c.added)),
+                ("removed", .strings(c.removed)), ("missing", .strings(c.missing)),
+            ]
         }
         return JSONValue.orderedObject(fields).encoded
     }
