@@ -150,6 +150,9 @@ public final class REPL: @unchecked Sendable {
         running.withLock { $0 = task }
         let output = await task.value
         running.withLock { $0 = nil }
+        // The terminal has echoed ^C: end that line before the outcome is printed (here, not in the signal handler,
+        // so that it cannot land after the next prompt).
+        if task.isCancelled { editor.printRaw("\n") }
         return output
     }
 
@@ -211,11 +214,7 @@ public final class REPL: @unchecked Sendable {
         let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
         source.setEventHandler { [weak self] in
             guard let self else { return }
-            let task = self.running.withLock { $0 }
-            if let task {
-                task.cancel()
-                self.editor.printRaw("\n")  // the terminal has echoed ^C
-            }
+            self.running.withLock { $0 }?.cancel()
         }
         source.resume()
         signalSource = source

@@ -33,6 +33,8 @@ final class ConsoleEvaluatorTerminalTests: XCTestCase {
     }
 
     func prompt(_ node: String) -> String { "beamconsole(\(node))> " }
+    /// The prompt as the screen shows it before anything is typed (tmux drops the trailing space).
+    func shownPrompt(_ node: String) -> String { "beamconsole(\(node))>" }
 
     /// Types `line` and Enter, then waits until the screen's text after the last occurrence of the line holds `expected`.
     @discardableResult
@@ -76,7 +78,7 @@ final class ConsoleEvaluatorTerminalTests: XCTestCase {
         let (a, b) = (cluster.nodes[0], cluster.nodes[1])
         let t = try console()
         defer { t.stop() }
-        try t.waitFor { $0.contains(self.prompt(a)) }
+        try t.waitFor { $0.contains(self.shownPrompt(a)) }
         try enter(t, "x = 21", expect: "21")
         try enter(t, "x * 2", expect: "42")
         try enter(t, "alias Demo.Orders, as: O", expect: "Demo.Orders")
@@ -87,7 +89,7 @@ final class ConsoleEvaluatorTerminalTests: XCTestCase {
         try enter(t, "receive do {:ping, n} -> n + 1 after 1000 -> :nothing end", expect: "22")
         try enter(t, "v(2)", expect: "42")
         try enter(t, "use \(b)", expect: "target is now \(b)")
-        try t.waitFor { $0.contains(self.prompt(b)) }
+        try t.waitFor { $0.contains(self.shownPrompt(b)) }
         try enter(t, "x", expect: "(CompileError)")  // no x on this node
         try enter(t, "x = :other_node", expect: ":other_node")
         try enter(t, "use \(a)", expect: "target is now \(a)")
@@ -99,7 +101,7 @@ final class ConsoleEvaluatorTerminalTests: XCTestCase {
     func testResultsAreRenderedByTheNodesOwnInspect() throws {
         let t = try console()
         defer { t.stop() }
-        try t.waitFor { $0.contains(self.prompt(self.cluster.nodes[0])) }
+        try t.waitFor { $0.contains(self.shownPrompt(self.cluster.nodes[0])) }
         try enter(t, "Demo.Money.new(1250, \"EUR\")", expect: "#Money<12.50 EUR>")
         // A plain struct prints with its module's name, as IEx prints it; a call's result too.
         try enter(t, "URI.parse(\"http://h/p\")", expect: "%URI{")
@@ -110,7 +112,7 @@ final class ConsoleEvaluatorTerminalTests: XCTestCase {
     func testMultiLineBlocksContinueUntilComplete() throws {
         let t = try console()
         defer { t.stop() }
-        try t.waitFor { $0.contains(self.prompt(self.cluster.nodes[0])) }
+        try t.waitFor { $0.contains(self.shownPrompt(self.cluster.nodes[0])) }
         try t.type("double = fn x ->")
         try t.press("Enter")
         try t.waitFor { $0.contains("...........(") }
@@ -138,7 +140,7 @@ final class ConsoleEvaluatorTerminalTests: XCTestCase {
     func testIExHelpersWork() throws {
         let t = try console()
         defer { t.stop() }
-        try t.waitFor { $0.contains(self.prompt(self.cluster.nodes[0])) }
+        try t.waitFor { $0.contains(self.shownPrompt(self.cluster.nodes[0])) }
         try enter(t, "h Enum.map", expect: "def map(enumerable, fun)")
         try enter(t, "exports Demo.Money", expect: "new/2")
         try enter(t, "send(self(), :hello)", expect: ":hello")
@@ -149,7 +151,7 @@ final class ConsoleEvaluatorTerminalTests: XCTestCase {
     func testCtrlCInterruptsALongEvaluationAndKeepsTheBindings() throws {
         let t = try console()
         defer { t.stop() }
-        try t.waitFor { $0.contains(self.prompt(self.cluster.nodes[0])) }
+        try t.waitFor { $0.contains(self.shownPrompt(self.cluster.nodes[0])) }
         try enter(t, "kept = 7", expect: "7")
         try t.type("Stream.repeatedly(fn -> :spin end) |> Stream.run()")
         try t.press("Enter")
@@ -166,7 +168,7 @@ final class ConsoleEvaluatorTerminalTests: XCTestCase {
         XCTAssertGreaterThan(baseline, 10)
 
         var t = try console()
-        try t.waitFor { $0.contains(self.prompt(node)) }
+        try t.waitFor { $0.contains(self.shownPrompt(node)) }
         try enter(t, "x = 1", expect: "1")
         XCTAssertGreaterThan(try processCount(node), baseline, "the evaluator runs while the console is there")
         try t.type("quit")
@@ -177,7 +179,7 @@ final class ConsoleEvaluatorTerminalTests: XCTestCase {
 
         t = try console()
         defer { t.stop() }
-        try t.waitFor { $0.contains(self.prompt(node)) }
+        try t.waitFor { $0.contains(self.shownPrompt(node)) }
         try enter(t, "spawn(fn -> Process.sleep(:infinity) end) && :started", expect: ":started")
         let pid = try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         XCTAssertEqual(kill(pid_t(pid)!, SIGKILL), 0)
@@ -189,7 +191,7 @@ final class ConsoleEvaluatorTerminalTests: XCTestCase {
     func testMulticallOfAPipeExpressionIsGrouped() throws {
         let t = try console("--connect \(cluster.nodes[1]) --yes")
         defer { t.stop() }
-        try t.waitFor { $0.contains(self.prompt(self.cluster.nodes[0])) }
+        try t.waitFor { $0.contains(self.shownPrompt(self.cluster.nodes[0])) }
         let out = try enter(t, "multicall Enum.map(1..3, & &1 * 2) |> Enum.sum()", expect: "2/2 ok")
         XCTAssertTrue(out.contains("2 nodes → 12"), out)
         let names = try enter(t, "eval --all node() |> to_string() |> String.length() |> Kernel.>(0)", expect: "ok in")

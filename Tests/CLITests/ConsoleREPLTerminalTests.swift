@@ -26,11 +26,13 @@ final class ConsoleREPLTerminalTests: XCTestCase {
     }
 
     func prompt(_ node: String) -> String { "beamconsole(\(node))> " }
+    /// The prompt as the screen shows it before anything is typed (tmux drops the trailing space).
+    func shownPrompt(_ node: String) -> String { "beamconsole(\(node))>" }
 
     func testCallPrintsResultAndRemoteOutputLikeIEx() throws {
         let t = try console()
         defer { t.stop() }
-        try t.waitFor { $0.contains(self.prompt(self.cluster.nodes[0])) }
+        try t.waitFor { $0.contains(self.shownPrompt(self.cluster.nodes[0])) }
         try t.type("Demo.Stats.hello(\"tty\")")
         try t.press("Enter")
         let screen = try t.waitFor { $0.contains(":ok") }
@@ -41,7 +43,7 @@ final class ConsoleREPLTerminalTests: XCTestCase {
 
     func testHistoryPersistsAcrossRestarts() throws {
         var t = try console()
-        try t.waitFor { $0.contains(self.prompt(self.cluster.nodes[0])) }
+        try t.waitFor { $0.contains(self.shownPrompt(self.cluster.nodes[0])) }
         try t.type(":erlang.node()")
         try t.press("Enter")
         try t.waitFor { $0.contains(":\(self.cluster.nodes[0])") }
@@ -54,7 +56,7 @@ final class ConsoleREPLTerminalTests: XCTestCase {
 
         t = try console()
         defer { t.stop() }
-        try t.waitFor { $0.contains(self.prompt(self.cluster.nodes[0])) }
+        try t.waitFor { $0.contains(self.shownPrompt(self.cluster.nodes[0])) }
         try t.press("Up")
         let screen = try t.waitFor { $0.contains("> :erlang.node()") }
         XCTAssertTrue(screen.contains("> :erlang.node()"), screen)
@@ -64,7 +66,7 @@ final class ConsoleREPLTerminalTests: XCTestCase {
     func testTabCompletesARemoteModuleName() throws {
         let t = try console()
         defer { t.stop() }
-        try t.waitFor { $0.contains(self.prompt(self.cluster.nodes[0])) }
+        try t.waitFor { $0.contains(self.shownPrompt(self.cluster.nodes[0])) }
         try t.type("Demo.Ord")
         try t.press("Tab")
         var screen = try t.waitFor { $0.contains("Demo.Orders.") }
@@ -81,7 +83,7 @@ final class ConsoleREPLTerminalTests: XCTestCase {
     func testCtrlCCancelsALongCallAndThePromptStillWorks() throws {
         let t = try console()
         defer { t.stop() }
-        try t.waitFor { $0.contains(self.prompt(self.cluster.nodes[0])) }
+        try t.waitFor { $0.contains(self.shownPrompt(self.cluster.nodes[0])) }
         try t.type("Process.sleep(10_000)")
         try t.press("Enter")
         Thread.sleep(forTimeInterval: 0.5)
@@ -101,7 +103,7 @@ final class ConsoleREPLTerminalTests: XCTestCase {
     func testNodedownWhileTypingLeavesTheLineIntact() throws {
         let t = try console("--connect \(cluster.nodes[1])")
         defer { t.stop() }
-        try t.waitFor { $0.contains(self.prompt(self.cluster.nodes[0])) }
+        try t.waitFor { $0.contains(self.shownPrompt(self.cluster.nodes[0])) }
         try t.type("Demo.Stats.in")
         cluster.kill(cluster.nodes[1])
         let screen = try t.waitFor { $0.contains("nodedown \(self.cluster.nodes[1])") }
@@ -118,7 +120,7 @@ final class ConsoleREPLTerminalTests: XCTestCase {
     func testBadInputGetsOneLineErrorsAndTheREPLCarriesOn() throws {
         let t = try console()
         defer { t.stop() }
-        try t.waitFor { $0.contains(self.prompt(self.cluster.nodes[0])) }
+        try t.waitFor { $0.contains(self.shownPrompt(self.cluster.nodes[0])) }
         for line in ["frobnicate", "call Enum.count([1, 2", "]])", "use nosuchnode", "call nosuch@nohost Node.list()",
                      "Demo.Orders.fetch!(99)"] {
             try t.type(line)

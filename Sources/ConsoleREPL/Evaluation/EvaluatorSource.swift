@@ -77,17 +77,24 @@ fun(Command) ->
   Internals = [elixir, elixir_expand, elixir_compiler, elixir_module, elixir_clauses, elixir_lexical, elixir_def,
                elixir_map, elixir_erl, elixir_erl_clauses, elixir_erl_pass, 'Elixir.Kernel.ErrorHandler',
                'Elixir.Module.ParallelChecker'],
+  %% IEx's pruning: the frames of the evaluation machinery go. With elixir_eval frames (newer Elixir on OTP 25+),
+  %% everything outside the last one; otherwise everything from the first frame of the evaluator
+  %% (:elixir.eval_forms, Code, the parallel checker) outwards, then the top level's own erl_eval frames, then
+  %% compiler internals anywhere. (Stacks hold 8 frames: when a deep one never reaches the evaluator's frames, it
+  %% is all the user's.)
   Prune = fun(Stack) ->
       Mod = fun(Frame) -> element(1, Frame) end,
       case lists:any(fun(F) -> Mod(F) =:= elixir_eval end, Stack) of
         true ->
           lists:reverse(lists:dropwhile(fun(F) -> Mod(F) =/= elixir_eval end, lists:reverse(Stack)));
         false ->
-          R0 = lists:reverse(Stack),
-          R1 = lists:dropwhile(fun(F) -> lists:member(Mod(F), [proc_lib, erl_eval, eval_bits]) end, R0),
-          R2 = lists:dropwhile(fun(F) -> lists:member(Mod(F), ['Elixir.Code', 'Elixir.Module.ParallelChecker', elixir]) end, R1),
-          R3 = lists:dropwhile(fun(F) -> lists:member(Mod(F), [erl_eval, eval_bits]) end, R2),
-          [F || F <- lists:reverse(R3), not lists:member(Mod(F), Internals)]
+          Outer = [elixir, 'Elixir.Code', 'Elixir.Module.ParallelChecker'],
+          Mine = lists:takewhile(fun(F) -> not lists:member(Mod(F), Outer) end, Stack),
+          Top = case length(Mine) < length(Stack) of
+                  true -> lists:dropwhile(fun(F) -> lists:member(Mod(F), [erl_eval, eval_bits]) end, lists:reverse(Mine));
+                  false -> lists:reverse(Mine)
+                end,
+          [F || F <- lists:reverse(Top), not lists:member(Mod(F), Internals)]
       end
   end,
   FormatEx = fun(Kind, Reason, Stack, Req) ->
