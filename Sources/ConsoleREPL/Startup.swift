@@ -23,6 +23,8 @@ public struct StartupOptions: Sendable {
     public var timeout: Duration = .seconds(30)
     public var discovery = DiscoveryOptions()
     public var readOnly = false
+    /// `--max-result-bytes`.
+    public var maxResultBytes = 65_536
     public var auditLog: String?
     public var assumeYes = false
     public var tls = TLSOptions()
@@ -229,6 +231,7 @@ public enum Startup {
         settings.syntax = options.syntax ?? .elixir
         settings.timeout = options.timeout
         settings.readOnly = options.readOnly
+        settings.maxResultBytes = options.maxResultBytes
         settings.assumeYes = options.assumeYes
         let term = env["TERM"] ?? ""
         settings.color = host.stdoutIsTerminal && !options.noColor && env["NO_COLOR"] == nil && term != "dumb"

@@ -13,6 +13,7 @@ final class ConnectionOptionTableTests: XCTestCase {
         switch option {
         case _ where option.arity == .flag: return [nil]
         case .timeout, .pollInterval: return ["2.5", "30", "0.1", "1e2"]
+        case .maxResultBytes: return ["256", "65536", "1048576"]
         case .syntax: return ["elixir", "erlang", "ex", "ERL", "Elixir"]
         case .dnsType: return ConnectionOption.dnsTypeValues
         default: return ["value-of-\(option.name)", "a@h", "x:1,y"]
@@ -70,7 +71,7 @@ final class ConnectionOptionTableTests: XCTestCase {
     /// then refuses (so the fast path, which leaves such a line to ArgumentParser, never hides an error).
     func testValuesTheTableRefuses() {
         let refused: [(ConnectionOption, String)] = [
-            (.syntax, "lisp"), (.dnsType, "srv"), (.dnsType, "A"), (.timeout, "x"), (.pollInterval, "1s"),
+            (.syntax, "lisp"), (.dnsType, "srv"), (.dnsType, "A"), (.timeout, "x"), (.pollInterval, "1s"), (.maxResultBytes, "64k"),
         ]
         for (option, value) in refused {
             XCTAssertFalse(option.apply(value, to: &ConnectionArguments.scratch), "\(option.name) \(value)")

@@ -5,36 +5,10 @@ import XCTest
 /// The REPL as an IEx user meets it, through a real pseudo-terminal (tmux) against real Elixir nodes running the
 /// demo application: any expression, state that persists per node, the node's own `Inspect`, IEx helpers,
 /// continuation lines, Ctrl-C, and nothing left on the node afterwards.
-final class ConsoleEvaluatorTerminalTests: XCTestCase {
-    static let binary = TermCommandTests.binary.path
-
-    var cluster: DemoCluster!
-    var stateDir: URL!
-
-    override func setUpWithError() throws {
-        cluster = try DemoCluster(count: 2)
-        stateDir = FileManager.default.temporaryDirectory.appendingPathComponent("bc-eval-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: stateDir, withIntermediateDirectories: true)
-    }
-
-    override func tearDown() {
-        cluster?.stop()
-        if let stateDir { try? FileManager.default.removeItem(at: stateDir) }
-    }
-
-    var pidFile: String { stateDir.appendingPathComponent("console.pid").path }
-
-    /// The console in a terminal; its PID is written to ``pidFile`` (the shell `exec`s it).
+final class ConsoleEvaluatorTerminalTests: DemoTerminalTestCase {
     func console(_ extra: String = "") throws -> TmuxTerminal {
-        let line = "echo $$ > \(pidFile); exec \(Self.binary) --connect \(cluster.nodes[0]) \(extra)"
-        return try TmuxTerminal(
-            command: "sh -c '\(line)'",
-            environment: ["RELEASE_COOKIE": cluster.cookie, "XDG_STATE_HOME": stateDir.path, "TERM": "xterm-256color"])
+        try terminal("--connect \(cluster.nodes[0]) \(extra)")
     }
-
-    func prompt(_ node: String) -> String { "beamconsole(\(node))> " }
-    /// The prompt as the screen shows it before anything is typed (tmux drops the trailing space).
-    func shownPrompt(_ node: String) -> String { "beamconsole(\(node))>" }
 
     /// Types `line` and Enter, then waits until the screen's text after the last occurrence of the line holds `expected`.
     @discardableResult

@@ -3,31 +3,10 @@ import Foundation
 import XCTest
 
 /// The REPL driven through a real pseudo-terminal (tmux) against real Elixir nodes.
-final class ConsoleREPLTerminalTests: XCTestCase {
-    static let binary = TermCommandTests.binary.path
-
-    var cluster: DemoCluster!
-    var stateDir: URL!
-
-    override func setUpWithError() throws {
-        cluster = try DemoCluster(count: 2)
-        stateDir = FileManager.default.temporaryDirectory.appendingPathComponent("bc-state-\(UUID().uuidString)")
-    }
-
-    override func tearDown() {
-        cluster?.stop()
-        if let stateDir { try? FileManager.default.removeItem(at: stateDir) }
-    }
-
+final class ConsoleREPLTerminalTests: DemoTerminalTestCase {
     func console(_ extra: String = "") throws -> TmuxTerminal {
-        try TmuxTerminal(
-            command: "\(Self.binary) --connect \(cluster.nodes[0]) \(extra)",
-            environment: ["RELEASE_COOKIE": cluster.cookie, "XDG_STATE_HOME": stateDir.path, "TERM": "xterm-256color"])
+        try terminal("--connect \(cluster.nodes[0]) \(extra)")
     }
-
-    func prompt(_ node: String) -> String { "beamconsole(\(node))> " }
-    /// The prompt as the screen shows it before anything is typed (tmux drops the trailing space).
-    func shownPrompt(_ node: String) -> String { "beamconsole(\(node))>" }
 
     func testCallPrintsResultAndRemoteOutputLikeIEx() throws {
         let t = try console()

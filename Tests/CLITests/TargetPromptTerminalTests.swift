@@ -5,29 +5,8 @@ import XCTest
 /// The prompt follows the target, through a real pseudo-terminal (tmux) against real Elixir nodes: it shows the
 /// target as soon as one is chosen, turns to the down state while the user types when the target's node stops, and
 /// the next line aimed at it fails at once naming the live nodes, without running anywhere else.
-final class TargetPromptTerminalTests: XCTestCase {
-    static let binary = TermCommandTests.binary.path
-
-    var cluster: DemoCluster!
-    var stateDir: URL!
-
-    override func setUpWithError() throws {
-        cluster = try DemoCluster(count: 2)
-        stateDir = FileManager.default.temporaryDirectory.appendingPathComponent("bc-state-\(UUID().uuidString)")
-    }
-
-    override func tearDown() {
-        cluster?.stop()
-        if let stateDir { try? FileManager.default.removeItem(at: stateDir) }
-    }
-
-    func console(_ arguments: String) throws -> TmuxTerminal {
-        try TmuxTerminal(
-            command: "\(Self.binary) \(arguments)",
-            environment: ["RELEASE_COOKIE": cluster.cookie, "XDG_STATE_HOME": stateDir.path, "TERM": "xterm-256color"])
-    }
-
-    func prompt(_ label: String) -> String { "beamconsole(\(label))> " }
+final class TargetPromptTerminalTests: DemoTerminalTestCase {
+    func console(_ arguments: String) throws -> TmuxTerminal { try terminal(arguments) }
 
     /// The last prompt line on the screen, without trailing blanks (tmux drops them): `prompt(label) + typed`
     /// trimmed.

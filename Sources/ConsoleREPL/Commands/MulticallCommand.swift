@@ -90,12 +90,9 @@ enum MulticallCommand {
                     fail(&r, response.result, settings: settings)
                 }
             case .failure(let e)?:
-                r.text = "** \(e.stage): \(e.code)"
-                r.row["status"] = .string("error")
-                r.row["error"] = errorJSON(e)
+                r = unreached(n, e)
             case nil:
-                r.text = "** no result"
-                r.row["status"] = .string("error")
+                r = unreached(n, nil)
             }
             out.append(r)
         }
@@ -132,17 +129,22 @@ enum MulticallCommand {
                     fail(&r, response.result, settings: settings)
                 }
             case .failure(let e)?:
-                r.text = "** \(e.stage): \(e.code)"
-                r.row["status"] = .string("error")
-                r.row["error"] = errorJSON(e)
+                r = unreached(n, e)
             case nil:
-                r.text = "** no result"
-                r.row["status"] = .string("error")
+                r = unreached(n, nil)
             }
             r.row["node"] = .string(n)
             out.append(r)
         }
         return out
+    }
+
+    /// A node that gave no response: its connection's error, or none at all.
+    private static func unreached(_ n: String, _ e: DistributionError?) -> NodeResult {
+        var r = NodeResult(node: n, text: e.map { "** \($0.stage): \($0.code)" } ?? "** no result", ok: false, row: [:])
+        r.row = ["node": .string(n), "status": .string("error")]
+        if let e { r.row["error"] = errorJSON(e) }
+        return r
     }
 
     private static func fail(_ r: inout NodeResult, _ result: CallResult, settings: ConsoleSettings) {

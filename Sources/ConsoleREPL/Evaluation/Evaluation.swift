@@ -25,6 +25,7 @@ enum Evaluation {
             width = min(80, max(20, settings.width))
             color = settings.color && !settings.json
             raw = settings.json
+            cap = settings.maxResultBytes
         }
 
         var term: Term {

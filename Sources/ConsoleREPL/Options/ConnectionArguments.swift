@@ -17,6 +17,8 @@ public struct ConnectionArguments: Sendable, Equatable {
     public var verbose = false
     /// Seconds.
     public var timeout: Double = 30
+    /// At most this many bytes of an evaluation's rendered result come back from the node.
+    public var maxResultBytes = 65_536
     public var readOnly = false
     public var auditLog: String?
     public var yes = false
@@ -52,6 +54,9 @@ public struct ConnectionArguments: Sendable, Equatable {
             throw Invalid(message: "--timeout and --poll-interval must be finite numbers of seconds.")
         }
         if timeout <= 0 { throw Invalid(message: "--timeout must be positive.") }
+        if maxResultBytes < 256 || maxResultBytes > 64 << 20 {
+            throw Invalid(message: "--max-result-bytes must be 256 to 67108864.")
+        }
         if pollInterval < 0.1 || pollInterval > 3600 {
             throw Invalid(message: "--poll-interval must be 0.1 to 3600 seconds.")
         }
@@ -73,6 +78,7 @@ public struct ConnectionArguments: Sendable, Equatable {
         // At most 4·10⁹ s (a timeout of centuries is no timeout): its nanoseconds still fit an Int64.
         o.timeout = .milliseconds(Int64(min(timeout, 4e9) * 1000))
         o.readOnly = readOnly
+        o.maxResultBytes = maxResultBytes
         o.auditLog = auditLog
         o.assumeYes = yes
         o.discovery.dnsQuery = dnsQuery

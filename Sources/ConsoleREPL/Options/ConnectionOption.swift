@@ -22,6 +22,7 @@ public enum ConnectionOption: String, CaseIterable, Sendable {
     case json
     case verbose
     case timeout
+    case maxResultBytes = "max-result-bytes"
     case readOnly = "read-only"
     case auditLog = "audit-log"
     case yes
@@ -60,8 +61,8 @@ public enum ConnectionOption: String, CaseIterable, Sendable {
         case .noColor, .json, .verbose, .readOnly, .yes, .tlsInsecure, .tlsVerifyHostname: return .flag
         case .connect, .dnsServer, .epmdHosts: return .repeatable
         case .nodes: return .upToNextOption
-        case .name, .sname, .cookie, .cookieFile, .syntax, .timeout, .auditLog, .dnsQuery, .basename, .pollInterval,
-            .dnsType, .tlsCert, .tlsKey, .tlsCA, .sslDistOptfile:
+        case .name, .sname, .cookie, .cookieFile, .syntax, .timeout, .maxResultBytes, .auditLog, .dnsQuery, .basename,
+            .pollInterval, .dnsType, .tlsCert, .tlsKey, .tlsCA, .sslDistOptfile:
             return .value
         }
     }
@@ -74,7 +75,7 @@ public enum ConnectionOption: String, CaseIterable, Sendable {
             .sname, .syntax, .connect, .tlsCert, .tlsKey, .tlsCA, .sslDistOptfile:
             return true
         case .readOnly, .auditLog, .yes, .dnsQuery, .basename, .pollInterval, .dnsServer, .dnsType, .epmdHosts,
-            .nodes:
+            .nodes, .maxResultBytes:
             return false
         }
     }
@@ -106,6 +107,9 @@ public enum ConnectionOption: String, CaseIterable, Sendable {
         case .timeout:
             guard let s = Self.seconds(v) else { return false }
             arguments.timeout = s
+        case .maxResultBytes:
+            guard let n = Int(v) else { return false }
+            arguments.maxResultBytes = n
         case .readOnly: arguments.readOnly = true
         case .auditLog: arguments.auditLog = v
         case .yes: arguments.yes = true

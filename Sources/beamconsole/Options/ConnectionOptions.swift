@@ -29,6 +29,8 @@ struct ConnectionOptions: ParsableArguments {
         help: "Say on standard error which route (blocking or full) a one-shot command takes, and why.")
     var verbose = false
     @Option(name: long(.timeout), help: "Seconds allowed for each remote call.") var timeout: Double = 30
+    @Option(name: long(.maxResultBytes), help: "At most this many bytes of an evaluation's rendered result (on the node).")
+    var maxResultBytes = 65_536
     @Flag(name: long(.readOnly), help: "Allow only introspection calls (see beamconsole(1)); no eval.")
     var readOnly = false
     @Option(name: long(.auditLog), help: "Append one JSON line per remote operation to FILE (created 0600).")
@@ -76,6 +78,7 @@ struct ConnectionOptions: ParsableArguments {
         a.json = json
         a.verbose = verbose
         a.timeout = timeout
+        a.maxResultBytes = maxResultBytes
         a.readOnly = readOnly
         a.auditLog = auditLog
         a.yes = yes
