@@ -30,6 +30,13 @@ public final class ConsoleSession: @unchecked Sendable {
     /// is connected to it.
     public let evaluators = EvaluatorRegistry()
     private var _keepsState = false
+    private var _backgroundGroupLeader: Pid?
+    /// The REPL's own group leader on our node: the evaluators use it, so that what their processes print later (a
+    /// `spawn` that prints after the line returned) still reaches the console, above the prompt, as in IEx.
+    public var backgroundGroupLeader: Pid? {
+        get { lock.withLock { _backgroundGroupLeader } }
+        set { lock.withLock { _backgroundGroupLeader = newValue } }
+    }
     /// Whether evaluations keep their state per node (the REPL), rather than each starting afresh (one-shot).
     public var keepsState: Bool {
         get { lock.withLock { _keepsState } }
@@ -106,7 +113,8 @@ public final class ConsoleSession: @unchecked Sendable {
             if let unavailable = await unavailableTargetOutput(node: n) { return unavailable }
             return await EvalCommand.run(
                 node: n ?? target, code: code, caller: node, settings: settings,
-                evaluators: keepsState ? evaluators : nil, console: node.name, onOutput: onOutput)
+                evaluators: keepsState ? evaluators : nil, console: node.name, groupLeader: backgroundGroupLeader,
+                onOutput: onOutput)
         case .info(let n):
             if let unavailable = await unavailableTargetOutput(node: n) { return unavailable }
             guard let n = n ?? target else { return .noTarget() }

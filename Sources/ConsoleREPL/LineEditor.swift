@@ -184,6 +184,9 @@ public final class LineEditor: @unchecked Sendable {
 
     /// Prints `text` above the prompt, from any thread. While a line is being edited, the prompt and the partly typed
     /// line are redrawn below it, intact; otherwise the text is written at once.
+    /// Whether a line is being edited right now (a prompt is on screen), rather than a command running.
+    public var isEditing: Bool { isInteractive && editing.load(ordering: .acquiring) }
+
     public func printAbove(_ text: String) {
         let message = text.hasSuffix("\n") ? String(text.dropLast()) : text
         if isInteractive, editing.load(ordering: .acquiring) {

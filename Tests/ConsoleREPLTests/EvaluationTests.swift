@@ -59,7 +59,7 @@ final class EvaluationTests: XCTestCase {
         XCTAssertEqual(m, "erl_eval")
         XCTAssertEqual(f, "exprs")
         XCTAssertEqual(args.count, 2)
-        XCTAssertEqual(args[1], .list([.tuple([.atom("Args"), .tuple([.atom("start"), .atom("c@h"), .atom("elixir")])])]))
+        XCTAssertEqual(args[1], .list([.tuple([.atom("Args"), .tuple([.atom("start"), .atom("c@h"), .atom("elixir"), .atom("none")])])]))
         for readOnly in [false, true] {
             let text = EvaluatorSource.text(readOnly: readOnly)
             XCTAssertFalse(text.contains("'$READ_ONLY_CHECK'"), "the read-only check is in place")

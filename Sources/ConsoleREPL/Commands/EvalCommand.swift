@@ -26,7 +26,8 @@ public final class EvaluatorRegistry: Sendable {
 enum EvalCommand {
     static func run(
         node n: String?, code: String, caller: any RemoteCaller, settings: ConsoleSettings,
-        evaluators: EvaluatorRegistry?, console: String?, onOutput: (@Sendable (String) -> Void)?
+        evaluators: EvaluatorRegistry?, console: String?, groupLeader: Pid? = nil,
+        onOutput: (@Sendable (String) -> Void)?
     ) async -> CommandOutput {
         guard let n else { return .noTarget() }
         var request = Evaluation.Request(code: code, settings: settings)
@@ -44,7 +45,9 @@ enum EvalCommand {
             if let h = evaluators.handle(n) {
                 handle = h
             } else {
-                switch await start(node: n, console: console, caller: caller, settings: settings) {
+                switch await start(
+                    node: n, console: console, groupLeader: groupLeader, caller: caller, settings: settings)
+                {
                 case .success(let h):
                     handle = h
                     evaluators.set(n, h)
@@ -84,11 +87,12 @@ enum EvalCommand {
     }
 
     /// Starts the node's evaluator (its owner monitors our node).
-    static func start(node n: String, console: String, caller: any RemoteCaller, settings: ConsoleSettings)
-        async -> Result<EvaluatorRegistry.Handle, CommandOutputFailure>
-    {
+    static func start(
+        node n: String, console: String, groupLeader: Pid?, caller: any RemoteCaller, settings: ConsoleSettings
+    ) async -> Result<EvaluatorRegistry.Handle, CommandOutputFailure> {
         let (m, f, a) = Evaluation.bootstrap(
-            Evaluation.start(console: console, syntax: settings.syntax), readOnly: settings.readOnly)
+            Evaluation.start(console: console, syntax: settings.syntax, groupLeader: groupLeader),
+            readOnly: settings.readOnly)
         let response: CallResponse
         do throws(DistributionError) {
             response = try await caller.call(

@@ -102,9 +102,13 @@ enum Evaluation {
     /// The allowlist a `--read-only` evaluation is checked against on the node.
     static let readOnlyAllowlist: Term = ReadOnlyCheck.allowTerm()
 
-    /// `{start, ConsoleNode, Syntax}`.
-    static func start(console: String, syntax: SourceSyntax) -> Term {
-        .tuple([.atom("start"), .atom(Atom(console)), .atom(syntax == .erlang ? "erlang" : "elixir")])
+    /// `{start, ConsoleNode, Syntax, GroupLeader}`: with a group leader (the REPL's), the evaluator writes to it
+    /// always; with `none`, to each caller's during its line and to the node's `user` between lines.
+    static func start(console: String, syntax: SourceSyntax, groupLeader: Pid? = nil) -> Term {
+        .tuple([
+            .atom("start"), .atom(Atom(console)), .atom(syntax == .erlang ? "erlang" : "elixir"),
+            groupLeader.map { .pid($0) } ?? .atom("none"),
+        ])
     }
 
     /// `{once, Syntax, Request}`. A one-shot Erlang expression may leave out the final `.`.

@@ -1,10 +1,12 @@
 /// The evaluator the console starts on a node, as Erlang source evaluated there with `erl_eval` (nothing is loaded
 /// onto the node). One fun, called with a command:
 ///
-/// - `{start, ConsoleNode, Syntax}` spawns an *owner* that monitors the console's node and links an *evaluator*, and
-///   returns `{ok, OwnerPid, Info}`. The owner answers `gen_server:call(Owner, {'$beamconsole_eval', Request})`: it
-///   lends the caller's group leader to the evaluator (so output reaches the console), forwards the request, and
-///   replies with what the evaluator answered. The evaluator is the process the code runs in (`self()` is stable
+/// - `{start, ConsoleNode, Syntax, GroupLeader}` spawns an *owner* that monitors the console's node and links an
+///   *evaluator*, and returns `{ok, OwnerPid, Info}`. The owner answers
+///   `gen_server:call(Owner, {'$beamconsole_eval', Request})`: it forwards the request and replies with what the
+///   evaluator answered. The evaluator writes to `GroupLeader` (the REPL's, on the console's node: what the code's
+///   processes print later still reaches the console); with `none`, the owner lends it each caller's group leader
+///   for its line and the node's `user` between lines. The evaluator is the process the code runs in (`self()` is stable
 ///   from line to line) and holds the session: Elixir binding and `Macro.Env` (aliases, imports, requires), the
 ///   Erlang shell's bindings, and the last 20 results for `v/0,1`. If the caller goes away mid-evaluation (Ctrl-C,
 ///   timeout), or the console sends `'$beamconsole_interrupt'`, the owner kills the evaluator and starts another from
@@ -249,13 +251,17 @@ fun(Command) ->
         {'EXIT', Owner, _} -> exit(normal)
       end
   end,
-  StartEvaluator = fun(Owner, St) -> spawn_link(fun() -> EvaluatorLoop(Owner, St) end) end,
+  StartEvaluator = fun(Owner, St) ->
+      Ev = spawn_link(fun() -> EvaluatorLoop(Owner, St) end),
+      group_leader(get('$beamconsole_gl'), Ev),
+      Ev
+  end,
   Stop = fun(Ev) -> unlink(Ev), exit(Ev, kill) end,
   OwnerLoop = fun Loop(Console, Ev, St) ->
       receive
         {'$gen_call', {Caller, _} = From, {'$beamconsole_eval', Req}} ->
-          case erlang:process_info(Caller, group_leader) of
-            {group_leader, GL} -> group_leader(GL, Ev);
+          case {get('$beamconsole_lend'), erlang:process_info(Caller, group_leader)} of
+            {true, {group_leader, GL}} -> group_leader(GL, Ev);
             _ -> ok
           end,
           M = erlang:monitor(process, Caller),
@@ -264,6 +270,7 @@ fun(Command) ->
             {'$beamconsole_reply', Ev, Reply, St2} ->
               erlang:demonitor(M, [flush]),
               gen:reply(From, Reply),
+              group_leader(get('$beamconsole_gl'), Ev),
               Loop(Console, Ev, St2);
             {'DOWN', M, process, _, _} ->
               Stop(Ev),
@@ -290,12 +297,16 @@ fun(Command) ->
   end,
   Pick = fun(elixir) when not HasElixir -> erlang; (S) -> S end,
   case Command of
-    {start, Console, Syntax0} ->
+    {start, Console, Syntax0, GroupLeader} ->
       Syntax = Pick(Syntax0),
       St0 = NewState(Syntax),
       Owner = spawn(fun() ->
                   process_flag(trap_exit, true),
                   erlang:monitor_node(Console, true),
+                  %% The evaluator's group leader between lines (and during them, given one): the console's, or the
+                  %% node's own `user`; without one, each caller's is lent to it for its line.
+                  put('$beamconsole_lend', GroupLeader =:= none),
+                  put('$beamconsole_gl', case GroupLeader of none -> whereis(user); _ -> GroupLeader end),
                   OwnerLoop(Console, StartEvaluator(self(), St0), St0)
               end),
       {ok, Owner, NodeInfo(Syntax)};
