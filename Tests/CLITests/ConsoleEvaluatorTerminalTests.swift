@@ -126,11 +126,11 @@ final class ConsoleEvaluatorTerminalTests: DemoTerminalTestCase {
         let t = try console()
         defer { t.stop() }
         try t.waitFor { $0.contains(self.shownPrompt(self.cluster.nodes[0])) }
-        try enter(t, "spawn(fn -> Process.sleep(700); IO.puts(\"later from the node\") end) && :ok", expect: ":ok")
+        try enter(t, "spawn(fn -> Process.sleep(700); IO.puts(\"later!\") end) && :ok", expect: ":ok")
         try t.type("Enum.su")
-        let screen = try t.waitFor { $0.contains("later from the node") }
+        let screen = try t.waitFor { $0.contains("\nlater!") }
         let lines = screen.split(separator: "\n").map(String.init)
-        XCTAssertTrue(lines.contains("later from the node"), screen)
+        XCTAssertTrue(lines.contains("later!"), screen)
         XCTAssertEqual(lines.last { $0.hasPrefix("beamconsole(") }, prompt(cluster.nodes[0]) + "Enum.su", screen)
     }
 

@@ -182,12 +182,12 @@ enum EvalCommand {
         case .error(let text, _):
             return CommandOutput(errorText: text, json: json, status: CommandOutput.Status.remoteFailure)
         case .refused(let why):
-            return CommandOutput(errorText: "refused: " + refusal(why), json: json, status: CommandOutput.Status.refused)
+            return CommandOutput(errorText: refusal(why), json: json, status: CommandOutput.Status.refused)
         }
     }
 
     static func refusal(_ why: String) -> String {
-        "\(why) is not on the --read-only allowlist (help read-only lists it)"
+        "refused under --read-only: \(why) (help read-only lists what may run)"
     }
 
     private static func exceptionText(_ response: CallResponse, _ settings: ConsoleSettings) -> String {
