@@ -68,35 +68,26 @@ enum MulticallCommand {
         let responses = await caller.multicall(
             nodes: nodes, module: call.module, function: call.function, arguments: call.arguments,
             options: CallOptions(timeout: settings.timeout, captureOutput: true))
-        var out: [NodeResult] = []
-        for n in nodes.sorted() {
+        return await collect(responses, nodes: nodes) { n, response in
             var r = NodeResult(node: n, text: "", ok: false, row: ["node": .string(n)])
-            switch responses[n] {
-            case .success(let response)?:
-                r.row["output"] = .string(response.output)
-                if case .value(let v) = response.result {
-                    var text = settings.render(v, pretty: false)
-                    if v.needsNodeRendering, settings.syntax == .elixir,
-                        let shown = await CallCommand.inspectOnNode(v, node: n, caller: caller, settings: settings)
-                    {
-                        text = shown
-                    }
-                    r.text = text
-                    r.ok = true
-                    r.row["status"] = .string("ok")
-                    r.row["result"] = .string(text)
-                    r.row["value"] = (try? TermJSON.encode(v)).map(JSONValue.raw) ?? .null
-                } else {
-                    fail(&r, response.result, settings: settings)
-                }
-            case .failure(let e)?:
-                r = unreached(n, e)
-            case nil:
-                r = unreached(n, nil)
+            r.row["output"] = .string(response.output)
+            guard case .value(let v) = response.result else {
+                fail(&r, response.result, settings: settings)
+                return r
             }
-            out.append(r)
+            var text = settings.render(v, pretty: false)
+            if v.needsNodeRendering, settings.syntax == .elixir,
+                let shown = await CallCommand.inspectOnNode(v, node: n, caller: caller, settings: settings)
+            {
+                text = shown
+            }
+            r.text = text
+            r.ok = true
+            r.row["status"] = .string("ok")
+            r.row["result"] = .string(text)
+            r.row["value"] = (try? TermJSON.encode(v)).map(JSONValue.raw) ?? .null
+            return r
         }
-        return out
     }
 
     /// Any expression, evaluated on every node with a fresh state.
@@ -110,28 +101,37 @@ enum MulticallCommand {
         let responses = await caller.multicall(
             nodes: nodes, module: m, function: f, arguments: a,
             options: CallOptions(timeout: settings.timeout, captureOutput: true))
+        return await collect(responses, nodes: nodes) { n, response in
+            var r = NodeResult(node: n, text: "", ok: false, row: ["node": .string(n)])
+            if case .value(let v) = response.result, let inner = Evaluation.bootstrapValue(v),
+                let reply = Evaluation.Reply(inner)
+            {
+                let one = EvalCommand.render(reply, node: n, output: response.output)
+                r.ok = one.status == CommandOutput.Status.ok
+                r.text = r.ok ? one.text : one.errorText
+                r.row = EvalCommand.fields(reply, node: n, output: response.output)
+            } else if case .value(let v) = response.result {
+                r.text = "** unexpected reply: \(settings.render(v, pretty: false))"
+                r.row["status"] = .string("error")
+            } else {
+                fail(&r, response.result, settings: settings)
+            }
+            return r
+        }
+    }
+
+    /// One result per node, in node order: `answered` reads a response; a node without one is ``unreached(_:_:)``.
+    private static func collect(
+        _ responses: [String: Result<CallResponse, DistributionError>], nodes: [String],
+        answered: (String, CallResponse) async -> NodeResult
+    ) async -> [NodeResult] {
         var out: [NodeResult] = []
         for n in nodes.sorted() {
-            var r = NodeResult(node: n, text: "", ok: false, row: ["node": .string(n)])
+            var r: NodeResult
             switch responses[n] {
-            case .success(let response)?:
-                if case .value(let v) = response.result, let inner = Evaluation.bootstrapValue(v),
-                    let reply = Evaluation.Reply(inner)
-                {
-                    let one = EvalCommand.render(reply, node: n, output: response.output)
-                    r.ok = one.status == CommandOutput.Status.ok
-                    r.text = r.ok ? one.text : one.errorText
-                    r.row = EvalCommand.fields(reply, node: n, output: response.output)
-                } else if case .value(let v) = response.result {
-                    r.text = "** unexpected reply: \(settings.render(v, pretty: false))"
-                    r.row["status"] = .string("error")
-                } else {
-                    fail(&r, response.result, settings: settings)
-                }
-            case .failure(let e)?:
-                r = unreached(n, e)
-            case nil:
-                r = unreached(n, nil)
+            case .success(let response)?: r = await answered(n, response)
+            case .failure(let e)?: r = unreached(n, e)
+            case nil: r = unreached(n, nil)
             }
             r.row["node"] = .string(n)
             out.append(r)
