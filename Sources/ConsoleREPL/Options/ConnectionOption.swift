@@ -72,10 +72,10 @@ public enum ConnectionOption: String, CaseIterable, Sendable {
     public var readByFastPath: Bool {
         switch self {
         case .json, .noColor, .verbose, .tlsInsecure, .tlsVerifyHostname, .cookie, .cookieFile, .timeout, .name,
-            .sname, .syntax, .connect, .tlsCert, .tlsKey, .tlsCA, .sslDistOptfile:
+            .sname, .syntax, .connect, .tlsCert, .tlsKey, .tlsCA, .sslDistOptfile, .maxResultBytes:
             return true
         case .readOnly, .auditLog, .yes, .dnsQuery, .basename, .pollInterval, .dnsServer, .dnsType, .epmdHosts,
-            .nodes, .maxResultBytes:
+            .nodes:
             return false
         }
     }
