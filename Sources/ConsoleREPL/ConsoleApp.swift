@@ -111,7 +111,7 @@ public enum ConsoleApp {
     /// The blocking route: `--connect` and then the command (a `call`) on one ``BlockingCaller``, with the cookie
     /// redacted as ``ConsoleSession`` does.
     static func runBlocking(_ oneShot: OneShot, plan: StartupPlan) async -> Int32 {
-        for note in plan.notes where note.hasPrefix("warning") { printError(note) }
+        printNotes(plan, verbose: oneShot.verbose)
         let settings = sessionSettings(plan, json: oneShot.json)
         let redactor = Redactor(cookie: plan.cookie.cookie)
         let caller = BlockingCaller(configuration: blockingConfiguration(plan))
@@ -147,7 +147,8 @@ public enum ConsoleApp {
         }
         let session: ConsoleSession, plan: StartupPlan
         do throws(StartupFailure) {
-            (session, plan) = try await makeSession(startup, json: oneShot.json, environment: environment)
+            (session, plan) = try await makeSession(
+                startup, json: oneShot.json, verbose: oneShot.verbose, environment: environment)
         } catch {
             return error.status
         }
@@ -233,6 +234,12 @@ public enum ConsoleApp {
 
     // MARK: - The composition root
 
+    /// The plan's warnings, and with `--verbose` its other notes (where the target and the cookie came from, never
+    /// the cookie), on standard error.
+    static func printNotes(_ plan: StartupPlan, verbose: Bool) {
+        for note in plan.notes where verbose || note.hasPrefix("warning") { printError("beamconsole: " + note) }
+    }
+
     /// Why start-up stopped (its message is printed already).
     struct StartupFailure: Error {
         var status: Int32
@@ -240,9 +247,9 @@ public enum ConsoleApp {
 
     /// Resolves the start-up plan and makes the session (without connecting): the plan, the TLS check, the node,
     /// the audit log. Failures are printed and returned with their exit status.
-    static func makeSession(_ startup: StartupOptions, json: Bool, environment: [String: String])
-        async throws(StartupFailure) -> (ConsoleSession, StartupPlan)
-    {
+    static func makeSession(
+        _ startup: StartupOptions, json: Bool, verbose: Bool = false, environment: [String: String]
+    ) async throws(StartupFailure) -> (ConsoleSession, StartupPlan) {
         // In ECS, one bounded request to the task metadata endpoint (at most 2 s when it does not answer).
         let host = await HostFacts.current(environment: environment)
         let plan: StartupPlan
@@ -252,7 +259,7 @@ public enum ConsoleApp {
             printError("beamconsole: \(error)")
             throw StartupFailure(status: CommandOutput.Status.connectionFailure)
         }
-        for note in plan.notes where note.hasPrefix("warning") { printError(note) }
+        printNotes(plan, verbose: verbose)
         if let tls = plan.tls {
             // Unreadable certificate files fail here, before any connection (the same check runs on connect).
             do {

@@ -152,6 +152,7 @@ public enum Startup {
         var notes: [String] = []
         let cookie = try CookieSource.resolve(explicit: options.cookie, file: options.cookieFile, environment: env)
         if let w = cookie.warning { notes.append(w) }
+        notes.append("cookie from \(cookie.origin)")
         let tls = try tlsConfiguration(options.tls, notes: &notes)
 
         // The target: --connect first, else RELEASE_NODE (completed with a host part if it has none).

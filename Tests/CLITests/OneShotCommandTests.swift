@@ -134,24 +134,26 @@ final class OneShotCommandTests: XCTestCase {
 
     /// `--verbose` says on standard error which route a one-shot command took and why; the output is unchanged.
     func testVerboseSaysWhichRoute() throws {
-        let blockingLine = "beamconsole: route: blocking (a plain call on one connection, on this thread)\n"
+        // The route, then where the cookie came from (never the cookie).
+        let cookieLine = "beamconsole: cookie from RELEASE_COOKIE\n"
+        let blockingLine = "beamconsole: route: blocking (a plain call on one connection, on this thread)\n" + cookieLine
         let plain = try run(["call", nodes[0], ":erlang.node()"])
         var r = try run(["call", nodes[0], ":erlang.node()", "--verbose"])
         XCTAssertEqual(r.status, 0, r.err)
         XCTAssertEqual(r.err, blockingLine)
         XCTAssertEqual(r.out, plain.out)
         r = try run(["call", "--verbose", nodes[0], ":erlang.node()"], extraEnvironment: ["BEAMCONSOLE_NIO_CALL": "1"])
-        XCTAssertEqual(r.err, "beamconsole: route: full (BEAMCONSOLE_NIO_CALL is set)\n")
+        XCTAssertEqual(r.err, "beamconsole: route: full (BEAMCONSOLE_NIO_CALL is set)\n" + cookieLine)
         XCTAssertEqual(r.out, plain.out)
         // Through ArgumentParser (--yes is not read by the fast path): the same route.
         r = try run(["call", "--yes", "--verbose", nodes[0], ":erlang.node()"])
         XCTAssertEqual(r.err, blockingLine)
         XCTAssertEqual(r.out, plain.out)
         r = try run(["call", "--read-only", "--verbose", nodes[0], ":erlang.node()"])
-        XCTAssertEqual(r.err, "beamconsole: route: full (--read-only)\n")
+        XCTAssertEqual(r.err, "beamconsole: route: full (--read-only)\n" + cookieLine)
         r = try run(["nodes", "--verbose", "--connect", nodes[0]])
         XCTAssertEqual(r.status, 0, r.err)
-        XCTAssertEqual(r.err, "beamconsole: route: full (only call runs on the blocking transport)\n")
+        XCTAssertEqual(r.err, "beamconsole: route: full (only call runs on the blocking transport)\n" + cookieLine)
         r = try run(["call", "--connect", nodes[1], "--verbose", nodes[0], ":erlang.node()"])
         XCTAssertTrue(r.err.hasPrefix("beamconsole: route: full (it connects to another node"), r.err)
     }
@@ -230,6 +232,23 @@ final class OneShotCommandTests: XCTestCase {
         r = try run(["eval", nodes[0], "raise \"boom\""])
         XCTAssertEqual(r.status, 1)
         XCTAssertTrue(r.err.hasPrefix("** (RuntimeError) boom"), r.err)
+    }
+
+    func testTheCookieComesFromTheReleasesCookieFileAndVerboseSaysSo() throws {
+        let cluster = try XCTUnwrap(Self.cluster)
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("rel-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent("releases"), withIntermediateDirectories: true)
+        try (cluster.cookie + "\n").write(
+            to: root.appendingPathComponent("releases/COOKIE"), atomically: true, encoding: .utf8)
+        let r = try run(
+            ["call", "--verbose", nodes[0], ":erlang.node()"],
+            extraEnvironment: ["RELEASE_COOKIE": "", "RELEASE_ROOT": root.path])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertEqual(r.out, ":\(nodes[0])\n")
+        XCTAssertTrue(r.err.contains("cookie from \(root.path)/releases/COOKIE (RELEASE_ROOT)"), r.err)
+        XCTAssertFalse(r.err.contains(cluster.cookie), "never the cookie itself")
     }
 
     func testPipedScriptExitStatusReflectsFailures() throws {

@@ -10,12 +10,15 @@ public enum CookieSource {
         public var origin: String
     }
 
-    /// Order: `--cookie` (warns: visible in `ps`), `--cookie-file`, `RELEASE_COOKIE`, `~/.erlang.cookie`.
-    /// Cookie files readable by group or others are refused, as `erl` refuses them. `home` defaults to the user's
-    /// home directory.
+    /// Order: `--cookie` (warns: visible in `ps`), `--cookie-file`, `RELEASE_COOKIE`, the release's
+    /// `releases/COOKIE` (under `RELEASE_ROOT`, else under the root of a release running on this host, as found by
+    /// `releaseRoots`), then `~/.erlang.cookie`. What an exec shell in an ECS task has: the task's environment
+    /// (often `RELEASE_COOKIE`), and the release itself on disk. `~/.erlang.cookie` readable by group or others is
+    /// refused, as `erl` refuses it; `releases/COOKIE` is read as the release's own start script reads it. When none is
+    /// found, the error lists every place looked at. `home` defaults to the user's home directory.
     public static func resolve(
         explicit: String?, file: String?, environment: [String: String] = ProcessInfo.processInfo.environment,
-        home: String? = nil
+        home: String? = nil, releaseRoots: () -> [String] = { runningReleaseRoots() }
     ) throws(DistributionError) -> Resolved {
         if let explicit {
             return Resolved(cookie: explicit,
@@ -26,9 +29,67 @@ public enum CookieSource {
         if let env = environment["RELEASE_COOKIE"], !env.isEmpty {
             return Resolved(cookie: env, warning: nil, origin: "RELEASE_COOKIE")
         }
+        var looked = ["RELEASE_COOKIE (not set)"]
+        let roots: [String]
+        if let root = environment["RELEASE_ROOT"], !root.isEmpty {
+            roots = [root]
+        } else {
+            roots = releaseRoots()
+            if roots.isEmpty { looked.append("releases/COOKIE (RELEASE_ROOT not set, no release running here)") }
+        }
+        for root in roots {
+            let path = root + "/releases/COOKIE"
+            if let cookie = readReleaseCookie(path) {
+                let how = environment["RELEASE_ROOT"].map { _ in "RELEASE_ROOT" } ?? "the release running here"
+                return Resolved(cookie: cookie, warning: nil, origin: "\(path) (\(how))")
+            }
+            looked.append(path)
+        }
         // Looked up only here: Foundation's home directory lookup is not free, and most runs have RELEASE_COOKIE.
         let path = (home ?? NSHomeDirectory()) + "/.erlang.cookie"
-        return Resolved(cookie: try read(path), warning: nil, origin: path)
+        do throws(DistributionError) {
+            return Resolved(cookie: try read(path), warning: nil, origin: path)
+        } catch where error.code == .cookie && !FileManager.default.fileExists(atPath: path) {
+            looked.append(path)
+            throw DistributionError(
+                .cookie, stage: .handshake,
+                "no cookie: looked at \(looked.joined(separator: ", ")); set RELEASE_COOKIE or use --cookie-file")
+        }
+    }
+
+    /// `releases/COOKIE` as a release's start script reads it (`cat`): no permission check; nil when absent or empty.
+    static func readReleaseCookie(_ path: String) -> String? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return text.isEmpty ? nil : text
+    }
+
+    /// The roots of the releases running on this host: the `-root DIR` of every `beam.smp` in `/proc`, in pid order,
+    /// each once (a release's VM is started with `-root` its release directory).
+    public static func runningReleaseRoots(proc: String = "/proc") -> [String] {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: proc) else { return [] }
+        let pids = entries.compactMap { Int($0) }.sorted()
+        var lines: [[String]] = []
+        for pid in pids {
+            // At most 64 KiB of a command line: enough for -root, which comes first.
+            guard let handle = FileHandle(forReadingAtPath: "\(proc)/\(pid)/cmdline") else { continue }
+            let data = (try? handle.read(upToCount: 65_536)) ?? Data()
+            try? handle.close()
+            lines.append(data.split(separator: 0, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) })
+        }
+        return releaseRoots(commandLines: lines)
+    }
+
+    /// The `-root` directories of the `beam.smp` command lines among `commandLines`, each once, in order.
+    static func releaseRoots(commandLines: [[String]]) -> [String] {
+        var roots: [String] = []
+        for argv in commandLines {
+            guard let first = argv.first, first.hasSuffix("beam.smp") || first.hasSuffix("beam") else { continue }
+            guard let i = argv.firstIndex(of: "-root"), i + 1 < argv.count else { continue }
+            let root = argv[i + 1]
+            if !root.isEmpty, !roots.contains(root) { roots.append(root) }
+        }
+        return roots
     }
 
     static func read(_ path: String) throws(DistributionError) -> String {
