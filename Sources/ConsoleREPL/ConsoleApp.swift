@@ -148,7 +148,8 @@ public enum ConsoleApp {
         let session: ConsoleSession, plan: StartupPlan
         do throws(StartupFailure) {
             (session, plan) = try await makeSession(
-                startup, json: oneShot.json, verbose: oneShot.verbose, environment: environment)
+                startup, json: oneShot.json, verbose: oneShot.verbose,
+                askLocalEPMD: !oneShot.command.namesItsNodes, environment: environment)
         } catch {
             return error.status
         }
@@ -248,10 +249,13 @@ public enum ConsoleApp {
     /// Resolves the start-up plan and makes the session (without connecting): the plan, the TLS check, the node,
     /// the audit log. Failures are printed and returned with their exit status.
     static func makeSession(
-        _ startup: StartupOptions, json: Bool, verbose: Bool = false, environment: [String: String]
+        _ startup: StartupOptions, json: Bool, verbose: Bool = false, askLocalEPMD: Bool = true,
+        environment: [String: String]
     ) async throws(StartupFailure) -> (ConsoleSession, StartupPlan) {
         // In ECS, one bounded request to the task metadata endpoint (at most 2 s when it does not answer).
-        let host = await HostFacts.current(environment: environment)
+        // With no target given, the local EPMD's names (the node running in this container is the target).
+        let noTarget = askLocalEPMD && startup.connect.isEmpty && (environment["RELEASE_NODE"] ?? "").isEmpty
+        let host = await HostFacts.current(environment: environment, lookUpLocalNodes: noTarget)
         let plan: StartupPlan
         do {
             plan = try Startup.plan(startup, environment: environment, host: host)

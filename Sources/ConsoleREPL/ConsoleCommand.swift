@@ -65,6 +65,19 @@ public enum ConsoleCommand: Equatable, Sendable {
 }
 
 extension ConsoleCommand {
+    /// Whether the command names the nodes it acts on (`call NODE …`, `ping NODE`, `doctor A B`): a one-shot run of it
+    /// needs no default target (and so does not ask the local EPMD for one).
+    public var namesItsNodes: Bool {
+        switch self {
+        case .call(let n, _), .eval(let n, _): return n != nil
+        case .info(let n): return n != nil
+        case .ping, .use, .connect, .disconnect: return true
+        case .doctor(let nodes): return !nodes.isEmpty
+        case .multicall(_, let nodes, _): return nodes != nil
+        default: return false
+        }
+    }
+
     /// Whether the command acts on the whole cluster (and so wants discovery's nodes connected first).
     public var actsOnCluster: Bool {
         switch self {

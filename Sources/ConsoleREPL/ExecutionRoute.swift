@@ -34,7 +34,9 @@ public enum ExecutionRoute: Equatable, Sendable {
         } catch {
             return .full(reason: "the start-up plan could not be made")
         }
-        let target = node ?? plan.target
+        guard let target = node ?? plan.target else {
+            return .full(reason: "no target given: the local EPMD is asked for one")
+        }
         guard plan.connect.isEmpty || plan.connect == [target] else {
             return .full(reason: "it connects to another node than the one it calls")
         }

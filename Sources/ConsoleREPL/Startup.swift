@@ -113,13 +113,15 @@ public struct HostFacts: Sendable {
     /// The ECS task this console runs in: nil outside ECS (`ECS_CONTAINER_METADATA_URI_V4` unset), else the task
     /// metadata or why it could not be read.
     public var ecsTask: ECSTaskLookup?
+    /// The names the local EPMD lists, when it was asked (no target given) and answered.
+    public var localNodeNames: [String]?
 
     public init(
         hostname: String, addressReaching: @escaping @Sendable (String) -> String?, stdoutIsTerminal: Bool,
-        ecsTask: ECSTaskLookup? = nil
+        ecsTask: ECSTaskLookup? = nil, localNodeNames: [String]? = nil
     ) {
         self.hostname = hostname; self.addressReaching = addressReaching; self.stdoutIsTerminal = stdoutIsTerminal
-        self.ecsTask = ecsTask
+        self.ecsTask = ecsTask; self.localNodeNames = localNodeNames
     }
 
     /// This host's facts, without ECS task metadata.
@@ -132,8 +134,11 @@ public struct HostFacts: Sendable {
 
     /// This host's facts, with the ECS task metadata when `ECS_CONTAINER_METADATA_URI_V4` is set in `environment`
     /// (one bounded request: at most the client's timeout, 2 s, when the endpoint does not answer).
-    public static func current(environment: [String: String]) async -> HostFacts {
+    /// With `lookUpLocalNodes`, also the names the local EPMD lists (one request to 127.0.0.1, at most 1 s): with no
+    /// target given, the node running here is the target (``Startup/plan(_:environment:host:)``).
+    public static func current(environment: [String: String], lookUpLocalNodes: Bool = false) async -> HostFacts {
         var facts = current()
+        if lookUpLocalNodes { facts.localNodeNames = try? EPMDNames.list().map(\.name) }
         if let client = ECSMetadataClient.fromEnvironment(environment) {
             do throws(ECSMetadataError) {
                 facts.ecsTask = .success(try await client.fetchTask())
@@ -166,6 +171,28 @@ public enum Startup {
                 connect = ["\(releaseNode)@\(hostPart)"]
             }
             notes.append("target \(connect[0]) from RELEASE_NODE")
+        }
+        // Else the node running here: the one name the local EPMD lists (other consoles aside). Its host part: the ECS
+        // task's address (a release there runs with long names, myapp@<task IP>), else as RELEASE_DISTRIBUTION says,
+        // else a short name on this host (as `iex --sname`).
+        if connect.isEmpty, let names = host.localNodeNames {
+            let apps = names.filter { !$0.hasPrefix("beamconsole_") }.sorted()
+            if apps.count == 1 {
+                let target: String, how: String
+                if case .success(let task)? = host.ecsTask, let ip = task.ipv4Addresses.first {
+                    (target, how) = ("\(apps[0])@\(ip)", "host part from the ECS task metadata")
+                } else if distribution == "name" {
+                    (target, how) = ("\(apps[0])@\(longHost(host, reaching: nil))", "long name (RELEASE_DISTRIBUTION=name)")
+                } else {
+                    (target, how) = ("\(apps[0])@\(shortHost(host.hostname))", "short name on this host")
+                }
+                connect = [target]
+                notes.append("target \(target) from the local EPMD (the only name it lists; \(how))")
+            } else if apps.count > 1 {
+                notes.append(
+                    "the local EPMD lists \(apps.joined(separator: ", ")): give the target with --connect NAME@HOST "
+                        + "(or use NODE at the prompt)")
+            }
         }
         let target = connect.first
         let discovery = try discoveryConfiguration(options.discovery, environment: env)
