@@ -149,7 +149,8 @@ public enum ConsoleApp {
         do throws(StartupFailure) {
             (session, plan) = try await makeSession(
                 startup, json: oneShot.json, verbose: oneShot.verbose,
-                askLocalEPMD: !oneShot.command.namesItsNodes, environment: environment)
+                askLocalEPMD: !oneShot.command.namesItsNodes, readClusterConfig: oneShot.command.actsOnCluster,
+                environment: environment)
         } catch {
             return error.status
         }
@@ -235,6 +236,53 @@ public enum ConsoleApp {
 
     // MARK: - The composition root
 
+    /// The local node's name was guessed (its host part, long or short): one handshake says how it really calls
+    /// itself, and a node that calls itself otherwise is planned again under that name (our own name then takes its
+    /// form: a long-named node wants a long-named peer). Any other failure is left for the command to report.
+    static func confirmLocalTarget(
+        _ target: String, plan: StartupPlan, startup: StartupOptions, environment: [String: String], host: HostFacts
+    ) async -> StartupPlan {
+        let caller = BlockingCaller(configuration: blockingConfiguration(plan))
+        defer { caller.close() }
+        do throws(DistributionError) {
+            try await caller.ensureConnected(to: target)
+            return plan
+        } catch {
+            guard let actual = error.actualPeerName, actual != target else { return plan }
+            var again = startup
+            again.connect = [actual]
+            guard var replanned = try? Startup.plan(again, environment: environment, host: host) else { return plan }
+            replanned.targetFromLocalEPMD = true
+            replanned.notes.removeAll { $0.hasPrefix("target ") }
+            replanned.notes.append("target \(actual) from the local EPMD (the only name it lists; as the node calls itself)")
+            return replanned
+        }
+    }
+
+    /// With no discovery flags: the target's own libcluster topologies (read over one blocking connection, closed
+    /// at once) become the discovery sources, so that cluster-wide commands cover the whole cluster. Notes say what
+    /// was found and where; a target that cannot be asked leaves the plan as it was.
+    static func adoptClusterConfig(
+        of target: String, into plan: inout StartupPlan, flags: DiscoveryOptions, environment: [String: String]
+    ) async {
+        let caller = BlockingCaller(configuration: blockingConfiguration(plan))
+        defer { caller.close() }
+        guard let topologies = await ClusterConfig.read(from: target, caller: caller, timeout: .seconds(3)),
+            !topologies.isEmpty
+        else { return }
+        var (options, notes) = ClusterConfig.discovery(topologies, target: target)
+        plan.notes += notes
+        // What the flags say about how to ask (DNS servers, record types) still applies.
+        options.dnsServers = flags.dnsServers
+        options.recordTypes = flags.recordTypes
+        guard !options.isEmpty else { return }
+        do throws(DistributionError) {
+            plan.discovery = try Startup.discoveryConfiguration(options, environment: environment)
+        } catch {
+            plan.notes.append("warning: \(target)'s libcluster configuration could not be used: \(error)")
+        }
+    }
+
     /// The plan's warnings, and with `--verbose` its other notes (where the target and the cookie came from, never
     /// the cookie), on standard error.
     static func printNotes(_ plan: StartupPlan, verbose: Bool) {
@@ -250,18 +298,26 @@ public enum ConsoleApp {
     /// the audit log. Failures are printed and returned with their exit status.
     static func makeSession(
         _ startup: StartupOptions, json: Bool, verbose: Bool = false, askLocalEPMD: Bool = true,
-        environment: [String: String]
+        readClusterConfig: Bool = true, environment: [String: String]
     ) async throws(StartupFailure) -> (ConsoleSession, StartupPlan) {
         // In ECS, one bounded request to the task metadata endpoint (at most 2 s when it does not answer).
         // With no target given, the local EPMD's names (the node running in this container is the target).
+        // (Not when discovery flags describe the cluster: those runs are about the cluster they name.)
         let noTarget = askLocalEPMD && startup.connect.isEmpty && (environment["RELEASE_NODE"] ?? "").isEmpty
+            && startup.discovery.isEmpty
         let host = await HostFacts.current(environment: environment, lookUpLocalNodes: noTarget)
-        let plan: StartupPlan
+        var plan: StartupPlan
         do {
             plan = try Startup.plan(startup, environment: environment, host: host)
         } catch {
             printError("beamconsole: \(error)")
             throw StartupFailure(status: CommandOutput.Status.connectionFailure)
+        }
+        if plan.targetFromLocalEPMD, let target = plan.target, plan.tls == nil {
+            plan = await confirmLocalTarget(target, plan: plan, startup: startup, environment: environment, host: host)
+        }
+        if readClusterConfig, plan.discovery == nil, let target = plan.target, plan.tls == nil {
+            await adoptClusterConfig(of: target, into: &plan, flags: startup.discovery, environment: environment)
         }
         printNotes(plan, verbose: verbose)
         if let tls = plan.tls {

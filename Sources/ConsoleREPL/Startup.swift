@@ -93,6 +93,8 @@ public struct StartupPlan: Sendable {
     public var ecsTask: ECSTaskMetadata?
     /// TLS distribution for every connection (nil = plain TCP).
     public var tls: DistributionTLSConfiguration?
+    /// Whether the target is the one name the local EPMD lists, with a host part guessed (see ``Startup``).
+    public var targetFromLocalEPMD = false
 }
 
 /// Facts about this host that the plan depends on.
@@ -175,6 +177,7 @@ public enum Startup {
         // Else the node running here: the one name the local EPMD lists (other consoles aside). Its host part: the ECS
         // task's address (a release there runs with long names, myapp@<task IP>), else as RELEASE_DISTRIBUTION says,
         // else a short name on this host (as `iex --sname`).
+        var targetFromLocalEPMD = false
         if connect.isEmpty, let names = host.localNodeNames {
             let apps = names.filter { !$0.hasPrefix("beamconsole_") }.sorted()
             if apps.count == 1 {
@@ -187,6 +190,7 @@ public enum Startup {
                     (target, how) = ("\(apps[0])@\(shortHost(host.hostname))", "short name on this host")
                 }
                 connect = [target]
+                targetFromLocalEPMD = true
                 notes.append("target \(target) from the local EPMD (the only name it lists; \(how))")
             } else if apps.count > 1 {
                 notes.append(
@@ -263,9 +267,11 @@ public enum Startup {
         settings.assumeYes = options.assumeYes
         let term = env["TERM"] ?? ""
         settings.color = host.stdoutIsTerminal && !options.noColor && env["NO_COLOR"] == nil && term != "dumb"
-        return StartupPlan(
+        var plan = StartupPlan(
             name: name, cookie: cookie, target: target, connect: connect, settings: settings, notes: notes,
             discovery: discovery, ecsTask: ecsTask, tls: tls)
+        plan.targetFromLocalEPMD = targetFromLocalEPMD
+        return plan
     }
 
     /// The TLS configuration the options describe (nil when they describe none): the optfile's client options (see

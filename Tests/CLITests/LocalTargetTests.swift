@@ -21,10 +21,11 @@ final class LocalTargetTests: XCTestCase {
         }
     }
 
-    func startNode(_ alive: String) throws {
+    func startNode(_ alive: String, longHost: String? = nil) throws {
         let erl = try XCTUnwrap(TestNode.which("erl"))
+        let name = longHost.map { ["-name", "\(alive)@\($0)"] } ?? ["-sname", alive]
         let p = try ChildProcess(
-            executable: erl, arguments: ["-sname", alive, "-setcookie", cookie, "-noshell", "-noinput"],
+            executable: erl, arguments: name + ["-setcookie", cookie, "-noshell", "-noinput"],
             environment: ["ERL_EPMD_PORT": "\(port)", "PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory()],
             outputPath: NSTemporaryDirectory() + "lt-\(alive).log")
         nodes.append(p)
@@ -50,6 +51,13 @@ final class LocalTargetTests: XCTestCase {
         XCTAssertTrue(out.contains("\(node) *  up"), out)
         let eval = try console(["eval", "--syntax", "erlang", "node()"])
         XCTAssertEqual(eval.trimmingCharacters(in: .whitespacesAndNewlines), node)
+    }
+
+    func testALongNamedLocalNodeIsTakenAsItCallsItself() throws {
+        try startNode("long", longHost: "127.0.0.1")
+        let out = try console(["nodes", "--verbose"])
+        XCTAssertTrue(out.contains("target long@127.0.0.1 from the local EPMD (the only name it lists; as the node calls itself)"), out)
+        XCTAssertTrue(out.contains("long@127.0.0.1 *  up"), out)
     }
 
     func testSeveralLocalNodesAreListedAndNoneIsPicked() throws {
