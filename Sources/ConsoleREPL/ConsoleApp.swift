@@ -341,6 +341,10 @@ public enum ConsoleApp {
         let session = ConsoleSession(
             node: makeLocalNode(plan), target: plan.target, settings: sessionSettings(plan, json: json),
             discovery: plan.discovery, ecsTask: plan.ecsTask, audit: audit)
+        session.origins = plan.notes.filter {
+            $0.hasPrefix("target ") || $0.hasPrefix("cookie from ") || $0.hasPrefix("discovery from ")
+                || $0.hasPrefix("our host ")
+        }
         return (session, plan)
     }
 

@@ -31,6 +31,12 @@ public final class ConsoleSession: @unchecked Sendable {
     public let evaluators = EvaluatorRegistry()
     private var _keepsState = false
     private var _backgroundGroupLeader: Pid?
+    private var _origins: [String] = []
+    /// Where the target, the cookie and the discovery sources came from (`info` shows them; never the cookie).
+    public var origins: [String] {
+        get { lock.withLock { _origins } }
+        set { lock.withLock { _origins = newValue } }
+    }
     /// The REPL's own group leader on our node: the evaluators use it, so that what their processes print later (a
     /// `spawn` that prints after the line returned) still reaches the console, above the prompt, as in IEx.
     public var backgroundGroupLeader: Pid? {
@@ -118,7 +124,8 @@ public final class ConsoleSession: @unchecked Sendable {
         case .info(let n):
             if let unavailable = await unavailableTargetOutput(node: n) { return unavailable }
             guard let n = n ?? target else { return .noTarget() }
-            return await InfoCommand.run(node: n, caller: node, settings: settings, ecsTask: ecsTask)
+            return await InfoCommand.run(
+                node: n, caller: node, settings: settings, ecsTask: ecsTask, origins: origins)
         case .members:
             return await MembersCommand.run(start: clusterNodes(), caller: node, settings: settings)
         case .dns:

@@ -4,14 +4,15 @@ import ErlangTerm
 
 /// `info [NODE]`: the node's vital signs, collected here and shown by ``InfoView``.
 public enum InfoCommand {
-    static func run(node n: String, caller: any ClusterCaller, settings: ConsoleSettings, ecsTask: ECSTaskMetadata?)
-        async -> CommandOutput
-    {
+    static func run(
+        node n: String, caller: any ClusterCaller, settings: ConsoleSettings, ecsTask: ECSTaskMetadata?,
+        origins: [String] = []
+    ) async -> CommandOutput {
         do throws(DistributionError) {
             let info = try await collect(node: caller, target: n, timeout: settings.timeout)
             return CommandOutput(
-                text: InfoView.render(info, width: settings.width, consoleECSTask: ecsTask),
-                json: InfoView.json(info, consoleECSTask: ecsTask))
+                text: InfoView.render(info, width: settings.width, consoleECSTask: ecsTask, origins: origins),
+                json: InfoView.json(info, consoleECSTask: ecsTask, origins: origins))
         } catch {
             return .unreachable(error, node: n)
         }

@@ -207,7 +207,9 @@ public enum InfoView {
 
     /// An aligned key/value view, then the memory breakdown and the applications, then (when the console runs in an
     /// ECS task) a section about the console's own host. Fits `width` where it can.
-    public static func render(_ info: NodeInfo, width: Int, consoleECSTask: ECSTaskMetadata? = nil) -> String {
+    public static func render(
+        _ info: NodeInfo, width: Int, consoleECSTask: ECSTaskMetadata? = nil, origins: [String] = []
+    ) -> String {
         _ = viewLocaleReady
         let range: String
         switch (info.distListenMin, info.distListenMax) {
@@ -236,6 +238,10 @@ public enum InfoView {
         for a in info.applications { apps.append([a.name, a.version, a.description]) }
         out += "\n" + apps.render(maxWidth: width)
         if let task = consoleECSTask { out += "\n" + renderConsoleHost(task) }
+        if !origins.isEmpty {
+            out += "\nconsole: where its target, cookie and discovery came from\n"
+                + origins.map { "  " + $0 }.joined(separator: "\n")
+        }
         return out
     }
 
@@ -284,7 +290,7 @@ public enum InfoView {
     /// ```
     ///
     /// Every key is always present; `applications` is sorted by name. The output is stable for equal input.
-    public static func json(_ info: NodeInfo, consoleECSTask: ECSTaskMetadata? = nil) -> String {
+    public static func json(_ info: NodeInfo, consoleECSTask: ECSTaskMetadata? = nil, origins: [String] = []) -> String {
         func usage(_ u: NodeInfo.Usage) -> ViewJSON { .orderedObject([("count", .integer(u.count)), ("limit", .integer(u.limit))]) }
         return ViewJSON.orderedObject([
             ("node", .string(info.node)),
@@ -306,7 +312,9 @@ public enum InfoView {
                 .orderedObject([("name", .string(a.name)), ("version", .string(a.version)),
                          ("description", .string(a.description))])
             })),
-            ("console_host", .orderedObject([("ecs_task", consoleECSTask.map(ecsTaskJSON) ?? .null)])),
+            ("console_host", .orderedObject([
+                ("ecs_task", consoleECSTask.map(ecsTaskJSON) ?? .null), ("origins", .array(origins.map(ViewJSON.string))),
+            ])),
         ]).encoded
     }
 
