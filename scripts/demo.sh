@@ -37,8 +37,8 @@ for _ in $(seq 1 150); do
 done
 sleep 1.5
 cat <<EOT
-Try:  nodes    members    info    watch (q returns)    doctor    Demo.Stats.info()    Demo.Orders.create("tea", 3)
-      multicall Demo.Stats.hello("you")    eval Enum.map(1..3, &(&1 * 2))    call demo_b@$host Node.list()
+Try:  x = 21    Enum.map(1..3, &(&1 * x))    Demo.Money.new(1250, "EUR")    h Enum.map    Demo.Orders.create("tea", 3)
+      nodes    members    info    watch (q returns)    doctor    multicall length(Process.list())    use demo_b@$host
 EOT
 # With a terminal, the console runs as a job of its own (job control on for this one command): the terminal's Ctrl-C
 # (which cancels a running call) then reaches the console alone, not make, this script or the demo nodes.
