@@ -239,19 +239,19 @@ public enum ConsoleApp {
     /// The local node's name was guessed (its host part, long or short): one handshake says how it really calls
     /// itself, and a node that calls itself otherwise is planned again under that name (our own name then takes its
     /// form: a long-named node wants a long-named peer). Any other failure is left for the command to report.
+    /// Returns the new plan, or nil to keep the current one.
     static func confirmLocalTarget(
-        _ target: String, plan: StartupPlan, startup: StartupOptions, environment: [String: String], host: HostFacts
-    ) async -> StartupPlan {
-        let caller = BlockingCaller(configuration: blockingConfiguration(plan))
-        defer { caller.close() }
+        _ target: String, caller: BlockingCaller, startup: StartupOptions, environment: [String: String],
+        host: HostFacts
+    ) async -> StartupPlan? {
         do throws(DistributionError) {
             try await caller.ensureConnected(to: target)
-            return plan
+            return nil
         } catch {
-            guard let actual = error.actualPeerName, actual != target else { return plan }
+            guard let actual = error.actualPeerName, actual != target else { return nil }
             var again = startup
             again.connect = [actual]
-            guard var replanned = try? Startup.plan(again, environment: environment, host: host) else { return plan }
+            guard var replanned = try? Startup.plan(again, environment: environment, host: host) else { return nil }
             replanned.targetFromLocalEPMD = true
             replanned.notes.removeAll { $0.hasPrefix("target ") }
             replanned.notes.append("target \(actual) from the local EPMD (the only name it lists; as the node calls itself)")
@@ -259,14 +259,13 @@ public enum ConsoleApp {
         }
     }
 
-    /// With no discovery flags: the target's own libcluster topologies (read over one blocking connection, closed
-    /// at once) become the discovery sources, so that cluster-wide commands cover the whole cluster. Notes say what
+    /// With no discovery flags: the target's own libcluster topologies (read over `caller`, the start-up connection)
+    /// become the discovery sources, so that cluster-wide commands cover the whole cluster. Notes say what
     /// was found and where; a target that cannot be asked leaves the plan as it was.
     static func adoptClusterConfig(
-        of target: String, into plan: inout StartupPlan, flags: DiscoveryOptions, environment: [String: String]
+        of target: String, caller: BlockingCaller, into plan: inout StartupPlan, flags: DiscoveryOptions,
+        environment: [String: String]
     ) async {
-        let caller = BlockingCaller(configuration: blockingConfiguration(plan))
-        defer { caller.close() }
         guard let topologies = await ClusterConfig.read(from: target, caller: caller, timeout: .seconds(3)),
             !topologies.isEmpty
         else { return }
@@ -313,11 +312,23 @@ public enum ConsoleApp {
             printError("beamconsole: \(error)")
             throw StartupFailure(status: CommandOutput.Status.connectionFailure)
         }
-        if plan.targetFromLocalEPMD, let target = plan.target, plan.tls == nil {
-            plan = await confirmLocalTarget(target, plan: plan, startup: startup, environment: environment, host: host)
-        }
-        if readClusterConfig, plan.discovery == nil, let target = plan.target, plan.tls == nil {
-            await adoptClusterConfig(of: target, into: &plan, flags: startup.discovery, environment: environment)
+        // One blocking connection to the target, at most, before the session: to confirm a guessed local target's
+        // name and to read its cluster configuration.
+        let readConfig = readClusterConfig && plan.discovery == nil
+        if plan.tls == nil, let target = plan.target, plan.targetFromLocalEPMD || readConfig {
+            var caller = BlockingCaller(configuration: blockingConfiguration(plan))
+            if plan.targetFromLocalEPMD, let replanned = await confirmLocalTarget(
+                target, caller: caller, startup: startup, environment: environment, host: host)
+            {
+                caller.close()
+                plan = replanned
+                caller = BlockingCaller(configuration: blockingConfiguration(plan))
+            }
+            if readConfig, let target = plan.target {
+                await adoptClusterConfig(
+                    of: target, caller: caller, into: &plan, flags: startup.discovery, environment: environment)
+            }
+            caller.close()
         }
         printNotes(plan, verbose: verbose)
         if let tls = plan.tls {

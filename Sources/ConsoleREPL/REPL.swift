@@ -126,31 +126,14 @@ public final class REPL: @unchecked Sendable {
     /// requests, printing as a running command's output streams, or above the prompt when the output comes later.
     /// The cookie is redacted as everywhere.
     private func startBackgroundGroupLeader() -> Task<Void, Never> {
-        let node = session.node
-        let (pid, mailbox) = node.spawnProcess()
         let editor = self.editor
         let redactor = session.redactor
-        let write: @Sendable (String) -> Void = { text in
+        let (pid, task) = session.node.spawnGroupLeader { text in
             let shown = redactor.redact(text)
             if editor.isEditing { editor.printAbove(shown) } else { editor.printRaw(shown) }
         }
         session.backgroundGroupLeader = pid
-        return Task {
-            for await message in mailbox {
-                // {io_request, From, ReplyAs, Request}: a put_chars with {M, F, A} is formatted on From's node.
-                guard let from = message.tupleElements?.dropFirst().first?.pidValue else { continue }
-                let server = IOServer(
-                    evaluate: { m, f, a in
-                        let r = try? await node.call(
-                            node: from.node.name, module: m, function: f, arguments: a,
-                            options: CallOptions(method: .rex, timeout: .seconds(30), captureOutput: false))
-                        if case .value(let v)? = r?.result { return v }
-                        return nil
-                    }, write: write)
-                guard let (to, reply) = await server.handleMessage(message) else { continue }
-                try? node.send(reply, to: to)
-            }
-        }
+        return task
     }
 
     /// Asks before a command acts on more than one node (`multicall`), unless `--yes`. Scripts (no terminal) are

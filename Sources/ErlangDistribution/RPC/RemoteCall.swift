@@ -196,15 +196,7 @@ extension LocalNode {
     func startGroupLeader(node: String, output: OutputCollector, discard: Bool = false) -> GroupLeader {
         let runner = LazyTask()
         let mailbox = Mailbox(timers: nil, onFirstMessage: { runner.start() })
-        let server = IOServer(
-            evaluate: { [weak self] m, f, a in
-                guard let self else { return nil }
-                let r = try? await self.rexCall(node: node, module: m, function: f, arguments: a,
-                                                options: RemoteCall.ioEvaluationOptions)
-                if case .value(let v)? = r?.result { return v }
-                return nil
-            },
-            write: { s in if !discard { output.append(s) } })
+        let server = ioServer(formattingOn: node, write: { s in if !discard { output.append(s) } })
         runner.prepare { [weak self] in
             for await message in mailbox {
                 guard let (to, reply) = await server.handleMessage(message) else { continue }
@@ -213,6 +205,37 @@ extension LocalNode {
         }
         let (pid, _) = spawnProcess(mailbox: mailbox)
         return GroupLeader(pid: pid, task: runner)
+    }
+
+    /// A long-lived group leader on this node, for remote processes that outlive any one call (a REPL's evaluator
+    /// and what it spawns): every I/O request sent to `pid` is served until `task` is cancelled, its text given to
+    /// `write`; a `put_chars` with `{M, F, A}` is formatted on the requesting process's node.
+    public func spawnGroupLeader(write: @escaping @Sendable (String) -> Void) -> (pid: Pid, task: Task<Void, Never>) {
+        let (pid, mailbox) = spawnProcess()
+        let task = Task { [weak self] in
+            for await message in mailbox {
+                // {io_request, From, ReplyAs, Request}
+                guard let self, let from = message.tupleElements?.dropFirst().first?.pidValue,
+                    let (to, reply) = await self.ioServer(formattingOn: from.node.name, write: write)
+                        .handleMessage(message)
+                else { continue }
+                try? self.send(reply, to: to)
+            }
+        }
+        return (pid, task)
+    }
+
+    /// The I/O server of a group leader whose `put_chars` with `{M, F, A}` is formatted on `node` (a nested rex call).
+    private func ioServer(formattingOn node: String, write: @escaping @Sendable (String) -> Void) -> IOServer {
+        IOServer(
+            evaluate: { [weak self] m, f, a in
+                guard let self else { return nil }
+                let r = try? await self.rexCall(node: node, module: m, function: f, arguments: a,
+                                                options: RemoteCall.ioEvaluationOptions)
+                if case .value(let v)? = r?.result { return v }
+                return nil
+            },
+            write: write)
     }
 }
 
