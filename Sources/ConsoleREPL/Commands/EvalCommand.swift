@@ -55,18 +55,20 @@ enum EvalCommand {
                     return failure.output
                 }
             }
+            // Ctrl-C while the evaluator was starting: the line is not sent.
+            if Task.isCancelled { return .cancelled(n) }
             let (m, f, a) = Evaluation.evaluate(owner: handle.owner, request)
             let response: CallResponse
             do throws(DistributionError) {
                 response = try await caller.call(node: n, module: m, function: f, arguments: a, options: options)
             } catch {
                 if Task.isCancelled {
-                    interrupt(handle.owner, caller: caller)
+                    interrupt(handle.owner, request: request.id, caller: caller)
                     return .cancelled(n)
                 }
                 return CallCommand.failed(error, node: n)
             }
-            if Task.isCancelled { interrupt(handle.owner, caller: caller) }
+            if Task.isCancelled { interrupt(handle.owner, request: request.id, caller: caller) }
             if attempt == 0, case .exception(.exit, let reason, _) = response.result, Evaluation.ownerIsGone(reason) {
                 // The node restarted, or the connection dropped since the last line: its evaluator ended with it.
                 evaluators.set(n, nil)
@@ -80,10 +82,11 @@ enum EvalCommand {
         return CommandOutput(errorText: "the evaluator on \(n) could not be started", status: CommandOutput.Status.remoteFailure)
     }
 
-    /// Ctrl-C: the owner stops the running evaluation and starts a new evaluator from the last state. (Killing our
-    /// caller on the node does the same, but only once its spawn was confirmed; this covers an early Ctrl-C.)
-    static func interrupt(_ owner: Pid, caller: any RemoteCaller) {
-        try? (caller as? LocalNode)?.send(.atom("$beamconsole_interrupt"), to: owner)
+    /// Ctrl-C: the owner stops the evaluation of `request` and starts a new evaluator from the last state, or, when
+    /// the request has not reached it yet, answers it as interrupted without running it. (Killing our caller on the
+    /// node does the same, but only once its spawn was confirmed; this covers an early Ctrl-C.)
+    static func interrupt(_ owner: Pid, request: Int, caller: any RemoteCaller) {
+        try? (caller as? LocalNode)?.send(.tuple([.atom("$beamconsole_interrupt"), .integer(request)]), to: owner)
     }
 
     /// Starts the node's evaluator (its owner monitors our node).

@@ -1,3 +1,4 @@
+import Synchronization
 import ErlangDistribution
 import ErlangTerm
 import TermSyntax
@@ -6,7 +7,12 @@ import TermSyntax
 /// reading replies. Pure: no I/O.
 enum Evaluation {
     /// One line (or block) of code to evaluate, with how its result should be rendered.
+    /// Request ids (for ``EvalCommand/interrupt(_:request:caller:)``): unique within this console process.
+    private static let requestIDs = Atomic<Int>(0)
+
     struct Request: Sendable {
+        /// Names the request in an interrupt.
+        var id = Evaluation.requestIDs.wrappingAdd(1, ordering: .relaxed).newValue
         var code: String
         /// Columns for the pretty printer (IEx uses the terminal's width, at most 80).
         var width = 80
@@ -31,7 +37,7 @@ enum Evaluation {
         var term: Term {
             .map(
                 TermMap([
-                    (.atom("code"), .string(code)), (.atom("width"), .integer(width)),
+                    (.atom("id"), .integer(id)), (.atom("code"), .string(code)), (.atom("width"), .integer(width)),
                     (.atom("color"), .atom(color ? .true : .false)), (.atom("cap"), .integer(cap)),
                     (.atom("raw"), .atom(raw ? .true : .false)), (.atom("raw_cap"), .integer(rawCap)),
                     (.atom("read_only"), readOnly ?? .atom(.false)),

@@ -9,13 +9,15 @@
 ///   for its line and the node's `user` between lines. The evaluator is the process the code runs in (`self()` is stable
 ///   from line to line) and holds the session: Elixir binding and `Macro.Env` (aliases, imports, requires), the
 ///   Erlang shell's bindings, and the last 20 results for `v/0,1`. If the caller goes away mid-evaluation (Ctrl-C,
-///   timeout), or the console sends `'$beamconsole_interrupt'`, the owner kills the evaluator and starts another from
-///   the last state; when the console's node goes
+///   timeout), or the console sends `{'$beamconsole_interrupt', Id}` for the running request, the owner kills the
+///   evaluator and starts another from the last state. An interrupt that arrives before its request (Ctrl-C while the
+///   request was still on its way) is remembered, and that request is answered as interrupted without being run. When
+///   the console's node goes
 ///   down the owner kills the evaluator and ends, so nothing stays behind.
 /// - `{once, Syntax, Request}` evaluates one request in the calling process with a fresh state (one-shot `eval`,
 ///   `multicall` of an expression).
 ///
-/// Requests are maps: `code` (binary), `width`, `color`, `cap` (bytes of rendered text), `raw` (also return the
+/// Requests are maps: `id` (an integer, unique per console), `code` (binary), `width`, `color`, `cap` (bytes of rendered text), `raw` (also return the
 /// value, when its external size is at most `raw_cap`), `inspect` (extra `inspect/2` options) and `read_only`
 /// (`false`, or ``ReadOnlyCheck/allowTerm()``: then the code is parsed and checked by ``ReadOnlyCheck`` before any
 /// of it runs). Replies: `incomplete`, `{ok, #{text, truncated, counter,
@@ -259,37 +261,58 @@ fun(Command) ->
   Stop = fun(Ev) -> unlink(Ev), exit(Ev, kill) end,
   OwnerLoop = fun Loop(Console, Ev, St) ->
       receive
-        {'$gen_call', {Caller, _} = From, {'$beamconsole_eval', Req}} ->
-          case {get('$beamconsole_lend'), erlang:process_info(Caller, group_leader)} of
-            {true, {group_leader, GL}} -> group_leader(GL, Ev);
-            _ -> ok
-          end,
-          M = erlang:monitor(process, Caller),
-          Ev ! {'$beamconsole_eval', self(), Req},
-          receive
-            {'$beamconsole_reply', Ev, Reply, St2} ->
-              erlang:demonitor(M, [flush]),
-              gen:reply(From, Reply),
-              group_leader(get('$beamconsole_gl'), Ev),
-              Loop(Console, Ev, St2);
-            {'DOWN', M, process, _, _} ->
-              Stop(Ev),
-              Loop(Console, StartEvaluator(self(), St), St);
-            '$beamconsole_interrupt' ->
-              erlang:demonitor(M, [flush]),
-              Stop(Ev),
+        {'$gen_call', From, {'$beamconsole_eval', Req}} ->
+          Id = maps:get(id, Req, undefined),
+          Early = get('$beamconsole_early'),
+          case maps:is_key(Id, Early) of
+            true ->
+              %% Interrupted before it arrived (Ctrl-C while the request was on its way): not run.
+              put('$beamconsole_early', maps:remove(Id, Early)),
               gen:reply(From, {error, #{text => <<"** (EXIT) interrupted">>, kind => exit}}),
-              Loop(Console, StartEvaluator(self(), St), St);
-            {'EXIT', Ev, Why} ->
-              erlang:demonitor(M, [flush]),
-              Text = io_lib:format("** (EXIT from the evaluator) ~tp", [Why]),
-              gen:reply(From, {error, #{text => Bin(Text), kind => exit}}),
-              Loop(Console, StartEvaluator(self(), St), St);
-            {nodedown, Console} -> Stop(Ev), exit(normal)
+              Loop(Console, Ev, St);
+            false ->
+              {Caller, _} = From,
+              case {get('$beamconsole_lend'), erlang:process_info(Caller, group_leader)} of
+                {true, {group_leader, GL}} -> group_leader(GL, Ev);
+                _ -> ok
+              end,
+              M = erlang:monitor(process, Caller),
+              Ev ! {'$beamconsole_eval', self(), Req},
+              receive
+                {'$beamconsole_reply', Ev, Reply, St2} ->
+                  erlang:demonitor(M, [flush]),
+                  gen:reply(From, Reply),
+                  group_leader(get('$beamconsole_gl'), Ev),
+                  Loop(Console, Ev, St2);
+                {'DOWN', M, process, _, _} ->
+                  Stop(Ev),
+                  Loop(Console, StartEvaluator(self(), St), St);
+                {'$beamconsole_interrupt', Id} ->
+                  erlang:demonitor(M, [flush]),
+                  Stop(Ev),
+                  gen:reply(From, {error, #{text => <<"** (EXIT) interrupted">>, kind => exit}}),
+                  Loop(Console, StartEvaluator(self(), St), St);
+                {'EXIT', Ev, Why} ->
+                  erlang:demonitor(M, [flush]),
+                  Text = io_lib:format("** (EXIT from the evaluator) ~tp", [Why]),
+                  gen:reply(From, {error, #{text => Bin(Text), kind => exit}}),
+                  Loop(Console, StartEvaluator(self(), St), St);
+                {nodedown, Console} -> Stop(Ev), exit(normal)
+              end
           end;
         {'$gen_call', From, '$beamconsole_stop'} -> Stop(Ev), gen:reply(From, ok);
         {'$gen_call', From, '$beamconsole_info'} ->
           gen:reply(From, {Ev, maps:get(counter, St)}), Loop(Console, Ev, St);
+        {'$beamconsole_interrupt', Id} ->
+          %% Ahead of its request: remembered (the last 16) so that the request is answered without being run.
+          %% Ids grow, so the smallest is the oldest.
+          Early = get('$beamconsole_early'),
+          Kept = case maps:size(Early) >= 16 of
+                   true -> maps:remove(lists:min(maps:keys(Early)), Early);
+                   false -> Early
+                 end,
+          put('$beamconsole_early', Kept#{Id => true}),
+          Loop(Console, Ev, St);
         {'EXIT', Ev, _} -> Loop(Console, StartEvaluator(self(), St), St);
         {nodedown, Console} -> Stop(Ev), exit(normal);
         _ -> Loop(Console, Ev, St)
@@ -306,6 +329,7 @@ fun(Command) ->
                   %% The evaluator's group leader between lines (and during them, given one): the console's, or the
                   %% node's own `user`; without one, each caller's is lent to it for its line.
                   put('$beamconsole_lend', GroupLeader =:= none),
+                  put('$beamconsole_early', #{}),
                   put('$beamconsole_gl', case GroupLeader of none -> whereis(user); _ -> GroupLeader end),
                   OwnerLoop(Console, StartEvaluator(self(), St0), St0)
               end),
