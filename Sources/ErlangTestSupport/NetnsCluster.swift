@@ -221,7 +221,7 @@ public final class NetnsCluster: @unchecked Sendable {
             try ip(["-n", switchNamespace, "link", "add", "br0", "type", "bridge"])
             try ip(["-n", switchNamespace, "link", "set", "br0", "up"])
             try attach(dnsNamespace, port: "dns", address: dnsIP)
-            try attach(consoleNamespace, port: "con", address: consoleIP)
+            try attach(consoleNamespace, port: "con", address: consoleIP, resolver: true)
             try syncNeighbors()
             let server = try DNSServer(
                 domain: String(query.split(separator: ".", maxSplits: 1).last ?? Substring(query)), ttl: ttl,
@@ -244,20 +244,25 @@ public final class NetnsCluster: @unchecked Sendable {
     /// is up, as Cloud Map registers a healthy task); a different `cookie` or `basename` makes a task the others
     /// cannot join (handshake failure, or a name EPMD does not know). `query` overrides the name the task itself
     /// polls: a name without records gives a task that connects to nobody by itself, so that only the other tasks'
-    /// DNS polls (or the test) can connect it.
+    /// DNS polls (or the test) can connect it. `erlFlags` are added to this task's emulator flags (e.g.
+    /// `-kernel net_ticktime 30`); `intervalKey` is the key its libcluster topology (the application environment
+    /// the node sets, as a release's config would) gives the interval under: `poll_interval` is the documented key
+    /// that libcluster's code ignores.
     @discardableResult
     public func addTask(
         cookie: String? = nil, basename: String? = nil, inDNS: Bool = true, query: String? = nil,
-        timeout: TimeInterval = 30
+        erlFlags: String = "", intervalKey: String = "polling_interval", timeout: TimeInterval = 30
     ) throws -> SimulatedTask {
-        try addTasks(count: 1, cookie: cookie, basename: basename, inDNS: inDNS, query: query, timeout: timeout)[0]
+        try addTasks(
+            count: 1, cookie: cookie, basename: basename, inDNS: inDNS, query: query, erlFlags: erlFlags,
+            intervalKey: intervalKey, timeout: timeout)[0]
     }
 
     /// Starts `count` tasks in parallel (namespaces, then every EPMD, then every node) and waits for all of them.
     @discardableResult
     public func addTasks(
         count: Int, cookie: String? = nil, basename: String? = nil, inDNS: Bool = true, query: String? = nil,
-        timeout: TimeInterval = 60
+        erlFlags extraTaskFlags: String = "", intervalKey: String = "polling_interval", timeout: TimeInterval = 60
     ) throws -> [SimulatedTask] {
         let deadline = Date().addingTimeInterval(timeout)
         let indices: [Int] = locked {
@@ -274,7 +279,7 @@ public final class NetnsCluster: @unchecked Sendable {
         var pending: [Pending] = []
         for i in indices {
             let ns = "\(Self.namespacePrefix)\(runID)-t\(i)", address = "\(subnet).\(i + 9)"
-            try attach(ns, port: "t\(i)", address: address)
+            try attach(ns, port: "t\(i)", address: address, resolver: true)
             let epmdLog = directory.appendingPathComponent("epmd-t\(i).log").path
             let epmd = try spawn(in: ns, ["epmd", "-d", "-port", "4369"], outputPath: epmdLog)
             pending.append(Pending(index: i, namespace: ns, ip: address, epmd: epmd, epmdLog: epmdLog))
@@ -298,13 +303,13 @@ public final class NetnsCluster: @unchecked Sendable {
                 "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": directory.path,
                 "LANG": "C.UTF-8", "DNSPOLL_QUERY": query ?? self.query, "DNSPOLL_NAMESERVER": dnsIP,
                 "DNSPOLL_BASENAME": basename,
-                "DNSPOLL_INTERVAL": String(Int(pollingInterval * 1000)),
+                "DNSPOLL_INTERVAL": String(Int(pollingInterval * 1000)), "LIBCLUSTER_INTERVAL_KEY": intervalKey,
             ]
             let erlFlags = [
                 // EPMD is ours (started above, stopped by PID): never let erl start a daemon.
                 "-start_epmd false", "-kernel inet_dist_listen_min \(Self.distPorts.lowerBound)",
                 "inet_dist_listen_max \(Self.distPorts.upperBound)",
-                Self.lightErlFlags, extraErlFlags,
+                Self.lightErlFlags, extraErlFlags, extraTaskFlags,
             ].joined(separator: " ")
             // The module compiled once at init: a node that compiled the script itself would spend twice the CPU
             // starting, which is what limits how fast fifty nodes start on two cores.

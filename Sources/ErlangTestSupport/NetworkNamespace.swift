@@ -18,9 +18,17 @@ extension NetnsCluster {
     }
 
     /// Creates `namespace` with `eth0` at `address`/24 (and a MAC address derived from it), its peer `port` plugged
-    /// into the switch's bridge. Call ``syncNeighbors()`` once a batch is attached.
-    func attach(_ namespace: String, port: String, address: String) throws {
+    /// into the switch's bridge. Call ``syncNeighbors()`` once a batch is attached. With `resolver`, a process run in
+    /// it by `ip netns exec` sees this run's dnsmasq as its `/etc/resolv.conf` (`/etc/netns/<namespace>/resolv.conf`,
+    /// removed with the namespace), as a task sees the VPC's resolver.
+    func attach(_ namespace: String, port: String, address: String, resolver: Bool = false) throws {
         try addNamespace(namespace)
+        if resolver {
+            let dir = URL(fileURLWithPath: Self.namespaceEtc).appendingPathComponent(namespace)
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            try "nameserver \(dnsIP)\noptions timeout:1 attempts:2\n".write(
+                to: dir.appendingPathComponent("resolv.conf"), atomically: true, encoding: .utf8)
+        }
         try ip(["-n", switchNamespace, "link", "add", port, "type", "veth", "peer", "name", "eth0", "address",
                 Self.mac(address), "netns", namespace])
         try ip(["-n", switchNamespace, "link", "set", port, "master", "br0", "up"])
@@ -95,7 +103,11 @@ extension NetnsCluster {
         let pids = (try? ChildProcess.output(of: ip, ["netns", "pids", name])) ?? ""
         for pid in pids.split(separator: "\n").compactMap({ pid_t($0) }) { kill(pid, SIGKILL) }
         _ = try? ChildProcess.output(of: ip, ["netns", "delete", name])
+        try? FileManager.default.removeItem(atPath: namespaceEtc + "/" + name)
     }
+
+    /// Where `ip netns exec` finds a namespace's own `/etc` files.
+    static let namespaceEtc = "/etc/netns"
 
     /// A random 10.<200-250>.<0-255> prefix that no route or address of this host uses.
     static func chooseSubnet() throws -> String {

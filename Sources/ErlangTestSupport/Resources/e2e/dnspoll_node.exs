@@ -69,6 +69,22 @@ defmodule E2E.DNSPoll do
       Stream.repeatedly(fn -> receive do: ({tag, n} -> log("#{tag} #{n}")) end) |> Stream.run()
     end)
 
+    # What a release's config says about it (config :libcluster, topologies: ...): the console reads it from the
+    # node. LIBCLUSTER_INTERVAL_KEY is the key the interval goes under (the documented but ignored poll_interval, or
+    # polling_interval); the clustering above does not read it.
+    interval_key = String.to_atom(System.get_env("LIBCLUSTER_INTERVAL_KEY") || "polling_interval")
+
+    Application.put_env(:libcluster, :topologies,
+      ecs: [
+        strategy: Cluster.Strategy.DNSPoll,
+        config: [
+          {interval_key, String.to_integer(env.("DNSPOLL_INTERVAL"))},
+          query: env.("DNSPOLL_QUERY"),
+          node_basename: env.("DNSPOLL_BASENAME")
+        ]
+      ]
+    )
+
     loop(%{
       query: String.to_charlist(env.("DNSPOLL_QUERY")),
       basename: env.("DNSPOLL_BASENAME"),
