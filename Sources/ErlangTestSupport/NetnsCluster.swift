@@ -495,6 +495,14 @@ public final class NetnsCluster: @unchecked Sendable {
         try check(in: task.namespace, ["iptables"] + rule)
     }
 
+    /// Cuts two tasks apart: each drops every packet from the other (both stay reachable from everyone else).
+    /// Connections already up between them are not closed (they time out at the next net_ticktime). Undo with
+    /// ``unblockPorts(_:)`` on both.
+    public func cut(_ a: SimulatedTask, _ b: SimulatedTask) throws {
+        try check(in: a.namespace, ["iptables", "-w", "-A", "INPUT", "-s", b.ip, "-j", "DROP"])
+        try check(in: b.namespace, ["iptables", "-w", "-A", "INPUT", "-s", a.ip, "-j", "DROP"])
+    }
+
     /// Removes every INPUT rule in the task's namespace.
     public func unblockPorts(_ task: SimulatedTask) throws {
         try check(in: task.namespace, ["iptables", "-w", "-F", "INPUT"])

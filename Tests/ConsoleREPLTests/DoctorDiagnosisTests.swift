@@ -200,7 +200,9 @@ final class DoctorDiagnosisTests: XCTestCase {
             XCTAssertTrue(out.contains(ctx.cookieHash))
         }
         let obj = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
-        XCTAssertEqual(Set(obj.keys), ["local", "cookie_hash", "cookie_hash_expression", "dns_query", "ok", "targets"])
+        XCTAssertEqual(
+            Set(obj.keys),
+            ["local", "cookie_hash", "cookie_hash_expression", "dns_query", "ok", "healthy", "cluster", "targets"])
         let target = try XCTUnwrap((obj["targets"] as? [[String: Any]])?.first)
         XCTAssertEqual(target["failed_stage"] as? String, "cookie")
         let stages = try XCTUnwrap(target["stages"] as? [[String: Any]])

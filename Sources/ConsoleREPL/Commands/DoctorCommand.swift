@@ -3,7 +3,8 @@ import ErlangDistribution
 import ErlangTerm
 import Foundation
 
-/// `doctor [NODE…]`: every connection stage for each node, with the cause and the fix.
+/// `doctor [NODE…]`: every connection stage for each node, with the cause and the fix; with no NODE, the whole
+/// cluster's findings after them (``DoctorCluster``, ``ClusterDiagnosis``).
 ///
 /// The order of the connection steps is the ``DialPlan``'s (the one every connection runs) and the verdicts are
 /// ``DoctorDiagnosis``'s; this file does the I/O of each step (DNS, EPMD, TCP, the handshake through
@@ -43,11 +44,20 @@ enum DoctorCommand {
             return out
         }
         reports += observed.sorted { $0.node < $1.node }
-        let report = DoctorReport(
+        var report = DoctorReport(
             local: node.name, cookieHash: context.cookieHash, dnsQuery: poll?.query, targets: reports)
+        // Cluster mode (no NODE named): DNS, membership, versions and configuration across the whole cluster.
+        if requested.isEmpty, !targets.isEmpty {
+            let section = await DoctorCluster.run(session: session, targets: targets, perNode: observed)
+            report.cluster = DoctorClusterReport(
+                nodes: section.nodes, dnsAnswered: section.dnsAnswered, findings: section.findings)
+        }
+        let status: Int32 =
+            !report.ok ? CommandOutput.Status.connectionFailure
+            : report.healthy ? CommandOutput.Status.ok : CommandOutput.Status.remoteFailure
         return CommandOutput(
             text: DoctorView.render(report, color: session.settings.color), json: DoctorView.json(report),
-            status: report.ok ? CommandOutput.Status.ok : CommandOutput.Status.connectionFailure)
+            status: status)
     }
 
     /// Our side of the diagnosis: name, cookie fingerprint, tick policy.
@@ -219,19 +229,10 @@ enum DoctorCommand {
     /// `binary:part(crypto:hash(sha256, erlang:atom_to_binary(erlang:get_cookie(), utf8)), 0, 6)` evaluated on the
     /// peer (by `erl_eval:exprs/2`, one round trip), so the cookie itself never crosses the wire.
     static let cookieHashExpression: Term = {
-        func call(_ m: Atom, _ f: Atom, _ args: [Term]) -> Term {
-            .tuple([
-                .atom("call"), .integer(1),
-                .tuple([.atom("remote"), .integer(1), .tuple([.atom("atom"), .integer(1), .atom(m)]),
-                        .tuple([.atom("atom"), .integer(1), .atom(f)])]),
-                .list(args),
-            ])
-        }
-        func atom(_ a: Atom) -> Term { .tuple([.atom("atom"), .integer(1), .atom(a)]) }
-        func int(_ i: Int) -> Term { .tuple([.atom("integer"), .integer(1), .integer(i)]) }
-        let cookie = call("erlang", "atom_to_binary", [call("erlang", "get_cookie", []), atom("utf8")])
-        let digest = call("crypto", "hash", [atom("sha256"), cookie])
-        return call("binary", "part", [digest, int(0), int(CookieFingerprint.hexDigits / 2)])
+        let f = AbstractForm.self
+        let cookie = f.call("erlang", "atom_to_binary", [f.call("erlang", "get_cookie", []), f.atom("utf8")])
+        let digest = f.call("crypto", "hash", [f.atom("sha256"), cookie])
+        return f.call("binary", "part", [digest, f.int(0), f.int(CookieFingerprint.hexDigits / 2)])
     }()
 
     static func remoteCookieHash(_ target: String, node: LocalNode, options: CallOptions) async

@@ -92,12 +92,30 @@ public struct DoctorReport: Hashable, Sendable {
     /// The DNSPoll query, when one is configured.
     public var dnsQuery: String?
     public var targets: [DoctorTargetReport]
+    /// The cluster section (when no node was named).
+    public var cluster: DoctorClusterReport?
 
-    public init(local: String, cookieHash: String, dnsQuery: String? = nil, targets: [DoctorTargetReport]) {
+    public init(local: String, cookieHash: String, dnsQuery: String? = nil, targets: [DoctorTargetReport],
+                cluster: DoctorClusterReport? = nil) {
         self.local = local; self.cookieHash = cookieHash; self.dnsQuery = dnsQuery; self.targets = targets
+        self.cluster = cluster
     }
 
+    /// Every node passes every stage.
     public var ok: Bool { targets.allSatisfy(\.ok) }
+    /// And the cluster has no finding.
+    public var healthy: Bool { ok && (cluster?.findings.isEmpty ?? true) }
+}
+
+/// `doctor`'s cluster section: the nodes seen, how many addresses the DNS answer held, and the findings.
+public struct DoctorClusterReport: Hashable, Sendable {
+    public var nodes: [String]
+    public var dnsAnswered: Int?
+    public var findings: [ClusterFinding]
+
+    public init(nodes: [String], dnsAnswered: Int? = nil, findings: [ClusterFinding]) {
+        self.nodes = nodes; self.dnsAnswered = dnsAnswered; self.findings = findings
+    }
 }
 
 /// What the I/O found for one target, stage by stage; nil for a stage means it was not tried.
