@@ -28,7 +28,8 @@ public enum ConsoleCommand: Equatable, Sendable {
     /// `watch [SECONDS]` — live membership (full screen on a terminal, NDJSON events otherwise), until `q`, Ctrl-C or
     /// the time given.
     case watch(seconds: Double?)
-    /// `doctor [NODE…]` — every connection stage for each node, with the cause and the fix.
+    /// `doctor [NODE…]` — every connection stage for each node, with the cause and the fix; with no NODE, the
+    /// cluster's findings too.
     case doctor([String])
     /// `help [COMMAND]`
     case help(String?)
@@ -58,7 +59,7 @@ public enum ConsoleCommand: Equatable, Sendable {
         "info": "info [NODE]                versions, uptime, memory, process/port/atom counts, schedulers, apps",
         "dns": "dns                        the latest DNS polls: records, TTLs, changes, warnings (needs --dns-query)",
         "watch": "watch [SECONDS]            live view of every node and its connection; q returns to the prompt",
-        "doctor": "doctor [NODE...]           check each connection stage (DNS, EPMD, ports, handshake, cookie)",
+        "doctor": "doctor [NODE...]           each connection stage; with no NODE, also the cluster's findings",
         "help": "help [COMMAND]             this list, or one command's usage",
         "quit": "quit                       leave (Ctrl-D too)",
     ]
