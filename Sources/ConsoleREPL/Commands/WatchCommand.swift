@@ -52,6 +52,22 @@ enum WatchCommand {
 /// The full-screen mode: the alternate screen, keys read without echo, a frame a second (and on every event).
 enum FullScreen {
     static func run(session: ConsoleSession, deadline: ContinuousClock.Instant?) async {
+        let events = session.discovery.events()
+        await loop(deadline: deadline, interval: .seconds(1), wake: { keys in
+            Task { for await _ in events { keys.poke() } }
+        }) { cols, rows in
+            WatchView.frame(
+                session.discovery.snapshot(), now: Date(), width: cols, height: rows, color: session.settings.color)
+        }
+    }
+
+    /// The loop every live view shares (`watch`, `top`): the alternate screen, keys without echo, a frame of
+    /// `frame(columns, rows)` every `interval` (and whenever `wake`'s task pokes the key reader), until `q`, Ctrl-C,
+    /// SIGTERM or the deadline; the terminal is restored however it ends.
+    static func loop(
+        deadline: ContinuousClock.Instant?, interval: Duration,
+        wake: ((KeyReader) -> Task<Void, Never>)? = nil, frame: (Int, Int) async -> [String]
+    ) async {
         let keys = KeyReader()
         keys.start()
         writeOut("\u{1B}[?1049h\u{1B}[?25l")
@@ -75,18 +91,15 @@ enum FullScreen {
             keys.stop()
             writeOut("\u{1B}[?25h\u{1B}[?1049l")
         }
-        let events = session.discovery.events()
-        let wake = Task {
-            for await _ in events { keys.poke() }
-        }
-        defer { wake.cancel() }
+        let waker = wake?(keys)
+        defer { waker?.cancel() }
         while !Task.isCancelled, !stop.withLock({ $0 }) {
             if let deadline, ContinuousClock.now >= deadline { break }
             let (cols, rows) = terminalSize()
-            let lines = WatchView.frame(
-                session.discovery.snapshot(), now: Date(), width: cols, height: rows, color: session.settings.color)
+            let lines = await frame(cols, rows)
             writeOut("\u{1B}[H" + lines.prefix(rows).map { $0 + "\u{1B}[K" }.joined(separator: "\r\n") + "\u{1B}[J")
-            if await keys.waitForKey(timeout: .seconds(1)) == "q" { break }
+            if stop.withLock({ $0 }) { break }
+            if await keys.waitForKey(timeout: interval) == "q" { break }
         }
     }
 }

@@ -1,0 +1,86 @@
+import ErlangDistribution
+import ErlangTerm
+
+/// The common runner of the cluster-inspection commands (`top`, `health`, `versions`, `ets`, `proc`): an Erlang fun,
+/// as source text, applied on each node to one argument, by one `erl_eval:exprs/2` call that scans, parses and
+/// evaluates the source there (see ``Evaluation/bootstrapExpressions(_:)``). Nothing is loaded onto the node, so it
+/// works in embedded-mode releases, and only OTP's own functions run. Every reduction happens on the node: each
+/// source returns at most a bounded number of rows or a fixed-size summary.
+///
+/// Fan-out is bounded: at most ``window`` nodes have a call in flight; each node has its own timeout; a node that
+/// fails or does not answer in time is reported with the stage and cause while the others are shown.
+public struct NodeInspection: Sendable {
+    /// The fun's source (`fun(Args) -> … end`), without the final period.
+    public let source: String
+    /// What the command is called, for messages (`top`).
+    public let name: String
+    let expressions: Term
+
+    public init(name: String, source: String) {
+        self.name = name
+        self.source = source
+        expressions = Evaluation.bootstrapExpressions(source)
+    }
+
+    /// Nodes in flight at once.
+    public static let window = 16
+
+    /// Why one node gave no result.
+    public struct Failure: Error, Hashable, Sendable, CustomStringConvertible {
+        /// `connect` (with the connection's own stage in ``detail``), `timeout`, `nodedown`, `exception`, `bad_reply`.
+        public var code: String
+        public var detail: String
+        public init(code: String, detail: String) { self.code = code; self.detail = detail }
+        public var description: String { "\(code): \(detail)" }
+    }
+
+    /// The `erl_eval:exprs/2` call that applies the source to `argument`.
+    public func call(_ argument: Term) -> (module: Atom, function: Atom, arguments: [Term]) {
+        ("erl_eval", "exprs", [expressions, .list([.tuple([.atom("Args"), argument])])])
+    }
+
+    /// Runs the source with `argument` on every node of `nodes`, ``window`` at a time; one result per node.
+    public func run(
+        on nodes: [String], argument: Term, caller: any ClusterCaller, timeout: Duration
+    ) async -> [String: Result<Term, Failure>] {
+        var seen = Set<String>()
+        let unique = nodes.filter { seen.insert($0).inserted }
+        let (m, f, a) = call(argument)
+        let options = CallOptions(timeout: timeout, captureOutput: false)
+        var out: [String: Result<Term, Failure>] = [:]
+        var start = 0
+        while start < unique.count {
+            let chunk = Array(unique[start..<min(unique.count, start + Self.window)])
+            start += chunk.count
+            let results = await caller.multicall(nodes: chunk, module: m, function: f, arguments: a, options: options)
+            for n in chunk {
+                out[n] = Self.read(results[n], name: name)
+            }
+        }
+        return out
+    }
+
+    /// One node's outcome as the fun's value, or a failure.
+    static func read(_ r: Result<CallResponse, DistributionError>?, name: String) -> Result<Term, Failure> {
+        switch r {
+        case nil:
+            return .failure(Failure(code: "bad_reply", detail: "no result"))
+        case .failure(let e)?:
+            return .failure(Failure(code: "connect", detail: "\(e.stage) failed (\(e.code)): \(e.message)"))
+        case .success(let response)?:
+            switch response.result {
+            case .value(let v):
+                guard let value = Evaluation.bootstrapValue(v) else {
+                    return .failure(Failure(code: "bad_reply", detail: "\(name) answered \(termText(v))"))
+                }
+                return .success(value)
+            case .exception(let cls, let reason, _):
+                return .failure(Failure(code: "exception", detail: "\(name) raised \(cls.rawValue): \(termText(reason))"))
+            case .nodedown:
+                return .failure(Failure(code: "nodedown", detail: "the connection went down during \(name)"))
+            case .timeout:
+                return .failure(Failure(code: "timeout", detail: "no answer in time"))
+            }
+        }
+    }
+}
