@@ -31,6 +31,8 @@ public enum ConsoleCommand: Equatable, Sendable {
     /// `doctor [NODE…]` — every connection stage for each node, with the cause and the fix; with no NODE, the
     /// cluster's findings too.
     case doctor([String])
+    /// `top`, `proc`, `health`, `versions`, `ets`: the cluster inspected on every node (see ``InspectionRequest``).
+    case inspect(InspectionRequest)
     /// `help [COMMAND]`
     case help(String?)
     /// `quit` / `exit`
@@ -40,8 +42,8 @@ public enum ConsoleCommand: Equatable, Sendable {
 
     /// Every command name, for help and completion.
     public static let names = [
-        "call", "connect", "disconnect", "dns", "doctor", "eval", "help", "info", "members", "multicall", "nodes",
-        "ping", "quit", "use", "watch",
+        "call", "connect", "disconnect", "dns", "doctor", "ets", "eval", "health", "help", "info", "members",
+        "multicall", "nodes", "ping", "proc", "quit", "top", "use", "versions", "watch",
     ]
 
     /// One-line usage per command.
@@ -60,6 +62,11 @@ public enum ConsoleCommand: Equatable, Sendable {
         "dns": "dns                        the latest DNS polls: records, TTLs, changes, warnings (needs --dns-query)",
         "watch": "watch [SECONDS]            live view of every node and its connection; q returns to the prompt",
         "doctor": "doctor [NODE...]           each connection stage; with no NODE, also the cluster's findings",
+        "top": "top [--sort memory|reductions|mqueue|binary|heap] [--limit K]  the biggest processes across the cluster",
+        "proc": "proc PID|NAME [--node N]   one process, safely: info, stacktrace, links, its state (bounded)",
+        "health": "health                     per node: memory, limits used, run queue, scheduler use, dist queues",
+        "versions": "versions [--env APP]       OTP, Elixir, release and app versions; modules that differ",
+        "ets": "ets [TABLE --peek K]       the biggest ETS tables across the cluster (metadata only)",
         "help": "help [COMMAND]             this list, or one command's usage",
         "quit": "quit                       leave (Ctrl-D too)",
     ]
@@ -75,6 +82,7 @@ extension ConsoleCommand {
         case .ping, .use, .connect, .disconnect: return true
         case .doctor(let nodes): return !nodes.isEmpty
         case .multicall(_, let nodes, _): return nodes != nil
+        case .inspect(let r): return r.nodes != nil
         default: return false
         }
     }
@@ -83,6 +91,7 @@ extension ConsoleCommand {
     public var actsOnCluster: Bool {
         switch self {
         case .nodes, .members, .multicall, .dns, .watch, .doctor: return true
+        case .inspect(let r): return r.nodes == nil && r.command != "proc"
         default: return false
         }
     }
@@ -175,6 +184,8 @@ extension ConsoleCommand {
             if rest.isEmpty { return .info(nil) }
             try validateNodeName(rest)
             return .info(rest)
+        case "top", "proc", "health", "versions", "ets":
+            return .inspect(try InspectionSpec.parse(word, rest))
         case "help":
             return .help(rest.isEmpty ? nil : rest)
         case "quit", "exit" where rest.isEmpty:

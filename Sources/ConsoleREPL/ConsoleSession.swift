@@ -134,6 +134,8 @@ public final class ConsoleSession: @unchecked Sendable {
             return await WatchCommand.run(session: self, seconds: seconds)
         case .doctor(let nodes):
             return await DoctorCommand.run(session: self, nodes: nodes)
+        case .inspect(let request):
+            return await InspectionCommands.run(request, session: self)
         }
     }
 

@@ -1,0 +1,6 @@
+/// `proc` (issue 15): not built yet.
+enum ProcCommand {
+    static func run(_ request: InspectionRequest, session: ConsoleSession) async -> CommandOutput {
+        .badInput("\(request.command) is not available yet")
+    }
+}
