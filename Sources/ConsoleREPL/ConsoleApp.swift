@@ -260,25 +260,39 @@ public enum ConsoleApp {
     }
 
     /// With no discovery flags: the target's own libcluster topologies (read over `caller`, the start-up connection)
-    /// become the discovery sources, so that cluster-wide commands cover the whole cluster. Notes say what
-    /// was found and where; a target that cannot be asked leaves the plan as it was.
+    /// become the discovery sources, so that cluster-wide commands cover the whole cluster; when they have no DNSPoll
+    /// topology, the query of the target's `DNSCluster` process (the dns_cluster package of Phoenix apps) does. Notes
+    /// say what was found and where; a target that cannot be asked leaves the plan as it was.
     static func adoptClusterConfig(
         of target: String, caller: BlockingCaller, into plan: inout StartupPlan, flags: DiscoveryOptions,
         environment: [String: String]
     ) async {
-        guard let topologies = await ClusterConfig.read(from: target, caller: caller, timeout: .seconds(3)),
-            !topologies.isEmpty
-        else { return }
+        let topologies = await ClusterConfig.read(from: target, caller: caller, timeout: .seconds(3)) ?? []
         var (options, notes) = ClusterConfig.discovery(topologies, target: target)
-        plan.notes += notes
+        var source = "libcluster"
         // What the flags say about how to ask (DNS servers, record types) still applies.
         options.dnsServers = flags.dnsServers
         options.recordTypes = flags.recordTypes
+        if options.dnsQuery == nil,
+            let cluster = await ClusterConfig.readDNSCluster(from: target, caller: caller, timeout: .seconds(3))
+        {
+            let (fromDNSCluster, more) = ClusterConfig.discovery(dnsCluster: cluster, target: target)
+            notes += more
+            if let query = fromDNSCluster.dnsQuery {
+                options.dnsQuery = query
+                options.basename = fromDNSCluster.basename
+                options.pollInterval = fromDNSCluster.pollInterval
+                // dns_cluster's record types (A and AAAA by default), unless --dns-type asked for others than A.
+                if flags.recordTypes == DiscoveryOptions().recordTypes { options.recordTypes = fromDNSCluster.recordTypes }
+                source = "dns_cluster"
+            }
+        }
+        plan.notes += notes
         guard !options.isEmpty else { return }
         do throws(DistributionError) {
             plan.discovery = try Startup.discoveryConfiguration(options, environment: environment)
         } catch {
-            plan.notes.append("warning: \(target)'s libcluster configuration could not be used: \(error)")
+            plan.notes.append("warning: \(target)'s \(source) configuration could not be used: \(error)")
         }
     }
 
