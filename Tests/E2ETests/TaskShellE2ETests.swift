@@ -137,7 +137,9 @@ final class TaskShellE2ETests: NetnsClusterTestCase {
     }
 
     /// RELEASE_NODE in the shell's environment still names the target, in a plain task (with RELEASE_COOKIE) and in
-    /// the release's task (cookie from releases/COOKIE).
+    /// the release's task (cookie from releases/COOKIE); without a host part (the task's environment has
+    /// RELEASE_NODE=myapp and the release's env.sh adds its address), the host part guessed is confirmed by the
+    /// handshake and the node's own name taken, for the cluster commands and for a plain call.
     func testReleaseNodeInTheEnvironmentStillWorks() throws {
         let c = try sharedCluster()
         let task = try XCTUnwrap(c.tasks.first)
@@ -157,5 +159,16 @@ final class TaskShellE2ETests: NetnsClusterTestCase {
             XCTAssertTrue(r.stderr.contains("cookie from \(cookieOrigin)"), r.stderr)
             XCTAssertTrue(r.stderr.contains(discoveryNote(c, target: target)), r.stderr)
         }
+
+        let alive = try XCTUnwrap(release.node.split(separator: "@").first.map(String.init))
+        let (r, nodes) = try members(in: release.namespace, environment: ["RELEASE_NODE": alive], expected: expected)
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        XCTAssertEqual(nodes, expected, r.stdout + r.stderr)
+        XCTAssertTrue(r.stderr.contains("target \(release.node) from RELEASE_NODE=\(alive) (as the node calls itself)"), r.stderr)
+        XCTAssertTrue(r.stderr.contains(discoveryNote(c, target: release.node)), r.stderr)
+        let call = try shell(
+            release.namespace, ["call", "--syntax", "erlang", "erlang:node()"], environment: ["RELEASE_NODE": alive])
+        XCTAssertEqual(call.status, 0, call.stdout + call.stderr)
+        XCTAssertEqual(call.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "'\(release.node)'", call.stdout)
     }
 }
