@@ -87,12 +87,16 @@ public enum ConsoleApp {
     /// The route for `oneShot` (printed with `--verbose`).
     public static func route(_ oneShot: OneShot, environment: [String: String]) -> PlannedRoute {
         var planned = PlannedRoute.full
-        let route = ExecutionRoute.choose(
+        var route = ExecutionRoute.choose(
             command: oneShot.command, options: oneShot.startup, environment: environment
         ) { () throws(DistributionError) -> StartupPlan in
             let plan = try Startup.plan(oneShot.startup, environment: environment, host: HostFacts.current())
             planned = .blocking(plan)
             return plan
+        }
+        // A guessed host part is confirmed by the full path's start-up connection (``confirmLocalTarget``).
+        if route == .blocking, case .blocking(let plan) = planned, plan.targetHostGuessed {
+            route = .full(reason: "RELEASE_NODE has no host part: the one guessed is confirmed first")
         }
         if oneShot.verbose { printError(route.description) }
         return route == .blocking ? planned : .full
@@ -236,10 +240,10 @@ public enum ConsoleApp {
 
     // MARK: - The composition root
 
-    /// The local node's name was guessed (its host part, long or short): one handshake says how it really calls
-    /// itself, and a node that calls itself otherwise is planned again under that name (our own name then takes its
-    /// form: a long-named node wants a long-named peer). Any other failure is left for the command to report.
-    /// Returns the new plan, or nil to keep the current one.
+    /// The target's host part was guessed (the local EPMD's one name, or `RELEASE_NODE` without `@`; long or short):
+    /// one handshake says how it really calls itself, and a node with the same alive part that calls itself otherwise
+    /// is planned again under that name (our own name then takes its form: a long-named node wants a long-named peer).
+    /// Any other failure is left for the command to report. Returns the new plan, or nil to keep the current one.
     static func confirmLocalTarget(
         _ target: String, caller: BlockingCaller, startup: StartupOptions, environment: [String: String],
         host: HostFacts
@@ -248,37 +252,58 @@ public enum ConsoleApp {
             try await caller.ensureConnected(to: target)
             return nil
         } catch {
-            guard let actual = error.actualPeerName, actual != target else { return nil }
+            guard let actual = error.actualPeerName, actual != target,
+                let alive = NodeName(target)?.alive, NodeName(actual)?.alive == alive
+            else { return nil }
             var again = startup
             again.connect = [actual]
             guard var replanned = try? Startup.plan(again, environment: environment, host: host) else { return nil }
-            replanned.targetFromLocalEPMD = true
+            let fromEPMD = startup.connect.isEmpty && (environment["RELEASE_NODE"] ?? "").isEmpty
+            replanned.targetFromLocalEPMD = fromEPMD
+            replanned.targetHostGuessed = !fromEPMD
             replanned.notes.removeAll { $0.hasPrefix("target ") }
-            replanned.notes.append("target \(actual) from the local EPMD (the only name it lists; as the node calls itself)")
+            replanned.notes.append(
+                fromEPMD
+                    ? "target \(actual) from the local EPMD (the only name it lists; as the node calls itself)"
+                    : "target \(actual) from RELEASE_NODE=\(alive) (as the node calls itself)")
             return replanned
         }
     }
 
     /// With no discovery flags: the target's own libcluster topologies (read over `caller`, the start-up connection)
-    /// become the discovery sources, so that cluster-wide commands cover the whole cluster. Notes say what
-    /// was found and where; a target that cannot be asked leaves the plan as it was.
+    /// become the discovery sources, so that cluster-wide commands cover the whole cluster; when they have no DNSPoll
+    /// topology, the query of the target's `DNSCluster` process (the dns_cluster package of Phoenix apps) does. Notes
+    /// say what was found and where; a target that cannot be asked leaves the plan as it was.
     static func adoptClusterConfig(
         of target: String, caller: BlockingCaller, into plan: inout StartupPlan, flags: DiscoveryOptions,
         environment: [String: String]
     ) async {
-        guard let topologies = await ClusterConfig.read(from: target, caller: caller, timeout: .seconds(3)),
-            !topologies.isEmpty
-        else { return }
+        let topologies = await ClusterConfig.read(from: target, caller: caller, timeout: .seconds(3)) ?? []
         var (options, notes) = ClusterConfig.discovery(topologies, target: target)
-        plan.notes += notes
+        var source = "libcluster"
         // What the flags say about how to ask (DNS servers, record types) still applies.
         options.dnsServers = flags.dnsServers
         options.recordTypes = flags.recordTypes
+        if options.dnsQuery == nil,
+            let cluster = await ClusterConfig.readDNSCluster(from: target, caller: caller, timeout: .seconds(3))
+        {
+            let (fromDNSCluster, more) = ClusterConfig.discovery(dnsCluster: cluster, target: target)
+            notes += more
+            if let query = fromDNSCluster.dnsQuery {
+                options.dnsQuery = query
+                options.basename = fromDNSCluster.basename
+                options.pollInterval = fromDNSCluster.pollInterval
+                // dns_cluster's record types (A and AAAA by default), unless --dns-type asked for others than A.
+                if flags.recordTypes == DiscoveryOptions().recordTypes { options.recordTypes = fromDNSCluster.recordTypes }
+                source = "dns_cluster"
+            }
+        }
+        plan.notes += notes
         guard !options.isEmpty else { return }
         do throws(DistributionError) {
             plan.discovery = try Startup.discoveryConfiguration(options, environment: environment)
         } catch {
-            plan.notes.append("warning: \(target)'s libcluster configuration could not be used: \(error)")
+            plan.notes.append("warning: \(target)'s \(source) configuration could not be used: \(error)")
         }
     }
 
@@ -315,9 +340,10 @@ public enum ConsoleApp {
         // One blocking connection to the target, at most, before the session: to confirm a guessed local target's
         // name and to read its cluster configuration.
         let readConfig = readClusterConfig && plan.discovery == nil
-        if plan.tls == nil, let target = plan.target, plan.targetFromLocalEPMD || readConfig {
+        let guessed = plan.targetFromLocalEPMD || plan.targetHostGuessed
+        if plan.tls == nil, let target = plan.target, guessed || readConfig {
             var caller = BlockingCaller(configuration: blockingConfiguration(plan))
-            if plan.targetFromLocalEPMD, let replanned = await confirmLocalTarget(
+            if guessed, let replanned = await confirmLocalTarget(
                 target, caller: caller, startup: startup, environment: environment, host: host)
             {
                 caller.close()

@@ -95,6 +95,10 @@ public struct StartupPlan: Sendable {
     public var tls: DistributionTLSConfiguration?
     /// Whether the target is the one name the local EPMD lists, with a host part guessed (see ``Startup``).
     public var targetFromLocalEPMD = false
+    /// Whether the target is `RELEASE_NODE` without a host part, completed here with this host's name: a release
+    /// whose `env.sh` sets the host part itself (`RELEASE_NODE=myapp@$(ip)`) runs under another name than the exec
+    /// shell's environment says, so one handshake confirms it, as for ``targetFromLocalEPMD``.
+    public var targetHostGuessed = false
 }
 
 /// Facts about this host that the plan depends on.
@@ -164,6 +168,7 @@ public enum Startup {
 
         // The target: --connect first, else RELEASE_NODE (completed with a host part if it has none).
         var connect = options.connect
+        var targetHostGuessed = false
         let distribution = env["RELEASE_DISTRIBUTION"]?.lowercased()
         if connect.isEmpty, let releaseNode = env["RELEASE_NODE"], !releaseNode.isEmpty {
             if releaseNode.contains("@") {
@@ -171,6 +176,7 @@ public enum Startup {
             } else {
                 let hostPart = distribution == "name" ? host.hostname : shortHost(host.hostname)
                 connect = ["\(releaseNode)@\(hostPart)"]
+                targetHostGuessed = true
             }
             notes.append("target \(connect[0]) from RELEASE_NODE")
         }
@@ -271,6 +277,7 @@ public enum Startup {
             name: name, cookie: cookie, target: target, connect: connect, settings: settings, notes: notes,
             discovery: discovery, ecsTask: ecsTask, tls: tls)
         plan.targetFromLocalEPMD = targetFromLocalEPMD
+        plan.targetHostGuessed = targetHostGuessed
         return plan
     }
 

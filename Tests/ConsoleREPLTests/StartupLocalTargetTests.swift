@@ -58,4 +58,22 @@ final class StartupLocalTargetTests: XCTestCase {
         XCTAssertEqual(p.target, "x@h")
         XCTAssertEqual(try plan(["myapp"], env: ["RELEASE_NODE": "other@h"]).target, "other@h")
     }
+
+    /// RELEASE_NODE without a host part is completed with this host's name, and marked as guessed (a release's env.sh
+    /// may have given it another host part): the start-up connection confirms it, so a plain call takes the full path.
+    func testReleaseNodeWithoutHostIsAGuessConfirmedFirst() throws {
+        let bare = try plan(nil, env: ["RELEASE_NODE": "myapp", "RELEASE_DISTRIBUTION": "name"])
+        XCTAssertEqual(bare.target, "myapp@ip-10-0-2-106.eu-west-1.compute.internal")
+        XCTAssertTrue(bare.targetHostGuessed)
+        XCTAssertFalse(bare.targetFromLocalEPMD)
+        XCTAssertFalse(try plan(nil, env: ["RELEASE_NODE": "myapp@10.0.2.106"]).targetHostGuessed)
+        XCTAssertFalse(try plan(["myapp"]).targetHostGuessed, "the local EPMD's name is marked as such")
+
+        let call = OneShot(command: .call(node: nil, expression: "node()"), startup: StartupOptions(), json: false)
+        guard case .full = ConsoleApp.route(call, environment: ["RELEASE_COOKIE": "c", "RELEASE_NODE": "myapp"]) else {
+            return XCTFail("a guessed host part is confirmed on the full path")
+        }
+        guard case .blocking = ConsoleApp.route(call, environment: ["RELEASE_COOKIE": "c", "RELEASE_NODE": "myapp@h"])
+        else { return XCTFail("a full RELEASE_NODE keeps the blocking route") }
+    }
 }
