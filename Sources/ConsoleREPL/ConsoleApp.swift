@@ -160,7 +160,11 @@ public enum ConsoleApp {
         }
         defer { session.node.shutdown() }
         if session.hasDiscoverySources, oneShot.command.actsOnCluster {
-            await session.discovery.pollOnce(waitForConnections: true)
+            // Bounded by the command's timeout: a node that never answers its handshake is the command's to report.
+            let discovery = session.discovery
+            _ = await untilDeadline(ContinuousClock.now + session.settings.timeout) {
+                await discovery.pollOnce(waitForConnections: true)
+            }
         }
         return await run(oneShot.command, connect: plan.connect, json: oneShot.json, connectFirst: connectFirst) {
             await session.run($0, onOutput: $1)

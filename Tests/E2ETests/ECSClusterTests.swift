@@ -92,7 +92,10 @@ final class ECSClusterTests: NetnsClusterTestCase {
         let others = meshTasks(cluster)
         // A task that polls a name without records, so that only the others' DNS polls can connect it.
         let late = try cluster.addTask(inDNS: false, query: Self.nowhere)
-        addTeardownBlock { cluster.killTask(late) }
+        addTeardownBlock {
+            try? cluster.removeDNSRecords([late.ip])
+            cluster.killTask(late)
+        }
         XCTAssertFalse(try lists(via: others[0].node)[others[0].node, default: []].contains(late.node))
 
         let published = Date().timeIntervalSince1970
@@ -117,6 +120,8 @@ final class ECSClusterTests: NetnsClusterTestCase {
     func testKilledTaskDropsOutWhileItsStaleRecordStays() throws {
         let cluster = try sharedCluster()
         let victim = try cluster.addTask()
+        // Its stale record would stay for the later tests (whose console follows the tasks' own DNSPoll topology).
+        addTeardownBlock { try? cluster.removeDNSRecords([victim.ip]) }
         let survivors = meshTasks(cluster).filter { $0.node != victim.node }
         try waitForMesh(survivors + [victim], timeout: 5)
 

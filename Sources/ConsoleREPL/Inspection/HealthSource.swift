@@ -46,7 +46,8 @@ fun({health, WindowMs}) ->
                    end;
                 (_) -> false
              end, Try(fun() -> erlang:system_info(dist_ctrl) end, [])), 200),
-  {ok, #{memory => erlang:memory(), limits => Limits, run_queue => erlang:statistics(run_queue),
+  %% erlang:memory/0 raises notsup on a node whose allocators are reduced to malloc (+Mea min).
+  {ok, #{memory => Try(fun() -> erlang:memory() end, []), limits => Limits, run_queue => erlang:statistics(run_queue),
          schedulers => Schedulers, utilization => Util, dist => Dist,
          otp_release => list_to_binary(erlang:system_info(otp_release)),
          uptime_ms => element(1, erlang:statistics(wall_clock))}}

@@ -52,8 +52,32 @@ public struct NodeInspection: Sendable {
         while start < unique.count {
             let chunk = Array(unique[start..<min(unique.count, start + Self.window)])
             start += chunk.count
-            let results = await caller.multicall(nodes: chunk, module: m, function: f, arguments: a, options: options)
-            for n in chunk {
+            // Connecting is bounded by the same timeout (a node that accepts TCP but never answers the handshake
+            // would otherwise hold the command for the connect and handshake timeouts).
+            let deadline = ContinuousClock.now + timeout
+            let connected = await withTaskGroup(of: (String, Failure?).self) { group in
+                for n in chunk {
+                    group.addTask {
+                        let r = await untilDeadline(deadline) { () async -> Failure? in
+                            do throws(DistributionError) {
+                                try await caller.ensureConnected(to: n)
+                                return nil
+                            } catch {
+                                return Failure(code: "connect", detail: "\(error.stage) failed (\(error.code)): \(error.message)")
+                            }
+                        }
+                        return (n, r ?? Failure(code: "timeout", detail: "no connection within \(timeout)"))
+                    }
+                }
+                var ok: [String] = []
+                for await (n, failure) in group {
+                    if let failure { out[n] = .failure(failure) } else { ok.append(n) }
+                }
+                return ok
+            }
+            guard !connected.isEmpty else { continue }
+            let results = await caller.multicall(nodes: connected, module: m, function: f, arguments: a, options: options)
+            for n in connected {
                 out[n] = Self.read(results[n], name: name)
             }
         }

@@ -159,8 +159,15 @@ public enum InfoView {
             throw fail(.wallClock, "returned \(termText(clock)), expected {Total, SinceLast}")
         }
 
-        let mem = try value(.memory)
+        // erlang:memory() raises notsup on a node whose allocators are reduced to malloc (+Mea min): no memory
+        // figures then, the rest still shown.
         var memory: [NodeInfo.MemoryEntry] = []
+        let mem: Term
+        if case .exception(_, let reason, _)? = results[.memory], reason.isAtom("notsup") {
+            mem = .list([])
+        } else {
+            mem = try value(.memory)
+        }
         guard let memItems = mem.listElements else { throw fail(.memory, "returned \(termText(mem)), expected a list") }
         for item in memItems {
             guard let p = item.tupleElements, p.count == 2, let k = p[0].atomValue, let v = p[1].intValue else {
@@ -229,7 +236,7 @@ public enum InfoView {
             ("atoms", HumanUnits.usage(info.atoms.count, of: info.atoms.limit)),
             ("net ticktime", info.netTicktime.map { "\($0) s" } ?? "-"),
             ("dist port", "\(info.distPort.map(String.init) ?? "-") (listen range: \(range))"),
-            ("memory", HumanUnits.bytes(info.totalMemory)),
+            ("memory", info.memory.isEmpty ? "not available (erlang:memory() is not supported there)" : HumanUnits.bytes(info.totalMemory)),
         ])
         var mem = Table(headers: ["memory", "size"], alignments: [.left, .right])
         for m in info.memory where m.type != "total" { mem.append([m.type, HumanUnits.bytes(m.bytes)]) }
