@@ -28,6 +28,7 @@ struct BeamConsole: AsyncParsableCommand {
             ReplCommand.self, CallSubcommand.self, MulticallSubcommand.self, EvalSubcommand.self,
             NodesSubcommand.self, MembersSubcommand.self, ConnectSubcommand.self, PingSubcommand.self,
             InfoSubcommand.self, DNSSubcommand.self, WatchSubcommand.self, DoctorSubcommand.self, TermCommand.self,
+            VersionsSubcommand.self, EtsSubcommand.self,
         ],
         defaultSubcommand: ReplCommand.self
     )
