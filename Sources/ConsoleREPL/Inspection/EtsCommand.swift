@@ -122,9 +122,10 @@ enum EtsCommand {
             }
             if let e = t.tagged("error"), e.count == 1 {
                 if e[0].isAtom("not_found") { return failure("no_such_table", "no table \(table) on \(node)") }
-                if let a = e[0].tagged("ambiguous"), let n = a.first?.intValue {
-                    return failure("ambiguous", "\(n) unnamed tables are called \(table) on \(node): give the #Ref<…> "
-                        + "that ets lists")
+                if let a = e[0].tagged("ambiguous"), let refs = a.first?.listElements {
+                    let ids = refs.prefix(10).compactMap(InspectionText.string)
+                    return failure("ambiguous", "several unnamed tables are called \(table) on \(node): give one of "
+                        + ids.joined(separator: ", "))
                 }
                 if let p = e[0].tagged("private"), p.count == 2 {
                     let owner = (InspectionText.string(p[0]) ?? "?")

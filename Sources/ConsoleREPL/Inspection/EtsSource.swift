@@ -7,7 +7,7 @@
 /// - `{peek, Table, K, Cap}` (K = 0: metadata only): the table named `Table` (a binary: a name, compared without making an atom, or a
 ///   `#Ref<…>`) → `{ok, Row, [Text], More}` with at most K objects (`ets:select/3` with a limit, never the whole
 ///   table), each rendered on the node (Elixir's `inspect` with limits, or `~tP` with depth 20) and cut to `Cap`
-///   bytes; `{error, not_found}`, `{error, {ambiguous, N}}` (several unnamed tables share the name), or
+///   bytes; `{error, not_found}`, `{error, {ambiguous, [TidText]}}` (several unnamed tables share the name; at most 10), or
 ///   `{error, {private, OwnerPid, OwnerName}}` (only the owner can read a private table).
 enum EtsSource {
     static let text = #"""
@@ -61,7 +61,8 @@ fun(Args) ->
     {peek, Text, K, Cap} ->
       case Find(Text) of
         [] -> {error, not_found};
-        [_, _ | _] = Many -> {error, {ambiguous, length(Many)}};
+        [_, _ | _] = Many ->
+          {error, {ambiguous, [unicode:characters_to_binary(io_lib:format("~w", [M])) || M <- lists:sublist(Many, 10)]}};
         [T] ->
           case Row(T) of
             skip -> {error, not_found};

@@ -11,10 +11,11 @@ public enum EtsView {
                 headers: ["NODE", "TABLE", "OWNER", "TYPE", "SIZE", "MEMORY", "PROTECTION"],
                 alignments: [.left, .left, .left, .left, .right, .right, .left])
             for e in r.tables {
-                t.append([e.node, e.named ? e.name : "\(e.name) \(e.id)", e.owner, e.type, String(e.size),
-                          HumanUnits.bytes(e.memory), e.protection])
+                t.append([e.node, e.named ? e.name : "\(e.name) \(e.id)", e.ownerName ?? e.ownerPid, e.type,
+                          String(e.size), HumanUnits.bytes(e.memory), e.protection])
             }
-            out += "\n" + t.render(maxWidth: width)
+            // Not cut to the terminal: node and table names are what the rows are for (and what scripts grep).
+            out += "\n" + t.render()
         }
         out += VersionsView.failuresText(r.failures, title: "failed")
         return out

@@ -40,19 +40,18 @@ public enum VersionsView {
                     + (r.modules.isEmpty ? " and module code\n" : "; module md5s agree where loaded\n")
             } else {
                 out += "differences\n"
-                var t = Table(headers: ["ITEM", "VALUES (nodes)"])
+                var rows: [(String, String)] = []
                 for d in r.differences {
-                    t.append([d.name.map { "\(d.item) \($0)" } ?? d.item, groupsText(d.groups, absent: absentText(d))])
+                    rows.append((d.name.map { "\(d.item) \($0)" } ?? d.item, groupsText(d.groups, absent: absentText(d))))
                 }
                 for a in r.modules {
                     for m in a.differing.prefix(50) {
-                        t.append(["module \(m.module) (\(a.application))",
-                                  groupsText(m.groups.map { ValueGroup(value: $0.value.map { "md5 " + $0.prefix(8) }, nodes: $0.nodes) },
-                                             absent: "not loaded")])
+                        let md5 = m.groups.map { ValueGroup(value: $0.value.map { "md5 " + $0.prefix(8) }, nodes: $0.nodes) }
+                        rows.append(("module \(m.module) (\(a.application))", groupsText(md5, absent: "not loaded")))
                     }
-                    if a.differing.count > 50 { t.append(["…", "\(a.differing.count - 50) more modules of \(a.application)"]) }
+                    if a.differing.count > 50 { rows.append(("…", "\(a.differing.count - 50) more modules of \(a.application)")) }
                 }
-                if !t.rows.isEmpty { out += t.render(maxWidth: width - 2).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n" }
+                out += keyValueLines(rows, indent: "  ")
                 for a in r.modules where a.differing.isEmpty {
                     out += "  \(a.application): module digests differ, but every module loaded on several nodes has the "
                         + "same md5 (\(a.loadedOnSome.count) loaded on some nodes only)\n"
@@ -166,11 +165,7 @@ public enum VersionsView {
         if r.keys.isEmpty {
             out += loaded.isEmpty ? "" : "no environment keys\n"
         } else {
-            var t = Table(headers: ["KEY", "COMPARISON"])
-            for k in r.keys {
-                t.append([k.key, comparisonText(k, nodeCount: loaded.count)])
-            }
-            out += "\n" + t.render(maxWidth: width)
+            out += "\n" + keyValueLines(r.keys.map { ($0.key, comparisonText($0, nodeCount: loaded.count)) })
             let differing = r.keys.filter { !$0.same }.count
             out += "\n\(differing) of \(r.keys.count) key\(r.keys.count == 1 ? "" : "s") differ\n"
         }
