@@ -125,4 +125,27 @@ final class ScaleE2ETests: NetnsClusterTestCase {
                           "\(t)")
         }
     }
+    func testTopAndHealthCoverAllFifty() throws {
+        let c = try sharedCluster()
+        let r = try beamconsole(["top", "--json", "--limit", "20", "--sort", "reductions"] + c.discoveryArguments(pollInterval: 1),
+                                timeout: 90)
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        let json = try XCTUnwrap(r.json, r.stdout)
+        XCTAssertEqual(Set((json["nodes"] as? [String: Any])?.keys.map { $0 } ?? []), names, r.stdout)
+        let rows = try XCTUnwrap(json["rows"] as? [[String: Any]])
+        XCTAssertEqual(rows.count, 20)
+        let values = rows.compactMap { $0["value"] as? Int }
+        XCTAssertEqual(values, values.sorted(by: >), "merged largest first")
+        XCTAssertEqual((json["failures"] as? [String: Any])?.count, 0, r.stdout)
+
+        let h = try beamconsole(["health", "--json", "--window", "0.5"] + c.discoveryArguments(pollInterval: 1), timeout: 90)
+        XCTAssertEqual(h.status, 0, h.stdout + h.stderr)
+        let nodes = try XCTUnwrap(h.json?["nodes"] as? [[String: Any]], h.stdout)
+        XCTAssertEqual(Set(nodes.compactMap { $0["node"] as? String }), names)
+        for n in nodes {
+            XCTAssertNotNil(n["utilization"] as? Double, "\(n)")
+            // Every peer of the mesh has a distribution connection; the console's own is one more.
+            XCTAssertGreaterThanOrEqual((n["dist_queued"] as? [String: Any])?.count ?? 0, Self.size - 1, "\(n)")
+        }
+    }
 }

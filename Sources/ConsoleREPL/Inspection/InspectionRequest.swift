@@ -75,7 +75,7 @@ public struct InspectionSpec: Sendable {
             usage: "versions [--env APP [--show KEY,...]] [--node N|--nodes A,B]", options: ["--env", "--show"],
             flags: [], positional: 0...0),
         "ets": InspectionSpec(
-            usage: "ets [TABLE --node N --peek K] [--sort memory|size] [--limit K] [--node N|--nodes A,B]",
+            usage: "ets [--sort memory|size] [--limit K] [--node N|--nodes A,B] | ets TABLE --node N [--peek K]",
             options: ["--sort", "--limit", "--peek"], flags: [], positional: 0...1),
     ]
 
