@@ -27,7 +27,8 @@ struct BeamConsole: AsyncParsableCommand {
         subcommands: [
             ReplCommand.self, CallSubcommand.self, MulticallSubcommand.self, EvalSubcommand.self,
             NodesSubcommand.self, MembersSubcommand.self, ConnectSubcommand.self, PingSubcommand.self,
-            InfoSubcommand.self, DNSSubcommand.self, WatchSubcommand.self, DoctorSubcommand.self, TermCommand.self,
+            InfoSubcommand.self, DNSSubcommand.self, WatchSubcommand.self, DoctorSubcommand.self, ProcSubcommand.self,
+            TermCommand.self,
         ],
         defaultSubcommand: ReplCommand.self
     )
