@@ -63,6 +63,9 @@ final class ProcCommandTests: XCTestCase {
                 {:ok, _} = Agent.start(fn -> String.duplicate("x", 2_000_000) end, name: :bc_bigbin)
                 :yes = :global.register_name(:bc_global, Process.whereis(:bc_agent))
                 true = Node.connect(:"\(b)")
+                spawn(fn -> {:ok, _} = Registry.start_link(keys: :unique, name: BcReg); Process.sleep(:infinity) end)
+                Process.sleep(300)
+                {:ok, _} = Agent.start(fn -> :via_state end, name: {:via, Registry, {BcReg, "k"}})
                 :planted
                 """
             let r = try run(["eval", a, planted, "--timeout", "60"])
@@ -241,6 +244,29 @@ final class ProcCommandTests: XCTestCase {
         XCTAssertEqual(global.json?["registered_name"] as? String, "bc_agent")
         XCTAssertEqual(global.json?["node"] as? String, a)
         XCTAssertEqual(global.json?["found"] as? String, "owner")
+        // A via name (an Elixir Registry).
+        let via = try run(["proc", "{:via, Registry, {BcReg, \"k\"}}", "--connect", a])
+        XCTAssertEqual(via.status, 0, via.err)
+        XCTAssertTrue(via.out.contains("state\n  :via_state\n"), via.out)
+    }
+
+    /// A node without Elixir: the state is rendered by io_lib on the node, in Erlang syntax; OTP 25 has no
+    /// '$initial_call' item, and that is not an error.
+    func testANodeWithoutElixirRendersTheStateWithIoLib() throws {
+        if let e = Self.setupError { throw XCTSkip("setup failed: \(e)") }
+        let erl = try TestNode(kind: .erl, cookie: Self.cookie)
+        defer { erl.stop() }
+        let r = try run(["proc", "kernel_sup", "--node", erl.name, "--json"])
+        XCTAssertEqual(r.status, 0, r.err)
+        let json = try XCTUnwrap(r.json, r.out)
+        XCTAssertEqual(json["behaviour"] as? String, "gen_server")
+        XCTAssertEqual(json["application"] as? String, "kernel")
+        let state = try XCTUnwrap(json["state"] as? [String: Any])
+        XCTAssertEqual(state["status"] as? String, "ok")
+        XCTAssertEqual(state["syntax"] as? String, "erlang")
+        XCTAssertTrue((state["text"] as? String)?.hasPrefix("{state,{local,kernel_sup}") == true, "\(state)")
+        let links = try XCTUnwrap(json["links"] as? [String: Any])
+        XCTAssertGreaterThan(links["count"] as? Int ?? 0, 3)
     }
 
     func testAllowedUnderReadOnlyAndTheStateReadIsAudited() throws {

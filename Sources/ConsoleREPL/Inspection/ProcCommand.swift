@@ -86,7 +86,7 @@ enum ProcCommand {
                 others = others.filter { seen.insert($0).inserted }
                 let answers = await inspection.run(
                     on: others, argument: argument("whereis", target.argument), caller: session.node,
-                    timeout: settings.timeout)
+                    timeout: min(settings.timeout, .seconds(5)))
                 var found: [(String, Term)] = []
                 for n in others.sorted() {
                     if case .success(let a)? = answers[n], let f = a.tagged("found"), f.count == 1 { found.append((n, f[0])) }
