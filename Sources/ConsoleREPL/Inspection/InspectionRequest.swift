@@ -68,7 +68,7 @@ public struct InspectionSpec: Sendable {
                 + "[--node N|--nodes A,B]",
             options: ["--sort", "--limit", "--interval", "--window"], flags: ["--force", "--once"], positional: 0...0),
         "proc": InspectionSpec(
-            usage: "proc PID|NAME [--node N]", options: [], flags: ["--no-state"], positional: 1...1),
+            usage: "proc PID|NAME [--node N] [--no-state]", options: [], flags: ["--no-state"], positional: 1...8),
         "health": InspectionSpec(
             usage: "health [--window S] [--node N|--nodes A,B]", options: ["--window"], flags: [], positional: 0...0),
         "versions": InspectionSpec(
