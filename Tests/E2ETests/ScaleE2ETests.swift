@@ -148,4 +148,35 @@ final class ScaleE2ETests: NetnsClusterTestCase {
             XCTAssertGreaterThanOrEqual((n["dist_queued"] as? [String: Any])?.count ?? 0, Self.size - 1, "\(n)")
         }
     }
+    /// `top` live on a terminal over all fifty for ten seconds: it refreshes, q quits, and the console's own CPU time
+    /// and peak RSS (measured by /usr/bin/time) are printed for the benchmark notes.
+    func testTopLiveOverFiftyRefreshesAndQuits() throws {
+        let c = try sharedCluster()
+        let costFile = c.directory.appendingPathComponent("top-live-cost-\(UUID().uuidString)").path
+        let args = (["top", "--interval", "1", "--sort", "memory", "--limit", "15"] + c.discoveryArguments(pollInterval: 1))
+            .joined(separator: " ")
+        let t = try TmuxTerminal(
+            command: "ip netns exec \(c.consoleNamespace) /usr/bin/time -o \(costFile) -f '%U %S %M' "
+                + "\(Self.binary) \(args)",
+            environment: ["RELEASE_COOKIE": c.cookie, "TERM": "xterm-256color", "HOME": c.directory.path],
+            columns: 160, rows: 40)
+        defer { t.stop() }
+        let first = try t.waitFor(timeout: 30) { $0.contains("across 50 nodes") }
+        XCTAssertTrue(first.contains("across 50 nodes"), first)
+        Thread.sleep(forTimeInterval: 10)
+        let screen = try t.screen()
+        XCTAssertTrue(screen.contains("q quits"), screen)
+        XCTAssertTrue(c.tasks.contains { screen.contains($0.node) }, screen)
+        try t.press("q")
+        let after = try t.waitFor(timeout: 10) { $0.contains("[exited 0]") }
+        XCTAssertTrue(after.contains("[exited 0]"), "q quits with status 0: \(after)")
+        let cost = (try? String(contentsOfFile: costFile, encoding: .utf8))?.split(separator: " ") ?? []
+        XCTAssertEqual(cost.count, 3, "/usr/bin/time wrote \(cost)")
+        if cost.count == 3, let user = Double(cost[0]), let sys = Double(String(cost[1])),
+            let rss = Double(cost[2].trimmingCharacters(in: .whitespacesAndNewlines))
+        {
+            print(String(format: "ScaleE2ETests: top live over 50 nodes for about 11 s: CPU %.2f s (user %.2f, system %.2f), peak RSS %.1f MB",
+                         user + sys, user, sys, rss / 1024))
+        }
+    }
 }

@@ -23,7 +23,7 @@ public struct NodeInspection: Sendable {
     }
 
     /// Nodes in flight at once.
-    public static let window = 16
+    public static let window = 32
 
     /// Why one node gave no result.
     public struct Failure: Error, Hashable, Sendable, CustomStringConvertible {
