@@ -10,31 +10,13 @@ final class ProcCommandTests: XCTestCase {
     nonisolated(unsafe) static var setupError: String?
     static let cookie = "proctests" + String(UInt32.random(in: 0...UInt32.max))
 
-    struct Run {
-        var status: Int32
-        var out: String
-        var err: String
-        var json: [String: Any]? { (try? JSONSerialization.jsonObject(with: Data(out.utf8))) as? [String: Any] }
-    }
+    typealias Run = ConsoleRun
 
     static func run(_ args: [String]) throws -> Run {
-        let p = Process()
-        p.executableURL = TermCommandTests.binary
-        p.arguments = args
         var env = ProcessInfo.processInfo.environment
         env["RELEASE_COOKIE"] = cookie
         env["RELEASE_NODE"] = nil
-        p.environment = env
-        let o = Pipe(), e = Pipe()
-        p.standardInput = FileHandle.nullDevice
-        p.standardOutput = o
-        p.standardError = e
-        try p.run()
-        let out = o.fileHandleForReading.readDataToEndOfFile()
-        let err = e.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Run(status: p.terminationStatus, out: String(decoding: out, as: UTF8.self),
-                   err: String(decoding: err, as: UTF8.self))
+        return try ConsoleRun.run(args, environment: env)
     }
 
     func run(_ args: [String]) throws -> Run {

@@ -22,19 +22,9 @@ final class TopHealthTests: XCTestCase {
     }
 
     /// Runs the console; returns stdout, stderr and the exit status.
-    func run(_ arguments: [String]) throws -> (out: String, err: String, status: Int32) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: Self.binary)
-        p.arguments = arguments
-        p.environment = ["RELEASE_COOKIE": cookie, "PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory()]
-        let o = Pipe(), e = Pipe()
-        p.standardOutput = o
-        p.standardError = e
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        let out = o.fileHandleForReading.readDataToEndOfFile(), err = e.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self), p.terminationStatus)
+    func run(_ arguments: [String]) throws -> ConsoleRun {
+        try ConsoleRun.run(
+            arguments, environment: ["RELEASE_COOKIE": cookie, "PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory()])
     }
 
     /// Evaluates `code` on `node` (a one-shot eval) and checks it worked.
@@ -43,7 +33,7 @@ final class TopHealthTests: XCTestCase {
         XCTAssertEqual(r.status, 0, "planting on \(node.name): \(r.out) \(r.err)", file: file, line: line)
     }
 
-    func json(_ r: (out: String, err: String, status: Int32), file: StaticString = #filePath, line: UInt = #line)
+    func json(_ r: ConsoleRun, file: StaticString = #filePath, line: UInt = #line)
         throws -> [String: Any]
     {
         let object = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any]

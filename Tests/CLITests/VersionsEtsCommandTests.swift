@@ -80,12 +80,7 @@ final class VersionsEtsCommandTests: XCTestCase {
         if !dir.isEmpty { try? FileManager.default.removeItem(atPath: dir) }
     }
 
-    struct Run {
-        var status: Int32
-        var out: String
-        var err: String
-        var json: [String: Any]? { (try? JSONSerialization.jsonObject(with: Data(out.utf8))) as? [String: Any] }
-    }
+    typealias Run = ConsoleRun
 
     func nodes() throws -> (TestNode, TestNode) {
         if let e = Self.setupError { throw TestSupportError("setup failed: \(e)") }
@@ -93,20 +88,7 @@ final class VersionsEtsCommandTests: XCTestCase {
     }
 
     func run(_ args: [String]) throws -> Run {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: Self.binary)
-        p.arguments = args
-        p.environment = ["RELEASE_COOKIE": Self.cookie, "PATH": "/usr/bin:/bin"]
-        let o = Pipe(), e = Pipe()
-        p.standardInput = FileHandle.nullDevice
-        p.standardOutput = o
-        p.standardError = e
-        try p.run()
-        let out = o.fileHandleForReading.readDataToEndOfFile()
-        let err = e.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Run(status: p.terminationStatus, out: String(decoding: out, as: UTF8.self),
-                   err: String(decoding: err, as: UTF8.self))
+        try ConsoleRun.run(args, environment: ["RELEASE_COOKIE": Self.cookie, "PATH": "/usr/bin:/bin"])
     }
 
     // MARK: - ets
