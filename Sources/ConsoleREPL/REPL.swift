@@ -14,7 +14,6 @@ public final class REPL: @unchecked Sendable {
     let editor: LineEditor
     let completer: Completer
     private let running = Mutex<Task<CommandOutput, Never>?>(nil)
-    private var signalSource: (any DispatchSourceSignal)?
     /// Whether standard input is a terminal.
     public var isInteractive: Bool { editor.isInteractive }
 
@@ -43,7 +42,8 @@ public final class REPL: @unchecked Sendable {
 
     /// Runs until `quit`, Ctrl-D or end of input. Returns the exit status.
     public func run() async -> Int32 {
-        installInterruptHandler()
+        let interrupts = installInterruptHandler()
+        defer { SignalRelay.shared.unsubscribe(interrupts) }
         let events = Task { [editor, session, weak self] in
             // The prompt follows the target while the user types: redrawn (when it changed) on a nodeup, a nodedown
             // and whatever discovery reports (the target leaving DNS).
@@ -225,15 +225,12 @@ public final class REPL: @unchecked Sendable {
         session.settings.color ? "\u{1B}[\(color)m\(text)\u{1B}[0m" : text
     }
 
-    private func installInterruptHandler() {
-        signal(SIGINT, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        source.setEventHandler { [weak self] in
-            guard let self else { return }
-            self.running.withLock { $0 }?.cancel()
+    /// Ctrl-C (SIGINT) cancels the running command (see ``SignalRelay``: a signal ignored and left to a dispatch
+    /// source could be lost). While a line is edited the terminal sends no SIGINT (libedit turns ISIG off).
+    private func installInterruptHandler() -> SignalRelay.Subscription {
+        SignalRelay.shared.subscribe(SIGINT) { [weak self] in
+            self?.running.withLock { $0 }?.cancel()
         }
-        source.resume()
-        signalSource = source
     }
 
     /// Whether `text` starts with the name of a command that takes an expression (`call`, `multicall`).

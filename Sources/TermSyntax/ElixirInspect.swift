@@ -90,6 +90,8 @@ public struct ElixirInspectOptions: Sendable {
     /// A map whose `__struct__` names one of these and whose keys are exactly these fields prints as
     /// `%MyApp.User{id: 1, name: "a"}`; other structs print as plain maps, as on a node without the module.
     public var structs: [Atom: [Atom]] = [:]
+    /// The Elixir (and OTP) release imitated (see ``PrinterProfile``).
+    public var profile: PrinterProfile = .elixir114otp25
 
     public init(
         pretty: Bool = false, width: Int = 80, limit: Int? = 50, printableLimit: Int? = 4096,

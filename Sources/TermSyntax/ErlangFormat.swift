@@ -58,6 +58,8 @@ public struct ErlangFormatOptions: Sendable {
     public var nodeNumbers: [Atom: Int] = [:]
     /// The node number for a remote node missing from ``nodeNumbers``.
     public var defaultRemoteNodeNumber: Int = 1
+    /// The OTP (and Elixir) release imitated (see ``PrinterProfile``).
+    public var profile: PrinterProfile = .elixir114otp25
 
     /// The defaults: `~p` of a plain `erl`.
     public init() {}

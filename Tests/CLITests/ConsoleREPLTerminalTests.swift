@@ -68,9 +68,10 @@ final class ConsoleREPLTerminalTests: DemoTerminalTestCase {
         Thread.sleep(forTimeInterval: 0.5)
         let start = Date()
         try t.press("C-c")
-        var screen = try t.waitFor(timeout: 2) { $0.contains("cancelled") }
+        var screen = try t.waitFor(timeout: 5) { $0.contains("cancelled") }
         XCTAssertTrue(screen.contains("cancelled"), screen)
-        XCTAssertLessThan(Date().timeIntervalSince(start), 1.5)
+        // Well before the 10 s sleep would end by itself (a loaded machine gets some slack).
+        XCTAssertLessThan(Date().timeIntervalSince(start), 5)
         try t.type("1 + 1")  // any expression: evaluated on the node
         try t.press("Enter")
         try t.type(":erlang.node()")

@@ -71,23 +71,17 @@ enum FullScreen {
         let keys = KeyReader()
         keys.start()
         writeOut("\u{1B}[?1049h\u{1B}[?25l")
-        // Ctrl-C and SIGTERM end the view and restore the terminal (the one-shot command has no handler of its own).
+        // Ctrl-C and SIGTERM end the view and restore the terminal (the one-shot command has no handler of its own;
+        // in the REPL, the view's subscription comes before the REPL's own until it ends).
         let stop = Mutex(false)
-        var sources: [any DispatchSourceSignal] = []
-        var previous: [Int32: sighandler_t?] = [:]
-        for sig in [SIGINT, SIGTERM] {
-            previous[sig] = signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler {
+        let subscriptions = [SIGINT, SIGTERM].map { sig in
+            SignalRelay.shared.subscribe(sig) {
                 stop.withLock { $0 = true }
                 keys.poke()
             }
-            source.resume()
-            sources.append(source)
         }
         defer {
-            for s in sources { s.cancel() }
-            for (sig, handler) in previous { signal(sig, handler) }
+            for s in subscriptions { SignalRelay.shared.unsubscribe(s) }
             keys.stop()
             writeOut("\u{1B}[?25h\u{1B}[?1049l")
         }
