@@ -17,8 +17,11 @@ enum ElixirTermOrder {
     /// The order `:maps.to_list/1` gives: term order for up to 32 keys (a flatmap); for more (a hash-array mapped
     /// trie, ordered by OTP's internal hash) the entries' own order, which is the node's when the map was decoded
     /// from its ETF (`term_to_binary/1` walks the trie in the same order).
-    static func printOrder(_ map: TermMap) -> [(key: Term, value: Term)] {
-        map.count <= 32 ? sortedEntries(map) : map.entries
+    ///
+    /// With `wireOrder` (OTP 26+, where a flatmap keeps its keys in internal order, atoms by atom index, and
+    /// `term_to_binary/1` writes them in that order), the entries' own order at every size.
+    static func printOrder(_ map: TermMap, wireOrder: Bool = false) -> [(key: Term, value: Term)] {
+        map.count <= 32 && !wireOrder ? sortedEntries(map) : map.entries
     }
 
     private static func rank(_ t: Term) -> Int {
@@ -157,9 +160,27 @@ extension Printer {
         return names
     }
 
+    /// Structs whose `Inspect` implementation returns a plain document (Elixir 1.19's `to_doc_with_opts/2` then
+    /// leaves the limit as it was); the others are containers and pass on what their contents left.
+    private static let plainDocStructs: Set<String> = [
+        "Elixir.Range", "Elixir.Date", "Elixir.Time", "Elixir.NaiveDateTime", "Elixir.DateTime", "Elixir.Regex",
+        "Elixir.Version.Requirement",
+    ]
+    private static let durationFields: [(Atom, Term)] = [
+        ("year", 0), ("month", 0), ("week", 0), ("day", 0), ("hour", 0), ("minute", 0), ("second", 0),
+        ("microsecond", .tuple([0, 0])),
+    ]
+
     /// The struct printing of `Inspect.Algebra.to_doc/2`, or nil when the map prints as a plain map.
     mutating func structDoc(_ map: TermMap, limit: Int?) -> InspectDoc? {
-        guard case .atom(let module)? = map[Atom("__struct__")], let keys = Printer.keyNames(map) else { return nil }
+        guard case .atom(let module)? = map[Atom("__struct__")] else { return nil }
+        let doc = structDocByModule(map, module: module, limit: limit)
+        if Printer.plainDocStructs.contains(module.name) { outLimit = limit }
+        return doc
+    }
+
+    private mutating func structDocByModule(_ map: TermMap, module: Atom, limit: Int?) -> InspectDoc? {
+        guard let keys = Printer.keyNames(map) else { return nil }
         func has(_ names: [String]) -> Bool { keys == Set(names + ["__struct__"]) }
         switch module.name {
         case "Elixir.Range":
@@ -179,13 +200,22 @@ extension Printer {
             if !ascendingByOne { parts += [.text("//"), toDoc(step!, limit: limit)] }
             return Algebra.concat(parts)
         case "Elixir.MapSet":
-            guard has(["map", "version"]), case .map(let inner)? = map[Atom("map")] else { return nil }
-            let elements = ElixirTermOrder.printOrder(inner).map(\.key)
-            var p = self
-            p.forceLists = true
-            return Algebra.concat([.text("MapSet.new("), p.listDoc(elements, tail: nil, limit: limit), .text(")")])
+            // Elixir 1.14: `%MapSet{map: %{elem => []}, version: 2}`; 1.15+: `%MapSet{map: :sets.set()}`, a version 2
+            // set being the same map (map_set.ex v1.15.0:64).
+            guard has(profile.mapSetWithoutVersion ? ["map"] : ["map", "version"]),
+                case .map(let inner)? = map[Atom("map")]
+            else { return nil }
+            let elements = ElixirTermOrder.printOrder(inner, wireOrder: profile.smallMapsInWireOrder).map(\.key)
+            let saved = forceLists
+            forceLists = true
+            let list = listDoc(elements, tail: nil, limit: limit)
+            forceLists = saved
+            return Algebra.concat([.text("MapSet.new("), list, .text(")")])
         case "Elixir.Date":
             guard has(["calendar", "year", "month", "day"]), isISO(map), let d = dateText(map) else { return nil }
+            if profile.dateOutOfRangeAsCall, let call = outOfRangeCall("Date", map, ["year", "month", "day"]) {
+                return .text(call)
+            }
             return .text("~D[" + d + "]")
         case "Elixir.Time":
             guard has(["calendar", "hour", "minute", "second", "microsecond"]), isISO(map), let t = timeText(map)
@@ -195,6 +225,12 @@ extension Printer {
             guard has(["calendar", "year", "month", "day", "hour", "minute", "second", "microsecond"]), isISO(map),
                 let d = dateText(map), let t = timeText(map)
             else { return nil }
+            if profile.dateTimeOutOfRangeAsCall,
+                let call = outOfRangeCall(
+                    "NaiveDateTime", map, ["year", "month", "day", "hour", "minute", "second", "microsecond"])
+            {
+                return .text(call)
+            }
             return .text("~N[" + d + " " + t + "]")
         case "Elixir.DateTime":
             guard
@@ -208,35 +244,38 @@ extension Printer {
             else { return nil }
             let tz = String(decoding: tzBytes, as: UTF8.self)
             let abbr = String(decoding: abbrBytes, as: UTF8.self)
-            if utc == 0 && std == 0 && tz == "Etc/UTC" { return .text("~U[" + d + " " + t + "Z]") }
+            if utc == 0 && std == 0 && tz == "Etc/UTC" {
+                // Elixir 1.18+: `#DateTime<…Z>` for a year outside -9999..9999.
+                if profile.dateTimeOutOfRangeAsCall, let y = map[Atom("year")]?.intValue, !(-9999...9999).contains(y) {
+                    return .text("#DateTime<" + d + " " + t + "Z>")
+                }
+                return .text("~U[" + d + " " + t + "Z]")
+            }
             let total = utc + std
             let sign = total < 0 ? "-" : "+"
             let a = abs(total)
             let offset = sign + pad(a / 3600, 2) + ":" + pad(a % 3600 / 60, 2)
             return .text("#DateTime<" + d + " " + t + offset + " " + abbr + " " + tz + ">")
         case "Elixir.Regex":
-            guard has(["opts", "re_pattern", "re_version", "source"]), case .binary(let source)? = map[Atom("source")]
+            // 1.19 dropped `re_version`; from 1.17 Inspect.Regex reads only `source` and `opts`.
+            let withVersion = has(["opts", "re_pattern", "re_version", "source"])
+            let withoutVersion = has(["opts", "re_pattern", "source"])
+            guard
+                withVersion && !profile.regexWithoutVersion || withoutVersion && profile.regexWithoutVersion
+                    || (withVersion || withoutVersion) && profile.regexOptionLetters,
+                case .binary(let source)? = map[Atom("source")]
             else {
                 return nil
             }
             switch map[Atom("opts")] {
             case .binary(let opts)?:
-                var normalized: [UInt8] = []
-                var i = 0
-                while i < source.count {
-                    if source[i] == 92, i + 1 < source.count, source[i + 1] == 92 {
-                        normalized += [92, 92]
-                        i += 2
-                    } else if source[i] == 92, i + 1 < source.count, source[i + 1] == 47 {
-                        normalized.append(47)
-                        i += 2
-                    } else {
-                        normalized.append(source[i])
-                        i += 1
-                    }
-                }
-                let escaped = ElixirEscape.escape(normalized, quote: 47, map: ElixirEscape.regexEscapeMap).escaped
-                return text("~r/" + escaped + "/" + String(decoding: opts, as: UTF8.self), .regex)
+                return regexSigil(source, options: String(decoding: opts, as: UTF8.self))
+            case .list(let optList)? where profile.regexOptionLetters:
+                if let letters = regexLetters(optList) { return regexSigil(source, options: letters) }
+                return Algebra.concat([
+                    .text("Regex.compile!("), binaryDoc(source, limit: limit), .text(", "),
+                    listDoc(optList, tail: nil, limit: limit), .text(")"),
+                ])
             case .list(let optList)?:
                 return Algebra.concat([
                     .text("Regex.compile!("), binaryDoc(source, limit: limit), .text(", "),
@@ -264,11 +303,110 @@ extension Printer {
                 text("\"" + String(decoding: source, as: UTF8.self) + "\"", .string),
                 .text(")"),
             ])
+        case "Elixir.Duration" where profile.durationStruct:
+            // `@derive {Inspect, optional: [every field]}`: fields at their default are left out, the rest in
+            // defstruct order (duration.ex v1.17.0:95-103).
+            guard has(Printer.durationFields.map { $0.0.name }) else { return nil }
+            let fields = Printer.durationFields.filter { !Printer.elixirEqual(map[$0.0] ?? .nil, $0.1) }.map(\.0)
+            return structFieldsDoc(map, name: "Duration", fields: fields, limit: limit)
         default:
             guard let fields = options.structs[module] ?? Printer.stdlibStructs[module], has(fields.map { $0.name })
             else { return nil }
-            return structFieldsDoc(map, name: ElixirAtomText.literal(module.name), fields: fields, limit: limit)
+            return structFieldsDoc(
+                map, name: ElixirAtomText.literal(module.name, invisibles: invisibles), fields: fields, limit: limit)
         }
+    }
+
+    /// Elixir's `==`: numbers compare by value (`0 == 0.0`), everything else exactly.
+    static func elixirEqual(_ a: Term, _ b: Term) -> Bool {
+        switch (a, b) {
+        case (.tuple(let x), .tuple(let y)):
+            return x.count == y.count && zip(x, y).allSatisfy { elixirEqual($0, $1) }
+        case (.float(let x), .float(let y)):
+            return x == y
+        case (.float, _) where b.bigIntValue != nil, (_, .float) where a.bigIntValue != nil:
+            return ElixirTermOrder.compareNumbersOrTerms(a, b) == 0
+        default:
+            return a == b
+        }
+    }
+
+    /// `Inspect.Regex` with options as sigil letters.
+    private func regexSigil(_ source: [UInt8], options letters: String) -> InspectDoc {
+        var normalized: [UInt8] = []
+        var i = 0
+        while i < source.count {
+            if source[i] == 92, i + 1 < source.count, source[i + 1] == 92 {
+                normalized += [92, 92]
+                i += 2
+            } else if source[i] == 92, i + 1 < source.count, source[i + 1] == 47 {
+                normalized.append(47)
+                i += 2
+            } else if profile.regexNormalizesInterpolation, source[i] == 92, i + 2 < source.count,
+                source[i + 1] == 35, source[i + 2] == 123
+            {
+                normalized += [35, 123]
+                i += 3
+            } else {
+                normalized.append(source[i])
+                i += 1
+            }
+        }
+        let escaped = ElixirEscape.escape(
+            normalized, quote: 47, map: ElixirEscape.regexEscapeMap, invisibles: invisibles
+        ).escaped
+        return text("~r/" + escaped + "/" + letters, .regex)
+    }
+
+    /// `translate_options/2` of Elixir 1.17+'s `Inspect.Regex`: the letters in reverse order of the list, or nil
+    /// when an option has no letter.
+    private func regexLetters(_ opts: [Term]) -> String? {
+        var acc: [Character] = []
+        var i = 0
+        while i < opts.count {
+            if opts[i] == .atom("dotall"), i + 1 < opts.count, opts[i + 1] == .tuple([.atom("newline"), .atom("anycrlf")]) {
+                acc.insert("s", at: 0)
+                i += 2
+                continue
+            }
+            if opts[i] == .atom("unicode"), i + 1 < opts.count, opts[i + 1] == .atom("ucp") {
+                acc.insert("u", at: 0)
+                i += 2
+                continue
+            }
+            guard case .atom(let a) = opts[i] else { return nil }
+            let letter: Character
+            switch a.name {
+            case "caseless": letter = "i"
+            case "extended": letter = "x"
+            case "firstline": letter = "f"
+            case "ungreedy": letter = "U"
+            case "multiline": letter = "m"
+            case "export" where profile.regexExportLetter: letter = "E"
+            default: return nil
+            }
+            acc.insert(letter, at: 0)
+            i += 1
+        }
+        return String(acc)
+    }
+
+    /// Elixir 1.17+ (Date) and 1.18+ (NaiveDateTime): an ISO value with a year outside -9999..9999 prints as the
+    /// call that builds it, `Date.new!(10000, 1, 1)`; nil for a year in range.
+    private func outOfRangeCall(_ name: String, _ map: TermMap, _ fields: [String]) -> String? {
+        guard let y = map[Atom("year")]?.intValue, !(-9999...9999).contains(y) else { return nil }
+        var args: [String] = []
+        for f in fields {
+            guard let v = map[Atom(f)] else { return nil }
+            if f == "microsecond" {
+                // `inspect(microsecond)` with default options.
+                args.append(ElixirInspect.inspect(v))
+            } else {
+                guard let n = v.bigIntValue else { return nil }
+                args.append(n.description)
+            }
+        }
+        return name + ".new!(" + args.joined(separator: ", ") + ")"
     }
 
     private func isISO(_ map: TermMap) -> Bool { map[Atom("calendar")] == .atom("Elixir.Calendar.ISO") }

@@ -175,34 +175,36 @@ enum ElixirAtomText {
     }
 
     /// `Macro.inspect_atom(:literal, atom)`.
-    static func literal(_ name: String) -> String {
+    static func literal(_ name: String, invisibles: Bool = false) -> String {
         if name == "nil" || name == "true" || name == "false" { return name }
         switch classify(name) {
         case .alias:
             if name == "Elixir" || name == "Elixir.Elixir" || name.hasPrefix("Elixir.Elixir.") { return name }
             return String(name.dropFirst("Elixir.".count))
         case .quoted:
-            return ":\"" + ElixirEscape.escape(Array(name.utf8), quote: 34).escaped + "\""
+            return ":\"" + ElixirEscape.escape(Array(name.utf8), quote: 34, invisibles: invisibles).escaped + "\""
         default:
             return ":" + name
         }
     }
 
     /// `Macro.inspect_atom(:key, atom)`: the key of a keyword pair, colon included.
-    static func key(_ name: String) -> String {
+    static func key(_ name: String, invisibles: Bool = false) -> String {
         switch classify(name) {
         case .alias: return "\"" + name + "\":"
-        case .quoted: return "\"" + ElixirEscape.escape(Array(name.utf8), quote: 34).escaped + "\":"
+        case .quoted:
+            return "\"" + ElixirEscape.escape(Array(name.utf8), quote: 34, invisibles: invisibles).escaped + "\":"
         default: return name + ":"
         }
     }
 
     /// `Macro.inspect_atom(:remote_call, atom)`: a function name after `Mod.`.
-    static func remoteCall(_ name: String) -> String {
+    static func remoteCall(_ name: String, invisibles: Bool = false) -> String {
         switch innerClassify(name) {
         case .identifier, .unquotedOperator, .quotedOperator: return name
         case .notCallable, .alias: return "\"" + name + "\""
-        case .other: return "\"" + ElixirEscape.escape(Array(name.utf8), quote: 34).escaped + "\""
+        case .other:
+            return "\"" + ElixirEscape.escape(Array(name.utf8), quote: 34, invisibles: invisibles).escaped + "\""
         }
     }
 }
@@ -249,9 +251,20 @@ enum ElixirEscape {
         return s
     }
 
-    private static func escapeChar(_ c: UInt32) -> String {
+    /// The characters Elixir 1.18+ shows as `\uXXXX` (code/identifier.ex v1.18.0, `escape_char/2`); before 1.18 only
+    /// U+FEFF.
+    static func isInvisible(_ c: UInt32) -> Bool {
+        switch c {
+        case 0xFEFF, 0x2061...0x2064, 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069, 0xFFF9...0xFFFC,
+            0x200C, 0x200D, 0x034F, 0x00A0, 0x200B, 0x2060, 0x2028, 0x2029, 0x2000...0x200A, 0x205F:
+            return true
+        default: return false
+        }
+    }
+
+    private static func escapeChar(_ c: UInt32, invisibles: Bool) -> String {
         if c == 0 { return "\\0" }
-        if c == 0xFEFF { return "\\uFEFF" }
+        if c == 0xFEFF || (invisibles && isInvisible(c)) { return "\\u" + hexDigits(c, count: 4) }
         if (32...126).contains(c) || (160...0xD7FF).contains(c) || (0xE000...0xFFFD).contains(c)
             || (0x10000...0x10FFFF).contains(c)
         {
@@ -291,7 +304,8 @@ enum ElixirEscape {
 
     /// `Code.Identifier.escape/4`: escapes at most `limit` characters; `truncated` when bytes were left over.
     static func escape(
-        _ bytes: [UInt8], quote: UInt32, limit: Int? = nil, map: (UInt32) -> String? = escapeMap
+        _ bytes: [UInt8], quote: UInt32, limit: Int? = nil, map: (UInt32) -> String? = escapeMap,
+        invisibles: Bool = false
     ) -> (escaped: String, truncated: Bool) {
         var out = ""
         var count = limit ?? Int.max
@@ -308,7 +322,7 @@ enum ElixirEscape {
                 out += "\\#{"
                 i += 2
             } else if let (c, n) = decodeUTF8(bytes, i) {
-                out += map(c) ?? escapeChar(c)
+                out += map(c) ?? escapeChar(c, invisibles: invisibles)
                 i += n
             } else {
                 out += "\\x" + hexDigits(UInt32(b), count: 2)

@@ -5,6 +5,12 @@
 //
 // Verified against the real Elixir 1.14 by ElixirInspectParityTests (generated corpora, default and pretty layouts).
 //
+// `ElixirInspectOptions.profile` selects the release imitated (default Elixir 1.14 / OTP 25): ~c"…" charlists and
+// version-less MapSet (1.15+), Regex option letters and Duration (1.17+), out-of-range years as calls (Date 1.17+,
+// NaiveDateTime/DateTime 1.18+), `\uXXXX` invisibles (1.18+), the shared limit and flex breaks ending at their group
+// (1.19), small maps in wire order (OTP 26+). ElixirInspectReleaseTests checks them against vectors from Elixir's
+// own test suites and from the real 1.18.0.
+//
 // Known gaps:
 // - maps with more than 32 keys: OTP iterates them in hash order (HAMT); we keep the entries' order, which is the
 //   node's for a map decoded from its ETF, but not for a map built in Swift.
@@ -65,8 +71,10 @@ public struct ElixirInspectOptions: Sendable {
     public var pretty: Bool = false
     /// `width:`, used when `pretty` is true.
     public var width: Int = 80
-    /// `limit:`: the number of items shown per collection (nil for `:infinity`). As in Elixir, each item of a
-    /// collection is shown with the limit reduced by its position.
+    /// `limit:`: the number of items shown per collection (nil for `:infinity`). Up to Elixir 1.18 each item of a
+    /// collection is shown with the limit reduced by its position; from 1.19 the limit is shared across the whole
+    /// term (see ``PrinterProfile/sharedLimit``). Elixir's default is 50, 100 from 1.19
+    /// (``PrinterProfile/defaultInspectLimit``, and ``ElixirInspectOptions/defaults(for:pretty:)``).
     public var limit: Int? = 50
     /// `printable_limit:`: the number of characters of a string or charlist shown (nil for `:infinity`).
     public var printableLimit: Int? = 4096
@@ -112,6 +120,13 @@ public struct ElixirInspectOptions: Sendable {
     public static let `default` = ElixirInspectOptions()
     /// `pretty: true, width: 80`, as `IO.inspect/2` and IEx use.
     public static let pretty = ElixirInspectOptions(pretty: true)
+
+    /// The defaults of `inspect/2` on the given release (the limit is 100 from Elixir 1.19), plain or `pretty: true`.
+    public static func defaults(for profile: PrinterProfile, pretty: Bool = false) -> ElixirInspectOptions {
+        var options = ElixirInspectOptions(pretty: pretty, limit: profile.defaultInspectLimit)
+        options.profile = profile
+        return options
+    }
 }
 
 /// Elixir 1.14's `inspect/2` for terms received from a node.
@@ -138,7 +153,8 @@ public enum ElixirInspect {
     private static func render(_ term: Term, _ options: ElixirInspectOptions) -> String {
         var printer = Printer(options: options)
         let doc = Algebra.group(printer.toDoc(term, limit: options.limit))
-        return Algebra.format(doc, width: options.pretty ? options.width : nil)
+        return Algebra.format(
+            doc, width: options.pretty ? options.width : nil, groupOver: options.profile.flexBreakStopsAtGroupEnd)
     }
 
     /// The nesting depth of a term, computed without recursion.
@@ -164,7 +180,9 @@ public enum ElixirInspect {
     }
 
     /// `Macro.inspect_atom(:literal, atom)`: `:ok`, `:"foo bar"`, `MyApp.Stats`, `nil`.
-    public static func inspectAtom(_ atom: Atom) -> String { ElixirAtomText.literal(atom.name) }
+    public static func inspectAtom(_ atom: Atom, profile: PrinterProfile = .elixir114otp25) -> String {
+        ElixirAtomText.literal(atom.name, invisibles: profile.escapesInvisibles)
+    }
 
     /// `Inspect.Float`: the shortest text that reads back as `value` (`1.0e20`, `0.1`, `-0.0`).
     public static func inspectFloat(_ value: Double) -> String { ElixirFloatText.inspect(value) }
@@ -176,8 +194,20 @@ struct Printer {
     let options: ElixirInspectOptions
     /// When set, lists are never shown as charlists (MapSet's contents).
     var forceLists = false
+    /// The limit left after the last document built (the options `to_doc_with_opts/2` returns, Elixir 1.19+; nil
+    /// for `:infinity`). Every builder sets it; only read when the limit is shared.
+    var outLimit: Int?
+    let profile: PrinterProfile
+    let shared: Bool
+    let invisibles: Bool
 
-    init(options: ElixirInspectOptions) { self.options = options }
+    init(options: ElixirInspectOptions) {
+        self.options = options
+        self.profile = options.profile
+        self.shared = options.profile.sharedLimit
+        self.invisibles = options.profile.escapesInvisibles
+        self.outLimit = options.limit
+    }
 
     /// `Inspect.Algebra.color/3`.
     func color(_ doc: InspectDoc, _ key: ElixirSyntaxColor) -> InspectDoc {
@@ -190,11 +220,13 @@ struct Printer {
 
     /// `Inspect.Algebra.to_doc/2` with `opts.limit == limit`.
     mutating func toDoc(_ term: Term, limit: Int?) -> InspectDoc {
+        // A plain document leaves the limit as it was given; containers, bitstrings and some structs set it.
+        outLimit = limit
         switch term {
         case .atom(let a):
             let key: ElixirSyntaxColor =
                 a.name == "true" || a.name == "false" ? .boolean : (a.name == "nil" ? .nil : .atom)
-            return text(ElixirAtomText.literal(a.name), key)
+            return text(ElixirAtomText.literal(a.name, invisibles: invisibles), key)
         case .integer(let i):
             return text(integerText(BigInt(i)), .number)
         case .bigInteger(let b):
@@ -226,12 +258,13 @@ struct Printer {
                 "#Reference<\(nodeNumber(r.node))." + r.ids.reversed().map { String($0) }.joined(separator: ".") + ">")
         case .exportFun(let f):
             return .text(
-                "&" + ElixirAtomText.literal(f.module.name) + "." + ElixirAtomText.remoteCall(f.function.name) + "/"
+                "&" + ElixirAtomText.literal(f.module.name, invisibles: invisibles) + "."
+                    + ElixirAtomText.remoteCall(f.function.name, invisibles: invisibles) + "/"
                     + String(f.arity))
         case .localFun(let f):
             let uniq: String
             if let u = f.oldUniq.bigIntValue { uniq = u.description } else { uniq = "0" }
-            return .text("#Function<\(f.index).\(uniq)/\(f.arity) in \(ElixirAtomText.literal(f.module.name))>")
+            return .text("#Function<\(f.index).\(uniq)/\(f.arity) in \(ElixirAtomText.literal(f.module.name, invisibles: invisibles))>")
         }
     }
 
@@ -251,24 +284,32 @@ struct Printer {
 
     // MARK: Binaries
 
-    func binaryDoc(_ bytes: [UInt8], limit: Int?) -> InspectDoc {
+    mutating func binaryDoc(_ bytes: [UInt8], limit: Int?) -> InspectDoc {
+        outLimit = limit
         let asString: Bool
         switch options.binaries {
+        case .asStrings where profile.asStringsIgnoresBase: asString = true
         case _ where options.base != .decimal: asString = false
         case .asStrings: asString = true
         case .asBinaries: asString = false
         case .infer: asString = ElixirEscape.isPrintable(bytes, limit: options.printableLimit)
         }
         if asString {
-            let (escaped, truncated) = ElixirEscape.escape(bytes, quote: 34, limit: options.printableLimit)
+            let (escaped, truncated) = ElixirEscape.escape(
+                bytes, quote: 34, limit: options.printableLimit, invisibles: invisibles)
             return text("\"" + escaped + "\"" + (truncated ? " <> ..." : ""), .string)
         }
         return bitstringDoc(bytes, lastBits: 8, limit: limit)
     }
 
     /// `inspect_bitstring/2` and `each_bit/3`.
-    func bitstringDoc(_ bytes: [UInt8], lastBits: Int, limit: Int?) -> InspectDoc {
-        if bytes.isEmpty { return text("<<>>", .binary) }
+    mutating func bitstringDoc(_ bytes: [UInt8], lastBits: Int, limit: Int?) -> InspectDoc {
+        // Elixir 1.19: a bitstring uses up its byte size of the shared limit.
+        outLimit = limit.map { max(0, $0 - bytes.count) }
+        if bytes.isEmpty {
+            outLimit = limit
+            return text("<<>>", .binary)
+        }
         // Build the flex_glue chain from the end.
         var counter = limit
         var items: [InspectDoc] = []
@@ -329,6 +370,7 @@ struct Printer {
     }
 
     mutating func listDoc(_ elements: [Term], tail: Term?, limit: Int?) -> InspectDoc {
+        outLimit = limit
         if elements.isEmpty && tail == nil { return text("[]", .list) }
         let useCharlist: Bool
         switch options.charlists {
@@ -344,8 +386,12 @@ struct Printer {
                     bytes.append(contentsOf: Array(String(Character(u)).utf8))
                 }
             }
-            let (escaped, truncated) = ElixirEscape.escape(bytes, quote: 39, limit: options.printableLimit)
-            return text("'" + escaped + "'" + (truncated ? " ++ ..." : ""), .charlist)
+            // Elixir 1.15+: `~c"abc"`, escaping `"`; before, `'abc'`.
+            let sigil = profile.charlistSigil
+            let (escaped, truncated) = ElixirEscape.escape(
+                bytes, quote: sigil ? 34 : 39, limit: options.printableLimit, invisibles: invisibles)
+            let quoted = sigil ? "~c\"" + escaped + "\"" : "'" + escaped + "'"
+            return text(quoted + (truncated ? " ++ ..." : ""), .charlist)
         }
         let open = text("[", .list)
         let close = text("]", .list)
@@ -367,13 +413,15 @@ struct Printer {
 
     /// `Inspect.List.keyword/2`.
     mutating func keywordDoc(_ key: Atom, _ value: Term, limit: Int?) -> InspectDoc {
-        .cons(text(ElixirAtomText.key(key.name), .atom), .cons(.text(" "), toDoc(value, limit: limit)))
+        .cons(
+            text(ElixirAtomText.key(key.name, invisibles: invisibles), .atom),
+            .cons(.text(" "), toDoc(value, limit: limit)))
     }
 
     // MARK: Maps
 
     mutating func mapDoc(_ map: TermMap, limit: Int?, name: String = "") -> InspectDoc {
-        let entries = ElixirTermOrder.printOrder(map)
+        let entries = ElixirTermOrder.printOrder(map, wireOrder: profile.smallMapsInWireOrder)
         let isKeyword = entries.allSatisfy {
             if case .atom(let a) = $0.key { return !a.name.hasPrefix("Elixir.") }
             return false
@@ -384,9 +432,7 @@ struct Printer {
         ) { p, item, l in
             guard case .pair(let k, let v) = item else { return p.itemDoc(item, l) }
             if isKeyword, case .atom(let a) = k { return p.keywordDoc(a, v, limit: l) }
-            let kd = p.toDoc(k, limit: l)
-            let vd = p.toDoc(v, limit: l)
-            return .cons(.cons(kd, p.text(" => ", .map)), vd)
+            return p.assocDoc(k, v, l)
         }
     }
 
@@ -415,10 +461,21 @@ struct Printer {
     mutating func itemDoc(_ item: Item, _ limit: Int?) -> InspectDoc {
         switch item {
         case .term(let t): return toDoc(t, limit: limit)
-        case .text(let s): return .text(s)
-        case .pair(let k, let v): return .cons(.cons(toDoc(k, limit: limit), .text(" => ")), toDoc(v, limit: limit))
-        case .field(let f): return .text(f.name)
+        case .text(let s):
+            outLimit = limit
+            return .text(s)
+        case .pair(let k, let v): return assocDoc(k, v, limit)
+        case .field(let f):
+            outLimit = limit
+            return .text(f.name)
         }
+    }
+
+    /// `Inspect.Map.to_assoc/3`: from Elixir 1.19 the value gets the limit the key left.
+    mutating func assocDoc(_ key: Term, _ value: Term, _ limit: Int?) -> InspectDoc {
+        let kd = toDoc(key, limit: limit)
+        let vd = toDoc(value, limit: shared ? outLimit : limit)
+        return .cons(.cons(kd, text(" => ", .map)), vd)
     }
 
     /// `Inspect.Algebra.container_doc/6`.
@@ -426,6 +483,7 @@ struct Printer {
         open: InspectDoc, _ items: [Item], tail: Term?, close: InspectDoc, limit: Int?, separator: InspectDoc,
         breakMode: ContainerBreak, _ fun: (inout Printer, Item, Int?) -> InspectDoc
     ) -> InspectDoc {
+        outLimit = limit
         if items.isEmpty && tail == nil { return .cons(open, close) }
         var docs: [InspectDoc] = []
         docs.reserveCapacity(items.count + 1)
@@ -433,7 +491,9 @@ struct Printer {
         var current = limit
         var index = 0
         while index < items.count {
-            if current == 0 {
+            // Elixir 1.19's `container_each/5` stops at `limit <= 0`: a shared limit reaches 0 in a nested term and
+            // stays there for everything after it.
+            if let c = current, shared ? c <= 0 : c == 0 {
                 docs.append(.text("..."))
                 break
             }
@@ -441,17 +501,28 @@ struct Printer {
             let newLimit = current.map { $0 - 1 }
             if isLastWithTail {
                 let left = fun(&self, items[index], newLimit)
-                let right = toDoc(tail!, limit: newLimit)
+                var tailLimit = newLimit
+                if shared {
+                    // `call_container_fun/3` with what the left side left (unchanged once it is 0 or less).
+                    current = outLimit
+                    tailLimit = outLimit.map { $0 <= 0 ? $0 : $0 - 1 }
+                }
+                let right = toDoc(tail!, limit: tailLimit)
                 simple = simple && Algebra.isSimple(left) && Algebra.isSimple(right)
                 docs.append(Printer.join(left, right, simple, .text(" |")))
                 break
             }
             let doc = fun(&self, items[index], newLimit)
-            if !doc.isEmpty { current = newLimit }
+            if shared {
+                current = outLimit
+            } else if !doc.isEmpty {
+                current = newLimit
+            }
             if simple { simple = Algebra.isSimple(doc) }
             docs.append(doc)
             index += 1
         }
+        outLimit = shared ? current : limit
         let flex = simple || breakMode == .flex
         let joined = Algebra.fold(docs) { Printer.join($0, $1, flex, separator) }
         if flex {

@@ -86,17 +86,22 @@ enum Algebra {
         var indent: Int
         var mode: Mode
         var doc: InspectDoc
+        /// Elixir 1.19's `:group_over` marker, pushed after a group's contents (`doc` is then `.empty`).
+        var groupOver = false
     }
     private enum FitsItem { case entry(Entry), tail(Bool) }
 
-    /// `Inspect.Algebra.format/2`: lays `doc` out in `width` columns (`nil` for `:infinity`).
-    static func format(_ doc: InspectDoc, width: Int?) -> String {
+    /// `Inspect.Algebra.format/2`: lays `doc` out in `width` columns (`nil` for `:infinity`). With `groupOver`
+    /// (Elixir 1.19+, algebra.ex v1.19.0 "Fix flex break at group end"), the fit check of a flex break ends at the
+    /// end of the enclosing group: when it gets there the rest fits if a break was seen on the way.
+    static func format(_ doc: InspectDoc, width: Int?, groupOver: Bool = false) -> String {
         let w = width ?? Int.max
         let infinite = width == nil
         var out = ""
         var k = 0
         var stack: [Entry] = [Entry(indent: 0, mode: .flat, doc: doc)]
         while let e = stack.popLast() {
+            if e.groupOver { continue }
             let i = e.indent
             switch e.doc {
             case .empty: continue
@@ -140,10 +145,13 @@ enum Algebra {
             case .group(let x, let gm):
                 if e.mode == .brk && gm == .inherit {
                     stack.append(Entry(indent: i, mode: .brk, doc: x))
-                } else if infinite || fits(w, k, false, [.entry(Entry(indent: i, mode: .flat, doc: x))], rest: []) {
-                    stack.append(Entry(indent: i, mode: .flat, doc: x))
                 } else {
-                    stack.append(Entry(indent: i, mode: .brk, doc: x))
+                    if groupOver { stack.append(Entry(indent: i, mode: .flat, doc: .empty, groupOver: true)) }
+                    if infinite || fits(w, k, false, [.entry(Entry(indent: i, mode: .flat, doc: x))], rest: []) {
+                        stack.append(Entry(indent: i, mode: .flat, doc: x))
+                    } else {
+                        stack.append(Entry(indent: i, mode: .brk, doc: x))
+                    }
                 }
             }
         }
@@ -182,6 +190,8 @@ enum Algebra {
             } else if restIndex > 0 {
                 restIndex -= 1
                 e = rest[restIndex]
+                // `fits?(_, _, b?, [:group_over | _])`: only the formatter's stack holds the markers.
+                if e.groupOver { return b }
             } else {
                 return true
             }

@@ -44,4 +44,44 @@ public struct PrinterProfile: Sendable, Hashable, CustomStringConvertible {
     public static let supportedOTP = 24...28
 
     public var description: String { "Elixir \(elixir), OTP \(otp)" }
+
+    // MARK: What changed, release by release (Elixir's `inspect/2`)
+
+    /// Elixir 1.15+: charlists print as `~c"abc"` (escaping `"`), not `'abc'` (inspect.ex v1.15.0, List).
+    public var charlistSigil: Bool { elixir >= .init(1, 15) }
+    /// Elixir 1.15+: `%MapSet{map: :sets.set()}` without the `version` key (map_set.ex v1.15.0:64).
+    public var mapSetWithoutVersion: Bool { elixir >= .init(1, 15) }
+    /// Elixir 1.15+: `binaries: :as_strings` prints strings whatever the `base` (inspect.ex v1.15.0, BitString).
+    public var asStringsIgnoresBase: Bool { elixir >= .init(1, 15) }
+    /// Elixir 1.16+: `Inspect.Regex` turns `\#{` in the source back into `#{` (inspect.ex v1.16.0:420).
+    public var regexNormalizesInterpolation: Bool { elixir >= .init(1, 16) }
+    /// Elixir 1.17+: Regex `opts` is a list, printed as sigil letters when they translate (inspect.ex v1.17.0:397-430).
+    public var regexOptionLetters: Bool { elixir >= .init(1, 17) }
+    /// Elixir 1.19+: the Regex struct has no `re_version` (regex.ex v1.19.0:172).
+    public var regexWithoutVersion: Bool { elixir >= .init(1, 19) }
+    /// Elixir 1.19 (from 1.19.3): the `:export` option prints as `E` (inspect.ex v1.19.3).
+    public var regexExportLetter: Bool { elixir >= .init(1, 19) }
+    /// Elixir 1.17+: `Duration` exists, with a derived `Inspect` leaving out fields at their default (duration.ex
+    /// v1.17.0:95).
+    public var durationStruct: Bool { elixir >= .init(1, 17) }
+    /// Elixir 1.17+: an ISO `Date` with a year outside -9999..9999 prints as `Date.new!(…)` (date.ex v1.17.0:1166).
+    public var dateOutOfRangeAsCall: Bool { elixir >= .init(1, 17) }
+    /// Elixir 1.18+: the same for `NaiveDateTime` (`NaiveDateTime.new!(…)`) and a UTC `DateTime` (`#DateTime<…>`
+    /// instead of `~U[…]`) (commit d3b8dcd99d, first in v1.18.0).
+    public var dateTimeOutOfRangeAsCall: Bool { elixir >= .init(1, 18) }
+    /// Elixir 1.18+: invisible and special-space characters are escaped as `\uXXXX` in strings, charlists and
+    /// quoted atoms (code/identifier.ex v1.18.0, `escape_char/2`).
+    public var escapesInvisibles: Bool { elixir >= .init(1, 18) }
+    /// Elixir 1.19+: the limit is shared across the whole term (`to_doc_with_opts/2`, algebra.ex v1.19.0).
+    public var sharedLimit: Bool { elixir >= .init(1, 19) }
+    /// Elixir 1.19+: a flex break's fit check stops at the end of its group (`:group_over`, algebra.ex v1.19.0).
+    public var flexBreakStopsAtGroupEnd: Bool { elixir >= .init(1, 19) }
+    /// `Inspect.Opts` default `limit`: 50, and 100 from Elixir 1.19 (algebra.ex v1.19.0:93).
+    public var defaultInspectLimit: Int { elixir >= .init(1, 19) ? 100 : 50 }
+
+    // MARK: What changed (OTP)
+
+    /// OTP 26+: a map of up to 32 keys is kept (and iterated, printed and sent) in its internal order, which for
+    /// atom keys is the atom-index order; a decoded map's entries are in that order (OTP-18414, PR #6151).
+    public var smallMapsInWireOrder: Bool { otp >= 26 }
 }
