@@ -59,6 +59,8 @@ public final class ConsoleSession: @unchecked Sendable {
         self.ecsTask = ecsTask
         self.discovery = DiscoveryService(node: node, configuration: discovery ?? DiscoveryConfiguration())
         self._target = target
+        var settings = settings
+        if settings.profiles == nil { settings.profiles = PrinterProfileRegistry() }
         self._settings = settings
     }
 
@@ -100,6 +102,7 @@ public final class ConsoleSession: @unchecked Sendable {
         case .connect(let nodes):
             return await ConnectCommand.run(nodes: nodes, caller: node)
         case .disconnect(let nodes):
+            for n in nodes { settings.profiles?.forget(n) }
             return DisconnectCommand.run(nodes: nodes, caller: node)
         case .use(let n):
             let out = await ConnectCommand.run(nodes: [n], caller: node)

@@ -19,5 +19,10 @@ public struct ConsoleSettings: Sendable {
     public var maxResultBytes = 65_536
     /// `--yes`: no confirmation before acting on more than one node.
     public var assumeYes = false
+    /// The releases whose `inspect`/`~p` terms rendered here imitate. The target's own when it is known (see
+    /// ``profiles``); this default otherwise.
+    public var profile: PrinterProfile = .elixir114otp25
+    /// Where targets' profiles are fetched and cached (the console sets one; nil: always ``profile``).
+    public var profiles: PrinterProfileRegistry? = nil
     public init() {}
 }

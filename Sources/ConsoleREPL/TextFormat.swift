@@ -30,13 +30,17 @@ extension ConsoleSettings {
         if !pretty {
             switch syntax {
             case .elixir:
-                return ElixirInspect.inspect(term, options: ElixirInspectOptions(pretty: false, limit: limit))
+                var options = ElixirInspectOptions(pretty: false, limit: limit)
+                options.profile = profile
+                return ElixirInspect.inspect(term, options: options)
             case .erlang:
-                return ErlangFormat.write(term)
+                var options = ErlangFormatOptions()
+                options.profile = profile
+                return ErlangFormat.write(term, options: options)
             }
         }
         return TermRenderer.render(
-            term, syntax: syntax, width: width, limit: limit, colors: color ? ElixirColors.iex : nil)
+            term, syntax: syntax, width: width, limit: limit, colors: color ? ElixirColors.iex : nil, profile: profile)
     }
 }
 

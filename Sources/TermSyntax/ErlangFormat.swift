@@ -1,4 +1,4 @@
-// Erlang term printing, byte-identical to OTP 25's `io_lib:format("~p" | "~tp" | "~w" | "~tw", [Term])`.
+// Erlang term printing, byte-identical to OTP 25's (and, per ``PrinterProfile``, OTP 26-28's) `io_lib:format("~p" | "~tp" | "~w" | "~tw", [Term])`.
 //
 // The algorithms in ErlangFormat*.swift are ports of OTP 25 (stdlib 4.2) `io_lib.erl` (`write/2`, `write_atom/1`,
 // `quote_atom/2`, `write_string/2`, `printable_list/1`, `write_binary/3`), `io_lib_pretty.erl` (`print/9` and the
@@ -19,6 +19,18 @@ public enum ErlangMapOrder: Sendable, Equatable {
     case termOrder
     /// The order of ``TermMap/entries``, as decoded or built.
     case asGiven
+    /// What OTP 26+'s `maps:iterator/1` yields (OTP-18414, erlang/otp PR #6151): maps of up to 32 keys in their
+    /// internal order, which is the order `term_to_binary` writes them, so the order of ``TermMap/entries`` as
+    /// decoded from the wire; larger maps as ``otp25``.
+    case otp26
+    /// What the OTP release of ``ErlangFormatOptions/profile`` prints: ``otp25`` before OTP 26, ``otp26`` from it.
+    case release
+
+    /// The order this one stands for under `profile` (``release`` resolved).
+    public func resolved(for profile: PrinterProfile) -> ErlangMapOrder {
+        guard self == .release else { return self }
+        return profile.otp >= 26 ? .otp26 : .otp25
+    }
 }
 
 /// Which characters count as printable when deciding whether a list or a binary is shown as a string, as the
@@ -48,8 +60,8 @@ public struct ErlangFormatOptions: Sendable {
     public var depth: Int? = nil
     /// Whether lists of characters and character binaries print as strings (`~p`); `false` is `~lp`.
     public var strings: Bool = true
-    /// Map entry order; see ``ErlangMapOrder``.
-    public var mapOrder: ErlangMapOrder = .otp25
+    /// Map entry order; see ``ErlangMapOrder``. The default follows ``profile``.
+    public var mapOrder: ErlangMapOrder = .release
     /// The printing node's name. Pids, ports and references of this node print with node number 0: `<0.12.0>`.
     public var localNode: Atom = "nonode@nohost"
     /// The node number OTP prints for a remote pid, port or reference (`<N.12.0>`). OTP shows the number of the
@@ -97,10 +109,10 @@ public enum ErlangFormat {
     }
 
     /// An atom as Erlang source shows it: `ok`, `'Elixir.Foo'`, `'receive'` (`io_lib:write_atom/1` when `unicode`,
-    /// else `io_lib:write_atom_as_latin1/1`).
-    public static func atom(_ atom: Atom, unicode: Bool = true) -> String {
+    /// else `io_lib:write_atom_as_latin1/1`), with the reserved words of OTP release `otp` (`'maybe'` from 27).
+    public static func atom(_ atom: Atom, unicode: Bool = true, otp: Int = PrinterProfile.elixir114otp25.otp) -> String {
         var out = ""
-        ErlangWriter.writeAtom(atom, unicode: unicode, into: &out)
+        ErlangWriter.writeAtom(atom, unicode: unicode, otp: otp, into: &out)
         return out
     }
 

@@ -73,7 +73,7 @@ struct ErlangPrettyPrinter {
         switch term {
         case .atom(let a):
             var out = ""
-            ErlangWriter.writeAtom(a, unicode: unicode, into: &out)
+            ErlangWriter.writeAtom(a, unicode: unicode, otp: options.profile.otp, into: &out)
             return out
         case .tuple, .list, .improperList, .map, .binary, .bitstring:
             let item = printLength(term, d)
@@ -129,7 +129,7 @@ struct ErlangPrettyPrinter {
         case .map(let m) where m.isEmpty: return text("#{}")
         case .atom(let a):
             var s = ""
-            ErlangWriter.writeAtom(a, unicode: unicode, into: &s)
+            ErlangWriter.writeAtom(a, unicode: unicode, otp: options.profile.otp, into: &s)
             return text(s)
         case .list(let l):
             if options.strings, let chars = printableList(l, d) {
@@ -152,7 +152,7 @@ struct ErlangPrettyPrinter {
             return PrettyItem(node: .tuple(tagged: tagged, seq), len: listLength(seq, 2))
         case .map(let m):
             if d == 1 { return text("#{...}") }
-            let entries = ErlangWriter.orderedEntries(m, order: options.mapOrder)
+            let entries = ErlangWriter.orderedEntries(m, order: options.mapOrder.resolved(for: options.profile))
             let d0 = d - 1
             var pairs: [PrettyItem] = []
             var tail: PrettyItem? = nil

@@ -23,7 +23,7 @@ struct ErlangWriter {
         case .integer(let i): out += String(i)
         case .bigInteger(let b): out += b.description
         case .float(let f): Self.writeFloat(f, into: &out)
-        case .atom(let a): Self.writeAtom(a, unicode: options.unicode, into: &out)
+        case .atom(let a): Self.writeAtom(a, unicode: options.unicode, otp: options.profile.otp, into: &out)
         case .port(let p): writePort(p, into: &out)
         case .pid(let p): writePid(p, into: &out)
         case .reference(let r): writeReference(r, into: &out)
@@ -101,7 +101,7 @@ struct ErlangWriter {
             out += "#{}"
             return
         }
-        let entries = Self.orderedEntries(map, order: options.mapOrder)
+        let entries = Self.orderedEntries(map, order: options.mapOrder.resolved(for: options.profile))
         guard let first = entries.first else {
             out += "#{}"
             return
@@ -279,9 +279,15 @@ struct ErlangWriter {
         "receive", "when", "bnot", "not", "div", "rem", "band", "and", "bor", "bxor", "bsl", "bsr", "or", "xor",
     ]
 
-    /// `io_lib:quote_atom/2`.
-    static func needsQuotes(_ name: String) -> Bool {
+    /// The keywords of features enabled by default from OTP 27: `maybe_expr` (`keywords => ['maybe', 'else']`,
+    /// `approved => 27` in `erl_features:feature_specs/0`; approved features are enabled at start, so
+    /// `erl_scan:reserved_word/1`, which `io_lib:quote_atom/2` asks, reserves them).
+    static let reservedWordsOTP27: Set<String> = ["maybe", "else"]
+
+    /// `io_lib:quote_atom/2` of OTP release `otp`.
+    static func needsQuotes(_ name: String, otp: Int = 25) -> Bool {
         if reservedWords.contains(name) { return true }
+        if otp >= 27, reservedWordsOTP27.contains(name) { return true }
         var it = name.unicodeScalars.makeIterator()
         guard let first = it.next()?.value else { return true }
         guard (first >= 0x61 && first <= 0x7A) || (first >= 0xDF && first <= 0xFF && first != 0xF7) else {
@@ -297,9 +303,9 @@ struct ErlangWriter {
     }
 
     /// `io_lib:write_atom/1` (`unicode`) or `io_lib:write_atom_as_latin1/1`.
-    static func writeAtom(_ atom: Atom, unicode: Bool, into out: inout String) {
+    static func writeAtom(_ atom: Atom, unicode: Bool, otp: Int = 25, into out: inout String) {
         let name = atom.name
-        if needsQuotes(name) {
+        if needsQuotes(name, otp: otp) {
             writeQuoted(name.unicodeScalars.lazy.map(\.value), quote: "'", mode: unicode ? .unicode : .unicodeAsLatin1,
                         into: &out)
         } else {
@@ -426,8 +432,11 @@ struct ErlangWriter {
             return map.entries
         case .termOrder:
             return map.entries.sorted { ErlangTermOrder.compare($0.key, $1.key) < 0 }
-        case .otp25:
+        case .otp25, .release:
             if map.count <= 32 { return map.entries.sorted { ErlangTermOrder.compare($0.key, $1.key) < 0 } }
+            return map.entries.reversed()
+        case .otp26:
+            if map.count <= 32 { return map.entries }
             return map.entries.reversed()
         }
     }

@@ -59,7 +59,7 @@ final class TermCommandTests: XCTestCase {
         for expr in expressions {
             let etf = try beamETF(expr)
             let expected = try beamPrinted("inspect_pretty_full", etf)
-            let r = try run(["term", "decode", "--hex"], stdin: Array(hex(etf).utf8))
+            let r = try run(["term", "decode", "--elixir-version", "1.14", "--otp-release", "25", "--hex"], stdin: Array(hex(etf).utf8))
             XCTAssertEqual(r.status, 0, r.stderr)
             XCTAssertEqual(r.out, expected + "\n", expr)
         }
@@ -68,7 +68,7 @@ final class TermCommandTests: XCTestCase {
     func testDecodeRawWithoutVersionByteAndErlangSyntax() throws {
         let etf = try beamETF("{:ok, [a: 1], \"bin\"}")
         let expected = try beamPrinted("fmt_p", etf)
-        let r = try run(["term", "decode", "--syntax", "erlang"], stdin: Array(etf.dropFirst()))
+        let r = try run(["term", "decode", "--elixir-version", "1.14", "--otp-release", "25", "--syntax", "erlang"], stdin: Array(etf.dropFirst()))
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertEqual(r.out, expected + "\n")
     }
@@ -78,7 +78,7 @@ final class TermCommandTests: XCTestCase {
         // eval returns the ETF of the binary; its content is the compressed term.
         guard case .binary(let inner) = try Term(etf: etf) else { return XCTFail("expected a binary") }
         XCTAssertEqual(inner[1], 80, "expected a compressed term")
-        let r = try run(["term", "decode", "--hex"], stdin: Array(hex(inner).utf8))
+        let r = try run(["term", "decode", "--elixir-version", "1.14", "--otp-release", "25", "--hex"], stdin: Array(hex(inner).utf8))
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertEqual(r.out, "\"" + String(repeating: "abc", count: 1000) + "\"\n")
     }
@@ -89,14 +89,14 @@ final class TermCommandTests: XCTestCase {
             "\"SFMyNTY.\" <> Base.url_encode64(:erlang.term_to_binary({%{user_id: 7}, 1700000000000, 86400}), padding: false) <> \".c2lnbmF0dXJl\""
         )
         guard case .binary(let token) = try Term(etf: tokenETF) else { return XCTFail("expected a binary") }
-        let r = try run(["term", "decode", "--base64"], stdin: token)
+        let r = try run(["term", "decode", "--elixir-version", "1.14", "--otp-release", "25", "--base64"], stdin: token)
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertEqual(r.out, "{%{user_id: 7}, 1700000000000, 86400}\n")
     }
 
     func testDecodeJSON() throws {
         let etf = try beamETF("%{name: \"x\", tags: [:a, :b], n: 1.5, ok: true, none: nil}")
-        let r = try run(["term", "decode", "--hex", "--json"], stdin: Array(hex(etf).utf8))
+        let r = try run(["term", "decode", "--elixir-version", "1.14", "--otp-release", "25", "--hex", "--json"], stdin: Array(hex(etf).utf8))
         XCTAssertEqual(r.status, 0, r.stderr)
         let parsed = try JSONSerialization.jsonObject(with: Data(r.stdout)) as? [String: Any]
         XCTAssertEqual(parsed?["name"] as? String, "x")
@@ -106,27 +106,27 @@ final class TermCommandTests: XCTestCase {
         XCTAssertTrue(parsed?["none"] is NSNull)
 
         let tuple = try beamETF("{:ok, 1}")
-        let bad = try run(["term", "decode", "--hex", "--json"], stdin: Array(hex(tuple).utf8))
+        let bad = try run(["term", "decode", "--elixir-version", "1.14", "--otp-release", "25", "--hex", "--json"], stdin: Array(hex(tuple).utf8))
         XCTAssertEqual(bad.status, 65)
         XCTAssertTrue(bad.stderr.contains("tuple has no JSON form"), bad.stderr)
     }
 
     func testBadInputExitsWithOneLineErrorNamingOffset() throws {
         // A list claiming 4 G elements in 7 bytes.
-        let r = try run(["term", "decode", "--hex"], stdin: Array("836cffffffff6a".utf8))
+        let r = try run(["term", "decode", "--elixir-version", "1.14", "--otp-release", "25", "--hex"], stdin: Array("836cffffffff6a".utf8))
         XCTAssertEqual(r.status, 65)
         XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, r.stderr)
         XCTAssertTrue(r.stderr.contains("at byte 1"), r.stderr)
 
-        let truncated = try run(["term", "decode", "--hex"], stdin: Array("836d000000ff6869".utf8))
+        let truncated = try run(["term", "decode", "--elixir-version", "1.14", "--otp-release", "25", "--hex"], stdin: Array("836d000000ff6869".utf8))
         XCTAssertEqual(truncated.status, 65)
         XCTAssertTrue(truncated.stderr.contains("BINARY_EXT"), truncated.stderr)
 
-        let notHex = try run(["term", "decode", "--hex"], stdin: Array("83zz".utf8))
+        let notHex = try run(["term", "decode", "--elixir-version", "1.14", "--otp-release", "25", "--hex"], stdin: Array("83zz".utf8))
         XCTAssertEqual(notHex.status, 65)
         XCTAssertTrue(notHex.stderr.contains("invalid hex digit"), notHex.stderr)
 
-        let empty = try run(["term", "decode"], stdin: [])
+        let empty = try run(["term", "decode", "--elixir-version", "1.14", "--otp-release", "25"], stdin: [])
         XCTAssertEqual(empty.status, 65)
     }
 
@@ -162,5 +162,31 @@ final class TermCommandTests: XCTestCase {
         XCTAssertEqual(r.status, 65)
         XCTAssertTrue(r.stderr.contains("line 1"), r.stderr)
         XCTAssertTrue(r.stderr.contains("column"), r.stderr)
+    }
+
+    /// `--elixir-version`/`--otp-release` choose the releases imitated; without them the newest (OTP 28). The term
+    /// is `{maybe, #{c => 3, a => 1}}` with the map's keys on the wire in the order `c, a`, as an OTP 26+ node
+    /// writes a map whose internal order is that (see ErlangFormatProfileTests for the sources).
+    func testProfileOptions() throws {
+        let etf: [UInt8] = [131, 104, 2, 119, 5] + Array("maybe".utf8) + [116, 0, 0, 0, 2, 119, 1, 99, 97, 3, 119, 1, 97, 97, 1]
+        let newest = try run(["term", "decode", "--syntax", "erlang"], stdin: etf)
+        XCTAssertEqual(newest.status, 0, newest.stderr)
+        XCTAssertEqual(newest.out, "{'maybe',#{c => 3,a => 1}}\n")
+        let otp26 = try run(["term", "decode", "--syntax", "erlang", "--otp-release", "26"], stdin: etf)
+        XCTAssertEqual(otp26.out, "{maybe,#{c => 3,a => 1}}\n")
+        let otp25 = try run(["term", "decode", "--syntax", "erlang", "--otp-release", "25", "--elixir-version", "1.14.5"], stdin: etf)
+        XCTAssertEqual(otp25.out, "{maybe,#{a => 1,c => 3}}\n")
+        for bad in [["--otp-release", "23"], ["--otp-release", "x"], ["--elixir-version", "1.13"], ["--elixir-version", "2"]] {
+            let r = try run(["term", "decode"] + bad, stdin: etf)
+            XCTAssertNotEqual(r.status, 0, bad.joined(separator: " "))
+            XCTAssertTrue(r.stderr.contains(bad[0]), r.stderr)
+        }
+        let help = try run(["term", "decode", "--help"])
+        XCTAssertTrue(help.out.contains("--elixir-version"), help.out)
+        XCTAssertTrue(help.out.contains("newest"), help.out)
+        let encodeHelp = try run(["term", "encode", "--help"])
+        XCTAssertTrue(encodeHelp.out.contains("--otp-release"), encodeHelp.out)
+        let encoded = try run(["term", "encode", "--otp-release", "26", "--elixir-version", "1.16", "--hex", "{:ok, 1}"])
+        XCTAssertEqual(encoded.out, "83680277026f6b6101\n")
     }
 }

@@ -91,7 +91,7 @@ final class InfoViewTests: XCTestCase {
         for (info, json) in [(e, InfoView.json(e)), (x, InfoView.json(x))] {
             let obj = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
             XCTAssertEqual(Set(obj.keys), [
-                "node", "otp_release", "erts_version", "elixir_version", "uptime_ms", "memory", "processes", "ports",
+                "node", "otp_release", "erts_version", "elixir_version", "printer_profile", "uptime_ms", "memory", "processes", "ports",
                 "atoms", "schedulers", "net_ticktime", "dist", "applications", "console_host",
             ])
             XCTAssertTrue((obj["console_host"] as? [String: Any])?["ecs_task"] is NSNull)
@@ -112,6 +112,13 @@ final class InfoViewTests: XCTestCase {
         XCTAssertTrue(ej["elixir_version"] is NSNull)
         let xj = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(InfoView.json(x).utf8)) as? [String: Any])
         XCTAssertEqual(xj["elixir_version"] as? String, elixirVersion)
+        // The printer profile is the node's own: its OTP release and Elixir major.minor (the newest Elixir's without
+        // Elixir), in text and JSON.
+        let elixirMinor = elixirVersion.split(separator: ".").prefix(2).joined(separator: ".")
+        XCTAssertEqual(xj["printer_profile"] as? NSDictionary, ["elixir": elixirMinor, "otp": Int(otp)!])
+        XCTAssertEqual(ej["printer_profile"] as? NSDictionary, ["elixir": "1.19", "otp": Int(otp)!])
+        XCTAssertTrue(InfoView.render(x, width: 100).contains("printer       Elixir \(elixirMinor), OTP \(otp)\n"))
+        XCTAssertTrue(text.contains("printer       Elixir 1.19, OTP \(otp)\n"), text)
     }
 
     func testListenRangeFromKernelEnvironment() async throws {
@@ -173,6 +180,7 @@ final class InfoViewTests: XCTestCase {
             node          a@h
             otp           25 (erts 13.1)
             elixir        -
+            printer       Elixir 1.19, OTP 25
             uptime        2d 3h 4m
             schedulers    2/2 online
             processes     52 / 262144 (0.0%)

@@ -49,6 +49,11 @@ enum CallCommand {
             if Task.isCancelled { return .cancelled(n) }
             return failed(error, node: n)
         }
+        var settings = settings
+        switch response.result {
+        case .value, .exception: settings = await settings.forTarget(n, caller: caller)
+        default: break
+        }
         var exceptionText = ""
         if case .exception(let cls, let reason, let stack) = response.result {
             exceptionText = await ExceptionFormatter.format(

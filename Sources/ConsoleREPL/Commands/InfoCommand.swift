@@ -10,6 +10,7 @@ public enum InfoCommand {
     ) async -> CommandOutput {
         do throws(DistributionError) {
             let info = try await collect(node: caller, target: n, timeout: settings.timeout)
+            settings.profiles?.record(info.printerProfile, for: n, caller: caller)
             return CommandOutput(
                 text: InfoView.render(info, width: settings.width, consoleECSTask: ecsTask, origins: origins),
                 json: InfoView.json(info, consoleECSTask: ecsTask, origins: origins))

@@ -26,11 +26,16 @@ public enum TermCodecCommand {
         public var width: Int
         /// At most this many items per collection (nil: all).
         public var limit: Int?
+        /// The releases whose `inspect`/`~p` the text imitates (`--elixir-version`, `--otp-release`; the newest
+        /// without them).
+        public var profile: PrinterProfile
 
         /// Options with every field given.
         public init(
-            input: String?, encoding: ETFInputEncoding, syntax: SourceSyntax, json: Bool, width: Int, limit: Int?
+            input: String?, encoding: ETFInputEncoding, syntax: SourceSyntax, json: Bool, width: Int, limit: Int?,
+            profile: PrinterProfile = .newest
         ) {
+            self.profile = profile
             self.input = input
             self.encoding = encoding
             self.syntax = syntax
@@ -60,9 +65,17 @@ public enum TermCodecCommand {
         public var compressionLevel: Int?
         /// How to write the bytes.
         public var output: OutputEncoding
+        /// The releases named by `--elixir-version` and `--otp-release` (the newest without them). The bytes are the
+        /// same for every supported release (OTP 24–28 encode these terms alike); the profile is accepted so that
+        /// `encode` and `decode` take the same options.
+        public var profile: PrinterProfile
 
         /// Options with every field given.
-        public init(literal: String, syntax: SourceSyntax, compressionLevel: Int?, output: OutputEncoding) {
+        public init(
+            literal: String, syntax: SourceSyntax, compressionLevel: Int?, output: OutputEncoding,
+            profile: PrinterProfile = .newest
+        ) {
+            self.profile = profile
             self.literal = literal
             self.syntax = syntax
             self.compressionLevel = compressionLevel
@@ -102,7 +115,31 @@ public enum TermCodecCommand {
             }
         }
         return TermRenderer.render(
-            term, syntax: options.syntax, width: options.width, limit: options.limit, printableLimit: nil)
+            term, syntax: options.syntax, width: options.width, limit: options.limit, printableLimit: nil,
+            profile: options.profile)
+    }
+
+    /// The profile `--elixir-version` and `--otp-release` name: `elixirVersion` as `1.15` or `1.15.7`, `otpRelease`
+    /// as `26`, each within the supported ranges; what is not given is the newest release's.
+    public static func profile(elixirVersion: String?, otpRelease: String?) throws(Failure) -> PrinterProfile {
+        var p = PrinterProfile.newest
+        if let text = elixirVersion {
+            guard let v = PrinterProfile.ElixirVersion(text), PrinterProfile.supportedElixir.contains(v) else {
+                throw Failure(
+                    message: "--elixir-version \(text): expected a release from \(PrinterProfile.supportedElixir.lowerBound) "
+                        + "to \(PrinterProfile.supportedElixir.upperBound), such as 1.15")
+            }
+            p.elixir = v
+        }
+        if let text = otpRelease {
+            guard let r = Int(text), PrinterProfile.supportedOTP.contains(r) else {
+                throw Failure(
+                    message: "--otp-release \(text): expected a release from \(PrinterProfile.supportedOTP.lowerBound) "
+                        + "to \(PrinterProfile.supportedOTP.upperBound), such as 26")
+            }
+            p.otp = r
+        }
+        return p
     }
 
     /// The bytes `term encode` writes to standard output.

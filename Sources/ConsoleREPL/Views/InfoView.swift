@@ -1,9 +1,15 @@
+import TermSyntax
 import ClusterDiscovery
 import ErlangDistribution
 import ErlangTerm
 
 /// What `info` learned about one node.
 public struct NodeInfo: Hashable, Sendable {
+    /// The printer profile terms from this node are rendered with (see ``PrinterProfile/forTarget(otpRelease:elixirVersion:)``).
+    public var printerProfile: PrinterProfile {
+        PrinterProfile.forTarget(otpRelease: otpRelease, elixirVersion: elixirVersion)
+    }
+
     /// A count against its limit (processes, ports, atoms).
     public struct Usage: Hashable, Sendable {
         public var count: Int
@@ -229,6 +235,7 @@ public enum InfoView {
             ("node", info.node),
             ("otp", "\(info.otpRelease) (erts \(info.ertsVersion))"),
             ("elixir", info.elixirVersion ?? "-"),
+            ("printer", info.printerProfile.description),
             ("uptime", HumanUnits.duration(milliseconds: info.uptimeMilliseconds)),
             ("schedulers", "\(info.schedulersOnline)/\(info.schedulers) online"),
             ("processes", HumanUnits.usage(info.processes.count, of: info.processes.limit)),
@@ -275,6 +282,7 @@ public enum InfoView {
     ///   "otp_release": "25",
     ///   "erts_version": "13.1.5",
     ///   "elixir_version": "1.14.0",                 // null on a node without Elixir
+    ///   "printer_profile": {"elixir": "1.14", "otp": 25}, // what terms rendered here imitate (newest Elixir without it)
     ///   "uptime_ms": 123456,
     ///   "memory": {"total": 25000000, "processes": 5000000, ...},   // bytes, keys as erlang:memory() names them
     ///   "processes": {"count": 52, "limit": 262144},
@@ -304,6 +312,9 @@ public enum InfoView {
             ("otp_release", .string(info.otpRelease)),
             ("erts_version", .string(info.ertsVersion)),
             ("elixir_version", .optional(info.elixirVersion)),
+            ("printer_profile", .orderedObject([
+                ("elixir", .string(info.printerProfile.elixir.description)), ("otp", .integer(info.printerProfile.otp)),
+            ])),
             ("uptime_ms", .integer(info.uptimeMilliseconds)),
             ("memory", .orderedObject(info.memory.map { ($0.type, .integer($0.bytes)) })),
             ("processes", usage(info.processes)),

@@ -20,6 +20,10 @@ struct TermCommand: ParsableCommand {
                 Examples:
                   printf '836b0003616263' | beamconsole term decode --hex
                   beamconsole term decode --base64 --input token.txt --syntax erlang
+                  beamconsole term decode --hex --elixir-version 1.14 --otp-release 25 < term.hex
+                Without --elixir-version and --otp-release the term is printed as the newest supported releases
+                print it (Elixir 1.19, OTP 28): charlists as ~c"abc", small Erlang maps in the order their keys
+                arrive. Give the node's releases to see what that node prints.
                 """
         )
 
@@ -32,10 +36,23 @@ struct TermCommand: ParsableCommand {
         @Option(name: .long, help: "Terminal width for pretty printing.") var width: Int = 80
         @Option(name: .long, help: "Show at most this many items per collection (default: all), as inspect's limit.")
         var limit: Int?
+        @Option(
+            name: .customLong("elixir-version"),
+            help: "Print as this Elixir release's inspect does (1.14-1.19; default: the newest, 1.19).")
+        var elixirVersion: String?
+        @Option(
+            name: .customLong("otp-release"),
+            help: "Print as this OTP release's io_lib ~p does (24-28; default: the newest, 28).")
+        var otpRelease: String?
 
         func validate() throws {
             if hex && base64 { throw ValidationError("--hex and --base64 cannot be used together.") }
             if width < 1 { throw ValidationError("--width must be positive.") }
+            do {
+                _ = try TermCodecCommand.profile(elixirVersion: elixirVersion, otpRelease: otpRelease)
+            } catch {
+                throw ValidationError(error.message)
+            }
         }
 
         func run() throws {
@@ -43,7 +60,9 @@ struct TermCommand: ParsableCommand {
                 TermCodecCommand.runDecode(
                     .init(
                         input: input, encoding: hex ? .hex : base64 ? .base64 : .raw, syntax: syntax, json: json,
-                        width: width, limit: limit)))
+                        width: width, limit: limit,
+                        profile: (try? TermCodecCommand.profile(elixirVersion: elixirVersion, otpRelease: otpRelease))
+                            ?? .newest)))
         }
     }
 
@@ -54,6 +73,8 @@ struct TermCommand: ParsableCommand {
                 Examples:
                   beamconsole term encode '%{user_id: 42, roles: [:admin]}' --hex
                   beamconsole term encode --syntax erlang '{ok, [1,2,3]}' --base64
+                --elixir-version and --otp-release are accepted as by decode (default: the newest releases, Elixir
+                1.19 and OTP 28); every supported release encodes these terms alike.
                 """
         )
 
@@ -63,10 +84,23 @@ struct TermCommand: ParsableCommand {
         @Option(name: .long, help: "zlib level 1-9 for --compressed (default 6).") var level: Int = 6
         @Flag(name: .customLong("hex"), help: "Write hexadecimal.") var hex = false
         @Flag(name: .customLong("base64"), help: "Write base64.") var base64 = false
+        @Option(
+            name: .customLong("elixir-version"),
+            help: "The Elixir release (1.14-1.19; default: the newest, 1.19); the bytes are the same for every release.")
+        var elixirVersion: String?
+        @Option(
+            name: .customLong("otp-release"),
+            help: "The OTP release (24-28; default: the newest, 28); the bytes are the same for every release.")
+        var otpRelease: String?
 
         func validate() throws {
             if hex && base64 { throw ValidationError("--hex and --base64 cannot be used together.") }
             if !(1...9).contains(level) { throw ValidationError("--level must be between 1 and 9.") }
+            do {
+                _ = try TermCodecCommand.profile(elixirVersion: elixirVersion, otpRelease: otpRelease)
+            } catch {
+                throw ValidationError(error.message)
+            }
         }
 
         func run() throws {
@@ -74,7 +108,9 @@ struct TermCommand: ParsableCommand {
                 TermCodecCommand.runEncode(
                     .init(
                         literal: literal, syntax: syntax, compressionLevel: compressed ? level : nil,
-                        output: hex ? .hex : base64 ? .base64 : .raw)))
+                        output: hex ? .hex : base64 ? .base64 : .raw,
+                        profile: (try? TermCodecCommand.profile(elixirVersion: elixirVersion, otpRelease: otpRelease))
+                            ?? .newest)))
         }
     }
 }

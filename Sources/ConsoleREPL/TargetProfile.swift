@@ -1,0 +1,111 @@
+import ErlangDistribution
+import ErlangTerm
+import Foundation
+import TermSyntax
+
+extension PrinterProfile {
+    /// The profile for a node that answered `erlang:system_info(otp_release)` with `otpRelease` ("25") and
+    /// `'Elixir.System':version()` with `elixirVersion` ("1.14.0"; nil on a node without Elixir), each clamped to the
+    /// supported range; what is missing or unreadable is the newest release's.
+    public static func forTarget(otpRelease: String?, elixirVersion: String?) -> PrinterProfile {
+        var p = PrinterProfile.newest
+        if let r = otpRelease.flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }) {
+            p.otp = min(max(r, supportedOTP.lowerBound), supportedOTP.upperBound)
+        }
+        if let v = elixirVersion.flatMap(ElixirVersion.init) {
+            p.elixir = min(max(v, supportedElixir.lowerBound), supportedElixir.upperBound)
+        }
+        return p
+    }
+}
+
+/// The printer profile of each node the console renders terms for, fetched once per node and connection with two
+/// bounded, read-only calls (`erlang:system_info(otp_release)`, `'Elixir.System':version()`), and forgotten when the
+/// connection it was fetched over goes down (a later connection may reach a node restarted on another release).
+public final class PrinterProfileRegistry: @unchecked Sendable {
+    private struct Entry {
+        var profile: PrinterProfile
+        /// When the connection it was fetched over came up (nil when the caller cannot tell).
+        var connection: Date?
+    }
+
+    private let lock = NSLock()
+    private var entries: [String: Entry] = [:]
+
+    public init() {}
+
+    /// The longest either call may take.
+    static let callTimeout: Duration = .seconds(5)
+
+    /// When the connection to `node` came up, for a caller that keeps connections (nil otherwise, or when down).
+    private static func connection(to node: String, caller: any RemoteCaller) -> Date?? {
+        guard let cluster = caller as? any ClusterCaller else { return .some(nil) }
+        guard let p = cluster.peerSnapshots().first(where: { $0.node == node }), p.state == .up else { return nil }
+        return .some(p.since)
+    }
+
+    /// The cached profile of `node`, if one was fetched over the connection that is up now.
+    public func cached(_ node: String, caller: any RemoteCaller) -> PrinterProfile? {
+        guard let current = Self.connection(to: node, caller: caller) else {
+            forget(node)
+            return nil
+        }
+        return lock.withLock {
+            guard let e = entries[node], e.connection == current else { return nil }
+            return e.profile
+        }
+    }
+
+    /// Records `profile` for `node` (as `info` learns it) over the current connection.
+    public func record(_ profile: PrinterProfile, for node: String, caller: any RemoteCaller) {
+        guard let current = Self.connection(to: node, caller: caller) else { return }
+        lock.withLock { entries[node] = Entry(profile: profile, connection: current) }
+    }
+
+    /// Forgets `node` (its connection went down).
+    public func forget(_ node: String) { _ = lock.withLock { entries.removeValue(forKey: node) } }
+
+    /// `node`'s profile: the cached one, or fetched now (one call after the other, as a blocking caller needs).
+    /// nil when `otp_release` cannot be read (the node is not reachable): the caller keeps its default.
+    public func profile(for node: String, caller: any RemoteCaller, timeout: Duration) async -> PrinterProfile? {
+        if let p = cached(node, caller: caller) { return p }
+        let options = CallOptions(timeout: min(timeout, Self.callTimeout), captureOutput: false)
+        guard
+            let otp = try? await caller.call(
+                node: node, module: "erlang", function: "system_info", arguments: [.atom("otp_release")],
+                options: options),
+            case .value(let release) = otp.result, let releaseText = release.stringValue
+        else { return nil }
+        var elixir: String?
+        if let r = try? await caller.call(
+            node: node, module: "Elixir.System", function: "version", arguments: [], options: options),
+            case .value(let v) = r.result
+        {
+            elixir = v.stringValue
+        }
+        let profile = PrinterProfile.forTarget(otpRelease: releaseText, elixirVersion: elixir)
+        record(profile, for: node, caller: caller)
+        return profile
+    }
+}
+
+extension PrinterProfileRegistry {
+    /// Fetches the profiles of `nodes` not cached yet, concurrently (for a command over many nodes).
+    func prefetch(_ nodes: [String], caller: any ClusterCaller, timeout: Duration) async {
+        await withTaskGroup(of: Void.self) { group in
+            for n in nodes where cached(n, caller: caller) == nil {
+                group.addTask { _ = await self.profile(for: n, caller: caller, timeout: timeout) }
+            }
+        }
+    }
+}
+
+extension ConsoleSettings {
+    /// These settings with `node`'s own printer profile, when ``profiles`` is set and the node tells it.
+    func forTarget(_ node: String, caller: any RemoteCaller) async -> ConsoleSettings {
+        guard let profiles else { return self }
+        var s = self
+        if let p = await profiles.profile(for: node, caller: caller, timeout: timeout) { s.profile = p }
+        return s
+    }
+}
