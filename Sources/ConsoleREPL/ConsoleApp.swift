@@ -393,6 +393,9 @@ public enum ConsoleApp {
     static func sessionSettings(_ plan: StartupPlan, json: Bool) -> ConsoleSettings {
         var settings = plan.settings
         settings.width = terminalColumns()
+        // The target's releases, read only when a result prints differently between them (the fast path's `call`;
+        // a session sets its own registry).
+        if settings.profiles == nil { settings.profiles = PrinterProfileRegistry() }
         if json {
             settings.color = false
             settings.json = true

@@ -9,8 +9,10 @@ public struct ConsoleSettings: Sendable {
     public var width = 80
     /// Time allowed for one remote call.
     public var timeout: Duration = .seconds(30)
-    /// `inspect`'s `limit` for results (IEx shows 50 items per collection; nil shows all).
-    public var limit: Int? = 50
+    /// `inspect`'s `limit` for results when set (nil: the target's release's default, 50, or 100 on Elixir 1.19).
+    public var explicitLimit: Int? = nil
+    /// The `limit` results are rendered with.
+    public var limit: Int? { explicitLimit ?? profile.defaultInspectLimit }
     /// Output is JSON (`--json`): streaming views write NDJSON.
     public var json = false
     /// `--read-only`: only ``ReadOnlyPolicy``'s introspection calls; no `eval`.

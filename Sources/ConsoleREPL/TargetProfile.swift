@@ -109,3 +109,38 @@ extension ConsoleSettings {
         return s
     }
 }
+
+extension Term {
+    /// Whether this value may print differently between the supported releases (a list that may be a charlist, a
+    /// map of more than one key or a struct, non-ASCII text, `maybe`/`else`, a collection longer than 50): only then
+    /// does a one-shot call spend the calls that read the target's profile. Bounded: past 100,000 subterms the
+    /// answer is yes.
+    var dependsOnPrinterProfile: Bool {
+        var budget = 100_000
+        var stack: [Term] = [self]
+        while let t = stack.popLast() {
+            budget -= 1
+            if budget < 0 { return true }
+            switch t {
+            case .atom(let a):
+                if a.name == "maybe" || a.name == "else" || a.name.utf8.contains(where: { $0 >= 0x80 }) { return true }
+            case .binary(let b):
+                if b.contains(where: { $0 >= 0x80 }) { return true }
+            case .list(let items), .tuple(let items):
+                if items.count > 50 { return true }
+                if case .list = t, !items.isEmpty, items.allSatisfy({ $0.intValue != nil }) { return true }
+                stack.append(contentsOf: items)
+            case .improperList(let items, let tail):
+                if items.count > 50 { return true }
+                stack.append(contentsOf: items)
+                stack.append(tail)
+            case .map(let m):
+                if m.count > 1 || m[Atom("__struct__")] != nil { return true }
+                for (k, v) in m { stack.append(k); stack.append(v) }
+            default:
+                break
+            }
+        }
+        return false
+    }
+}

@@ -51,7 +51,8 @@ enum CallCommand {
         }
         var settings = settings
         switch response.result {
-        case .value, .exception: settings = await settings.forTarget(n, caller: caller)
+        case .value(let v) where v.dependsOnPrinterProfile: settings = await settings.forTarget(n, caller: caller)
+        case .exception: settings = await settings.forTarget(n, caller: caller)
         default: break
         }
         var exceptionText = ""

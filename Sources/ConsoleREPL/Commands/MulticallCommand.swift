@@ -68,11 +68,19 @@ enum MulticallCommand {
         let responses = await caller.multicall(
             nodes: nodes, module: call.module, function: call.function, arguments: call.arguments,
             options: CallOptions(timeout: settings.timeout, captureOutput: true))
-        // Each node's result is rendered with its own printer profile, fetched for all of them at once.
-        let answered = nodes.filter { if case .success? = responses[$0] { return true } else { return false } }
-        await settings.profiles?.prefetch(answered, caller: caller, timeout: settings.timeout)
+        // Each node's result is rendered with its own printer profile, fetched for all of them at once, and only
+        // for the nodes whose result prints differently between releases.
+        let needed = nodes.filter { n in
+            switch responses[n] {
+            case .success(let r)?:
+                if case .value(let v) = r.result { return v.dependsOnPrinterProfile }
+                return true
+            default: return false
+            }
+        }
+        await settings.profiles?.prefetch(needed, caller: caller, timeout: settings.timeout)
         return await collect(responses, nodes: nodes) { n, response in
-            let settings = await settings.forTarget(n, caller: caller)
+            let settings = needed.contains(n) ? await settings.forTarget(n, caller: caller) : settings
             var r = NodeResult(node: n, text: "", ok: false, row: ["node": .string(n)])
             r.row["output"] = .string(response.output)
             guard case .value(let v) = response.result else {
