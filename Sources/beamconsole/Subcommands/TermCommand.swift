@@ -36,23 +36,12 @@ struct TermCommand: ParsableCommand {
         @Option(name: .long, help: "Terminal width for pretty printing.") var width: Int = 80
         @Option(name: .long, help: "Show at most this many items per collection (default: all), as inspect's limit.")
         var limit: Int?
-        @Option(
-            name: .customLong("elixir-version"),
-            help: "Print as this Elixir release's inspect does (1.14-1.19; default: the newest, 1.19).")
-        var elixirVersion: String?
-        @Option(
-            name: .customLong("otp-release"),
-            help: "Print as this OTP release's io_lib ~p does (24-28; default: the newest, 28).")
-        var otpRelease: String?
+        @OptionGroup var release: ReleaseOptions
 
         func validate() throws {
             if hex && base64 { throw ValidationError("--hex and --base64 cannot be used together.") }
             if width < 1 { throw ValidationError("--width must be positive.") }
-            do {
-                _ = try TermCodecCommand.profile(elixirVersion: elixirVersion, otpRelease: otpRelease)
-            } catch {
-                throw ValidationError(error.message)
-            }
+            _ = try release.profile()
         }
 
         func run() throws {
@@ -61,8 +50,7 @@ struct TermCommand: ParsableCommand {
                     .init(
                         input: input, encoding: hex ? .hex : base64 ? .base64 : .raw, syntax: syntax, json: json,
                         width: width, limit: limit,
-                        profile: (try? TermCodecCommand.profile(elixirVersion: elixirVersion, otpRelease: otpRelease))
-                            ?? .newest)))
+                        profile: (try? release.profile()) ?? .newest)))
         }
     }
 
@@ -84,23 +72,12 @@ struct TermCommand: ParsableCommand {
         @Option(name: .long, help: "zlib level 1-9 for --compressed (default 6).") var level: Int = 6
         @Flag(name: .customLong("hex"), help: "Write hexadecimal.") var hex = false
         @Flag(name: .customLong("base64"), help: "Write base64.") var base64 = false
-        @Option(
-            name: .customLong("elixir-version"),
-            help: "The Elixir release (1.14-1.19; default: the newest, 1.19); the bytes are the same for every release.")
-        var elixirVersion: String?
-        @Option(
-            name: .customLong("otp-release"),
-            help: "The OTP release (24-28; default: the newest, 28); the bytes are the same for every release.")
-        var otpRelease: String?
+        @OptionGroup var release: ReleaseOptions
 
         func validate() throws {
             if hex && base64 { throw ValidationError("--hex and --base64 cannot be used together.") }
             if !(1...9).contains(level) { throw ValidationError("--level must be between 1 and 9.") }
-            do {
-                _ = try TermCodecCommand.profile(elixirVersion: elixirVersion, otpRelease: otpRelease)
-            } catch {
-                throw ValidationError(error.message)
-            }
+            _ = try release.profile()
         }
 
         func run() throws {
@@ -109,8 +86,29 @@ struct TermCommand: ParsableCommand {
                     .init(
                         literal: literal, syntax: syntax, compressionLevel: compressed ? level : nil,
                         output: hex ? .hex : base64 ? .base64 : .raw,
-                        profile: (try? TermCodecCommand.profile(elixirVersion: elixirVersion, otpRelease: otpRelease))
-                            ?? .newest)))
+                        profile: (try? release.profile()) ?? .newest)))
+        }
+    }
+}
+
+/// `--elixir-version` and `--otp-release` of `term decode` and `term encode`: the releases whose printers are imitated
+/// (the newest without them).
+struct ReleaseOptions: ParsableArguments {
+    @Option(
+        name: .customLong("elixir-version"),
+        help: "Print as this Elixir release's inspect does (1.14-1.19; default: the newest, 1.19).")
+    var elixirVersion: String?
+    @Option(
+        name: .customLong("otp-release"),
+        help: "Print as this OTP release's io_lib ~p does (24-28; default: the newest, 28).")
+    var otpRelease: String?
+
+    /// The profile, or a validation error naming the bad value.
+    func profile() throws -> PrinterProfile {
+        do {
+            return try TermCodecCommand.profile(elixirVersion: elixirVersion, otpRelease: otpRelease)
+        } catch {
+            throw ValidationError(error.message)
         }
     }
 }
