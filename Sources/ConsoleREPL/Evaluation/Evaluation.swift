@@ -158,14 +158,12 @@ enum Evaluation {
     /// B = case erlang:system_info(otp_release) >= "25" of true -> #{}; false -> [] end,
     /// {value, F, _} = erl_eval:exprs(E, B), F(Args) end)()` in the abstract format, with the source inline.
     static func bootstrapExpressions(_ text: String) -> Term {
-        func a(_ name: String) -> Term { .tuple([.atom("atom"), .integer(1), .atom(Atom(name))]) }
+        func a(_ name: String) -> Term { AbstractForm.atom(Atom(name)) }
         func v(_ name: String) -> Term { .tuple([.atom("var"), .integer(1), .atom(Atom(name))]) }
-        func t(_ items: [Term]) -> Term { .tuple([.atom("tuple"), .integer(1), .list(items)]) }
-        func remote(_ m: String, _ f: String, _ args: [Term]) -> Term {
-            .tuple([.atom("call"), .integer(1), .tuple([.atom("remote"), .integer(1), a(m), a(f)]), .list(args)])
-        }
+        func t(_ items: [Term]) -> Term { AbstractForm.tuple(items) }
+        func remote(_ m: String, _ f: String, _ args: [Term]) -> Term { AbstractForm.call(Atom(m), Atom(f), args) }
         func match(_ l: Term, _ r: Term) -> Term { .tuple([.atom("match"), .integer(1), l, r]) }
-        let source = Term.tuple([.atom("string"), .integer(1), .charlist(text + ".")])
+        let source = AbstractForm.string(text + ".")
         let body: [Term] = [
             match(t([a("ok"), v("T"), v("_")]), remote("erl_scan", "string", [source])),
             match(t([a("ok"), v("E")]), remote("erl_parse", "parse_exprs", [v("T")])),
@@ -178,7 +176,7 @@ enum Evaluation {
                     .tuple([
                         .atom("op"), .integer(1), .atom(">="),
                         remote("erlang", "system_info", [a("otp_release")]),
-                        .tuple([.atom("string"), .integer(1), .charlist("25")]),
+                        AbstractForm.string("25"),
                     ]),
                     .list([
                         .tuple([.atom("clause"), .integer(1), .list([a("true")]), .list([]),

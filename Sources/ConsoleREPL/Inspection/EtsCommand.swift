@@ -32,22 +32,12 @@ enum EtsCommand {
         let results = await inspection.run(
             on: nodes, argument: .tuple([.atom("top"), .atom(Atom(sort)), .integer(limit)]), caller: session.node,
             timeout: settings.timeout)
-        var all: [EtsTable] = []
-        var counts: [String: Int] = [:]
-        var failures: [String: NodeInspection.Failure] = [:]
-        for n in nodes {
-            switch results[n] {
-            case .success(let t)?:
-                guard let m = t.mapValue, let rows = m.field("tables")?.listElements else {
-                    failures[n] = .init(code: "bad_reply", detail: "ets answered \(InspectionText.clip(termText(t), 200))")
-                    continue
-                }
-                all += rows.prefix(limit).compactMap { EtsTable.parse(node: n, $0) }
-                counts[n] = m.field("count")?.intValue ?? rows.count
-            case .failure(let f)?: failures[n] = f
-            case nil: failures[n] = .init(code: "bad_reply", detail: "no result")
-            }
+        let (answered, failures) = inspection.partition(results, nodes: nodes) { n, t -> (String, [EtsTable], Int)? in
+            guard let m = t.mapValue, let rows = m.field("tables")?.listElements else { return nil }
+            return (n, rows.prefix(limit).compactMap { EtsTable.parse(node: n, $0) }, m.field("count")?.intValue ?? rows.count)
         }
+        let all = answered.flatMap(\.1)
+        let counts = Dictionary(uniqueKeysWithValues: answered.map { ($0.0, $0.2) })
         let report = EtsReport(
             sort: sort, limit: limit, tables: EtsAnalysis.merge(all, sort: sort, limit: limit), counts: counts,
             failures: failures)

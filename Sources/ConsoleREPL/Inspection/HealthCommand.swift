@@ -17,7 +17,11 @@ enum HealthCommand {
         let results = await HealthSource.inspection.run(
             on: nodes, argument: .tuple([.atom("health"), .integer(Int(window * 1000))]), caller: session.node,
             timeout: timeout)
-        let report = HealthReport.read(results)
+        let (answered, failures) = HealthSource.inspection.partition(results, nodes: nodes.sorted()) { node, v -> NodeHealth? in
+            guard let ok = v.tagged("ok"), ok.count == 1, let m = ok[0].mapValue else { return nil }
+            return HealthReport.health(node, m)
+        }
+        let report = HealthReport(nodes: answered, failures: failures)
         return CommandOutput(
             text: HealthView.render(report, width: session.settings.width, color: session.settings.color),
             json: HealthView.json(report),
@@ -56,22 +60,6 @@ struct HealthReport: Sendable {
     /// A count at or above this share of its limit is a warning.
     static let warnShare = 0.85
 
-    static func read(_ results: [String: Result<Term, NodeInspection.Failure>]) -> HealthReport {
-        var out = HealthReport(nodes: [], failures: [:])
-        for (node, r) in results.sorted(by: { $0.key < $1.key }) {
-            switch r {
-            case .failure(let f): out.failures[node] = f
-            case .success(let v):
-                guard let ok = v.tagged("ok"), ok.count == 1, let m = ok[0].mapValue, let h = health(node, m) else {
-                    out.failures[node] = NodeInspection.Failure(code: "bad_reply", detail: "health answered \(termText(v))")
-                    continue
-                }
-                out.nodes.append(h)
-            }
-        }
-        return out
-    }
-
     static func health(_ node: String, _ m: TermMap) -> NodeHealth? {
         func int(_ k: String) -> Int? { m[Atom(k)]?.intValue }
         var memory: [String: Int] = [:]
@@ -106,24 +94,11 @@ struct HealthReport: Sendable {
 
     /// Nodes whose total memory, binary memory, process count or run queue is at least three times the median.
     var outliers: [TopOutlier] {
-        guard nodes.count >= 2 else { return [] }
-        let metrics: [(String, (NodeHealth) -> Int, Int)] = [
+        TopOutliers.find(Dictionary(nodes.map { ($0.node, $0) }, uniquingKeysWith: { a, _ in a }), metrics: [
             ("memory", { $0.memory["total"] ?? 0 }, 64 << 20), ("binary", { $0.memory["binary"] ?? 0 }, 16 << 20),
             ("process_count", { n in n.limits.first { $0.name == "processes" }?.count ?? 0 }, 1000),
             ("run_queue", \.runQueue, 10),
-        ]
-        var out: [TopOutlier] = []
-        for (name, get, floor) in metrics {
-            let values = nodes.map(get).sorted()
-            let median = values[(values.count - 1) / 2]
-            for n in nodes {
-                let v = get(n)
-                guard v >= floor, Double(v) >= 3 * Double(max(median, 1)) else { continue }
-                out.append(TopOutlier(node: n.node, metric: name, value: v, median: median,
-                                      ratio: Double(v) / Double(max(median, 1))))
-            }
-        }
-        return out
+        ])
     }
 }
 

@@ -84,6 +84,29 @@ public struct NodeInspection: Sendable {
         return out
     }
 
+    /// The nodes' answers read by `parse`, in the order of `nodes`, and the nodes that failed or answered something
+    /// `parse` cannot read (`bad_reply`, with the answer cut to 200 characters).
+    public func partition<T>(
+        _ results: [String: Result<Term, Failure>], nodes: [String], parse: (String, Term) -> T?
+    ) -> (answered: [T], failures: [String: Failure]) {
+        var answered: [T] = []
+        var failures: [String: Failure] = [:]
+        var seen = Set<String>()
+        for n in nodes where seen.insert(n).inserted {
+            switch results[n] {
+            case .success(let t)?:
+                if let v = parse(n, t) {
+                    answered.append(v)
+                } else {
+                    failures[n] = Failure(code: "bad_reply", detail: "\(name) answered \(InspectionText.clip(termText(t), 200))")
+                }
+            case .failure(let f)?: failures[n] = f
+            case nil: failures[n] = Failure(code: "bad_reply", detail: "no result")
+            }
+        }
+        return (answered, failures)
+    }
+
     /// One node's outcome as the fun's value, or a failure.
     static func read(_ r: Result<CallResponse, DistributionError>?, name: String) -> Result<Term, Failure> {
         switch r {

@@ -144,16 +144,21 @@ enum TopOutliers {
     /// Each node whose total is at least `factor` times the median of all nodes (and above a floor that keeps small
     /// numbers quiet). Needs at least two nodes.
     static func find(_ summaries: [String: TopSummary], factor: Double = 3) -> [TopOutlier] {
-        guard summaries.count >= 2 else { return [] }
-        let metrics: [(String, (TopSummary) -> Int, Int)] = [
+        find(summaries, metrics: [
             ("process_count", \.processCount, 1000), ("memory", \.memory, 64 << 20), ("binary", \.binary, 16 << 20),
             ("mqueue", \.mqueue, 1000),
-        ]
+        ], factor: factor)
+    }
+
+    /// The same over any per-node record: each metric's name, how to read it, and its floor.
+    static func find<S>(_ byNode: [String: S], metrics: [(String, (S) -> Int, Int)], factor: Double = 3) -> [TopOutlier] {
+        guard byNode.count >= 2 else { return [] }
+        let nodes = byNode.sorted { $0.key < $1.key }
         var out: [TopOutlier] = []
         for (name, get, floor) in metrics {
-            let values = summaries.values.map(get).sorted()
+            let values = nodes.map { get($0.value) }.sorted()
             let median = values[(values.count - 1) / 2]
-            for (node, s) in summaries.sorted(by: { $0.key < $1.key }) {
+            for (node, s) in nodes {
                 let v = get(s)
                 guard v >= floor, Double(v) >= factor * Double(max(median, 1)) else { continue }
                 out.append(TopOutlier(node: node, metric: name, value: v, median: median,

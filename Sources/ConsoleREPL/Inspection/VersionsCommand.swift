@@ -30,20 +30,7 @@ enum VersionsCommand {
         let results = await inspection.run(
             on: nodes, argument: .tuple([.atom("summary"), .map(TermMap())]), caller: session.node,
             timeout: settings.timeout)
-        var answered: [NodeVersions] = []
-        var failures: [String: NodeInspection.Failure] = [:]
-        for n in nodes {
-            switch results[n] {
-            case .success(let t)?:
-                if let v = NodeVersions.parse(node: n, t) {
-                    answered.append(v)
-                } else {
-                    failures[n] = .init(code: "bad_reply", detail: "versions answered \(InspectionText.clip(termText(t), 200))")
-                }
-            case .failure(let f)?: failures[n] = f
-            case nil: failures[n] = .init(code: "bad_reply", detail: "no result")
-            }
-        }
+        let (answered, failures) = inspection.partition(results, nodes: nodes) { NodeVersions.parse(node: $0, $1) }
         // Round two: only the applications whose digest differs, only on the nodes running them.
         let differing = VersionsAnalysis.differingDigests(answered)
         let asked = Array(differing.prefix(moduleRoundLimit))
@@ -82,20 +69,7 @@ enum VersionsCommand {
             .atom("env"), .binary(Array(app.utf8)), .list(show.map { Term.binary(Array($0.utf8)) }), .integer(salt),
         ])
         let results = await envInspection.run(on: nodes, argument: arg, caller: session.node, timeout: settings.timeout)
-        var answered: [NodeEnv] = []
-        var failures: [String: NodeInspection.Failure] = [:]
-        for n in nodes {
-            switch results[n] {
-            case .success(let t)?:
-                if let e = NodeEnv.parse(node: n, t) {
-                    answered.append(e)
-                } else {
-                    failures[n] = .init(code: "bad_reply", detail: "versions --env answered an unexpected term")
-                }
-            case .failure(let f)?: failures[n] = f
-            case nil: failures[n] = .init(code: "bad_reply", detail: "no result")
-            }
-        }
+        let (answered, failures) = envInspection.partition(results, nodes: nodes) { NodeEnv.parse(node: $0, $1) }
         let report = EnvReport(
             application: app, show: show, nodes: answered, keys: EnvAnalysis.compare(answered, show: Set(show)),
             failures: failures)

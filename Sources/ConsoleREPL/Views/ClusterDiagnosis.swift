@@ -416,7 +416,8 @@ public enum ClusterDiagnosis {
         if let ra = fa?.otpMajor, let rb = fb?.otpMajor, abs(ra - rb) > 2 {
             out.append(.otpSkew([a: fa!.otpRelease!, b: fb!.otpRelease!]))
         }
-        for p in input.probes where (p.from == a && p.to == b) || (p.from == b && p.to == a) {
+        let probed = input.probes.filter { ($0.from == a && $0.to == b) || ($0.from == b && $0.to == a) }
+        for p in probed {
             switch p.outcome {
             case .epmdUnreachable(let d): out.append(.unreachable(from: p.from, to: p.to, stage: "epmd", detail: d))
             case .notRegistered:
@@ -431,7 +432,6 @@ public enum ClusterDiagnosis {
         }
         if let ta = fa?.netTicktime, let tb = fb?.netTicktime, ta != tb { out.append(.ticktimeMismatch([a: ta, b: tb])) }
         if let va = fa?.release, let vb = fb?.release, va != vb { out.append(.differentReleases([a: va, b: vb])) }
-        let probed = input.probes.filter { ($0.from == a && $0.to == b) || ($0.from == b && $0.to == a) }
         if !probed.isEmpty, probed.allSatisfy({ if case .reachable = $0.outcome { return true }; return false }),
             !out.contains(where: { if case .notInDNS = $0 { return true }; return false })
         {
