@@ -184,7 +184,8 @@ public enum ConsoleApp {
                 return out.status
             }
         }
-        let out = await execute(command, json ? nil : writeStandardOutput)
+        // A streaming command (trace, log tail) writes its events as they come, one JSON object per line with --json.
+        let out = await execute(command, json && !command.streams ? nil : writeStandardOutput)
         if json {
             if !out.json.isEmpty { print(out.json) }
         } else {

@@ -33,6 +33,10 @@ public enum ConsoleCommand: Equatable, Sendable {
     case doctor([String])
     /// `top`, `proc`, `health`, `versions`, `ets`: the cluster inspected on every node (see ``InspectionRequest``).
     case inspect(InspectionRequest)
+    /// `trace Mod.fun/2 …`: bounded call tracing.
+    case trace(TraceRequest)
+    /// `log level …`, `log revert`, `log tail …`.
+    case log(LogRequest)
     /// `help [COMMAND]`
     case help(String?)
     /// `quit` / `exit`
@@ -42,8 +46,8 @@ public enum ConsoleCommand: Equatable, Sendable {
 
     /// Every command name, for help and completion.
     public static let names = [
-        "call", "connect", "disconnect", "dns", "doctor", "ets", "eval", "health", "help", "info", "members",
-        "multicall", "nodes", "ping", "proc", "quit", "top", "use", "versions", "watch",
+        "call", "connect", "disconnect", "dns", "doctor", "ets", "eval", "health", "help", "info", "log", "members",
+        "multicall", "nodes", "ping", "proc", "quit", "top", "trace", "use", "versions", "watch",
     ]
 
     /// One-line usage per command.
@@ -67,6 +71,8 @@ public enum ConsoleCommand: Equatable, Sendable {
         "health": "health                     per node: memory, limits used, run queue, scheduler use, dist queues",
         "versions": "versions [--env APP]       OTP, Elixir, release and app versions; modules that differ",
         "ets": "ets [TABLE --peek K]       the biggest ETS tables across the cluster (metadata only)",
+        "trace": "trace Mod.fun[/A] [PATTERN] [--returns] [--all]  calls as they happen (bounded; removed when done)",
+        "log": "log level [LEVEL --for 5m] | log revert | log tail  logger levels that revert by themselves; live log",
         "help": "help [COMMAND]             this list, or one command's usage",
         "quit": "quit                       leave (Ctrl-D too)",
     ]
@@ -83,6 +89,19 @@ extension ConsoleCommand {
         case .doctor(let nodes): return !nodes.isEmpty
         case .multicall(_, let nodes, _): return nodes != nil
         case .inspect(let r): return r.nodes != nil
+        case .trace(let r): return r.nodes != nil
+        case .log(let r): return r.nodes != nil
+        default: return false
+        }
+    }
+
+    /// Whether the command writes events as they happen, also with `--json` (one object per line, then the summary).
+    public var streams: Bool {
+        switch self {
+        case .trace: return true
+        case .log(let r):
+            if case .tail = r.action { return true }
+            return false
         default: return false
         }
     }
@@ -92,6 +111,8 @@ extension ConsoleCommand {
         switch self {
         case .nodes, .members, .multicall, .dns, .watch, .doctor: return true
         case .inspect(let r): return r.nodes == nil && r.command != "proc"
+        case .trace(let r): return r.all
+        case .log(let r): return r.all || (r.nodes == nil && r.action == .show)
         default: return false
         }
     }
@@ -186,6 +207,10 @@ extension ConsoleCommand {
             return .info(rest)
         case "top", "proc", "health", "versions", "ets":
             return .inspect(try InspectionSpec.parse(word, rest))
+        case "trace":
+            return .trace(try TraceRequest.parse(rest))
+        case "log" where !rest.isEmpty:
+            return .log(try LogRequest.parse(rest))
         case "help":
             return .help(rest.isEmpty ? nil : rest)
         case "quit", "exit" where rest.isEmpty:

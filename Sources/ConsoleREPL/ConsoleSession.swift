@@ -29,6 +29,14 @@ public final class ConsoleSession: @unchecked Sendable {
     /// The REPL's evaluators, one per node: state (bindings, aliases, `self()`) persists per node while the console
     /// is connected to it.
     public let evaluators = EvaluatorRegistry()
+    /// The log level changes in force (``LogCommand``).
+    public let logOverrides = LogOverrides()
+    private var _noticeHandler: (@Sendable (String) -> Void)?
+    /// Where notices that come later go (a level change reverting): the REPL prints them above the prompt.
+    public var noticeHandler: (@Sendable (String) -> Void)? {
+        get { lock.lock(); defer { lock.unlock() }; return _noticeHandler }
+        set { lock.lock(); _noticeHandler = newValue; lock.unlock() }
+    }
     private var _keepsState = false
     private var _backgroundGroupLeader: Pid?
     private var _origins: [String] = []
@@ -139,6 +147,10 @@ public final class ConsoleSession: @unchecked Sendable {
             return await DoctorCommand.run(session: self, nodes: nodes)
         case .inspect(let request):
             return await InspectionCommands.run(request, session: self)
+        case .trace(let request):
+            return await TraceCommand.run(request, session: self, onOutput: onOutput)
+        case .log(let request):
+            return await LogCommand.run(request, session: self, onOutput: onOutput)
         }
     }
 
@@ -164,6 +176,12 @@ public final class ConsoleSession: @unchecked Sendable {
         guard settings.readOnly else { return nil }
         let expression: String
         switch command {
+        case .trace:
+            if settings.allowTrace { return nil }
+            return .refused("trace sets trace patterns on the nodes; under --read-only it needs --allow-trace as well")
+        case .log(let r) where r.mutates:
+            return .refused("\(r.commandName) changes the nodes' logger configuration; --read-only allows only "
+                + "log level without a level")
         case .call(_, let e), .multicall(let e, _, _): expression = e
         default:
             // Code (`eval`, and `multicall` of anything but a plain call) is checked on the node, before it runs,
@@ -202,6 +220,32 @@ public final class ConsoleSession: @unchecked Sendable {
                 if let n = r["node"] as? String { entry.results[n] = r["status"] as? String ?? "?" }
             }
             entry.targets = entry.results.isEmpty ? (nodes ?? []) : entry.results.keys.sorted()
+        case .trace(let r):
+            entry.operation = "trace"
+            entry.mfa = r.function
+            entry.source = redactor.redact(Self.traceDescription(r))
+            for row in parsed?["nodes"] as? [[String: Any]] ?? [] {
+                if let n = row["node"] as? String {
+                    entry.results[n] = row["reason"] as? String ?? row["status"] as? String ?? "?"
+                }
+            }
+            entry.targets = entry.results.isEmpty ? (r.nodes ?? target.map { [$0] } ?? []) : entry.results.keys.sorted()
+        case .log(let r):
+            guard r.mutates else { return }
+            entry.operation = r.commandName.replacingOccurrences(of: " LEVEL", with: "").replacingOccurrences(of: " ", with: "_")
+            switch r.action {
+            case .set(let level, let module):
+                entry.source = "level=\(level)" + (module.map { " module=\($0)" } ?? "") + " for=\(r.seconds)s"
+            case .tail(let level): entry.source = "level=\(level) limit=\(r.limit) rate=\(r.rate) for=\(r.seconds)s"
+            default: break
+            }
+            for row in parsed?["nodes"] as? [[String: Any]] ?? [] {
+                if let n = row["node"] as? String { entry.results[n] = row["status"] as? String ?? "?" }
+            }
+            for row in parsed?["reverted"] as? [[String: Any]] ?? [] {
+                if let n = row["node"] as? String { entry.results[n] = (row["reverted"] as? Bool ?? false) ? "reverted" : "pending" }
+            }
+            entry.targets = entry.results.isEmpty ? (r.nodes ?? target.map { [$0] } ?? []) : entry.results.keys.sorted()
         default:
             return
         }
@@ -217,6 +261,18 @@ public final class ConsoleSession: @unchecked Sendable {
             }
         }
         audit.write(entry)
+    }
+
+    /// `trace`'s pattern and limits, for the audit log.
+    static func traceDescription(_ r: TraceRequest) -> String {
+        var parts: [String] = []
+        if let p = r.pattern { parts.append("pattern=\(p)") }
+        if let m = r.matchSpec { parts.append("match_spec=\(m)") }
+        if let p = r.pid { parts.append("pid=\(p)") }
+        parts.append("count=\(r.count) rate=\(r.rate) for=\(r.seconds)s")
+        if r.returns { parts.append("returns") }
+        if r.force { parts.append("force") }
+        return parts.joined(separator: " ")
     }
 
     // MARK: - Helpers for the commands

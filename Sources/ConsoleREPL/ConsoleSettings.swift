@@ -17,6 +17,8 @@ public struct ConsoleSettings: Sendable {
     public var json = false
     /// `--read-only`: only ``ReadOnlyPolicy``'s introspection calls; no `eval`.
     public var readOnly = false
+    /// `--allow-trace`: `trace` is allowed under `--read-only`.
+    public var allowTrace = false
     /// At most this many bytes of an evaluation's rendered result come back from the node (`--max-result-bytes`).
     public var maxResultBytes = 65_536
     /// `--yes`: no confirmation before acting on more than one node.

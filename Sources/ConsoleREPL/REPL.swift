@@ -67,6 +67,15 @@ public final class REPL: @unchecked Sendable {
         defer { events.cancel() }
         let background = startBackgroundGroupLeader()
         defer { background.cancel() }
+        // Notices that come later (a log level change reverting by itself) print above the prompt.
+        let editor = self.editor
+        let redactor = session.redactor
+        let session = self.session
+        session.noticeHandler = { text in
+            let shown = redactor.redact(text)
+            if editor.isEditing { editor.printAbove(Self.paint(shown, "33", session)) } else { editor.printRaw(shown + "\n") }
+        }
+        defer { session.noticeHandler = nil }
         if editor.isInteractive {
             editor.printAbove("beamconsole — we are \(session.node.name) (hidden). Type help for commands, Ctrl-D to quit.")
         }

@@ -23,6 +23,8 @@ public struct StartupOptions: Sendable {
     public var timeout: Duration = .seconds(30)
     public var discovery = DiscoveryOptions()
     public var readOnly = false
+    /// `--allow-trace`: `trace` under `--read-only`.
+    public var allowTrace = false
     /// `--max-result-bytes`.
     public var maxResultBytes = 65_536
     public var auditLog: String?
@@ -269,6 +271,7 @@ public enum Startup {
         settings.syntax = options.syntax ?? .elixir
         settings.timeout = options.timeout
         settings.readOnly = options.readOnly
+        settings.allowTrace = options.allowTrace
         settings.maxResultBytes = options.maxResultBytes
         settings.assumeYes = options.assumeYes
         let term = env["TERM"] ?? ""

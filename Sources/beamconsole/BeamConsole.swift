@@ -28,7 +28,8 @@ struct BeamConsole: AsyncParsableCommand {
             ReplCommand.self, CallSubcommand.self, MulticallSubcommand.self, EvalSubcommand.self,
             NodesSubcommand.self, MembersSubcommand.self, ConnectSubcommand.self, PingSubcommand.self,
             InfoSubcommand.self, DNSSubcommand.self, WatchSubcommand.self, DoctorSubcommand.self, TopSubcommand.self,
-            HealthSubcommand.self, VersionsSubcommand.self, EtsSubcommand.self, ProcSubcommand.self, TermCommand.self,
+            HealthSubcommand.self, VersionsSubcommand.self, EtsSubcommand.self, ProcSubcommand.self, TraceSubcommand.self, LogSubcommand.self,
+            TermCommand.self,
         ],
         defaultSubcommand: ReplCommand.self
     )

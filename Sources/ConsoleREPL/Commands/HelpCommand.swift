@@ -41,6 +41,27 @@ enum HelpCommand {
                     + "`call` and `multicall` accept only these introspection calls:\n  "
                     + ReadOnlyPolicy.describe(elixir: elixir).joined(separator: "\n  "))
         }
+        if topic == "trace" {
+            return CommandOutput(text: "usage: " + TraceRequest.usage + "\n" + """
+                Mod.fun/2, Mod.fun (every arity), :mod.fun/1 or mod:fun/1, on the target (--node, --nodes, --all). A
+                PATTERN is an argument list where _ and variables match anything: [1, _], (x, x); --match-spec takes a
+                full one. --returns shows return values and exceptions too. Bounded: --count events per node (100),
+                --rate per second per node (50), --max in all (count x nodes, at most 500), --for (30s; over 5m needs
+                --force, as do whole modules). The node's tracer and its guard remove every pattern and flag when the
+                trace ends, on Ctrl-C, and when this console goes away. On OTP 27+ each trace has its own trace
+                session; before, tracing is node-global and a second tracer on the node is refused.
+                """)
+        }
+        if topic == "log" {
+            return CommandOutput(text: "usage: " + LogRequest.usage + "\n" + """
+                log level: the primary, per-module and per-handler levels on every node. log level debug [--module M]
+                [--for 5m]: sets it on the target (--node, --nodes, --all); a process on each node puts the previous
+                level back after the time, or when this console goes away (a level someone changed meanwhile is left
+                alone). log revert puts back every change this console made, now. log tail [--level L]: the node's log
+                events as they happen (at most 5 nodes; --limit 1000 lines, --rate 50/s per node, --for 10m), through
+                a temporary logger handler removed at the end, on Ctrl-C and when this console goes away.
+                """)
+        }
         if let topic {
             guard let usage = ConsoleCommand.usage[topic] else {
                 return .badInput("no help for \"\(topic)\"; commands: \(ConsoleCommand.names.joined(separator: ", "))")

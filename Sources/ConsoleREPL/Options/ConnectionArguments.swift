@@ -20,6 +20,7 @@ public struct ConnectionArguments: Sendable, Equatable {
     /// At most this many bytes of an evaluation's rendered result come back from the node.
     public var maxResultBytes = 65_536
     public var readOnly = false
+    public var allowTrace = false
     public var auditLog: String?
     public var yes = false
     public var dnsQuery: String?
@@ -78,6 +79,7 @@ public struct ConnectionArguments: Sendable, Equatable {
         // At most 4·10⁹ s (a timeout of centuries is no timeout): its nanoseconds still fit an Int64.
         o.timeout = .milliseconds(Int64(min(timeout, 4e9) * 1000))
         o.readOnly = readOnly
+        o.allowTrace = allowTrace
         o.maxResultBytes = maxResultBytes
         o.auditLog = auditLog
         o.assumeYes = yes

@@ -24,6 +24,7 @@ public enum ConnectionOption: String, CaseIterable, Sendable {
     case timeout
     case maxResultBytes = "max-result-bytes"
     case readOnly = "read-only"
+    case allowTrace = "allow-trace"
     case auditLog = "audit-log"
     case yes
     case dnsQuery = "dns-query"
@@ -58,7 +59,7 @@ public enum ConnectionOption: String, CaseIterable, Sendable {
     /// How many values the option takes.
     public var arity: Arity {
         switch self {
-        case .noColor, .json, .verbose, .readOnly, .yes, .tlsInsecure, .tlsVerifyHostname: return .flag
+        case .noColor, .json, .verbose, .readOnly, .allowTrace, .yes, .tlsInsecure, .tlsVerifyHostname: return .flag
         case .connect, .dnsServer, .epmdHosts: return .repeatable
         case .nodes: return .upToNextOption
         case .name, .sname, .cookie, .cookieFile, .syntax, .timeout, .maxResultBytes, .auditLog, .dnsQuery, .basename,
@@ -74,7 +75,7 @@ public enum ConnectionOption: String, CaseIterable, Sendable {
         case .json, .noColor, .verbose, .tlsInsecure, .tlsVerifyHostname, .cookie, .cookieFile, .timeout, .name,
             .sname, .syntax, .connect, .tlsCert, .tlsKey, .tlsCA, .sslDistOptfile, .maxResultBytes:
             return true
-        case .readOnly, .auditLog, .yes, .dnsQuery, .basename, .pollInterval, .dnsServer, .dnsType, .epmdHosts,
+        case .readOnly, .allowTrace, .auditLog, .yes, .dnsQuery, .basename, .pollInterval, .dnsServer, .dnsType, .epmdHosts,
             .nodes:
             return false
         }
@@ -111,6 +112,7 @@ public enum ConnectionOption: String, CaseIterable, Sendable {
             guard let n = Int(v) else { return false }
             arguments.maxResultBytes = n
         case .readOnly: arguments.readOnly = true
+        case .allowTrace: arguments.allowTrace = true
         case .auditLog: arguments.auditLog = v
         case .yes: arguments.yes = true
         case .dnsQuery: arguments.dnsQuery = v

@@ -33,6 +33,8 @@ struct ConnectionOptions: ParsableArguments {
     var maxResultBytes = 65_536
     @Flag(name: long(.readOnly), help: "Allow only introspection calls (see beamconsole(1)); no eval.")
     var readOnly = false
+    @Flag(name: long(.allowTrace), help: "Allow trace under --read-only (trace sets trace patterns on the nodes).")
+    var allowTrace = false
     @Option(name: long(.auditLog), help: "Append one JSON line per remote operation to FILE (created 0600).")
     var auditLog: String?
     @Flag(name: long(.yes), help: "Do not ask before a multicall to more than one node.") var yes = false
@@ -80,6 +82,7 @@ struct ConnectionOptions: ParsableArguments {
         a.timeout = timeout
         a.maxResultBytes = maxResultBytes
         a.readOnly = readOnly
+        a.allowTrace = allowTrace
         a.auditLog = auditLog
         a.yes = yes
         a.dnsQuery = dnsQuery

@@ -1,0 +1,47 @@
+import Glibc
+import ErlangDistribution
+import ErlangTerm
+import Synchronization
+
+/// A process on our node that the nodes' tracers and log relays send to, with Ctrl-C and node-downs delivered into
+/// the same mailbox (`'$interrupt'`, `{'$nodedown', Node}`), so that one loop reads everything in order. Ctrl-C
+/// belongs to the stream while it runs (over the REPL's own handler).
+final class StreamSink: @unchecked Sendable {
+    let node: LocalNode
+    let pid: Pid
+    let mailbox: Mailbox
+    private let subscription: SignalRelay.Subscription?
+    private let watcher: Task<Void, Never>
+
+    /// With `catchInterrupts` false, Ctrl-C stays with whoever has it (the REPL).
+    init(node: LocalNode, watching nodes: [String], catchInterrupts: Bool = true) {
+        self.node = node
+        (pid, mailbox) = node.spawnProcess()
+        let mailbox = self.mailbox
+        subscription = catchInterrupts
+            ? SignalRelay.shared.subscribe(SIGINT) { _ = mailbox.deliver(.atom("$interrupt")) } : nil
+        let watched = Set(nodes)
+        let events = node.events()
+        watcher = Task {
+            for await e in events {
+                if case .nodeDown(let n, _) = e, watched.contains(n) {
+                    _ = mailbox.deliver(.tuple([.atom("$nodedown"), .atom(Atom(n))]))
+                }
+            }
+        }
+    }
+
+    /// Ends the process and gives Ctrl-C back.
+    func close() {
+        if let subscription { SignalRelay.shared.unsubscribe(subscription) }
+        watcher.cancel()
+        node.exitProcess(pid)
+    }
+
+    /// `{Tag, Id, Message}` from a node's helper, read as (id, message).
+    static func tagged(_ t: Term, _ tag: String) -> (Int, Term)? {
+        guard case .tuple(let items) = t, items.count == 3, items[0].isAtom(tag), case .integer(let id) = items[1]
+        else { return nil }
+        return (id, items[2])
+    }
+}
