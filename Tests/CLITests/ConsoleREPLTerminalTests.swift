@@ -80,6 +80,22 @@ final class ConsoleREPLTerminalTests: DemoTerminalTestCase {
         XCTAssertTrue(screen.contains(":\(cluster.nodes[0])"), screen)
     }
 
+    func testCtrlCStopsATraceAndTheNodeConfirmsNothingIsLeft() throws {
+        let t = try console()
+        defer { t.stop() }
+        try t.waitFor { $0.contains(self.shownPrompt(self.cluster.nodes[0])) }
+        try t.type("trace Demo.Stats.hello/1 --for 60s")
+        try t.press("Enter")
+        try t.waitFor(timeout: 10) { $0.contains("Ctrl-C stops") }
+        try t.press("C-c")
+        var screen = try t.waitFor(timeout: 5) { $0.contains("nothing of the trace is left") }
+        XCTAssertTrue(screen.contains("ended (Ctrl-C)"), screen)
+        try t.type(":erlang.trace_info({Demo.Stats, :hello, 1}, :traced)")
+        try t.press("Enter")
+        screen = try t.waitFor(timeout: 5) { $0.contains("{:traced, false}") }
+        XCTAssertTrue(screen.contains("{:traced, false}"), screen)
+    }
+
     func testNodedownWhileTypingLeavesTheLineIntact() throws {
         let t = try console("--connect \(cluster.nodes[1])")
         defer { t.stop() }
