@@ -129,6 +129,25 @@ final class TraceLogTests: XCTestCase {
         XCTAssertEqual(try leftovers(a), clean)
     }
 
+    func testSeveralNodesStopAtTheCapAcrossNodes() throws {
+        let (a, b) = (try start(), try start())
+        try plantHotFunction(a)
+        try plantHotFunction(b)
+        let r = try run(["trace", "Hot.f/1", "--node", a.name, "--node", b.name, "--max", "30", "--json"])
+        XCTAssertEqual(r.status, 0, r.err)
+        let lines = jsonLines(r.out)
+        let events = lines.filter { $0["event"] as? String == "call" }
+        XCTAssertEqual(events.count, 30, "the cap across nodes, exactly")
+        let end = try XCTUnwrap(lines.last)
+        XCTAssertEqual(end["reason"] as? String, "max")
+        let rows = try XCTUnwrap(end["nodes"] as? [[String: Any]])
+        XCTAssertEqual(Set(rows.compactMap { $0["node"] as? String }), [a.name, b.name])
+        for row in rows {
+            XCTAssertEqual((row["cleaned"] as? [String: Any])?["patterns_left"] as? Int, 0, "\(row)")
+            XCTAssertEqual((row["cleaned"] as? [String: Any])?["flags_left"] as? Int, 0, "\(row)")
+        }
+    }
+
     func testErlangSyntaxReturnsAndAPatternOnAnErlangNode() throws {
         let a = try start(.erl)
         let plant = try run(["eval", a.name, "--syntax", "erlang",
