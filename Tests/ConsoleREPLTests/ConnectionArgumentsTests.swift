@@ -90,7 +90,7 @@ final class ConnectionArgumentsTests: XCTestCase {
         XCTAssertEqual(
             Set(ConnectionOption.allCases.filter { !$0.readByFastPath }.map(\.name)),
             [
-                "read-only", "audit-log", "yes", "dns-query", "basename", "poll-interval", "dns-server", "dns-type",
+                "read-only", "allow-trace", "audit-log", "yes", "dns-query", "basename", "poll-interval", "dns-server", "dns-type",
                 "epmd-hosts", "nodes",
             ])
     }
