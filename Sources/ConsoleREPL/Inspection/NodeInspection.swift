@@ -84,6 +84,25 @@ public struct NodeInspection: Sendable {
         return out
     }
 
+    /// Runs the source on every node of `nodes` with an argument of its own (`argument(id, node)`, ids from 1 in the
+    /// order of `nodes`): the streaming commands tag what each node's helper sends back with its id.
+    public func runEach(
+        on nodes: [String], caller: any ClusterCaller, timeout: Duration, argument: (Int, String) -> Term
+    ) async -> [String: Result<Term, Failure>] {
+        await withTaskGroup(of: (String, Result<Term, Failure>).self) { group in
+            for (i, n) in nodes.enumerated() {
+                let a = argument(i + 1, n)
+                group.addTask {
+                    let r = await run(on: [n], argument: a, caller: caller, timeout: timeout)
+                    return (n, r[n] ?? .failure(Failure(code: "bad_reply", detail: "no result")))
+                }
+            }
+            var out: [String: Result<Term, Failure>] = [:]
+            for await (n, r) in group { out[n] = r }
+            return out
+        }
+    }
+
     /// The nodes' answers read by `parse`, in the order of `nodes`, and the nodes that failed or answered something
     /// `parse` cannot read (`bad_reply`, with the answer cut to 200 characters).
     public func partition<T>(

@@ -132,22 +132,14 @@ enum LogCommand {
         let durationMs = Int(request.seconds * 1000)
         let untilMicros = wallClockMicros() + durationMs * 1000
         var byID: [Int: String] = [:]
-        var results: [String: Result<Term, NodeInspection.Failure>] = [:]
-        await withTaskGroup(of: (String, Result<Term, NodeInspection.Failure>).self) { group in
-            for (i, n) in nodes.enumerated() {
-                byID[i + 1] = n
-                let argument = Term.map(TermMap([
-                    (.atom("op"), .atom("set")), (.atom("id"), .integer(i + 1)), (.atom("sink"), .pid(sink.pid)),
-                    (.atom("console"), .atom(Atom(session.node.name))), (.atom("level"), .atom(Atom(level))),
-                    (.atom("module"), module.map { .atom(Atom($0)) } ?? .atom("nil")),
-                    (.atom("duration"), .integer(durationMs)),
-                ]))
-                group.addTask {
-                    let r = await inspection.run(on: [n], argument: argument, caller: session.node, timeout: settings.timeout)
-                    return (n, r[n] ?? .failure(.init(code: "bad_reply", detail: "no result")))
-                }
-            }
-            for await (n, r) in group { results[n] = r }
+        for (i, n) in nodes.enumerated() { byID[i + 1] = n }  // the ids runEach gives
+        let results = await inspection.runEach(on: nodes, caller: session.node, timeout: settings.timeout) { id, _ in
+            Term.map(TermMap([
+                (.atom("op"), .atom("set")), (.atom("id"), .integer(id)), (.atom("sink"), .pid(sink.pid)),
+                (.atom("console"), .atom(Atom(session.node.name))), (.atom("level"), .atom(Atom(level))),
+                (.atom("module"), module.map { .atom(Atom($0)) } ?? .atom("nil")),
+                (.atom("duration"), .integer(durationMs)),
+            ]))
         }
         let scope = module.map { moduleText($0, syntax: settings.syntax) } ?? "primary level"
         var owners: [String: Pid] = [:]
@@ -195,10 +187,12 @@ enum LogCommand {
             Task {
                 defer { sink.close() }
                 var left = Set(owners.keys)
+                let deadline = ContinuousClock.now + .milliseconds(durationMs) + .seconds(60)
                 while !left.isEmpty {
-                    guard case .message(let m) = await sink.mailbox.receive(timeout: .milliseconds(durationMs) + .seconds(60)) else { break }
-                    guard let (id, body) = StreamSink.tagged(m, "$beamconsole_log"), let n = byID[id],
-                        let r = body.tagged("reverted"), r.count == 1, let map = r[0].mapValue
+                    guard case .message(let id, let body) = await sink.next(tag: "$beamconsole_log", until: deadline) else {
+                        break
+                    }
+                    guard let n = byID[id], let r = body.tagged("reverted"), r.count == 1, let map = r[0].mapValue
                     else { continue }
                     left.remove(n)
                     if let o = owners[n] { overrides.remove(owner: o) }
@@ -225,27 +219,24 @@ enum LogCommand {
         var done: [String] = []
         var left = Set(owners.keys)
         var deadline = ContinuousClock.now + .milliseconds(durationMs) + .seconds(10)
-        while !left.isEmpty {
-            let wait = deadline - ContinuousClock.now
-            guard wait > .zero else { break }
-            guard case .message(let m) = await sink.mailbox.receive(timeout: wait) else { break }
-            if m.isAtom("$interrupt") {
+        hold: while !left.isEmpty {
+            switch await sink.next(tag: "$beamconsole_log", until: deadline) {
+            case .timeout, .cancelled:
+                break hold
+            case .interrupt:
                 for (_, o) in owners { try? session.node.send(.tuple([.atom("$beamconsole_revert"), .atom("asked")]), to: o) }
                 deadline = min(deadline, ContinuousClock.now + .seconds(5))
-                continue
-            }
-            if case .tuple(let d) = m, d.count == 2, d[0].isAtom("$nodedown"), let n = d[1].atomValue?.name {
-                left.remove(n)
+            case .nodeDown(let n):
+                guard left.remove(n) != nil else { continue }
                 done.append("\(n): connection lost; the node reverts by itself when it sees us gone")
-                continue
+            case .message(let id, let body):
+                guard let n = byID[id], let r = body.tagged("reverted"), r.count == 1, let map = r[0].mapValue
+                else { continue }
+                left.remove(n)
+                if let o = owners[n] { session.logOverrides.remove(owner: o) }
+                done.append("\(n): " + revertedText(map, scope: scope))
+                reverted[n] = .string(map[Atom("outcome")]?.atomValue?.name ?? "changed")
             }
-            guard let (id, body) = StreamSink.tagged(m, "$beamconsole_log"), let n = byID[id],
-                let r = body.tagged("reverted"), r.count == 1, let map = r[0].mapValue
-            else { continue }
-            left.remove(n)
-            if let o = owners[n] { session.logOverrides.remove(owner: o) }
-            done.append("\(n): " + revertedText(map, scope: scope))
-            reverted[n] = .string(map[Atom("outcome")]?.atomValue?.name ?? "changed")
         }
         for n in left { done.append("\(n): no word from the node; it reverts when it sees this console gone") }
         return CommandOutput(
@@ -327,34 +318,28 @@ enum LogCommand {
         defer { sink.close() }
         let durationMs = Int(request.seconds * 1000)
         var byID: [Int: String] = [:]
+        for (i, n) in nodes.enumerated() { byID[i + 1] = n }  // the ids runEach gives
         var relays: [String: Pid] = [:]
         var errors: [String: (String, String)] = [:]
         var primaries: [String: String] = [:]
-        await withTaskGroup(of: (String, Result<Term, NodeInspection.Failure>).self) { group in
-            for (i, n) in nodes.enumerated() {
-                byID[i + 1] = n
-                let argument = Term.map(TermMap([
-                    (.atom("op"), .atom("tail")), (.atom("id"), .integer(i + 1)), (.atom("sink"), .pid(sink.pid)),
-                    (.atom("console"), .atom(Atom(session.node.name))), (.atom("level"), .atom(Atom(level))),
-                    (.atom("count"), .integer(request.limit)), (.atom("rate"), .integer(request.rate)),
-                    (.atom("duration"), .integer(durationMs)), (.atom("cap"), .integer(lineCap)),
-                ]))
-                group.addTask {
-                    let r = await inspection.run(on: [n], argument: argument, caller: session.node, timeout: settings.timeout)
-                    return (n, r[n] ?? .failure(.init(code: "bad_reply", detail: "no result")))
+        let started = await inspection.runEach(on: nodes, caller: session.node, timeout: settings.timeout) { id, _ in
+            Term.map(TermMap([
+                (.atom("op"), .atom("tail")), (.atom("id"), .integer(id)), (.atom("sink"), .pid(sink.pid)),
+                (.atom("console"), .atom(Atom(session.node.name))), (.atom("level"), .atom(Atom(level))),
+                (.atom("count"), .integer(request.limit)), (.atom("rate"), .integer(request.rate)),
+                (.atom("duration"), .integer(durationMs)), (.atom("cap"), .integer(lineCap)),
+            ]))
+        }
+        for (n, r) in started {
+            switch r {
+            case .success(let t):
+                if let ok = t.tagged("ok"), ok.count == 1, let m = ok[0].mapValue, case .pid(let relay)? = m[Atom("relay")] {
+                    relays[n] = relay
+                    if let show = m[Atom("show")]?.mapValue, let l = Levels(node: n, map: show) { primaries[n] = l.primary }
+                } else {
+                    errors[n] = errorPair(t)
                 }
-            }
-            for await (n, r) in group {
-                switch r {
-                case .success(let t):
-                    if let ok = t.tagged("ok"), ok.count == 1, let m = ok[0].mapValue, case .pid(let relay)? = m[Atom("relay")] {
-                        relays[n] = relay
-                        if let show = m[Atom("show")]?.mapValue, let l = Levels(node: n, map: show) { primaries[n] = l.primary }
-                    } else {
-                        errors[n] = errorPair(t)
-                    }
-                case .failure(let f): errors[n] = (f.code, f.detail)
-                }
+            case .failure(let f): errors[n] = (f.code, f.detail)
             }
         }
         for n in nodes {
@@ -388,25 +373,19 @@ enum LogCommand {
             }
         }
         stream: while !running.allSatisfy({ cleaned[$0] != nil || down.contains($0) }) {
-            let wait = deadline - ContinuousClock.now
-            guard wait > .zero else { break }
-            switch await sink.mailbox.receive(timeout: wait) {
-            case .timeout, .closed: break stream
+            switch await sink.next(tag: "$beamconsole_log", until: deadline) {
+            case .timeout: break stream
             case .cancelled:
                 stopAll("interrupted")
                 break stream
-            case .message(let m):
-                if m.isAtom("$interrupt") {
-                    stopAll("interrupted")
-                    deadline = min(deadline, ContinuousClock.now + .seconds(5))
-                    continue
-                }
-                if case .tuple(let d) = m, d.count == 2, d[0].isAtom("$nodedown"), let n = d[1].atomValue?.name {
-                    down.insert(n)
-                    reasons[n] = reasons[n] ?? "nodedown"
-                    continue
-                }
-                guard let (id, body) = StreamSink.tagged(m, "$beamconsole_log"), let n = byID[id] else { continue }
+            case .interrupt:
+                stopAll("interrupted")
+                deadline = min(deadline, ContinuousClock.now + .seconds(5))
+            case .nodeDown(let n):
+                down.insert(n)
+                reasons[n] = reasons[n] ?? "nodedown"
+            case .message(let id, let body):
+                guard let n = byID[id] else { continue }
                 if let l = body.tagged("line"), l.count == 1, let map = l[0].mapValue {
                     shown += 1
                     write((json ? lineJSON(map, node: n) : lineText(map, node: n)) + "\n")

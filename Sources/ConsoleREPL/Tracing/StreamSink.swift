@@ -38,6 +38,38 @@ final class StreamSink: @unchecked Sendable {
         node.exitProcess(pid)
     }
 
+    /// What the stream loop reads next.
+    enum Event {
+        /// `{Tag, Id, Body}` from a node's helper.
+        case message(id: Int, body: Term)
+        /// Ctrl-C.
+        case interrupt
+        /// The connection to a watched node went down.
+        case nodeDown(String)
+        /// Nothing before the deadline (or the mailbox closed).
+        case timeout
+        /// The task was cancelled.
+        case cancelled
+    }
+
+    /// The next event before `deadline`; messages that are not `{tag, Id, Body}` are skipped.
+    func next(tag: String, until deadline: ContinuousClock.Instant) async -> Event {
+        while true {
+            let left = deadline - ContinuousClock.now
+            guard left > .zero else { return .timeout }
+            switch await mailbox.receive(timeout: left) {
+            case .timeout, .closed: return .timeout
+            case .cancelled: return .cancelled
+            case .message(let m):
+                if m.isAtom("$interrupt") { return .interrupt }
+                if case .tuple(let d) = m, d.count == 2, d[0].isAtom("$nodedown"), let n = d[1].atomValue?.name {
+                    return .nodeDown(n)
+                }
+                if let (id, body) = Self.tagged(m, tag) { return .message(id: id, body: body) }
+            }
+        }
+    }
+
     /// `{Tag, Id, Message}` from a node's helper, read as (id, message).
     static func tagged(_ t: Term, _ tag: String) -> (Int, Term)? {
         guard case .tuple(let items) = t, items.count == 3, items[0].isAtom(tag), case .integer(let id) = items[1]

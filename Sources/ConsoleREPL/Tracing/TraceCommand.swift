@@ -13,7 +13,6 @@ enum TraceCommand {
     static let inspectLimit = 50
 
     struct NodeState {
-        var id: Int
         var tracer: Pid?
         var mode = ""
         var matched = 0
@@ -63,33 +62,22 @@ enum TraceCommand {
         var states: [String: NodeState] = [:]
         var byID: [Int: String] = [:]
         for (i, n) in nodes.enumerated() {
-            states[n] = NodeState(id: i + 1)
-            byID[i + 1] = n
+            states[n] = NodeState()
+            byID[i + 1] = n  // the ids runEach gives
         }
         // Start on every node (in parallel, each bounded by the timeout).
         let inspection = NodeInspection(name: "trace", source: TraceSource.text)
         let durationMs = Int(request.seconds * 1000)
-        let started = await withTaskGroup(of: (String, Result<Term, NodeInspection.Failure>).self) { group in
-            for n in nodes {
-                let id = states[n]!.id
-                let argument = Term.map(TermMap([
-                    (.atom("id"), .integer(id)), (.atom("sink"), .pid(sink.pid)),
-                    (.atom("console"), .atom(Atom(session.node.name))), (.atom("mfa"), spec.mfaTerm),
-                    (.atom("ms"), spec.matchSpec(returns: request.returns)), (.atom("procs"), request.processesTerm()),
-                    (.atom("count"), .integer(request.count)), (.atom("rate"), .integer(request.rate)),
-                    (.atom("duration"), .integer(durationMs)),
-                    (.atom("syntax"), .atom(syntax == .erlang ? "erlang" : "elixir")),
-                    (.atom("cap"), .integer(eventCap)), (.atom("limit"), .integer(inspectLimit)),
-                ]))
-                group.addTask {
-                    let r = await inspection.run(
-                        on: [n], argument: argument, caller: session.node, timeout: settings.timeout)
-                    return (n, r[n] ?? .failure(.init(code: "bad_reply", detail: "no result")))
-                }
-            }
-            var out: [(String, Result<Term, NodeInspection.Failure>)] = []
-            for await r in group { out.append(r) }
-            return out
+        let started = await inspection.runEach(on: nodes, caller: session.node, timeout: settings.timeout) { id, _ in
+            Term.map(TermMap([
+                (.atom("id"), .integer(id)), (.atom("sink"), .pid(sink.pid)),
+                (.atom("console"), .atom(Atom(session.node.name))), (.atom("mfa"), spec.mfaTerm),
+                (.atom("ms"), spec.matchSpec(returns: request.returns)), (.atom("procs"), request.processesTerm()),
+                (.atom("count"), .integer(request.count)), (.atom("rate"), .integer(request.rate)),
+                (.atom("duration"), .integer(durationMs)),
+                (.atom("syntax"), .atom(syntax == .erlang ? "erlang" : "elixir")),
+                (.atom("cap"), .integer(eventCap)), (.atom("limit"), .integer(inspectLimit)),
+            ]))
         }
         for (n, result) in started {
             switch result {
@@ -173,32 +161,25 @@ enum TraceCommand {
         // Every tracer ends by itself by `seconds`; a node that has not confirmed a few seconds later is reported.
         var deadline = ContinuousClock.now + .milliseconds(durationMs) + .seconds(5)
         stream: while !running.allSatisfy(finished) {
-            let left = deadline - ContinuousClock.now
-            guard left > .zero else { break }
-            switch await sink.mailbox.receive(timeout: left) {
-            case .timeout, .closed:
+            switch await sink.next(tag: "$beamconsole_trace", until: deadline) {
+            case .timeout:
                 break stream
             case .cancelled:
                 // The task was cancelled (not by our Ctrl-C, which arrives as a message): stop the tracers and go;
                 // each node removes its trace when its tracer ends.
                 stopAll("interrupted")
                 break stream
-            case .message(let m):
-                if m.isAtom("$interrupt") {
-                    stopAll("interrupted")
-                    deadline = min(deadline, ContinuousClock.now + .seconds(5))
-                    continue
-                }
-                if case .tuple(let d) = m, d.count == 2, d[0].isAtom("$nodedown"), let n = d[1].atomValue?.name,
-                    states[n] != nil
-                {
-                    states[n]!.down = true
-                    if states[n]!.reason == nil { states[n]!.reason = "nodedown" }
-                    write(json ? JSONValue.orderedObject([("event", .string("nodedown")), ("node", .string(n))]).encoded + "\n"
-                        : "\(n): the connection went down; the node removes the trace itself when it sees us gone\n")
-                    continue
-                }
-                guard let (id, body) = StreamSink.tagged(m, "$beamconsole_trace"), let n = byID[id] else { continue }
+            case .interrupt:
+                stopAll("interrupted")
+                deadline = min(deadline, ContinuousClock.now + .seconds(5))
+            case .nodeDown(let n):
+                guard states[n] != nil else { continue }
+                states[n]!.down = true
+                if states[n]!.reason == nil { states[n]!.reason = "nodedown" }
+                write(json ? JSONValue.orderedObject([("event", .string("nodedown")), ("node", .string(n))]).encoded + "\n"
+                    : "\(n): the connection went down; the node removes the trace itself when it sees us gone\n")
+            case .message(let id, let body):
+                guard let n = byID[id] else { continue }
                 if let e = body.tagged("event"), e.count == 1, let ev = TraceEvent(e[0]) {
                     guard total < maxTotal else { suppressed += 1; continue }
                     total += 1

@@ -40,13 +40,7 @@ struct TraceSubcommand: AsyncParsableCommand {
         if force { words.append("--force") }
         if all { words.append("--all") }
         if !node.isEmpty { words += ["--nodes", node.joined(separator: ",")] }
-        let request: TraceRequest
-        do {
-            request = try TraceRequest.parse(words.joined(separator: " "))
-        } catch {
-            throw ValidationError(error.message)
-        }
-        try await runOneShot(options.oneShot(.trace(request)))
+        try await runOneShot(options.oneShot(.trace(try parsed(words, TraceRequest.parse))))
     }
 }
 
@@ -81,13 +75,7 @@ struct LogLevelSubcommand: AsyncParsableCommand {
         if let duration { words += ["--for", duration] }
         if all { words.append("--all") }
         if !node.isEmpty { words += ["--nodes", node.joined(separator: ",")] }
-        let request: LogRequest
-        do {
-            request = try LogRequest.parse(words.joined(separator: " "))
-        } catch {
-            throw ValidationError(error.message)
-        }
-        try await runOneShot(options.oneShot(.log(request)))
+        try await runOneShot(options.oneShot(.log(try parsed(words, LogRequest.parse))))
     }
 }
 
@@ -115,12 +103,16 @@ struct LogTailSubcommand: AsyncParsableCommand {
         if let limit { words += ["--limit", "\(limit)"] }
         if let rate { words += ["--rate", "\(rate)"] }
         if !node.isEmpty { words += ["--nodes", node.joined(separator: ",")] }
-        let request: LogRequest
-        do {
-            request = try LogRequest.parse(words.joined(separator: " "))
-        } catch {
-            throw ValidationError(error.message)
-        }
-        try await runOneShot(options.oneShot(.log(request)))
+        try await runOneShot(options.oneShot(.log(try parsed(words, LogRequest.parse))))
+    }
+}
+
+/// The console's own parser over the words rebuilt from the options (one set of rules for the REPL line and the
+/// one-shot command); its message becomes a usage error.
+func parsed<T>(_ words: [String], _ parse: (String) throws(ConsoleCommandError) -> T) throws -> T {
+    do {
+        return try parse(words.joined(separator: " "))
+    } catch {
+        throw ValidationError(error.message)
     }
 }
