@@ -53,6 +53,11 @@ enum TraceCommand {
         }
         guard !nodes.isEmpty else { return .badInput("trace: no nodes to trace") }
         let maxTotal = request.maxTotal(nodes: nodes.count)
+        if nodes.count > 1, maxTotal > TraceRequest.defaultMaxTotal, !request.force {
+            return .badInput(
+                "trace: --max \(maxTotal) over \(nodes.count) nodes is more than \(TraceRequest.defaultMaxTotal) events in all; "
+                    + "add --force to allow it")
+        }
         let write: @Sendable (String) -> Void = onOutput ?? { _ in }
         let json = settings.json
         let syntax = settings.syntax
