@@ -171,4 +171,29 @@ final class TaskShellE2ETests: NetnsClusterTestCase {
         XCTAssertEqual(call.status, 0, call.stdout + call.stderr)
         XCTAssertEqual(call.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "'\(release.node)'", call.stdout)
     }
+
+    /// `trace` and `log` from a task shell with no RELEASE_* against the real release it runs next to: a call made
+    /// meanwhile is shown with its arguments, the node confirms nothing is left, and a level change reverts.
+    func testTraceAndLogLevelOnTheRealRelease() throws {
+        let c = try sharedCluster()
+        let release = try sharedRelease()
+        // The trace runs in the background of one shell; a call that matches its pattern is made while it waits.
+        let script = "\(Self.binary) trace :lists.seq/2 '[1, 12345]' --count 1 --for 20s > trace.out 2>&1 & "
+            + "T=$!; sleep 2; \(Self.binary) eval 'length(:lists.seq(1, 12345))'; wait $T; echo \"trace exit $?\"; cat trace.out"
+        let r = try c.run(in: release.namespace, ["/bin/sh", "-c", "cd \"$HOME\"; " + script], timeout: Self.commandTimeout)
+        XCTAssertFalse(r.timedOut, r.stdout + r.stderr)
+        XCTAssertTrue(r.stdout.contains("12345\n"), r.stdout + r.stderr)
+        XCTAssertTrue(r.stdout.contains("tracing :lists.seq/2 on \(release.node)"), r.stdout)
+        XCTAssertTrue(r.stdout.contains(":lists.seq(1, 12345)"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("nothing of the trace is left on \(release.node)"), r.stdout)
+        XCTAssertFalse(r.stdout.contains(c.cookie))
+
+        let show = try shell(release.namespace, ["log", "level", "--node", release.node])
+        XCTAssertEqual(show.status, 0, show.stderr)
+        let primary = try XCTUnwrap(show.stdout.components(separatedBy: "primary ").dropFirst().first?.prefix { $0.isLetter })
+        let set = try shell(release.namespace, ["log", "level", "debug", "--for", "2s"])
+        XCTAssertEqual(set.status, 0, set.stderr)
+        XCTAssertTrue(set.stdout.contains("\(release.node): primary level debug (was \(primary))"), set.stdout)
+        XCTAssertTrue(set.stdout.contains("\(release.node): primary level back to \(primary) (time up)"), set.stdout)
+    }
 }
