@@ -101,6 +101,18 @@ extension PrinterProfileRegistry {
 }
 
 extension ConsoleSettings {
+    /// The profile `node`'s terms are rendered with where no call is spent to learn it (error messages): the one
+    /// cached for the connection that is up, else ``profile``.
+    func knownProfile(of node: String, caller: any RemoteCaller) -> PrinterProfile {
+        profiles?.cached(node, caller: caller) ?? profile
+    }
+
+    /// ``knownProfile(of:caller:)`` of any node, for code that renders the answers of many.
+    func knownProfiles(caller: any RemoteCaller) -> @Sendable (String) -> PrinterProfile {
+        let settings = self
+        return { settings.knownProfile(of: $0, caller: caller) }
+    }
+
     /// These settings with `node`'s own printer profile, when ``profiles`` is set and the node tells it.
     func forTarget(_ node: String, caller: any RemoteCaller) async -> ConsoleSettings {
         guard let profiles else { return self }
