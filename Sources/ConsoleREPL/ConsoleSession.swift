@@ -82,6 +82,10 @@ public final class ConsoleSession: @unchecked Sendable {
         set { lock.withLock { _settings = newValue } }
     }
 
+    /// The profile each node's terms are rendered with where no call is spent on it (error messages): the one
+    /// cached for its connection, else the settings' (``ConsoleSettings/knownProfile(of:caller:)``).
+    var knownProfiles: @Sendable (String) -> PrinterProfile { settings.knownProfiles(caller: node) }
+
     /// Runs one command. `onOutput` receives remote output (`IO.puts`, `io:format`) as it arrives. The read-only
     /// policy applies first; the cookie is redacted from everything that comes back; remote operations are audited.
     public func run(_ command: ConsoleCommand, onOutput: (@Sendable (String) -> Void)? = nil) async -> CommandOutput {

@@ -20,7 +20,8 @@ enum ExceptionFormatter {
                 return text
             }
         }
-        return unformatted(cls, reason: reason, settings: settings)
+        // Nothing on the node formatted it: the reason as the node's releases print it.
+        return unformatted(cls, reason: reason, settings: await settings.forTarget(node, caller: caller))
     }
 
     /// The functions that format an exception on the node, in the order to try them (`Mod:fun(Class, Reason,
@@ -42,7 +43,8 @@ enum ExceptionFormatter {
         return t
     }
 
-    /// The exception when no formatter on the node answered.
+    /// The exception when no formatter on the node answered, rendered with `settings`' profile (``format`` gives it the
+    /// node's).
     static func unformatted(_ cls: ExceptionClass, reason: Term, settings: ConsoleSettings) -> String {
         "** (\(cls.rawValue)) \(settings.render(reason, pretty: false))"
     }

@@ -66,16 +66,24 @@ public final class PrinterProfileRegistry: @unchecked Sendable {
     public func forget(_ node: String) { _ = lock.withLock { entries.removeValue(forKey: node) } }
 
     /// `node`'s profile: the cached one, or fetched now (one call after the other, as a blocking caller needs).
-    /// nil when `otp_release` cannot be read (the node is not reachable): the caller keeps its default.
+    /// The OTP release comes from the node's handshake flags when they tell it (bit 37: OTP 28, see
+    /// ``DistributionFlags/minimumOTPRelease``), without a call; else from `otp_release`. nil when that cannot be read
+    /// (the node is not reachable): the caller keeps its default.
     public func profile(for node: String, caller: any RemoteCaller, timeout: Duration) async -> PrinterProfile? {
         if let p = cached(node, caller: caller) { return p }
         let options = CallOptions(timeout: min(timeout, Self.callTimeout), captureOutput: false)
-        guard
-            let otp = try? await caller.call(
-                node: node, module: "erlang", function: "system_info", arguments: [.atom("otp_release")],
-                options: options),
-            case .value(let release) = otp.result, let releaseText = release.stringValue
-        else { return nil }
+        let releaseText: String
+        if let release = caller.peerFlags(of: node)?.minimumOTPRelease {
+            releaseText = String(release)
+        } else {
+            guard
+                let otp = try? await caller.call(
+                    node: node, module: "erlang", function: "system_info", arguments: [.atom("otp_release")],
+                    options: options),
+                case .value(let release) = otp.result, let text = release.stringValue
+            else { return nil }
+            releaseText = text
+        }
         var elixir: String?
         if let r = try? await caller.call(
             node: node, module: "Elixir.System", function: "version", arguments: [], options: options),
@@ -101,6 +109,18 @@ extension PrinterProfileRegistry {
 }
 
 extension ConsoleSettings {
+    /// The profile `node`'s terms are rendered with where no call is spent to learn it (error messages): the one
+    /// cached for the connection that is up, else ``profile``.
+    func knownProfile(of node: String, caller: any RemoteCaller) -> PrinterProfile {
+        profiles?.cached(node, caller: caller) ?? profile
+    }
+
+    /// ``knownProfile(of:caller:)`` of any node, for code that renders the answers of many.
+    func knownProfiles(caller: any RemoteCaller) -> @Sendable (String) -> PrinterProfile {
+        let settings = self
+        return { settings.knownProfile(of: $0, caller: caller) }
+    }
+
     /// These settings with `node`'s own printer profile, when ``profiles`` is set and the node tells it.
     func forTarget(_ node: String, caller: any RemoteCaller) async -> ConsoleSettings {
         guard let profiles else { return self }

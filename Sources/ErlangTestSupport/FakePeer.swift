@@ -72,6 +72,8 @@ public final class FakePeer: @unchecked Sendable {
     public let name: String
     public let port: Int
     public let scenario: Scenario
+    /// The flags its challenge offers.
+    public let flags: UInt64
     private let cookie: [UInt8]
     private let listener: Int32
     private let lock = NSLock()
@@ -83,9 +85,16 @@ public final class FakePeer: @unchecked Sendable {
     /// OTP 25's flags (erl_dist_protocol.md): every flag OTP 25 made mandatory, and then some.
     public static let otp25Flags: UInt64 = 0x0000_000D_07DF_7FBD
 
-    /// Starts listening on a free port of 127.0.0.1; the peer accepts one connection and plays `scenario`.
-    public init(scenario: Scenario, cookie: String, name: String = "fake@127.0.0.1") throws {
+    /// OTP 28's flags: OTP 25's and ALTACT_SIG (bit 37), which OTP 28's dist.h adds to `DFLAG_DIST_DEFAULT`.
+    public static let otp28Flags: UInt64 = 0x0000_002D_07DF_7FBD
+
+    /// Starts listening on a free port of 127.0.0.1; the peer accepts one connection and plays `scenario`, offering
+    /// `flags` in its challenge.
+    public init(
+        scenario: Scenario, cookie: String, name: String = "fake@127.0.0.1", flags: UInt64 = otp25Flags
+    ) throws {
         self.scenario = scenario
+        self.flags = flags
         self.cookie = Array(cookie.utf8)
         self.name = name
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -265,7 +274,7 @@ public final class FakePeer: @unchecked Sendable {
         // challenge: 'N' Flags:u64 Challenge:u32 Creation:u32 Nlen:u16 Name
         let ourChallenge = UInt32.random(in: 0...UInt32.max)
         var challenge: [UInt8] = [0x4E]
-        for s in stride(from: 56, through: 0, by: -8) { challenge.append(UInt8((Self.otp25Flags >> UInt64(s)) & 0xFF)) }
+        for s in stride(from: 56, through: 0, by: -8) { challenge.append(UInt8((flags >> UInt64(s)) & 0xFF)) }
         appendBE32(&challenge, ourChallenge)
         appendBE32(&challenge, 0x0BAD_F00D)
         let nameBytes = Array(name.utf8)

@@ -312,8 +312,7 @@ extension Printer {
         default:
             guard let fields = options.structs[module] ?? Printer.stdlibStructs[module], has(fields.map { $0.name })
             else { return nil }
-            return structFieldsDoc(
-                map, name: ElixirAtomText.literal(module.name, invisibles: invisibles), fields: fields, limit: limit)
+            return structFieldsDoc(map, name: atomLiteral(module.name), fields: fields, limit: limit)
         }
     }
 

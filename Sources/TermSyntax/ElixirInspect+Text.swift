@@ -1,4 +1,5 @@
-// Atom classification, string escaping and float formatting as Elixir 1.14 / OTP 25 do them. Ported from
+// Atom classification, string escaping and float formatting as Elixir 1.14 / OTP 25 do them (atoms and escapes per
+// release, see PrinterProfile). Ported from
 // Elixir's `Macro.inspect_atom/2`, `Macro.classify_atom/1`, `String.Tokenizer.tokenize/1`,
 // `Code.Identifier.escape/4`, `String.printable?/2`, `List.ascii_printable?/2` and `Inspect.Float`
 // (Elixir: Copyright The Elixir Team, Apache License 2.0), and from the documented behaviour of OTP's
@@ -9,6 +10,62 @@ import Foundation
 // MARK: - Atoms
 
 enum AtomClass: Equatable { case alias, identifier, unquoted, quoted }
+
+/// Which non-ASCII characters one Elixir release's `String.Tokenizer` takes in identifiers and atoms, their script
+/// sets, and how it lets scripts mix: the tables of ElixirInspect+UnicodeTables.swift (generated from each release's
+/// lib/elixir/unicode/ by scripts/gen-elixir-identifier-tables.sh).
+struct ElixirIdentifierData: Sendable {
+    /// Code points `first...first + extra`: class bits (1 `unicode_start`, 2 `unicode_upper`, 4 `unicode_continue`;
+    /// 0 none) and script set (an index into `ElixirIdentifierTables.scriptSets`; 0 every script).
+    typealias Entry = (first: UInt32, extra: UInt16, classBits: UInt8, scriptSet: UInt8)
+
+    /// The Unicode version of the release's data (`String.Unicode.version/0`).
+    let unicodeVersion: String
+    /// `@top`: the script set of characters in every script (`_`, digits, Common and Inherited characters).
+    let allScripts: UInt64
+    /// `@highly_restrictive` (Elixir 1.14-1.17): an identifier whose characters share no script is still taken when
+    /// one of these covers every character.
+    let highlyRestrictive: [UInt64]
+    /// `chunks_single?/1` (Elixir 1.18+): an identifier whose characters share no script is still taken when each
+    /// `_`-separated chunk's characters share one.
+    let scriptChunks: Bool
+    /// Entry tables, newest first: a code point's entry is the one in the first table that has it (later releases are
+    /// stored as what changed), and a code point in none is not an identifier character.
+    let layers: [[Entry]]
+
+    private func entry(_ c: UInt32) -> (classBits: UInt8, scriptSet: UInt8) {
+        for table in layers {
+            var lo = 0
+            var hi = table.count - 1
+            while lo <= hi {
+                let mid = (lo + hi) / 2
+                let e = table[mid]
+                if c < e.first {
+                    hi = mid - 1
+                } else if c > e.first + UInt32(e.extra) {
+                    lo = mid + 1
+                } else {
+                    return (e.classBits, e.scriptSet)
+                }
+            }
+        }
+        return (0, 0)
+    }
+
+    /// The class bits of a non-ASCII code point.
+    func classBits(_ c: UInt32) -> UInt8 { entry(c).classBits }
+
+    /// `codepoint_to_scriptset/1` of a non-ASCII code point.
+    func scriptSet(_ c: UInt32) -> UInt64 {
+        let index = entry(c).scriptSet
+        return index == 0 ? allScripts : ElixirIdentifierTables.scriptSets[Int(index)]
+    }
+}
+
+extension PrinterProfile {
+    /// The identifier tables and mixed-script rule of the profile's Elixir release.
+    var identifiers: ElixirIdentifierData { ElixirIdentifierData.forRelease(elixir) }
+}
 
 enum ElixirAtomText {
     private static let notCallable: Set<String> = ["%", "%{}", "{}", "<<>>", "...", "..", ".", "..//", "->"]
@@ -24,20 +81,20 @@ enum ElixirAtomText {
 
     private enum Inner { case notCallable, quotedOperator, unquotedOperator, alias, identifier, other }
 
-    private static func innerClassify(_ name: String) -> Inner {
+    private static func innerClassify(_ name: String, _ ids: ElixirIdentifierData) -> Inner {
         if notCallable.contains(name) { return .notCallable }
         if quotedOperators.contains(name) { return .quotedOperator }
         if operators.contains(name) { return .unquotedOperator }
         let scalars = Array(name.unicodeScalars)
         if isValidAlias(scalars) { return .alias }
-        guard let (kind, special) = tokenize(scalars) else { return .other }
+        guard let (kind, special) = tokenize(scalars, ids) else { return .other }
         if kind != .identifier || special.at { return .notCallable }
         if special.nfkc { return .other }
         return .identifier
     }
 
-    static func classify(_ name: String) -> AtomClass {
-        switch innerClassify(name) {
+    static func classify(_ name: String, _ ids: ElixirIdentifierData) -> AtomClass {
+        switch innerClassify(name, ids) {
         case .alias: return .alias
         case .identifier: return .identifier
         case .unquotedOperator, .notCallable: return .unquoted
@@ -71,23 +128,16 @@ enum ElixirAtomText {
         var nfkc = false
     }
 
-    private static let allScripts: UInt64 = 17_592_186_044_415
-
-    private static func classBits(_ c: UInt32) -> UInt8 {
-        ElixirIdentifierTables.lookup(ElixirIdentifierTables.classes, c)
-    }
-
-    /// `codepoint_to_scriptset/1`.
-    private static func scriptSet(_ c: UInt32) -> UInt64 {
+    /// `codepoint_to_scriptset/1` (Latin is bit 0 in every release's numbering).
+    private static func scriptSet(_ c: UInt32, _ ids: ElixirIdentifierData) -> UInt64 {
         if isAsciiLower(c) || isAsciiUpper(c) { return 1 }
-        if c < 128 { return allScripts }
-        let ss = ElixirIdentifierTables.lookup(ElixirIdentifierTables.scriptSets, c)
-        return ss == 0 ? allScripts : ss
+        if c < 128 { return ids.allScripts }
+        return ids.scriptSet(c)
     }
 
     /// `String.Tokenizer.tokenize/1` followed by `validate/2`, returning the kind only when the whole text is one
     /// token.
-    private static func tokenize(_ s: [Unicode.Scalar]) -> (Kind, Special)? {
+    private static func tokenize(_ s: [Unicode.Scalar], _ ids: ElixirIdentifierData) -> (Kind, Special)? {
         guard let head = s.first else { return nil }
         let h = head.value
         var special = Special()
@@ -103,19 +153,19 @@ enum ElixirAtomText {
             scripts = 1
         } else if h == 95 {
             kind = .identifier
-            scripts = allScripts
+            scripts = ids.allScripts
         } else {
             asciiLetters = false
-            let bits = classBits(h)
+            let bits = ids.classBits(h)
             if bits & 2 != 0 {
                 kind = .atom
-                scripts = scriptSet(h)
+                scripts = scriptSet(h, ids)
             } else if bits & 1 != 0 {
                 kind = .identifier
-                scripts = scriptSet(h)
+                scripts = scriptSet(h, ids)
             } else if h == 181 {  // µ normalises to μ
                 kind = .identifier
-                scripts = allScripts
+                scripts = ids.allScripts
                 special.nfkc = true
                 acc = [956]
             } else {
@@ -143,8 +193,8 @@ enum ElixirAtomText {
                 // no script
             } else if c <= 127 {
                 return nil
-            } else if classBits(c) != 0 {
-                scripts &= scriptSet(c)
+            } else if ids.classBits(c) != 0 {
+                scripts &= scriptSet(c, ids)
                 asciiLetters = false
             } else if c == 181 {
                 special.nfkc = true
@@ -163,21 +213,37 @@ enum ElixirAtomText {
         let nfc = original.precomposedStringWithCanonicalMapping
         let nfcScalars = nfc.unicodeScalars.map(\.value)
         if nfcScalars != acc { special.nfkc = true }
-        if scripts != 0 || highlyRestrictive(nfcScalars) { return (kind, special) }
-        return nil
+        if scripts != 0 { return (kind, special) }
+        let mixedOK = ids.scriptChunks ? chunksSingle(nfcScalars, ids) : highlyRestrictive(nfcScalars, ids)
+        return mixedOK ? (kind, special) : nil
     }
 
-    private static func highlyRestrictive(_ acc: [UInt32]) -> Bool {
-        let sets = acc.map(scriptSet)
-        return [1_048_577, 65537, 67_108_865].contains { (restrictive: UInt64) in
+    /// `highly_restrictive?/1` (Elixir 1.14-1.17): one of the highly restrictive sets covers every character.
+    private static func highlyRestrictive(_ acc: [UInt32], _ ids: ElixirIdentifierData) -> Bool {
+        let sets = acc.map { scriptSet($0, ids) }
+        return ids.highlyRestrictive.contains { restrictive in
             sets.allSatisfy { $0 & restrictive != 0 }
         }
     }
 
+    /// `chunks_single?/1` (Elixir 1.18+): the characters of each `_`-separated chunk share a script.
+    private static func chunksSingle(_ acc: [UInt32], _ ids: ElixirIdentifierData) -> Bool {
+        var chunk = ids.allScripts
+        for c in acc {
+            if c == 95 {
+                if chunk == 0 { return false }
+                chunk = ids.allScripts
+            } else {
+                chunk &= scriptSet(c, ids)
+            }
+        }
+        return chunk != 0
+    }
+
     /// `Macro.inspect_atom(:literal, atom)`.
-    static func literal(_ name: String, invisibles: Bool = false) -> String {
+    static func literal(_ name: String, invisibles: Bool, identifiers ids: ElixirIdentifierData) -> String {
         if name == "nil" || name == "true" || name == "false" { return name }
-        switch classify(name) {
+        switch classify(name, ids) {
         case .alias:
             if name == "Elixir" || name == "Elixir.Elixir" || name.hasPrefix("Elixir.Elixir.") { return name }
             return String(name.dropFirst("Elixir.".count))
@@ -189,8 +255,8 @@ enum ElixirAtomText {
     }
 
     /// `Macro.inspect_atom(:key, atom)`: the key of a keyword pair, colon included.
-    static func key(_ name: String, invisibles: Bool = false) -> String {
-        switch classify(name) {
+    static func key(_ name: String, invisibles: Bool, identifiers ids: ElixirIdentifierData) -> String {
+        switch classify(name, ids) {
         case .alias: return "\"" + name + "\":"
         case .quoted:
             return "\"" + ElixirEscape.escape(Array(name.utf8), quote: 34, invisibles: invisibles).escaped + "\":"
@@ -199,8 +265,8 @@ enum ElixirAtomText {
     }
 
     /// `Macro.inspect_atom(:remote_call, atom)`: a function name after `Mod.`.
-    static func remoteCall(_ name: String, invisibles: Bool = false) -> String {
-        switch innerClassify(name) {
+    static func remoteCall(_ name: String, invisibles: Bool, identifiers ids: ElixirIdentifierData) -> String {
+        switch innerClassify(name, ids) {
         case .identifier, .unquotedOperator, .quotedOperator: return name
         case .notCallable, .alias: return "\"" + name + "\""
         case .other:

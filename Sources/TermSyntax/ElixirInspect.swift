@@ -8,7 +8,8 @@
 // `ElixirInspectOptions.profile` selects the release imitated (default Elixir 1.14 / OTP 25): ~c"…" charlists and
 // version-less MapSet (1.15+), Regex option letters and Duration (1.17+), out-of-range years as calls (Date 1.17+,
 // NaiveDateTime/DateTime 1.18+), `\uXXXX` invisibles (1.18+), the shared limit and flex breaks ending at their group
-// (1.19), small maps in wire order (OTP 26+). ElixirInspectReleaseTests checks them against vectors from Elixir's
+// (1.19), small maps in wire order (OTP 26+), and which atoms need quotes (each release's Unicode data; scripts mixed
+// in `_`-separated chunks from 1.18). ElixirInspectReleaseTests checks them against vectors from Elixir's
 // own test suites and from the real 1.18.0.
 //
 // Known gaps:
@@ -24,8 +25,9 @@
 //   `ElixirInspectOptions.structs`, else as plain maps (what a node prints when the module is not loaded). Where
 //   Elixir's implementation would raise (wrong keys, a non-ISO calendar) it prints `#Inspect.Error<...>` with a
 //   stack trace; we print the plain map.
-// - atom quoting uses Elixir 1.14's identifier tables (generated, ElixirInspect+UnicodeTables.swift) and
-//   Foundation's NFC, whose Unicode version may differ from OTP 25's for recently assigned characters.
+// - atom quoting uses the release's own identifier tables (generated from each release's lib/elixir/unicode/,
+//   ElixirInspect+UnicodeTables.swift) but Foundation's NFC, whose Unicode version may differ from the node's OTP
+//   for recently assigned characters.
 // - `inspect_fun`, `custom_options` and `structs: false` are not offered.
 
 import BigInt
@@ -181,7 +183,7 @@ public enum ElixirInspect {
 
     /// `Macro.inspect_atom(:literal, atom)`: `:ok`, `:"foo bar"`, `MyApp.Stats`, `nil`.
     public static func inspectAtom(_ atom: Atom, profile: PrinterProfile = .elixir114otp25) -> String {
-        ElixirAtomText.literal(atom.name, invisibles: profile.escapesInvisibles)
+        ElixirAtomText.literal(atom.name, invisibles: profile.escapesInvisibles, identifiers: profile.identifiers)
     }
 
     /// `Inspect.Float`: the shortest text that reads back as `value` (`1.0e20`, `0.1`, `-0.0`).
@@ -200,12 +202,15 @@ struct Printer {
     let profile: PrinterProfile
     let shared: Bool
     let invisibles: Bool
+    /// The release's identifier rules, which decide which atoms are quoted.
+    let identifiers: ElixirIdentifierData
 
     init(options: ElixirInspectOptions) {
         self.options = options
         self.profile = options.profile
         self.shared = options.profile.sharedLimit
         self.invisibles = options.profile.escapesInvisibles
+        self.identifiers = options.profile.identifiers
         self.outLimit = options.limit
     }
 
@@ -218,6 +223,11 @@ struct Printer {
 
     func text(_ s: String, _ key: ElixirSyntaxColor) -> InspectDoc { color(.text(s), key) }
 
+    /// `Macro.inspect_atom(:literal, atom)` for the profile's release.
+    func atomLiteral(_ name: String) -> String {
+        ElixirAtomText.literal(name, invisibles: invisibles, identifiers: identifiers)
+    }
+
     /// `Inspect.Algebra.to_doc/2` with `opts.limit == limit`.
     mutating func toDoc(_ term: Term, limit: Int?) -> InspectDoc {
         // A plain document leaves the limit as it was given; containers, bitstrings and some structs set it.
@@ -226,7 +236,7 @@ struct Printer {
         case .atom(let a):
             let key: ElixirSyntaxColor =
                 a.name == "true" || a.name == "false" ? .boolean : (a.name == "nil" ? .nil : .atom)
-            return text(ElixirAtomText.literal(a.name, invisibles: invisibles), key)
+            return text(atomLiteral(a.name), key)
         case .integer(let i):
             return text(integerText(BigInt(i)), .number)
         case .bigInteger(let b):
@@ -258,13 +268,13 @@ struct Printer {
                 "#Reference<\(nodeNumber(r.node))." + r.ids.reversed().map { String($0) }.joined(separator: ".") + ">")
         case .exportFun(let f):
             return .text(
-                "&" + ElixirAtomText.literal(f.module.name, invisibles: invisibles) + "."
-                    + ElixirAtomText.remoteCall(f.function.name, invisibles: invisibles) + "/"
+                "&" + atomLiteral(f.module.name) + "."
+                    + ElixirAtomText.remoteCall(f.function.name, invisibles: invisibles, identifiers: identifiers) + "/"
                     + String(f.arity))
         case .localFun(let f):
             let uniq: String
             if let u = f.oldUniq.bigIntValue { uniq = u.description } else { uniq = "0" }
-            return .text("#Function<\(f.index).\(uniq)/\(f.arity) in \(ElixirAtomText.literal(f.module.name, invisibles: invisibles))>")
+            return .text("#Function<\(f.index).\(uniq)/\(f.arity) in \(atomLiteral(f.module.name))>")
         }
     }
 
@@ -414,7 +424,7 @@ struct Printer {
     /// `Inspect.List.keyword/2`.
     mutating func keywordDoc(_ key: Atom, _ value: Term, limit: Int?) -> InspectDoc {
         .cons(
-            text(ElixirAtomText.key(key.name, invisibles: invisibles), .atom),
+            text(ElixirAtomText.key(key.name, invisibles: invisibles, identifiers: identifiers), .atom),
             .cons(.text(" "), toDoc(value, limit: limit)))
     }
 

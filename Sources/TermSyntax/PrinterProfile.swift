@@ -76,6 +76,14 @@ public struct PrinterProfile: Sendable, Hashable, CustomStringConvertible {
     public var sharedLimit: Bool { elixir >= .init(1, 19) }
     /// Elixir 1.19+: a flex break's fit check stops at the end of its group (`:group_over`, algebra.ex v1.19.0).
     public var flexBreakStopsAtGroupEnd: Bool { elixir >= .init(1, 19) }
+    /// Which atoms print unquoted follows the release's own `String.Tokenizer` and Unicode data (lib/elixir/unicode/ at
+    /// each tag): Unicode 14.0 in 1.14, 15.0 in 1.15, 15.1 in 1.16-1.17, 16.0 in 1.18, 17.0 in 1.19, where many
+    /// characters UTS 39 now calls Uncommon_Use (`ĕ`, most CJK ideographs outside the core set) need quotes again.
+    public var identifierUnicodeVersion: String { identifiers.unicodeVersion }
+    /// Elixir 1.18+: an atom may mix scripts in `_`-separated chunks (`:http_сервер`), where 1.14-1.17 quote it unless
+    /// Latin with Japanese, Han with Bopomofo or Korean covers every character (`chunks_single?/1` in place of
+    /// `highly_restrictive?/1`, tokenizer.ex v1.18.0).
+    public var identifierScriptChunks: Bool { identifiers.scriptChunks }
     /// `Inspect.Opts` default `limit`: 50, and 100 from Elixir 1.19 (algebra.ex v1.19.0:93).
     public var defaultInspectLimit: Int { elixir >= .init(1, 19) ? 100 : 50 }
 

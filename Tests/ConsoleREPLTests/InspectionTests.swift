@@ -1,4 +1,5 @@
 import ErlangTerm
+import TermSyntax
 import XCTest
 
 @testable import ConsoleREPL
@@ -40,15 +41,17 @@ final class InspectionTests: XCTestCase {
             "a@h": .success(.tuple([.atom("ok"), .list([row("<0.1.0>", 10, name: "Elixir.MyApp.Cache")]), summary])),
             "b@h": .success(.tuple([.atom("ok"), .list([row("<0.2.0>", 30, name: nil)]), summary])),
             "c@h": .success(.tuple([.atom("refused"), .integer(300_000), .integer(200_000)])),
-            "d@h": .success(.atom("what")),
+            "d@h": .success(.atom("maybe")),
             "e@h": .failure(NodeInspection.Failure(code: "timeout", detail: "no answer in time")),
-        ])
+        ], profile: { $0 == "d@h" ? PrinterProfile(elixir: .init(1, 17), otp: 27) : .elixir114otp25 })
         XCTAssertEqual(s.rows.map(\.node), ["b@h", "a@h"])
         XCTAssertEqual(s.rows[1].name, "MyApp.Cache")
         XCTAssertEqual(s.rows[0].currentFunction, "MyApp.Worker.loop/1")
         XCTAssertEqual(s.rows[0].initialCall, "erlang:apply/2")
         XCTAssertEqual(s.refused["c@h"]?.0, 300_000)
         XCTAssertEqual(Set(s.failures.keys), ["d@h", "e@h"])
+        // A bad answer is shown as its node's release prints it: `'maybe'` on OTP 27 (bare on OTP 25).
+        XCTAssertEqual(s.failures["d@h"]?.detail, "top answered 'maybe'")
         let text = TopView.render(s, options: TopCommand.Options(), width: 200, color: false)
         XCTAssertTrue(text.contains("c@h: not scanned: 300000 processes, above the 200000 limit (--force scans anyway)"), text)
         XCTAssertTrue(text.contains("e@h: no answer: timeout: no answer in time"), text)

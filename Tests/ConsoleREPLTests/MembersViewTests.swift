@@ -3,6 +3,7 @@ import ErlangDistribution
 import ErlangTerm
 import ErlangTestSupport
 import Foundation
+import TermSyntax
 import XCTest
 
 /// `members` against real `erl` nodes started here (stopped by PID in teardown).
@@ -38,7 +39,9 @@ final class MembersViewTests: XCTestCase {
         }
         XCTAssertTrue(meshed, "global did not connect b and c")
 
-        let report = await MembersCommand.collect(node: console, start: [a.name, h.name], timeout: .seconds(20))
+        let report = await MembersCommand.collect(
+
+            node: console, start: [a.name, h.name], timeout: .seconds(20), profile: { _ in .elixir114otp25 })
         XCTAssertEqual(report.nodes, [a.name, b.name, c.name, h.name].sorted())
         XCTAssertEqual(report.failures, [:])
         XCTAssertEqual(report.findings, [], "\(report.findings)")
@@ -80,7 +83,9 @@ final class MembersViewTests: XCTestCase {
         try await remote(console, a.name, "erlang", "set_cookie", [.atom(Atom(e.name)), .atom(Atom(other))])
         try await link(console, a, e)
 
-        let report = await MembersCommand.collect(node: console, start: [b.name], timeout: .seconds(20))
+        let report = await MembersCommand.collect(
+
+            node: console, start: [b.name], timeout: .seconds(20), profile: { _ in .elixir114otp25 })
         XCTAssertEqual(report.nodes, [a.name, b.name, c.name, d.name, e.name].sorted())
         XCTAssertEqual(Set(report.lists.keys), [a.name, b.name, c.name, d.name])
         XCTAssertEqual(report.lists[d.name], [a.name])
@@ -117,7 +122,8 @@ final class MembersViewTests: XCTestCase {
         let console = makeConsoleNode(cookie: randomCookie())
         self.console = console
         let ghost = "nosuchnode\(UInt32.random(in: 0...UInt32.max))@\(TestNode.shortHost)"
-        let report = await MembersCommand.collect(node: console, start: [ghost], timeout: .seconds(10))
+        let report = await MembersCommand.collect(
+            node: console, start: [ghost], timeout: .seconds(10), profile: { _ in .elixir114otp25 })
         XCTAssertEqual(report.failures[ghost]?.code, "name_not_registered")
         XCTAssertEqual(report.failures[ghost]?.stage, "epmd")
         XCTAssertEqual(report.findings.map(\.kind), ["unreachable"])

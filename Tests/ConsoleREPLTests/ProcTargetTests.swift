@@ -1,5 +1,6 @@
 @testable import ConsoleREPL
 import ErlangTerm
+import TermSyntax
 import XCTest
 
 /// `proc`'s process argument: pids as the node prints them, registered names in either syntax, global/via tuples.
@@ -64,9 +65,10 @@ final class ProcTargetTests: XCTestCase {
     }
 
     func testDisplayAndTheREPLLine() throws {
-        XCTAssertEqual(try parse("MyApp.Worker").display(syntax: .elixir), "MyApp.Worker")
-        XCTAssertEqual(try parse("MyApp.Worker").display(syntax: .erlang), "'Elixir.MyApp.Worker'")
-        XCTAssertEqual(try parse("{global, w}").display(syntax: .elixir), "{:global, :w}")
+        XCTAssertEqual(try parse("MyApp.Worker").display(syntax: .elixir, profile: .elixir114otp25), "MyApp.Worker")
+        XCTAssertEqual(
+            try parse("MyApp.Worker").display(syntax: .erlang, profile: .elixir114otp25), "'Elixir.MyApp.Worker'")
+        XCTAssertEqual(try parse("{global, w}").display(syntax: .elixir, profile: .elixir114otp25), "{:global, :w}")
         // The REPL splits on spaces; proc joins the words back.
         guard case .inspect(let r) = try ConsoleCommand.parse("proc {:global, :w} --node a@h --no-state") else {
             return XCTFail("not an inspection")

@@ -4,18 +4,24 @@
 @testable import ConsoleREPL
 @testable import ErlangDistribution
 import ErlangTerm
+import ErlangTestSupport
 import Foundation
 import TermSyntax
 import XCTest
 
-/// A node that answers `otp_release`, `System.version` and one test call, counting the calls.
+/// A node that answers `otp_release`, `System.version` and one test call, counting the calls, and whose handshake
+/// offered `flags` (nil: the transport cannot tell).
 private final class ReleaseNode: RemoteCaller, @unchecked Sendable {
     let otp: String
     let elixir: String?
+    let flags: DistributionFlags?
     let lock = NSLock()
     var calls: [String] = []
-    init(otp: String, elixir: String?) { self.otp = otp; self.elixir = elixir }
+    init(otp: String, elixir: String?, flags: DistributionFlags? = nil) {
+        self.otp = otp; self.elixir = elixir; self.flags = flags
+    }
     func ensureConnected(to node: String) async throws(DistributionError) {}
+    func peerFlags(of node: String) -> DistributionFlags? { flags }
     func call(node: String, module: Atom, function: Atom, arguments: [Term], options: CallOptions)
         async throws(DistributionError) -> CallResponse
     {
@@ -59,6 +65,41 @@ final class TargetProfileTests: XCTestCase {
         registry.forget("a@h")
         _ = await registry.profile(for: "a@h", caller: node, timeout: .seconds(1))
         XCTAssertEqual(node.calls.count, 4)
+    }
+
+    func testOTP28FromTheHandshakeFlagsWithoutAsking() async {
+        // OTP 28 offers ALTACT_SIG (bit 37; challenge flags 0x0000002D_07DF7FBD, ReleaseWireTests): the release is
+        // taken from the flags, not asked (this node would answer 25 if asked); the Elixir version is still asked.
+        let otp28 = ReleaseNode(otp: "25", elixir: "1.18.2", flags: DistributionFlags(rawValue: 0x0000002D_07DF7FBD))
+        let p = await PrinterProfileRegistry().profile(for: "a@h", caller: otp28, timeout: .seconds(1))
+        XCTAssertEqual(p, PrinterProfile(elixir: .init(1, 18), otp: 28))
+        XCTAssertEqual(otp28.calls, ["Elixir.System:version"])
+        // OTP 25-27 send the same flags (0x0000000D_07DF7FBD): they do not tell, so the node is asked.
+        let otp26 = ReleaseNode(otp: "26", elixir: "1.16.0", flags: DistributionFlags(rawValue: 0x0000000D_07DF7FBD))
+        let q = await PrinterProfileRegistry().profile(for: "a@h", caller: otp26, timeout: .seconds(1))
+        XCTAssertEqual(q, PrinterProfile(elixir: .init(1, 16), otp: 26))
+        XCTAssertEqual(otp26.calls, ["erlang:system_info", "Elixir.System:version"])
+    }
+
+    func testOTP28FromARealHandshake() async throws {
+        // A peer that completes the handshake offering OTP 28's flags and then answers nothing: its profile still
+        // has OTP 28 (from the flags alone) and the newest Elixir (System.version gets no answer in time).
+        let cookie = "tp\(UInt64.random(in: 0...UInt64.max))"
+        let node = makeConsoleNode(cookie: cookie)
+        defer { node.shutdown() }
+        let peer28 = try FakePeer(scenario: .silentAfterHandshake, cookie: cookie, flags: FakePeer.otp28Flags)
+        defer { peer28.stop() }
+        _ = try await node.connect(to: peer28.name, port: peer28.port)
+        XCTAssertEqual(node.peerFlags(of: peer28.name)?.minimumOTPRelease, 28)
+        let p = await PrinterProfileRegistry().profile(for: peer28.name, caller: node, timeout: .milliseconds(300))
+        XCTAssertEqual(p, PrinterProfile(elixir: .init(1, 19), otp: 28))
+        // The same peer with OTP 25's flags: the release must be asked, and nothing answers: no profile.
+        let peer25 = try FakePeer(scenario: .silentAfterHandshake, cookie: cookie, name: "fake25@127.0.0.1")
+        defer { peer25.stop() }
+        _ = try await node.connect(to: peer25.name, port: peer25.port)
+        XCTAssertNil(node.peerFlags(of: peer25.name)?.minimumOTPRelease)
+        let none = await PrinterProfileRegistry().profile(for: peer25.name, caller: node, timeout: .milliseconds(300))
+        XCTAssertNil(none)
     }
 
     func testCallRendersWithTheTargetsProfile() async {

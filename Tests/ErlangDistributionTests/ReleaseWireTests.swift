@@ -53,12 +53,14 @@ final class ReleaseWireTests: XCTestCase {
         XCTAssertEqual(r.peerFlags.rawValue, 0x0000000D_07DF7FBD)
         XCTAssertEqual(r.negotiatedFlags.rawValue, 0x5_0707_5FBC)
         XCTAssertFalse(r.peerFlags.contains(.altactSig))
+        XCTAssertNil(r.peerFlags.minimumOTPRelease, "OTP 25, 26 and 27 send the same flags")
         XCTAssertTrue(r.negotiatedFlags.isSuperset(of: .mandatoryOTP26))
     }
 
     func testOTP28ChallengeFlags() throws {
         let r = try XCTUnwrap(handshake(peerFlags: 0x0000002D_07DF7FBD))
         XCTAssertTrue(r.peerFlags.contains(.altactSig), "bit 37 tells an OTP 28 peer")
+        XCTAssertEqual(r.peerFlags.minimumOTPRelease, 28)
         XCTAssertEqual(r.negotiatedFlags.rawValue, 0x5_0707_5FBC)
         XCTAssertFalse(r.negotiatedFlags.contains(.altactSig), "the AND of both sides' flags removes ALTACT_SIG")
         // Everything OTP 26–28 make mandatory (MANDATORY_25 | V4_NC | UNLINK_ID) is in what we advertise.

@@ -1,6 +1,7 @@
 import ClusterDiscovery
 import ErlangDistribution
 import ErlangTerm
+import TermSyntax
 
 /// The cluster half of `doctor` (run when no NODE is named): the I/O that feeds ``ClusterDiagnosis``. Every call on
 /// a node is a read of standard-library state (`erlang:system_info/1`, `net_kernel:get_net_ticktime/0`,
@@ -22,7 +23,8 @@ enum DoctorCluster {
         let node = session.node
         let timeout = min(session.settings.timeout, .seconds(15))
         let dns = await dnsFacts(session)
-        let members = await MembersCommand.collect(node: node, start: targets, timeout: timeout)
+        let members = await MembersCommand.collect(
+            node: node, start: targets, timeout: timeout, profile: session.knownProfiles)
         let asked = members.lists.keys.filter { !members.hiddenNodes.contains($0) }.sorted()
         let facts = await readFacts(asked, caller: node, timeout: timeout)
         // The pairs to probe: both ends answered us, and they are not connected (either way).
@@ -38,7 +40,11 @@ enum DoctorCluster {
         let probes = await withTaskGroup(of: EdgeProbe.self) { group in
             for (a, b) in pairs.prefix(probeLimit) {
                 for (from, to) in [(a, b), (b, a)] {
-                    group.addTask { await probe(from: from, to: to, epmdPort: epmdPort, caller: node, timeout: timeout) }
+                    let profile = session.knownProfiles(from)
+                    group.addTask {
+                        await probe(
+                            from: from, to: to, epmdPort: epmdPort, caller: node, timeout: timeout, profile: profile)
+                    }
                 }
             }
             var out: [EdgeProbe] = []
@@ -124,7 +130,9 @@ enum DoctorCluster {
     // MARK: Probes
 
     /// From `from`, toward `to`: TCP to its EPMD, its port by name, TCP to that port.
-    static func probe(from: String, to: String, epmdPort: Int, caller: any ClusterCaller, timeout: Duration) async
+    static func probe(
+        from: String, to: String, epmdPort: Int, caller: any ClusterCaller, timeout: Duration, profile: PrinterProfile
+    ) async
         -> EdgeProbe
     {
         guard let name = NodeName(to) else { return EdgeProbe(from: from, to: to, outcome: .notProbed("bad name")) }
@@ -139,8 +147,8 @@ enum DoctorCluster {
         func connectOutcome(_ v: Term?) -> String? {
             guard let v else { return "the probe did not run" }
             if v.tagged("ok") != nil { return nil }
-            if let e = v.tagged("error"), let reason = e.first { return termText(reason) }
-            return termText(v)
+            if let e = v.tagged("error"), let reason = e.first { return termText(reason, profile: profile) }
+            return termText(v, profile: profile)
         }
         let connectOptions: Term = .list([.atom("binary"), .tuple([.atom("active"), .atom("false")])])
         let epmd = await call("gen_tcp", "connect", [host, .integer(epmdPort), connectOptions, .integer(2000)])

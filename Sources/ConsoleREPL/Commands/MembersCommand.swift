@@ -1,5 +1,6 @@
 import ErlangDistribution
 import ErlangTerm
+import TermSyntax
 
 /// `members`: asks every node it can reach which peers it sees (``MembersView`` shows the matrix and findings).
 public enum MembersCommand {
@@ -7,7 +8,8 @@ public enum MembersCommand {
         guard !start.isEmpty else {
             return .badInput("members: no nodes (connect to one, set a target with use, or give --dns-query/--nodes)")
         }
-        let report = await collect(node: caller, start: start, timeout: settings.timeout)
+        let report = await collect(
+            node: caller, start: start, timeout: settings.timeout, profile: settings.knownProfiles(caller: caller))
         return CommandOutput(
             text: MembersView.render(report, width: settings.width), json: MembersView.json(report),
             status: report.findings.isEmpty && report.failures.isEmpty
@@ -17,7 +19,11 @@ public enum MembersCommand {
     /// Connects (as a hidden node) to each start node, asks it for `erlang:nodes()` and `erlang:nodes(hidden)`,
     /// then does the same with every visible node anyone lists, round by round and concurrently, until no new node
     /// turns up or `timeout` (for the whole collection) runs out. Nodes not asked by then fail with stage `deadline`.
-    public static func collect(node: any ClusterCaller, start: [String], timeout: Duration) async -> MembersReport {
+    /// An answer that is not a list of node names is shown as the node's release prints it (`profile`).
+    public static func collect(
+        node: any ClusterCaller, start: [String], timeout: Duration,
+        profile: @escaping @Sendable (String) -> PrinterProfile
+    ) async -> MembersReport {
         let deadline = ContinuousClock.now + timeout
         var lists: [String: [String]] = [:]
         var hidden: [String: [String]] = [:]
@@ -35,7 +41,10 @@ public enum MembersCommand {
             }
             let results = await withTaskGroup(of: (String, ProbeResult).self) { group in
                 for n in frontier {
-                    group.addTask { (n, await probe(node: node, target: n, deadline: deadline, timeout: timeout)) }
+                    let p = profile(n)
+                    group.addTask {
+                        (n, await probe(node: node, target: n, deadline: deadline, timeout: timeout, profile: p))
+                    }
                 }
                 var out: [(String, ProbeResult)] = []
                 for await r in group { out.append(r) }
@@ -66,7 +75,8 @@ public enum MembersCommand {
     }
 
     private static func probe(
-        node: any ClusterCaller, target: String, deadline: ContinuousClock.Instant, timeout: Duration
+        node: any ClusterCaller, target: String, deadline: ContinuousClock.Instant, timeout: Duration,
+        profile: PrinterProfile
     ) async -> ProbeResult
     {
         let result = await untilDeadline(deadline) { () async -> ProbeResult in
@@ -77,8 +87,9 @@ public enum MembersCommand {
             }
             let remaining = deadline - ContinuousClock.now
             let options = CallOptions(timeout: remaining, captureOutput: false)
-            async let visible = nodeList(node: node, target: target, arguments: [], options: options)
-            async let hiddenList = nodeList(node: node, target: target, arguments: [.atom("hidden")], options: options)
+            async let visible = nodeList(node: node, target: target, arguments: [], options: options, profile: profile)
+            async let hiddenList = nodeList(
+                node: node, target: target, arguments: [.atom("hidden")], options: options, profile: profile)
             let (v, h) = await (visible, hiddenList)
             switch (v, h) {
             case (.success(let v), .success(let h)):
@@ -93,8 +104,9 @@ public enum MembersCommand {
     }
 
     /// `erlang:nodes(Args...)` on `target`, as node names.
-    private static func nodeList(node: any ClusterCaller, target: String, arguments: [Term], options: CallOptions)
-        async -> Result<[String], MembersProbeFailure>
+    private static func nodeList(
+        node: any ClusterCaller, target: String, arguments: [Term], options: CallOptions, profile: PrinterProfile
+    ) async -> Result<[String], MembersProbeFailure>
     {
         let call = "erlang:nodes(\(arguments.compactMap { $0.atomValue?.name }.joined()))"
         let response: CallResponse
@@ -108,21 +120,23 @@ public enum MembersCommand {
         case .value(let term):
             guard let items = term.listElements else {
                 return .failure(MembersProbeFailure(
-                    stage: "rpc", code: "bad_reply", message: "\(call) returned a non-list: \(termText(term))"))
+                    stage: "rpc", code: "bad_reply",
+                    message: "\(call) returned a non-list: \(termText(term, profile: profile))"))
             }
             var names: [String] = []
             for item in items {
                 guard let a = item.atomValue else {
                     return .failure(MembersProbeFailure(
                         stage: "rpc", code: "bad_reply",
-                        message: "\(call) returned a non-atom element: \(termText(item))"))
+                        message: "\(call) returned a non-atom element: \(termText(item, profile: profile))"))
                 }
                 names.append(a.name)
             }
             return .success(names.sorted())
         case .exception(let cls, let reason, _):
             return .failure(MembersProbeFailure(
-                stage: "rpc", code: "exception", message: "\(call) raised \(cls.rawValue): \(termText(reason))"))
+                stage: "rpc", code: "exception",
+                message: "\(call) raised \(cls.rawValue): \(termText(reason, profile: profile))"))
         case .nodedown:
             return .failure(MembersProbeFailure(
                 stage: "rpc", code: "nodedown", message: "the connection went down during \(call)"))

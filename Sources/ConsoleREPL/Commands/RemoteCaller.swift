@@ -11,6 +11,12 @@ public protocol RemoteCaller: Sendable {
     /// (exception, nodedown, timeout) are ``CallResult`` cases; this throws when no call could be made.
     func call(node: String, module: Atom, function: Atom, arguments: [Term], options: CallOptions)
         async throws(DistributionError) -> CallResponse
+    /// The flags `node` sent in its handshake, if connected (nil when the transport cannot tell).
+    func peerFlags(of node: String) -> DistributionFlags?
+}
+
+extension RemoteCaller {
+    public func peerFlags(of node: String) -> DistributionFlags? { nil }
 }
 
 /// A ``RemoteCaller`` that holds many connections at once and can tell about them: what the commands over the whole
@@ -64,6 +70,11 @@ public final class BlockingCaller: RemoteCaller, @unchecked Sendable {
         async throws(DistributionError) -> CallResponse
     {
         try peer(target).call(module: module, function: function, arguments: arguments, options: options)
+    }
+
+    public func peerFlags(of target: String) -> DistributionFlags? {
+        guard let node, node.peerName == target else { return nil }
+        return node.peerFlags
     }
 
     /// Closes the connection.

@@ -1,6 +1,7 @@
 import ErlangDistribution
 import ErlangTerm
 import Foundation
+import TermSyntax
 
 /// `ets` (issue 15, operator need 10): the biggest ETS tables across the cluster, metadata only, each node reducing to
 /// its own top K; `ets TABLE --node N --peek K` shows at most K objects of one table (recorded by `--audit-log`).
@@ -31,8 +32,9 @@ enum EtsCommand {
         let settings = session.settings
         let results = await inspection.run(
             on: nodes, argument: .tuple([.atom("top"), .atom(Atom(sort)), .integer(limit)]), caller: session.node,
-            timeout: settings.timeout)
-        let (answered, failures) = inspection.partition(results, nodes: nodes) { n, t -> (String, [EtsTable], Int)? in
+            timeout: settings.timeout, profile: session.knownProfiles)
+        let (answered, failures) = inspection.partition(results, nodes: nodes, profile: session.knownProfiles) {
+            n, t -> (String, [EtsTable], Int)? in
             guard let m = t.mapValue, let rows = m.field("tables")?.listElements else { return nil }
             return (n, rows.prefix(limit).compactMap { EtsTable.parse(node: n, $0) }, m.field("count")?.intValue ?? rows.count)
         }
@@ -65,8 +67,10 @@ enum EtsCommand {
         let started = ContinuousClock.now
         let results = await inspection.run(
             on: [node], argument: .tuple([.atom("peek"), .binary(Array(name.utf8)), .integer(k), .integer(objectBytes)]),
-            caller: session.node, timeout: session.settings.timeout)
-        let out = peekOutput(results[node], table: name, node: node, limit: k, width: session.settings.width)
+            caller: session.node, timeout: session.settings.timeout, profile: session.knownProfiles)
+        let out = peekOutput(
+            results[node], table: name, node: node, limit: k, width: session.settings.width,
+            profile: session.knownProfiles(node))
         if k > 0, let audit = session.audit {
             let outcome: String
             switch out.status {
@@ -83,7 +87,8 @@ enum EtsCommand {
     }
 
     static func peekOutput(
-        _ result: Result<Term, NodeInspection.Failure>?, table: String, node: String, limit: Int, width: Int
+        _ result: Result<Term, NodeInspection.Failure>?, table: String, node: String, limit: Int, width: Int,
+        profile: PrinterProfile
     ) -> CommandOutput {
         func failure(_ code: String, _ message: String) -> CommandOutput {
             CommandOutput(
@@ -124,7 +129,7 @@ enum EtsCommand {
                         + "it, so its objects cannot be shown (ets lists its size and memory)")
                 }
             }
-            return failure("bad_reply", "ets answered \(InspectionText.clip(termText(t), 200))")
+            return failure("bad_reply", "ets answered \(InspectionText.clip(termText(t, profile: profile), 200))")
         }
     }
 }

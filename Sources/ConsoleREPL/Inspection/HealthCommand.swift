@@ -16,8 +16,10 @@ enum HealthCommand {
         let timeout = min(session.settings.timeout, .seconds(30)) + .milliseconds(Int64(window * 1000))
         let results = await HealthSource.inspection.run(
             on: nodes, argument: .tuple([.atom("health"), .integer(Int(window * 1000))]), caller: session.node,
-            timeout: timeout)
-        let (answered, failures) = HealthSource.inspection.partition(results, nodes: nodes.sorted()) { node, v -> NodeHealth? in
+            timeout: timeout, profile: session.knownProfiles)
+        let (answered, failures) = HealthSource.inspection.partition(
+            results, nodes: nodes.sorted(), profile: session.knownProfiles
+        ) { node, v -> NodeHealth? in
             guard let ok = v.tagged("ok"), ok.count == 1, let m = ok[0].mapValue else { return nil }
             return HealthReport.health(node, m)
         }

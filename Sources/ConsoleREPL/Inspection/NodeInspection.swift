@@ -1,5 +1,6 @@
 import ErlangDistribution
 import ErlangTerm
+import TermSyntax
 
 /// The common runner of the cluster-inspection commands (`top`, `health`, `versions`, `ets`, `proc`): an Erlang fun,
 /// as source text, applied on each node to one argument, by one `erl_eval:exprs/2` call that scans, parses and
@@ -39,9 +40,11 @@ public struct NodeInspection: Sendable {
         ("erl_eval", "exprs", [expressions, .list([.tuple([.atom("Args"), argument])])])
     }
 
-    /// Runs the source with `argument` on every node of `nodes`, ``window`` at a time; one result per node.
+    /// Runs the source with `argument` on every node of `nodes`, ``window`` at a time; one result per node. A failure
+    /// shows the node's answer as the node's release prints it (`profile`).
     public func run(
-        on nodes: [String], argument: Term, caller: any ClusterCaller, timeout: Duration
+        on nodes: [String], argument: Term, caller: any ClusterCaller, timeout: Duration,
+        profile: (String) -> PrinterProfile
     ) async -> [String: Result<Term, Failure>] {
         var seen = Set<String>()
         let unique = nodes.filter { seen.insert($0).inserted }
@@ -78,7 +81,7 @@ public struct NodeInspection: Sendable {
             guard !connected.isEmpty else { continue }
             let results = await caller.multicall(nodes: connected, module: m, function: f, arguments: a, options: options)
             for n in connected {
-                out[n] = Self.read(results[n], name: name)
+                out[n] = Self.read(results[n], name: name, profile: profile(n))
             }
         }
         return out
@@ -87,13 +90,14 @@ public struct NodeInspection: Sendable {
     /// Runs the source on every node of `nodes` with an argument of its own (`argument(id, node)`, ids from 1 in the
     /// order of `nodes`): the streaming commands tag what each node's helper sends back with its id.
     public func runEach(
-        on nodes: [String], caller: any ClusterCaller, timeout: Duration, argument: (Int, String) -> Term
+        on nodes: [String], caller: any ClusterCaller, timeout: Duration,
+        profile: @escaping @Sendable (String) -> PrinterProfile, argument: (Int, String) -> Term
     ) async -> [String: Result<Term, Failure>] {
         await withTaskGroup(of: (String, Result<Term, Failure>).self) { group in
             for (i, n) in nodes.enumerated() {
                 let a = argument(i + 1, n)
                 group.addTask {
-                    let r = await run(on: [n], argument: a, caller: caller, timeout: timeout)
+                    let r = await run(on: [n], argument: a, caller: caller, timeout: timeout, profile: profile)
                     return (n, r[n] ?? .failure(Failure(code: "bad_reply", detail: "no result")))
                 }
             }
@@ -106,7 +110,8 @@ public struct NodeInspection: Sendable {
     /// The nodes' answers read by `parse`, in the order of `nodes`, and the nodes that failed or answered something
     /// `parse` cannot read (`bad_reply`, with the answer cut to 200 characters).
     public func partition<T>(
-        _ results: [String: Result<Term, Failure>], nodes: [String], parse: (String, Term) -> T?
+        _ results: [String: Result<Term, Failure>], nodes: [String], profile: (String) -> PrinterProfile,
+        parse: (String, Term) -> T?
     ) -> (answered: [T], failures: [String: Failure]) {
         var answered: [T] = []
         var failures: [String: Failure] = [:]
@@ -117,7 +122,8 @@ public struct NodeInspection: Sendable {
                 if let v = parse(n, t) {
                     answered.append(v)
                 } else {
-                    failures[n] = Failure(code: "bad_reply", detail: "\(name) answered \(InspectionText.clip(termText(t), 200))")
+                    let answer = InspectionText.clip(termText(t, profile: profile(n)), 200)
+                    failures[n] = Failure(code: "bad_reply", detail: "\(name) answered \(answer)")
                 }
             case .failure(let f)?: failures[n] = f
             case nil: failures[n] = Failure(code: "bad_reply", detail: "no result")
@@ -127,7 +133,9 @@ public struct NodeInspection: Sendable {
     }
 
     /// One node's outcome as the fun's value, or a failure.
-    static func read(_ r: Result<CallResponse, DistributionError>?, name: String) -> Result<Term, Failure> {
+    static func read(
+        _ r: Result<CallResponse, DistributionError>?, name: String, profile: PrinterProfile
+    ) -> Result<Term, Failure> {
         switch r {
         case nil:
             return .failure(Failure(code: "bad_reply", detail: "no result"))
@@ -137,11 +145,13 @@ public struct NodeInspection: Sendable {
             switch response.result {
             case .value(let v):
                 guard let value = Evaluation.bootstrapValue(v) else {
-                    return .failure(Failure(code: "bad_reply", detail: "\(name) answered \(termText(v))"))
+                    return .failure(
+                        Failure(code: "bad_reply", detail: "\(name) answered \(termText(v, profile: profile))"))
                 }
                 return .success(value)
             case .exception(let cls, let reason, _):
-                return .failure(Failure(code: "exception", detail: "\(name) raised \(cls.rawValue): \(termText(reason))"))
+                return .failure(Failure(
+                    code: "exception", detail: "\(name) raised \(cls.rawValue): \(termText(reason, profile: profile))"))
             case .nodedown:
                 return .failure(Failure(code: "nodedown", detail: "the connection went down during \(name)"))
             case .timeout:

@@ -44,7 +44,7 @@ enum ProcCommand {
         guard let node = given ?? session.target else { return .noTarget() }
         let settings = session.settings
         let syntax = settings.syntax
-        let query = target.display(syntax: syntax)
+        let query = target.display(syntax: syntax, profile: settings.knownProfile(of: node, caller: session.node))
         let wantState = !request.flags.contains("--no-state")
         let infoTimeout = settings.timeout + .milliseconds(stateTimeoutMs + renderMs)
 
@@ -61,7 +61,8 @@ enum ProcCommand {
         }
         func info(on n: String, _ t: Term) async -> Result<Term, NodeInspection.Failure> {
             let results = await inspection.run(
-                on: [n], argument: argument("info", t), caller: session.node, timeout: infoTimeout)
+                on: [n], argument: argument("info", t), caller: session.node, timeout: infoTimeout,
+                profile: session.knownProfiles)
             return results[n] ?? .failure(NodeInspection.Failure(code: "bad_reply", detail: "no result"))
         }
 
@@ -86,7 +87,7 @@ enum ProcCommand {
                 others = others.filter { seen.insert($0).inserted }
                 let answers = await inspection.run(
                     on: others, argument: argument("whereis", target.argument), caller: session.node,
-                    timeout: min(settings.timeout, .seconds(5)))
+                    timeout: min(settings.timeout, .seconds(5)), profile: session.knownProfiles)
                 var found: [(String, Term)] = []
                 for n in others.sorted() {
                     if case .success(let a)? = answers[n], let f = a.tagged("found"), f.count == 1 { found.append((n, f[0])) }
@@ -116,9 +117,8 @@ enum ProcCommand {
         case .success(let t):
             if let e = t.tagged("ok"), e.count == 1, let map = e[0].mapValue, let report = ProcReport(map) {
                 audit(report, query: query, session: session, duration: ContinuousClock.now - started)
-                return CommandOutput(
-                    text: ProcView.text(report, location: location, query: query, syntax: syntax),
-                    json: ProcView.json(report, location: location, query: query).encoded)
+                return await shown(
+                    report, location: location, target: target, settings: settings, caller: session.node)
             }
             if let e = t.tagged("not_alive"), let p = e.first?.pidValue {
                 return failure(
@@ -147,8 +147,26 @@ enum ProcCommand {
             if let e = t.tagged("elsewhere"), let owner = e.first?.atomName {
                 return failure("elsewhere", "\(query) lives on \(owner), which could not be asked", node: where_)
             }
-            return failure("bad_reply", "proc: \(where_) answered \(truncate(termText(t), to: 200))", node: where_)
+            let answer = truncate(termText(t, profile: session.knownProfiles(where_)), to: 200)
+            return failure("bad_reply", "proc: \(where_) answered \(answer)", node: where_)
         }
+    }
+
+    /// The report, rendered with the profile of the node the process lives on: fetched (once per connection) when
+    /// something the view renders locally prints differently between releases, else the settings' own.
+    static func shown(
+        _ report: ProcReport, location: ProcView.Location, target: ProcTarget, settings: ConsoleSettings,
+        caller: any RemoteCaller
+    ) async -> CommandOutput {
+        let depends = report.dependsOnPrinterProfile || target.shownTerms.contains { $0.dependsOnPrinterProfile }
+        let profile =
+            depends
+            ? await settings.forTarget(location.node, caller: caller).profile
+            : settings.knownProfile(of: location.node, caller: caller)
+        let query = target.display(syntax: settings.syntax, profile: profile)
+        return CommandOutput(
+            text: ProcView.text(report, location: location, query: query, syntax: settings.syntax, profile: profile),
+            json: ProcView.json(report, location: location, query: query, profile: profile).encoded)
     }
 
     /// A one-line failure: text on standard error, `{status: error, node, error: {code, message}}`.

@@ -102,16 +102,25 @@ public enum ProcTarget: Equatable, Sendable {
     }
 
     /// As shown: `<0.1.0>`, `MyApp.Worker` / `my_server`, `{global, Name}`.
-    public func display(syntax: SourceSyntax) -> String {
+    public func display(syntax: SourceSyntax, profile: PrinterProfile) -> String {
+        func term(_ t: Term) -> String { ProcView.term(t, syntax: syntax, profile: profile) }
         switch self {
         case .pid(let p): return p
-        case .name(let n): return ProcView.atom(Atom(n), syntax: syntax)
+        case .name(let n): return ProcView.atom(Atom(n), syntax: syntax, profile: profile)
         case .global(let n):
-            return syntax == .elixir ? "{:global, \(ProcView.term(n, syntax: syntax))}" : "{global, \(ProcView.term(n, syntax: syntax))}"
+            return syntax == .elixir ? "{:global, \(term(n))}" : "{global, \(term(n))}"
         case .via(let m, let n):
-            return syntax == .elixir
-                ? "{:via, \(ProcView.term(m, syntax: syntax)), \(ProcView.term(n, syntax: syntax))}"
-                : "{via, \(ProcView.term(m, syntax: syntax)), \(ProcView.term(n, syntax: syntax))}"
+            return syntax == .elixir ? "{:via, \(term(m)), \(term(n))}" : "{via, \(term(m)), \(term(n))}"
+        }
+    }
+
+    /// The terms ``display(syntax:profile:)`` shows.
+    var shownTerms: [Term] {
+        switch self {
+        case .pid: return []
+        case .name(let n): return [.atom(Atom(n))]
+        case .global(let n): return [n]
+        case .via(let m, let n): return [m, n]
         }
     }
 

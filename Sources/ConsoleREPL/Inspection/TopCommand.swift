@@ -1,6 +1,7 @@
 import ErlangDistribution
 import ErlangTerm
 import Foundation
+import TermSyntax
 
 /// `top [--sort memory|reductions|mqueue|binary|heap] [--limit K] [--interval S] [--window S] [--force] [--once]`:
 /// the top K processes across every selected node, merged, with a node column (``TopSource`` on each node), and the
@@ -58,8 +59,9 @@ enum TopCommand {
             .atom(o.force ? .true : .false),
         ])
         let timeout = min(session.settings.timeout, .seconds(30)) + .milliseconds(o.sort == "reductions" ? o.windowMs : 0)
-        let results = await TopSource.inspection.run(on: nodes, argument: argument, caller: session.node, timeout: timeout)
-        return TopSnapshot.read(results)
+        let results = await TopSource.inspection.run(
+            on: nodes, argument: argument, caller: session.node, timeout: timeout, profile: session.knownProfiles)
+        return TopSnapshot.read(results, profile: session.knownProfiles)
     }
 }
 
@@ -93,7 +95,9 @@ struct TopSnapshot: Sendable {
     var refused: [String: (Int, Int)]
     var failures: [String: NodeInspection.Failure]
 
-    static func read(_ results: [String: Result<Term, NodeInspection.Failure>]) -> TopSnapshot {
+    static func read(
+        _ results: [String: Result<Term, NodeInspection.Failure>], profile: (String) -> PrinterProfile
+    ) -> TopSnapshot {
         var s = TopSnapshot(rows: [], summaries: [:], refused: [:], failures: [:])
         for (node, r) in results {
             switch r {
@@ -107,7 +111,8 @@ struct TopSnapshot: Sendable {
                 }
                 guard let ok = v.tagged("ok"), ok.count == 2, let rows = ok[0].listElements, let sum = ok[1].mapValue
                 else {
-                    s.failures[node] = NodeInspection.Failure(code: "bad_reply", detail: "top answered \(termText(v))")
+                    s.failures[node] = NodeInspection.Failure(
+                        code: "bad_reply", detail: "top answered \(termText(v, profile: profile(node)))")
                     continue
                 }
                 func int(_ m: TermMap, _ k: String) -> Int { m[.atom(Atom(k))]?.intValue ?? 0 }
@@ -118,10 +123,12 @@ struct TopSnapshot: Sendable {
                     guard let m = row.mapValue, let pid = m[.atom("pid")] else { continue }
                     let name = m[.atom("name")].flatMap { $0.isAtom("undefined") ? nil : $0.atomValue?.name }
                     s.rows.append(TopRow(
-                        node: node, pid: pid, pidText: m[.atom("pid_text")]?.stringValue ?? termText(pid),
+                        node: node, pid: pid,
+                        pidText: m[.atom("pid_text")]?.stringValue ?? termText(pid, profile: profile(node)),
                         value: int(m, "value"), name: name.map(TopView.moduleName),
-                        initialCall: TopView.mfa(m[.atom("initial_call")]),
-                        currentFunction: TopView.mfa(m[.atom("current_function")]), memory: int(m, "memory"),
+                        initialCall: TopView.mfa(m[.atom("initial_call")], profile: profile(node)),
+                        currentFunction: TopView.mfa(m[.atom("current_function")], profile: profile(node)),
+                        memory: int(m, "memory"),
                         mqueue: int(m, "mqueue"), reductions: int(m, "reductions")))
                 }
             }

@@ -1,5 +1,6 @@
 import ErlangTerm
 import Foundation
+import TermSyntax
 
 /// Renders `top`: the merged rows, the outlier nodes, refusals and failures; and its JSON.
 enum TopView {
@@ -11,10 +12,10 @@ enum TopView {
     }
 
     /// `{M, F, A}` → `M.f/A` for Elixir modules, `m:f/A` for Erlang ones.
-    static func mfa(_ t: Term?) -> String {
+    static func mfa(_ t: Term?, profile: PrinterProfile) -> String {
         guard let e = t?.tupleElements, e.count == 3, let m = e[0].atomValue?.name, let f = e[1].atomValue?.name,
             let a = e[2].intValue
-        else { return t.map(termText) ?? "" }
+        else { return t.map { termText($0, profile: profile) } ?? "" }
         return m.hasPrefix("Elixir.") ? "\(moduleName(m)).\(f)/\(a)" : "\(m):\(f)/\(a)"
     }
 

@@ -29,8 +29,10 @@ enum VersionsCommand {
         let settings = session.settings
         let results = await inspection.run(
             on: nodes, argument: .tuple([.atom("summary"), .map(TermMap())]), caller: session.node,
-            timeout: settings.timeout)
-        let (answered, failures) = inspection.partition(results, nodes: nodes) { NodeVersions.parse(node: $0, $1) }
+            timeout: settings.timeout, profile: session.knownProfiles)
+        let (answered, failures) = inspection.partition(results, nodes: nodes, profile: session.knownProfiles) {
+            NodeVersions.parse(node: $0, $1)
+        }
         // Round two: only the applications whose digest differs, only on the nodes running them.
         let differing = VersionsAnalysis.differingDigests(answered)
         let asked = Array(differing.prefix(moduleRoundLimit))
@@ -42,7 +44,9 @@ enum VersionsCommand {
         for (n, apps) in wanted { byRequest[apps, default: []].append(n) }
         for (apps, ns) in byRequest.sorted(by: { $0.key.joined() < $1.key.joined() }) {
             let arg = Term.tuple([.atom("modules"), .list(apps.map { Term.binary(Array($0.utf8)) })])
-            let r = await inspection.run(on: ns.sorted(), argument: arg, caller: session.node, timeout: settings.timeout)
+            let r = await inspection.run(
+                on: ns.sorted(), argument: arg, caller: session.node, timeout: settings.timeout,
+                profile: session.knownProfiles)
             for n in ns {
                 switch r[n] {
                 case .success(let t)?:
@@ -68,8 +72,11 @@ enum VersionsCommand {
         let arg = Term.tuple([
             .atom("env"), .binary(Array(app.utf8)), .list(show.map { Term.binary(Array($0.utf8)) }), .integer(salt),
         ])
-        let results = await envInspection.run(on: nodes, argument: arg, caller: session.node, timeout: settings.timeout)
-        let (answered, failures) = envInspection.partition(results, nodes: nodes) { NodeEnv.parse(node: $0, $1) }
+        let results = await envInspection.run(
+            on: nodes, argument: arg, caller: session.node, timeout: settings.timeout, profile: session.knownProfiles)
+        let (answered, failures) = envInspection.partition(results, nodes: nodes, profile: session.knownProfiles) {
+            NodeEnv.parse(node: $0, $1)
+        }
         let report = EnvReport(
             application: app, show: show, nodes: answered, keys: EnvAnalysis.compare(answered, show: Set(show)),
             failures: failures)

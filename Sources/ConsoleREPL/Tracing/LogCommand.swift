@@ -73,8 +73,9 @@ enum LogCommand {
     static func show(nodes: [String], session: ConsoleSession) async -> CommandOutput {
         let settings = session.settings
         let argument = Term.map(TermMap([(.atom("op"), .atom("show"))]))
-        let results = await inspection.run(on: nodes, argument: argument, caller: session.node, timeout: settings.timeout)
-        let (answered, failures) = inspection.partition(results, nodes: nodes) { n, t in Levels(node: n, t) }
+        let results = await inspection.run(
+            on: nodes, argument: argument, caller: session.node, timeout: settings.timeout, profile: session.knownProfiles)
+        let (answered, failures) = inspection.partition(results, nodes: nodes, profile: session.knownProfiles) { n, t in Levels(node: n, t) }
         let overrides = session.logOverrides.all
         let now = wallClockMicros()
         var lines: [String] = []
@@ -133,7 +134,9 @@ enum LogCommand {
         let untilMicros = wallClockMicros() + durationMs * 1000
         var byID: [Int: String] = [:]
         for (i, n) in nodes.enumerated() { byID[i + 1] = n }  // the ids runEach gives
-        let results = await inspection.runEach(on: nodes, caller: session.node, timeout: settings.timeout) { id, _ in
+        let results = await inspection.runEach(
+            on: nodes, caller: session.node, timeout: settings.timeout, profile: session.knownProfiles
+        ) { id, _ in
             Term.map(TermMap([
                 (.atom("op"), .atom("set")), (.atom("id"), .integer(id)), (.atom("sink"), .pid(sink.pid)),
                 (.atom("console"), .atom(Atom(session.node.name))), (.atom("level"), .atom(Atom(level))),
@@ -156,7 +159,7 @@ enum LogCommand {
                     lines.append("\(n): \(scope) \(level) (was \(previous))")
                     rows.append(.orderedObject([("node", .string(n)), ("status", .string("ok")), ("previous", .string(previous))]))
                 } else {
-                    let (code, message) = errorPair(t)
+                    let (code, message) = errorPair(t, profile: session.knownProfiles(n))
                     lines.append("\(n): not changed: \(message) (\(code))")
                     rows.append(errorRow(n, code, message))
                 }
@@ -264,11 +267,11 @@ enum LogCommand {
         return "\(scope) left at \(now): someone changed it meanwhile, so it was not put back to \(previous) (\(why))"
     }
 
-    static func errorPair(_ t: Term) -> (String, String) {
+    static func errorPair(_ t: Term, profile: PrinterProfile) -> (String, String) {
         if case .tuple(let e) = t, e.count == 3, e[0].isAtom("error") {
-            return (e[1].atomValue?.name ?? "error", e[2].stringValue ?? termText(e[2]))
+            return (e[1].atomValue?.name ?? "error", e[2].stringValue ?? termText(e[2], profile: profile))
         }
-        return ("bad_reply", "log answered \(InspectionText.clip(termText(t), 200))")
+        return ("bad_reply", "log answered \(InspectionText.clip(termText(t, profile: profile), 200))")
     }
 
     static func errorRow(_ n: String, _ code: String, _ message: String) -> JSONValue {
@@ -322,7 +325,9 @@ enum LogCommand {
         var relays: [String: Pid] = [:]
         var errors: [String: (String, String)] = [:]
         var primaries: [String: String] = [:]
-        let started = await inspection.runEach(on: nodes, caller: session.node, timeout: settings.timeout) { id, _ in
+        let started = await inspection.runEach(
+            on: nodes, caller: session.node, timeout: settings.timeout, profile: session.knownProfiles
+        ) { id, _ in
             Term.map(TermMap([
                 (.atom("op"), .atom("tail")), (.atom("id"), .integer(id)), (.atom("sink"), .pid(sink.pid)),
                 (.atom("console"), .atom(Atom(session.node.name))), (.atom("level"), .atom(Atom(level))),
@@ -337,7 +342,7 @@ enum LogCommand {
                     relays[n] = relay
                     if let show = m[Atom("show")]?.mapValue, let l = Levels(node: n, map: show) { primaries[n] = l.primary }
                 } else {
-                    errors[n] = errorPair(t)
+                    errors[n] = errorPair(t, profile: session.knownProfiles(n))
                 }
             case .failure(let f): errors[n] = (f.code, f.detail)
             }

@@ -73,7 +73,9 @@ enum TraceCommand {
         // Start on every node (in parallel, each bounded by the timeout).
         let inspection = NodeInspection(name: "trace", source: TraceSource.text)
         let durationMs = Int(request.seconds * 1000)
-        let started = await inspection.runEach(on: nodes, caller: session.node, timeout: settings.timeout) { id, _ in
+        let started = await inspection.runEach(
+            on: nodes, caller: session.node, timeout: settings.timeout, profile: session.knownProfiles
+        ) { id, _ in
             Term.map(TermMap([
                 (.atom("id"), .integer(id)), (.atom("sink"), .pid(sink.pid)),
                 (.atom("console"), .atom(Atom(session.node.name))), (.atom("mfa"), spec.mfaTerm),
@@ -95,7 +97,7 @@ enum TraceCommand {
                 } else if case .tuple(let e) = t, e.count == 3, e[0].isAtom("error") {
                     states[n]!.error = (e[1].atomValue?.name ?? "error", e[2].stringValue ?? "\(e[2])")
                 } else {
-                    states[n]!.error = ("bad_reply", "trace answered \(InspectionText.clip(termText(t), 200))")
+                    states[n]!.error = ("bad_reply", "trace answered \(InspectionText.clip(termText(t, profile: session.knownProfiles(n)), 200))")
                 }
             case .failure(let f):
                 states[n]!.error = (f.code, f.detail)

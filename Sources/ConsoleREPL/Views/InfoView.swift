@@ -117,7 +117,8 @@ public enum InfoView {
         /// `module:function(args)` for error messages.
         public var text: String {
             let c = call
-            let args = c.arguments.map(termText).joined(separator: ", ")
+            // Our own arguments: plain atoms, which print alike on every release.
+            let args = c.arguments.map { termText($0, profile: .newest) }.joined(separator: ", ")
             return "\(c.module.name):\(c.function.name)(\(args))"
         }
     }
@@ -129,6 +130,12 @@ public enum InfoView {
         func fail(_ q: Query, _ why: String) -> DistributionError {
             DistributionError(.rpcFailed, stage: .rpc, node: node, "\(q.text) \(why)")
         }
+        // An unexpected answer is shown as the node prints it: its releases, as far as it told them.
+        var answered: (otp: String?, elixir: String?) = (nil, nil)
+        if case .value(let t)? = results[.otpRelease] { answered.otp = t.stringValue }
+        if case .value(let t)? = results[.elixirVersion] { answered.elixir = t.stringValue }
+        let profile = PrinterProfile.forTarget(otpRelease: answered.otp, elixirVersion: answered.elixir)
+        func termText(_ t: Term) -> String { ConsoleREPL.termText(t, profile: profile) }
         func value(_ q: Query) throws(DistributionError) -> Term {
             switch results[q] {
             case .value(let t)?: return t

@@ -149,9 +149,24 @@ public struct ProcReport: Sendable {
             case "dead": state = .exited
             case "too_large": state = .tooLarge
             case "render_timeout": state = .renderTimeout
-            default: state = .failed(termText(s))
+            // The answer as its own OTP release prints it (the report says which).
+            default: state = .failed(termText(s, profile: .forTarget(otpRelease: otp, elixirVersion: nil)))
             }
         }
+    }
+}
+
+extension ProcReport {
+    /// Whether what the view renders locally (names, calls, links, monitors, the group leader) may print differently
+    /// between the supported releases: only then is the node's profile worth two calls
+    /// (``Term/dependsOnPrinterProfile``).
+    var dependsOnPrinterProfile: Bool {
+        var atoms: [Term] = [registeredName, application].compactMap { $0.map(Term.atom) }
+        for m in [initialCall, procLibInitialCall, currentFunction] + stacktrace.map(\.mfa) {
+            if let m { atoms += [.atom(m.module), .atom(m.function)] }
+        }
+        let rendered = atoms + [groupLeader] + links.items + monitors.items + monitoredBy.items
+        return rendered.contains { $0.dependsOnPrinterProfile }
     }
 }
 
@@ -174,21 +189,24 @@ public enum ProcView {
 
     // MARK: - Terms
 
-    static func atom(_ a: Atom, syntax: SourceSyntax) -> String {
-        syntax == .elixir ? ElixirInspect.inspectAtom(a) : ErlangFormat.write(.atom(a))
+    static func atom(_ a: Atom, syntax: SourceSyntax, profile: PrinterProfile) -> String {
+        syntax == .elixir ? ElixirInspect.inspectAtom(a, profile: profile) : termText(.atom(a), profile: profile)
     }
 
     /// A module as its own syntax names it: `MyApp.Worker` / `:gen_server`, `'Elixir.MyApp.Worker'` / `gen_server`.
-    static func module(_ a: Atom, syntax: SourceSyntax) -> String { atom(a, syntax: syntax) }
+    static func module(_ a: Atom, syntax: SourceSyntax, profile: PrinterProfile) -> String {
+        atom(a, syntax: syntax, profile: profile)
+    }
 
-    static func mfa(_ m: ProcReport.MFA, syntax: SourceSyntax) -> String {
+    static func mfa(_ m: ProcReport.MFA, syntax: SourceSyntax, profile: PrinterProfile) -> String {
         switch syntax {
         case .elixir:
-            var f = ElixirInspect.inspectAtom(m.function)
+            var f = ElixirInspect.inspectAtom(m.function, profile: profile)
             if f.hasPrefix(":") && !f.hasPrefix(":\"") { f.removeFirst() }
-            return "\(module(m.module, syntax: syntax)).\(f)/\(m.arity)"
+            return "\(module(m.module, syntax: syntax, profile: profile)).\(f)/\(m.arity)"
         case .erlang:
-            return "\(module(m.module, syntax: syntax)):\(ErlangFormat.write(.atom(m.function)))/\(m.arity)"
+            let function = termText(.atom(m.function), profile: profile)
+            return "\(module(m.module, syntax: syntax, profile: profile)):\(function)/\(m.arity)"
         }
     }
 
@@ -199,7 +217,7 @@ public enum ProcView {
         return syntax == .elixir ? "#PID" + body : body
     }
 
-    static func term(_ t: Term, syntax: SourceSyntax, home: String = "") -> String {
+    static func term(_ t: Term, syntax: SourceSyntax, profile: PrinterProfile, home: String = "") -> String {
         switch t {
         case .pid(let p): return pid(p, home: home, syntax: syntax)
         case .port(let p):
@@ -207,24 +225,29 @@ public enum ProcView {
             return "#Port" + body
         default:
             if let other = t.tagged("other")?.first?.binaryValue { return String(decoding: other.prefix(300), as: UTF8.self) }
-            return truncate(syntax == .elixir ? ElixirInspect.inspect(t) : ErlangFormat.write(t), to: 300)
+            let text =
+                syntax == .elixir
+                ? ElixirInspect.inspect(t, options: .defaults(for: profile)) : termText(t, profile: profile)
+            return truncate(text, to: 300)
         }
     }
 
     /// A monitor: `{process, Pid}`, `{process, {Name, Node}}`, `{port, …}`.
-    static func monitor(_ t: Term, syntax: SourceSyntax, home: String) -> String {
+    static func monitor(_ t: Term, syntax: SourceSyntax, profile: PrinterProfile, home: String) -> String {
         guard let e = t.tupleElements, e.count == 2, let kind = e[0].atomName, e[0].atomName != "other" else {
-            return term(t, syntax: syntax, home: home)
+            return term(t, syntax: syntax, profile: profile, home: home)
         }
         if let named = e[1].tupleElements, named.count == 2, let name = named[0].atomValue, let n = named[1].atomName {
-            return "\(kind) \(atom(name, syntax: syntax)) on \(n)"
+            return "\(kind) \(atom(name, syntax: syntax, profile: profile)) on \(n)"
         }
-        return "\(kind) \(term(e[1], syntax: syntax, home: home))"
+        return "\(kind) \(term(e[1], syntax: syntax, profile: profile, home: home))"
     }
 
     // MARK: - Text
 
-    public static func text(_ r: ProcReport, location: Location, query: String, syntax: SourceSyntax) -> String {
+    public static func text(
+        _ r: ProcReport, location: Location, query: String, syntax: SourceSyntax, profile: PrinterProfile
+    ) -> String {
         let home = r.node
         func words(_ w: Int) -> String { "\(w) words (\(HumanUnits.bytes(w * r.wordSize)))" }
         var out = "\(query == pidText(r) ? pid(r.pid, home: home, syntax: syntax) : query + " " + pid(r.pid, home: home, syntax: syntax)) on \(r.node)"
@@ -240,17 +263,19 @@ public enum ProcView {
                 + location.registeredOn.joined(separator: ", ") + "\n"
         }
         var identity: [(String, String)] = [("pid", pid(r.pid, home: home, syntax: syntax))]
-        identity.append(("registered name", r.registeredName.map { atom($0, syntax: syntax) } ?? "(none)"))
-        identity.append(("initial call", r.initialCall.map { mfa($0, syntax: syntax) } ?? "(unknown)"))
+        func atom(_ a: Atom) -> String { ProcView.atom(a, syntax: syntax, profile: profile) }
+        func mfa(_ m: ProcReport.MFA) -> String { ProcView.mfa(m, syntax: syntax, profile: profile) }
+        identity.append(("registered name", r.registeredName.map(atom) ?? "(none)"))
+        identity.append(("initial call", r.initialCall.map(mfa) ?? "(unknown)"))
         if let p = r.procLibInitialCall {
-            identity.append(("proc_lib initial call", mfa(p, syntax: syntax)))
+            identity.append(("proc_lib initial call", mfa(p)))
         }
         identity.append(("behaviour", r.behaviour.map { $0.name } ?? "(none: not a gen_* loop)"))
-        identity.append(("application", r.application.map { atom($0, syntax: syntax) } ?? "(none)"))
-        identity.append(("group leader", term(r.groupLeader, syntax: syntax, home: home)))
+        identity.append(("application", r.application.map(atom) ?? "(none)"))
+        identity.append(("group leader", term(r.groupLeader, syntax: syntax, profile: profile, home: home)))
         out += "identity\n" + keyValueLines(identity, indent: "  ")
         var running: [(String, String)] = [("status", r.status)]
-        running.append(("current function", r.currentFunction.map { mfa($0, syntax: syntax) } ?? "(unknown)"))
+        running.append(("current function", r.currentFunction.map(mfa) ?? "(unknown)"))
         running.append(("trap_exit", r.trapExit ? "true" : "false"))
         running.append(("priority", r.priority))
         out += "running\n" + keyValueLines(running, indent: "  ")
@@ -268,12 +293,12 @@ public enum ProcView {
             for t in c.items { out += "  " + f(t) + "\n" }
             if c.more > 0 { out += "  … and \(c.more) more\n" }
         }
-        list("links", r.links) { term($0, syntax: syntax, home: home) }
-        list("monitors", r.monitors) { monitor($0, syntax: syntax, home: home) }
-        list("monitored by", r.monitoredBy) { term($0, syntax: syntax, home: home) }
+        list("links", r.links) { term($0, syntax: syntax, profile: profile, home: home) }
+        list("monitors", r.monitors) { monitor($0, syntax: syntax, profile: profile, home: home) }
+        list("monitored by", r.monitoredBy) { term($0, syntax: syntax, profile: profile, home: home) }
         out += "stacktrace\n"
         if r.stacktrace.isEmpty { out += "  (empty)\n" }
-        for f in r.stacktrace { out += "  " + frame(f, syntax: syntax) + "\n" }
+        for f in r.stacktrace { out += "  " + frame(f, syntax: syntax, profile: profile) + "\n" }
         out += "state\n"
         for line in stateLines(r, syntax: syntax) { out += "  " + line + "\n" }
         return out
@@ -281,9 +306,9 @@ public enum ProcView {
 
     static func pidText(_ r: ProcReport) -> String { "<0.\(r.pid.id).\(r.pid.serial)>" }
 
-    static func frame(_ f: ProcReport.Frame, syntax: SourceSyntax) -> String {
+    static func frame(_ f: ProcReport.Frame, syntax: SourceSyntax, profile: PrinterProfile) -> String {
         guard let m = f.mfa else { return f.other ?? "?" }
-        var s = mfa(m, syntax: syntax)
+        var s = mfa(m, syntax: syntax, profile: profile)
         if let file = f.file {
             s += syntax == .elixir
                 ? " (\(file)\(f.line.map { ":\($0)" } ?? ""))" : " (\(file)\(f.line.map { ", line \($0)" } ?? ""))"
@@ -320,7 +345,7 @@ public enum ProcView {
 
     // MARK: - JSON
 
-    public static func json(_ r: ProcReport, location: Location, query: String) -> JSONValue {
+    public static func json(_ r: ProcReport, location: Location, query: String, profile: PrinterProfile) -> JSONValue {
         let home = r.node
         func mfa(_ m: ProcReport.MFA?) -> JSONValue {
             guard let m else { return .null }
@@ -330,8 +355,8 @@ public enum ProcView {
         }
         func ident(_ t: Term) -> JSONValue {
             switch t {
-            case .pid, .port: return .string(term(t, syntax: .erlang, home: home))
-            default: return .string(term(t, syntax: .erlang, home: home))
+            case .pid, .port: return .string(term(t, syntax: .erlang, profile: profile, home: home))
+            default: return .string(term(t, syntax: .erlang, profile: profile, home: home))
             }
         }
         func monitorJSON(_ t: Term) -> JSONValue {

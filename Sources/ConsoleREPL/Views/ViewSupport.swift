@@ -43,8 +43,13 @@ enum HumanUnits {
 /// other non-ASCII text as one column instead of zero. Renderers call this before measuring.
 let viewLocaleReady: Bool = cel_setup_locale() != 0
 
-/// A term in Erlang syntax on one line, for error messages.
-func termText(_ term: Term) -> String { ErlangFormat.write(term) }
+/// A term in Erlang syntax on one line (`~w`), for error messages, as the node's OTP release prints it (`profile`:
+/// the node's own, ``ConsoleSettings/knownProfile(of:caller:)``, when known).
+func termText(_ term: Term, profile: PrinterProfile) -> String {
+    var options = ErlangFormatOptions()
+    options.profile = profile
+    return ErlangFormat.write(term, options: options)
+}
 
 /// Lays out `label  value` lines with the labels padded to one width.
 func keyValueLines(_ pairs: [(String, String)], indent: String = "") -> String {

@@ -58,6 +58,8 @@ public final class BlockingNode {
     public var name: String { connection.handshake.ourName }
     /// The peer's node name.
     public var peerName: String { connection.peerName }
+    /// The flags the peer sent in its handshake (see ``DistributionFlags/minimumOTPRelease``).
+    public var peerFlags: DistributionFlags { connection.handshake.peerFlags }
 
     /// Writes requests and reads replies without building terms (nil: our name is too long for it).
     let codec: CallCodec?

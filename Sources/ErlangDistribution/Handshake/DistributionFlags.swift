@@ -70,6 +70,11 @@ public struct DistributionFlags: OptionSet, Hashable, Sendable, CustomStringConv
     public static let alias = Self(rawValue: 1 << 35)
     public static let altactSig = Self(rawValue: 1 << 37)
 
+    /// The oldest OTP release that sends these flags in its handshake: 28 when they have ALTACT_SIG (bit 37), which
+    /// OTP 28's dist.h adds to `DFLAG_DIST_DEFAULT` (0x0000002D_07DF7FBD); nil otherwise, since OTP 25, 26 and 27 all
+    /// send 0x0000000D_07DF7FBD.
+    public var minimumOTPRelease: Int? { contains(.altactSig) ? 28 : nil }
+
     /// DFLAG_DIST_MANDATORY_25 (= 0x01070F94).
     public static let mandatoryOTP25: Self = [
         .extendedReferences, .funTags, .extendedPidsPorts, .utf8Atoms, .newFunTags, .bigCreation, .newFloats,

@@ -426,6 +426,10 @@ public final class LocalNode: Sendable {
         }.sorted { $0.node < $1.node }
     }
 
+    /// The flags `node` sent in its handshake (what it offers, which dates its release: see
+    /// ``DistributionFlags/minimumOTPRelease``), if connected.
+    public func peerFlags(of node: String) -> DistributionFlags? { peer(named: node)?.handshake.peerFlags }
+
     /// The flags negotiated with `node`, if connected.
     public func negotiatedFlags(with node: String) -> DistributionFlags? { peer(named: node)?.handshake.negotiatedFlags }
 
