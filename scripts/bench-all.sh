@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every comparison of issue 7, in one run, on this machine, against real nodes the scripts start; one table at the end:
 #   row | what | ours (median) | anchor (median) | ratio | target | met?
+#   0  the installed, stripped executable: size, run-time libraries, ICU data       (scripts/bench-size.sh)
 #   1  one-shot call, start to exit, and its peak RSS: beamconsole call vs erl_call      (scripts/bench-dist.sh)
 #   2  start to a connected prompt, and RSS: beamconsole vs iex --remsh on a pty         (scripts/bench-startup.sh)
 #   3  round trips on one connection, sequential and 32 in flight: our best method vs :erpc (scripts/bench-dist.sh)
@@ -14,7 +15,7 @@
 #   scripts/bench-all.sh            (or: make bench)
 #
 # Environment knobs (defaults in brackets):
-#   BENCH_SECTIONS [dist,startup,codec,eval,scale]   which scripts run
+#   BENCH_SECTIONS [size,dist,startup,codec,eval,scale]   which scripts run
 #   SCALE_SIZES [10,25,50] SCALE_RUNS [5] WATCH_SECONDS [60]        scale-bench
 #   STARTUP_RUNS [5] CODEC_SECONDS [1.0]        bench-startup.sh runs, bench-codec.sh seconds per row
 #   bench-dist.sh's own knobs (RUNS, WARMUP, RSS_RUNS, SEQ_CALLS, CONC_CALLS, CONCURRENCY, REPS, ...) pass through.
@@ -25,7 +26,7 @@ cd "$(dirname "$0")/.."
 # Release builds as shipped: our modules compiled with function sections for the link order (Package.swift).
 export BEAMCONSOLE_RELEASE_LAYOUT=1
 
-SECTIONS="${BENCH_SECTIONS:-dist,startup,codec,eval,scale}"
+SECTIONS="${BENCH_SECTIONS:-size,dist,startup,codec,eval,scale}"
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -42,7 +43,7 @@ echo "bench-all: release builds..." >&2
 swift build -c release --product beamconsole 2>&1 | grep -E "error:" || true
 swift build -c release --product scale-bench 2>&1 | grep -E "error:" || true
 
-for section in dist startup codec eval scale; do
+for section in size dist startup codec eval scale; do
     if [[ "$SECTIONS" == *$section* ]]; then bash scripts/bench-section.sh "$section"; fi
 done
 
@@ -51,7 +52,7 @@ echo "==== issue 7: ours vs anchor (medians; release builds; load $load_start at
 python3 - "$results" <<'PY'
 import sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
-order = {"1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6, "7": 7, "mc": 8}
+order = {"0": 0, "1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6, "7": 7, "mc": 8}
 rows.sort(key=lambda r: order.get(r[0], 9))
 print("| row | what | ours | anchor | ours/anchor | target | met? |")
 print("|---|---|---|---|---|---|---|")

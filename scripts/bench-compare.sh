@@ -7,7 +7,7 @@
 # `BEAMCONSOLE_RELEASE_LAYOUT=1 swift build -c release --show-bin-path` of each revision; a `git worktree` of the older
 # revision builds its own). Copy the binaries well before the run: a freshly written file is mapped from large page-cache
 # folios and shows a higher peak RSS (seen here: 13.4 MB for a binary that measures 11.7 MB at rest).
-# The scripts and the scale harness of this checkout drive both builds. Knobs: BENCH_SECTIONS [dist,startup,codec,scale],
+# The scripts and the scale harness of this checkout drive both builds. Knobs: BENCH_SECTIONS [size,dist,startup,codec,scale],
 # SCALE_SIZES [10,25,50], SCALE_RUNS [5], WATCH_SECONDS [60], STARTUP_RUNS [5], CODEC_SECONDS [1.0], and
 # bench-dist.sh's own. The scale rows need root (network namespaces). BENCH_COMPARE_OUT [a temporary directory] keeps
 # each build's rows (before.tsv, after.tsv).
@@ -20,12 +20,12 @@ for d in "$before" "$after"; do
         [ -x "$d/$b" ] || { echo "bench-compare: $d/$b is missing" >&2; exit 66; }
     done
 done
-SECTIONS="${BENCH_SECTIONS:-dist,startup,codec,scale}"
+SECTIONS="${BENCH_SECTIONS:-size,dist,startup,codec,scale}"
 out="${BENCH_COMPARE_OUT:-$(mktemp -d)}"; mkdir -p "$out"
 : >"$out/before.tsv"; : >"$out/after.tsv"
 export SKIP_BUILD=1
 load() { cut -d' ' -f1-3 /proc/loadavg; }
-for section in dist startup codec scale; do
+for section in size dist startup codec scale; do
     [[ "$SECTIONS" == *$section* ]] || continue
     for v in before after; do
         if [ "$v" = before ]; then bin="$before"; else bin="$after"; fi
@@ -40,7 +40,7 @@ import sys
 def load(p):
     return [l.rstrip("\n").split("\t") for l in open(p) if l.strip()]
 b, a = load(sys.argv[1]), load(sys.argv[2])
-order = {"1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6, "mc": 7}
+order = {"0": 0, "1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6, "mc": 7}
 before = {(r[0], r[1]): r for r in b}
 print("| row | what | before | after | anchor (after's turn) | before/anchor | after/anchor | target |")
 print("|---|---|---|---|---|---|---|---|")

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One section of make bench's rows, appended to $BENCH_RESULTS (scripts/bench-all.sh and scripts/bench-compare.sh run
 # every section through it):
+#   size     row 0: scripts/bench-size.sh (the installed, stripped executable: size, run-time libraries, ICU)
 #   dist     rows 1 and 3: scripts/bench-dist.sh
 #   startup  row 2: scripts/bench-startup.sh STARTUP_RUNS [5]
 #   codec    row 4: scripts/bench-codec.sh CODEC_SECONDS [1.0]
@@ -16,6 +17,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 release_bin() { swift build -c release --show-bin-path; }
 case "${1:-}" in
+    size)
+        echo; echo "==== row 0: scripts/bench-size.sh ===="
+        bash scripts/bench-size.sh ;;
     dist)
         echo; echo "==== rows 1 and 3: scripts/bench-dist.sh ===="
         bash scripts/bench-dist.sh ;;
