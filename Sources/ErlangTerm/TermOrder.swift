@@ -1,5 +1,3 @@
-import BigInt
-
 /// Erlang's term order: number < atom < reference < fun < port < pid < tuple < map < [] < list < bitstring.
 ///
 /// Two flavours, as in erts (`erts_cmp/4`):

@@ -28,7 +28,6 @@
 //   Foundation's NFC, whose Unicode version may differ from OTP 25's for recently assigned characters.
 // - `inspect_fun`, `custom_options` and `structs: false` are not offered.
 
-import BigInt
 import ErlangTerm
 import Foundation
 
@@ -228,7 +227,7 @@ struct Printer {
                 a.name == "true" || a.name == "false" ? .boolean : (a.name == "nil" ? .nil : .atom)
             return text(ElixirAtomText.literal(a.name, invisibles: invisibles), key)
         case .integer(let i):
-            return text(integerText(BigInt(i)), .number)
+            return text(integerText(i), .number)
         case .bigInteger(let b):
             return text(integerText(b), .number)
         case .float(let d):
@@ -272,9 +271,20 @@ struct Printer {
     func integerText(_ value: BigInt) -> String {
         let base = options.base
         if base == .decimal { return value.description }
-        let prefix = base == .hex ? "0x" : (base == .octal ? "0o" : "0b")
         let digits = String(value.magnitude, radix: base.rawValue, uppercase: true)
-        return (value.signum() < 0 ? "-" : "") + prefix + digits
+        return (value.isNegative ? "-" : "") + basePrefix(base) + digits
+    }
+
+    /// `Inspect.Integer.inspect/2` of an `Int` (no big-integer arithmetic).
+    func integerText(_ value: Int) -> String {
+        let base = options.base
+        if base == .decimal { return String(value) }
+        let digits = String(value.magnitude, radix: base.rawValue, uppercase: true)
+        return (value < 0 ? "-" : "") + basePrefix(base) + digits
+    }
+
+    private func basePrefix(_ base: ElixirIntegerBase) -> String {
+        base == .hex ? "0x" : (base == .octal ? "0o" : "0b")
     }
 
     func nodeNumber(_ node: Atom) -> Int {
@@ -321,10 +331,10 @@ struct Printer {
             }
             let isLast = idx == bytes.count - 1
             if isLast && lastBits != 8 {
-                let value = BigInt(b >> UInt8(8 - lastBits))
+                let value = Int(b >> UInt8(8 - lastBits))
                 items.append(.cons(text(integerText(value), .number), .text("::size(\(lastBits))")))
             } else {
-                items.append(text(integerText(BigInt(b)), .number))
+                items.append(text(integerText(Int(b)), .number))
             }
             if let c = counter { counter = c - 1 }
         }
