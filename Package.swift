@@ -60,7 +60,6 @@ let package = Package(
         .executable(name: "dist-bench", targets: ["dist-bench"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/attaswift/BigInt", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
@@ -72,11 +71,11 @@ let package = Package(
         .systemLibrary(name: "CMD", pkgConfig: "libmd", providers: [.apt(["libmd-dev"])]),
         .target(
             name: "ErlangTerm",
-            dependencies: ["CZlib", .product(name: "BigInt", package: "BigInt")],
+            dependencies: ["CZlib"],
             swiftSettings: librarySwiftSettings
         ),
         .target(
-            name: "TermSyntax", dependencies: ["ErlangTerm", .product(name: "BigInt", package: "BigInt")],
+            name: "TermSyntax", dependencies: ["ErlangTerm"],
             swiftSettings: librarySwiftSettings),
         .target(
             name: "CEditLine",
@@ -161,7 +160,7 @@ let package = Package(
             ]
         ),
         .target(
-            name: "ErlangTestSupport", dependencies: ["ErlangTerm", "ErlangDistribution", .product(name: "BigInt", package: "BigInt")],
+            name: "ErlangTestSupport", dependencies: ["ErlangTerm", "ErlangDistribution"],
             exclude: ["Resources"]  // scripts the tests run from the source tree (found through #filePath)
         ),
         .executableTarget(name: "etf-bench", dependencies: ["ErlangTerm"], path: "Benchmarks/ETFBench"),
@@ -172,7 +171,7 @@ let package = Package(
         .executableTarget(
             name: "scale-bench", dependencies: ["ErlangTestSupport"], path: "Benchmarks/ScaleBench"),
         .testTarget(
-            name: "ErlangTermTests", dependencies: ["ErlangTerm", "ErlangTestSupport", .product(name: "BigInt", package: "BigInt")],
+            name: "ErlangTermTests", dependencies: ["ErlangTerm", "ErlangTestSupport"],
             exclude: ["Fixtures"]
         ),
         .testTarget(

@@ -18,6 +18,11 @@
 #   fmt_p / fmt_w / fmt_tp   io_lib:format("~p" / "~w" / "~tp", [T]) as UTF-8
 #   eval            item is UTF-8 Elixir code; answers term_to_binary(result, [{minor_version, 2}])
 #   echo            the item unchanged (protocol check)
+#   integer_ops     T = {A, B, K, F, E, Texts} (integers A, B; shift K >= 0; float F; exponent E >= 0; Texts a list of
+#                   {Radix, Text} binaries): answers t2b of {integer_to_binary(A, R) for R in 10, 2, 7, 16, 36,
+#                   A + B, A - B, A * B, A bsl K, A bsr K, compare(A, B), float(A) or :overflow, compare(A, F) by value,
+#                   Integer.pow(A, E), t2b(A), [binary_to_integer(Text, Radix) for each of Texts]}; compare gives
+#                   -1, 0 or 1
 
 defmodule BeamconsoleOracle do
   def main do
@@ -65,6 +70,15 @@ defmodule BeamconsoleOracle do
 
   defp t2b(t), do: :erlang.term_to_binary(t, [{:minor_version, 2}])
   defp b2t(b), do: :erlang.binary_to_term(b)
+
+  defp compare(x, y) do
+    cond do
+      x < y -> -1
+      x == y -> 0
+      true -> 1
+    end
+  end
+
   defp fmt(f, t), do: :unicode.characters_to_binary(:io_lib.format(f, [t]))
 
   defp run("roundtrip", b), do: t2b(b2t(b))
@@ -79,6 +93,23 @@ defmodule BeamconsoleOracle do
   defp run("fmt_tp", b), do: fmt(~c"~tp", b2t(b))
   defp run("eval", code), do: t2b(elem(Code.eval_string(code), 0))
   defp run("echo", b), do: b
+
+  defp run("integer_ops", b) do
+    {a, b, k, f, e, texts} = b2t(b)
+    float =
+      try do
+        :erlang.float(a)
+      rescue
+        ArgumentError -> :overflow
+      end
+
+    t2b({
+      Integer.to_string(a), Integer.to_string(a, 2), Integer.to_string(a, 7), Integer.to_string(a, 16),
+      Integer.to_string(a, 36), a + b, a - b, a * b, Bitwise.bsl(a, k), Bitwise.bsr(a, k), compare(a, b), float,
+      compare(a, f), Integer.pow(a, e), t2b(a), for({radix, text} <- texts, do: String.to_integer(text, radix))
+    })
+  end
+
   defp run(op, _), do: raise(ArgumentError, "unknown op #{inspect(op)}")
 end
 

@@ -1,4 +1,3 @@
-import BigInt
 
 #if canImport(Glibc)
     import Glibc
@@ -729,16 +728,10 @@ struct DecoderCore {
                 return .integer(negative ? -Int(magnitude) : Int(magnitude))
             }
             if negative && magnitude == UInt64(1) << 63 { return .integer(Int.min) }
-            return .bigInteger(BigInt(sign: negative ? .minus : .plus, magnitude: BigUInt(magnitude)))
+            return .bigInteger(BigInt(isNegative: negative, magnitudeWords: [magnitude]))
         }
-        let wordCount = (top + 7) / 8
-        var words = [UInt](repeating: 0, count: wordCount)
-        var i = 0
-        while i < top {
-            words[i >> 3] |= UInt(buffer[start + i]) << UInt((i & 7) * 8)
-            i += 1
-        }
-        return .bigInteger(BigInt(sign: negative ? .minus : .plus, magnitude: BigUInt(words: words)))
+        let magnitude = UnsafeRawBufferPointer(rebasing: buffer[start..<(start + top)])
+        return .bigInteger(BigInt(isNegative: negative, littleEndianMagnitude: magnitude))
     }
 
     private mutating func legacyFloat(_ tagOffset: Int) throws(ETFError) -> Double {

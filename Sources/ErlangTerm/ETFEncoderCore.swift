@@ -1,5 +1,3 @@
-import BigInt
-
 /// A growable byte buffer over raw memory: callers `reserve` room once, then store without further checks.
 ///
 /// It starts on caller-provided scratch memory (usually on the stack) and moves to the heap, doubling, when that
@@ -296,7 +294,7 @@ enum EncoderCore {
             if let small = Int(exactly: big) {
                 encodeInt(small, into: &out)
             } else {
-                try encodeBig(negative: big.sign == .minus, magnitude: big.magnitude, into: &out)
+                try encodeBig(big, into: &out)
             }
         case .bitstring(let bytes, let bits):
             if bits == 8 {
@@ -499,30 +497,26 @@ enum EncoderCore {
         out.advance(n)
     }
 
-    private static func encodeBig(negative: Bool, magnitude: BigUInt, into out: inout ByteWriter) throws(ETFError) {
-        var bytes: [UInt8] = []
-        let words = magnitude.words
-        bytes.reserveCapacity(words.count * 8)
-        for w in words {
-            var w = w
-            for _ in 0..<(UInt.bitWidth / 8) {
-                bytes.append(UInt8(truncatingIfNeeded: w))
-                w >>= 8
-            }
-        }
-        while let last = bytes.last, last == 0 { bytes.removeLast() }
-        if bytes.count <= 255 {
-            out.reserve(3)
+    /// SMALL_BIG_EXT (at most 255 magnitude bytes) or LARGE_BIG_EXT: tag, n, sign, then n little-endian magnitude
+    /// bytes, stored a word at a time.
+    private static func encodeBig(_ big: BigInt, into out: inout ByteWriter) throws(ETFError) {
+        let words = big.magnitudeWords
+        let n = (big.magnitudeBitWidth + 7) / 8
+        if n <= 255 {
+            out.reserve(3 &+ words.count &* 8)
             out.put(110)
-            out.put(UInt8(bytes.count))
+            out.put(UInt8(n))
         } else {
-            try checkLength(bytes.count, out.offset)
-            out.reserve(6)
+            try checkLength(n, out.offset)
+            out.reserve(6 &+ words.count &* 8)
             out.put(111)
-            out.put(bigEndian: UInt32(bytes.count))
+            out.put(bigEndian: UInt32(n))
         }
-        out.put(negative ? 1 : 0)
-        out.append(bytes)
+        out.put(big.isNegative ? 1 : 0)
+        // Whole words (the last one may reach up to 7 bytes past n, inside the reserved room), then count n.
+        let dst = UnsafeMutableRawPointer(out.base + out.count)
+        for (i, w) in words.enumerated() { dst.storeBytes(of: w.littleEndian, toByteOffset: i &* 8, as: UInt64.self) }
+        out.advance(n)
     }
 
     /// Encodes an atom value.

@@ -1,5 +1,3 @@
-import BigInt
-
 // MARK: - Literals
 
 /// A string literal makes an **atom**: `let t: Term = "ok"` is `:ok`. Use ``Term/string(_:)`` for an Elixir string
@@ -87,7 +85,7 @@ extension Term {
     public var atomName: String? { atomValue?.name }
     /// The integer, if this is one that fits in `Int`.
     public var intValue: Int? { if case .integer(let i) = self { return i }; return nil }
-    /// Any integer, as a `BigInt`.
+    /// Any integer, as a ``BigInt``.
     public var bigIntValue: BigInt? {
         switch self {
         case .integer(let i): return BigInt(i)

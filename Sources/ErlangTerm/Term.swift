@@ -1,12 +1,11 @@
-import BigInt
-
 /// An Erlang term, as carried by the External Term Format (ETF).
 ///
 /// `Term` is a value type covering everything OTP 24–28 puts on the wire. Its cases are
 /// canonical so that equal Erlang terms compare equal in Swift:
 ///
 /// - integers that fit in `Int` are always ``integer(_:)``; ``bigInteger(_:)`` only holds values outside
-///   `Int.min...Int.max`. Use ``Term/int(_:)`` to build either from a `BigInt`.
+///   `Int.min...Int.max`. Use ``Term/int(_:)`` to build either from a ``BigInt``
+///   (the codec's own arbitrary-precision integer).
 /// - the empty list is `.list([])` (Erlang `[]`); an improper list always has at least one element and a tail
 ///   that is not a list.
 /// - a bitstring whose length is a whole number of bytes is a ``binary(_:)``.

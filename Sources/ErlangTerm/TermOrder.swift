@@ -1,5 +1,3 @@
-import BigInt
-
 /// Erlang's term order: number < atom < reference < fun < port < pid < tuple < map < [] < list < bitstring.
 ///
 /// Two flavours, as in erts (`erts_cmp/4`):
@@ -155,7 +153,7 @@ public enum TermOrder {
 extension TermOrder {
     /// An integer (`.integer`/`.bigInteger`) against a float, by value.
     fileprivate static func compareIntegerToFloat(_ i: Term, _ f: Double) -> Int {
-        if case .integer(let x) = i, abs(x) < 1 << 53 { return cmp(Double(x), f) }
+        if case .integer(let x) = i, x.magnitude < 1 << 53 { return cmp(Double(x), f) }  // not abs: Int.min traps
         // Large magnitudes: compare exactly through BigInt (f is finite: ETF floats always are).
         guard let big = i.bigIntValue else { return 0 }
         let whole = f.rounded(.down)

@@ -1,4 +1,3 @@
-import BigInt
 import ErlangTerm
 
 /// A small, fast, seedable random number generator (SplitMix64), so generated terms are reproducible.
@@ -162,10 +161,10 @@ public struct TermGenerator: Sendable {
             ]
             return .int(pick(edges))
         case 5, 6:
-            var magnitude = BigUInt(0)
-            for _ in 0..<int(2...6) { magnitude = magnitude << 64 | BigUInt(random.next()) }
-            let value = BigInt(sign: chance(0.5) ? .minus : .plus, magnitude: magnitude)
-            return .int(value)
+            // 2 to 6 random words, drawn most significant first.
+            var words: [UInt64] = []
+            for _ in 0..<int(2...6) { words.insert(random.next(), at: 0) }
+            return .int(BigInt(isNegative: chance(0.5), magnitudeWords: words))
         default:
             return .integer(int(-300...300))
         }

@@ -2,7 +2,6 @@
 // NaiveDateTime, DateTime, Regex, URI, Version), ported from Elixir's lib/elixir/lib/inspect.ex and
 // lib/elixir/lib/calendar/iso.ex (Elixir: Copyright The Elixir Team, Apache License 2.0).
 
-import BigInt
 import ErlangTerm
 
 // MARK: - Term order

@@ -5,8 +5,6 @@
 // (Elixir: Copyright The Elixir Team, Apache License 2.0), and from the documented behaviour of OTP's
 // `float_to_list(F, [short])` (Apache License 2.0).
 
-import Foundation
-
 // MARK: - Atoms
 
 enum AtomClass: Equatable { case alias, identifier, unquoted, quoted }
@@ -210,7 +208,9 @@ enum ElixirAtomText {
         }
         if asciiLetters { return (kind, special) }
         let original = String(String.UnicodeScalarView(acc.compactMap(Unicode.Scalar.init)))
-        let nfc = original.precomposedStringWithCanonicalMapping
+        // NFC from the standard library's own Unicode tables (`_nfcCodeUnits`: public, underscored because it is there
+        // for its tests; swift-foundation uses it too), so that no Foundation, and with it ICU, is needed.
+        let nfc = String(decoding: original._nfcCodeUnits, as: UTF8.self)
         let nfcScalars = nfc.unicodeScalars.map(\.value)
         if nfcScalars != acc { special.nfkc = true }
         if scripts != 0 { return (kind, special) }

@@ -26,13 +26,11 @@
 //   Elixir's implementation would raise (wrong keys, a non-ISO calendar) it prints `#Inspect.Error<...>` with a
 //   stack trace; we print the plain map.
 // - atom quoting uses the release's own identifier tables (generated from each release's lib/elixir/unicode/,
-//   ElixirInspect+UnicodeTables.swift) but Foundation's NFC, whose Unicode version may differ from the node's OTP
-//   for recently assigned characters.
+//   ElixirInspect+UnicodeTables.swift) but the Swift standard library's NFC, whose Unicode version may differ from
+//   the node's OTP for recently assigned characters.
 // - `inspect_fun`, `custom_options` and `structs: false` are not offered.
 
-import BigInt
 import ErlangTerm
-import Foundation
 
 /// How lists of integers are shown (`:charlists` in `Inspect.Opts`).
 public enum ElixirCharlists: Sendable, Hashable {
@@ -139,17 +137,9 @@ public enum ElixirInspect {
         // by default) are printed on a thread whose stack is sized for them.
         let depth = nestingDepth(term)
         if depth <= 64 { return render(term, options) }
-        final class Box: @unchecked Sendable { var text = "" }
-        let box = Box()
-        let done = DispatchSemaphore(value: 0)
-        let thread = Thread {
-            box.text = render(term, options)
-            done.signal()
-        }
-        thread.stackSize = max(16 << 20, depth * (64 << 10))
-        thread.start()
-        done.wait()
-        return box.text
+        var text = ""
+        LargeStack.run(stackSize: max(16 << 20, depth * (64 << 10))) { text = render(term, options) }
+        return text
     }
 
     private static func render(_ term: Term, _ options: ElixirInspectOptions) -> String {
@@ -238,7 +228,7 @@ struct Printer {
                 a.name == "true" || a.name == "false" ? .boolean : (a.name == "nil" ? .nil : .atom)
             return text(atomLiteral(a.name), key)
         case .integer(let i):
-            return text(integerText(BigInt(i)), .number)
+            return text(integerText(i), .number)
         case .bigInteger(let b):
             return text(integerText(b), .number)
         case .float(let d):
@@ -282,9 +272,20 @@ struct Printer {
     func integerText(_ value: BigInt) -> String {
         let base = options.base
         if base == .decimal { return value.description }
-        let prefix = base == .hex ? "0x" : (base == .octal ? "0o" : "0b")
         let digits = String(value.magnitude, radix: base.rawValue, uppercase: true)
-        return (value.signum() < 0 ? "-" : "") + prefix + digits
+        return (value.isNegative ? "-" : "") + basePrefix(base) + digits
+    }
+
+    /// `Inspect.Integer.inspect/2` of an `Int` (no big-integer arithmetic).
+    func integerText(_ value: Int) -> String {
+        let base = options.base
+        if base == .decimal { return String(value) }
+        let digits = String(value.magnitude, radix: base.rawValue, uppercase: true)
+        return (value < 0 ? "-" : "") + basePrefix(base) + digits
+    }
+
+    private func basePrefix(_ base: ElixirIntegerBase) -> String {
+        base == .hex ? "0x" : (base == .octal ? "0o" : "0b")
     }
 
     func nodeNumber(_ node: Atom) -> Int {
@@ -331,10 +332,10 @@ struct Printer {
             }
             let isLast = idx == bytes.count - 1
             if isLast && lastBits != 8 {
-                let value = BigInt(b >> UInt8(8 - lastBits))
+                let value = Int(b >> UInt8(8 - lastBits))
                 items.append(.cons(text(integerText(value), .number), .text("::size(\(lastBits))")))
             } else {
-                items.append(text(integerText(BigInt(b)), .number))
+                items.append(text(integerText(Int(b)), .number))
             }
             if let c = counter { counter = c - 1 }
         }

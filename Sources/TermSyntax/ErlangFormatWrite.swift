@@ -2,7 +2,6 @@
 // references, funs and map order. Ported from OTP 25 (stdlib 4.2) `io_lib.erl` and `io_lib_format.erl`,
 // Copyright Ericsson AB, Apache License 2.0.
 
-import BigInt
 import ErlangTerm
 
 /// `io_lib:write1/3` and its helpers.

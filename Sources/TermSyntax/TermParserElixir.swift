@@ -1,4 +1,3 @@
-import BigInt
 import ErlangTerm
 
 /// Reader of Elixir literal syntax. Lists, tuples and maps are kept on an explicit stack (see ``Frame``); depth is

@@ -1,4 +1,3 @@
-import BigInt
 import ErlangTerm
 
 /// Reader of Erlang term syntax (what `erl_scan:string/1` + `erl_parse:parse_term/1` accept). Lists, tuples and maps

@@ -1,4 +1,3 @@
-import BigInt
 import ErlangTerm
 
 /// The cursor both grammars share: input as Unicode scalars, a position, the nesting depth and error construction.
@@ -173,25 +172,7 @@ struct TermScanner {
     /// Makes an integer from digits in `base`.
     func makeInteger(_ digits: String, base: Int, negative: Bool) -> Term {
         if digits.count <= 18, base == 10, let i = Int(digits) { return .integer(negative ? -i : i) }
-        let big: BigInt
-        if base < 36 {
-            big = BigInt(digits, radix: base) ?? 0
-        } else {
-            // BigInt's parser stops at base 35; fold chunks of 12 digits (36^12 < 2^63).
-            var value = BigInt(0)
-            var chunk = 0, chunkDigits = 0
-            for c in digits.unicodeScalars {
-                chunk = chunk * base + (Self.digitValue(c, base: base) ?? 0)
-                chunkDigits += 1
-                if chunkDigits == 12 {
-                    value = value * BigInt(base).power(12) + BigInt(chunk)
-                    chunk = 0
-                    chunkDigits = 0
-                }
-            }
-            if chunkDigits > 0 { value = value * BigInt(base).power(chunkDigits) + BigInt(chunk) }
-            big = value
-        }
+        let big = BigInt(digits, radix: base) ?? 0  // scanDigits returned only digits of `base`
         return .int(negative ? -big : big)
     }
 
@@ -381,7 +362,9 @@ extension BinarySegment {
             }
             w.append(bytes, bitCount: n)
         case .utf8, .utf16, .utf32:
-            guard case .integer(let v) = value, let cp = UInt32(exactly: v), let scalar = Unicode.Scalar(cp) else {
+            guard case .integer(let v) = value, let i = Int(exactly: v), let cp = UInt32(exactly: i),
+                let scalar = Unicode.Scalar(cp)
+            else {
                 return "a \(kind.rawValue) segment needs a valid code point"
             }
             if size != nil { return "a \(kind.rawValue) segment cannot have a size" }
@@ -416,7 +399,7 @@ extension BinarySegment {
         guard s >= 0, u >= 1, u <= 256 else { return nil }
         let total = s * u
         guard total <= BigInt(TermScanner.maxBinaryBits) else { return Int.max }
-        return Int(total)
+        return Int(exactly: total)!
     }
 
     /// `v` modulo 2^bits as `(bits + 7) / 8` bytes, least significant first; the unused high bits of the last byte
@@ -428,14 +411,14 @@ extension BinarySegment {
     static func moduloBytes(_ v: BigInt, bits: Int) -> [UInt8] {
         let byteCount = (bits + 7) / 8
         var out = [UInt8](repeating: 0, count: byteCount)
-        let negative = v.signum() < 0
+        let negative = v.isNegative
         let magnitude = negative ? v.magnitude - 1 : v.magnitude
-        let perWord = UInt.bitWidth / 8
+        let perWord = UInt64.bitWidth / 8
         var index = 0
-        wordLoop: for word in magnitude.words {
+        wordLoop: for word in magnitude.magnitudeWords {
             for b in 0..<perWord {
                 guard index < byteCount else { break wordLoop }
-                out[index] = UInt8(truncatingIfNeeded: word >> UInt(b * 8))
+                out[index] = UInt8(truncatingIfNeeded: word >> UInt64(b * 8))
                 index += 1
             }
         }

@@ -1,4 +1,3 @@
-import BigInt
 import ErlangTerm
 import ErlangTestSupport
 import XCTest

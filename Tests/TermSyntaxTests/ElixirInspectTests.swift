@@ -1,4 +1,3 @@
-import BigInt
 import ErlangTerm
 import TermSyntax
 import XCTest

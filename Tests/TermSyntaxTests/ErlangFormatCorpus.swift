@@ -2,7 +2,6 @@
 // printable, floats of every magnitude, binaries that are or are not UTF-8, and containers big enough to break
 // lines. Stands in for ErlangTestSupport's TermGenerator until the codec branch provides it.
 
-import BigInt
 import ErlangTerm
 import ErlangTestSupport
 

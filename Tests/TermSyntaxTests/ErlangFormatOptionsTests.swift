@@ -2,7 +2,6 @@
 // order of large maps, local funs, and the small public helpers. Expected texts come from `erl -noshell -eval`; the
 // Erlang expression is in the comment above each.
 
-import BigInt
 import ErlangTerm
 import TermSyntax
 import XCTest

@@ -3,7 +3,6 @@
 // carry the entry order the node itself uses. A minimal ETF encoder/decoder lives here so that these tests do not
 // depend on the codec; it covers the tags the generator and OTP 25's `term_to_binary/1` use.
 
-import BigInt
 import ErlangTerm
 import Foundation
 import XCTest
@@ -146,9 +145,9 @@ enum MiniETF {
 
     static func encodeBig(_ b: BigInt, _ out: inout [UInt8]) {
         var mag: [UInt8] = []
-        for w in b.magnitude.words {
+        for w in b.magnitudeWords {
             var w = w
-            for _ in 0..<(UInt.bitWidth / 8) {
+            for _ in 0..<8 {
                 mag.append(UInt8(w & 0xFF))
                 w >>= 8
             }
@@ -160,7 +159,7 @@ enum MiniETF {
             out.append(111)
             put32(UInt32(mag.count), &out)
         }
-        out.append(b.sign == .minus ? 1 : 0)
+        out.append(b.isNegative ? 1 : 0)
         out += mag
     }
 

@@ -4,7 +4,6 @@
 // To re-check a case: erl -noshell -eval 'io:put_chars(io_lib:format("~p~n", [Expr])), halt().'
 // (~tp needs io:setopts([{encoding, unicode}]) first.) Do not edit the expectations by hand.
 
-import BigInt
 import ErlangTerm
 import TermSyntax
 import XCTest
