@@ -4,8 +4,6 @@
 // (Elixir: Copyright The Elixir Team, Apache License 2.0), and from the documented behaviour of OTP's
 // `float_to_list(F, [short])` (Apache License 2.0).
 
-import Foundation
-
 // MARK: - Atoms
 
 enum AtomClass: Equatable { case alias, identifier, unquoted, quoted }
@@ -159,12 +157,22 @@ enum ElixirAtomText {
             i += 1
         }
         if asciiLetters { return (kind, special) }
-        let original = String(String.UnicodeScalarView(acc.compactMap(Unicode.Scalar.init)))
-        let nfc = original.precomposedStringWithCanonicalMapping
-        let nfcScalars = nfc.unicodeScalars.map(\.value)
+        let nfcScalars = nfc(acc)
         if nfcScalars != acc { special.nfkc = true }
         if scripts != 0 || highlyRestrictive(nfcScalars) { return (kind, special) }
         return nil
+    }
+
+    /// `:unicode.characters_to_nfc_list/1`, by the standard library. Every character that gets here is in Elixir
+    /// 1.14's identifier tables, so assigned by Unicode 14, and Unicode's normalization stability makes their NFC the
+    /// same in every later version. (Foundation's NFC, used before, composed wrongly after some supplementary-plane
+    /// characters, `U+2003C U+0338` into `U+226E`, and left `U+0CCA U+0CD5` apart; OTP 25 does neither.)
+    private static func nfc(_ scalars: [UInt32]) -> [UInt32] {
+        let text = String(String.UnicodeScalarView(scalars.compactMap(Unicode.Scalar.init)))
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        text._withNFCCodeUnits { bytes.append($0) }
+        return String(decoding: bytes, as: UTF8.self).unicodeScalars.map(\.value)
     }
 
     private static func highlyRestrictive(_ acc: [UInt32]) -> Bool {

@@ -24,13 +24,11 @@
 //   `ElixirInspectOptions.structs`, else as plain maps (what a node prints when the module is not loaded). Where
 //   Elixir's implementation would raise (wrong keys, a non-ISO calendar) it prints `#Inspect.Error<...>` with a
 //   stack trace; we print the plain map.
-// - atom quoting uses Elixir 1.14's identifier tables (generated, ElixirInspect+UnicodeTables.swift) and
-//   Foundation's NFC, whose Unicode version may differ from OTP 25's for recently assigned characters.
+// - atom quoting uses Elixir 1.14's identifier tables (generated, ElixirInspect+UnicodeTables.swift).
 // - `inspect_fun`, `custom_options` and `structs: false` are not offered.
 
 import BigInt
 import ErlangTerm
-import Foundation
 
 /// How lists of integers are shown (`:charlists` in `Inspect.Opts`).
 public enum ElixirCharlists: Sendable, Hashable {
@@ -137,17 +135,9 @@ public enum ElixirInspect {
         // by default) are printed on a thread whose stack is sized for them.
         let depth = nestingDepth(term)
         if depth <= 64 { return render(term, options) }
-        final class Box: @unchecked Sendable { var text = "" }
-        let box = Box()
-        let done = DispatchSemaphore(value: 0)
-        let thread = Thread {
-            box.text = render(term, options)
-            done.signal()
-        }
-        thread.stackSize = max(16 << 20, depth * (64 << 10))
-        thread.start()
-        done.wait()
-        return box.text
+        var text = ""
+        onLargeStack(max(16 << 20, depth * (64 << 10))) { text = render(term, options) }
+        return text
     }
 
     private static func render(_ term: Term, _ options: ElixirInspectOptions) -> String {
