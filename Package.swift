@@ -41,11 +41,20 @@ let releaseLinkerSettings: [LinkerSetting] = [
 /// On the executable target always; on the library targets only when `BEAMCONSOLE_RELEASE_LAYOUT=1` is set (the release
 /// scripts, `make install` and the Dockerfile set it), because SwiftPM refuses `unsafeFlags` in a package that another
 /// one depends on by version: without the variable the libraries carry no unsafe flags at all.
-let executableSwiftSettings: [SwiftSetting] = [
+let functionSections: [SwiftSetting] = [
     .unsafeFlags(["-Xfrontend", "-function-sections"], .when(platforms: [.linux], configuration: .release)),
 ]
+
+/// Every shipped module imports the modules whose members it uses (SE-0444). Without it the extension members of a
+/// module that is only a dependency's dependency are visible too (Foundation's, through BigInt), so a Foundation API
+/// could be used, and Foundation and ICU linked into the executable, with no `import Foundation` to show it. The
+/// shipped modules import `FoundationEssentials` at most (no ICU).
+let shippedModuleSwiftSettings: [SwiftSetting] = [.enableUpcomingFeature("MemberImportVisibility")]
+
+let executableSwiftSettings: [SwiftSetting] = shippedModuleSwiftSettings + functionSections
 let librarySwiftSettings: [SwiftSetting] =
-    getenv("BEAMCONSOLE_RELEASE_LAYOUT").map { String(cString: $0) == "1" } == true ? executableSwiftSettings : []
+    shippedModuleSwiftSettings
+    + (getenv("BEAMCONSOLE_RELEASE_LAYOUT").map { String(cString: $0) == "1" } == true ? functionSections : [])
 
 let package = Package(
     name: "beamconsole",
@@ -109,6 +118,7 @@ let package = Package(
             name: "ConsoleREPL",
             dependencies: [
                 "ErlangTerm", "TermSyntax", "CEditLine", "ErlangDistribution", "ClusterDiscovery", "ClusterMembership",
+                "SocketFailure",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
