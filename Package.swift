@@ -24,6 +24,10 @@ let releaseLinkerSettings: [LinkerSetting] = [
             "-static-executable", "-ltinfo", "-lbsd", "-lmd",
             // Foundation's static libraries and their own dependencies (a dynamic-stdlib compile records only
             // `-lFoundation` in the objects; with --static-swift-stdlib these are repeated, which is harmless).
+            // Our modules import FoundationEssentials at most. While a dependency imports Foundation (BigInt), every
+            // module above it autolinks -lFoundation ahead of -lFoundationEssentials, and lld takes a generic
+            // specialization that both archives define weakly from libFoundation.a, which brings all of Foundation,
+            // CoreFoundation and ICU (34 MB of data). With no Foundation import left, the first four link nothing.
             "-Xlinker", "--start-group", "-lFoundation", "-lCoreFoundation", "-lFoundationInternationalization",
             "-l_FoundationICU", "-lFoundationEssentials", "-l_FoundationCollections", "-l_FoundationCShims", "-lstdc++",
             "-Xlinker", "--end-group", "-use-ld=lld",
