@@ -8,7 +8,7 @@ import PackageDescription
 #endif
 
 /// Release links of the executable on Linux (measured in issue 7; scripts/bench-dist.sh). A fully static,
-/// position-dependent executable (`-static-executable`: the Swift runtime, Foundation, libedit, c-ares, zlib and glibc
+/// position-dependent executable (`-static-executable`: the Swift runtime, FoundationEssentials, libedit, c-ares, zlib and glibc
 /// linked in): nothing for the dynamic loader to load, bind or relocate at start (a one-shot call went from 6.4 to
 /// about 3 ms and from 16 to 11 MB), and one file that runs in any x86_64 Linux container, with no libedit2 to
 /// install. libedit's own dependencies (libtinfo, libbsd, libmd) are named because a static link does not follow
@@ -22,11 +22,12 @@ let releaseLinkerSettings: [LinkerSetting] = [
     .unsafeFlags(
         [
             "-static-executable", "-ltinfo", "-lbsd", "-lmd",
-            // Foundation's static libraries and their own dependencies (a dynamic-stdlib compile records only
-            // `-lFoundation` in the objects; with --static-swift-stdlib these are repeated, which is harmless).
-            "-Xlinker", "--start-group", "-lFoundation", "-lCoreFoundation", "-lFoundationInternationalization",
-            "-l_FoundationICU", "-lFoundationEssentials", "-l_FoundationCollections", "-l_FoundationCShims", "-lstdc++",
-            "-Xlinker", "--end-group", "-use-ld=lld",
+            // FoundationEssentials' static libraries and their own dependencies (a dynamic-stdlib compile records
+            // only `-lFoundationEssentials` in the objects). No module imports Foundation itself (issue 18): with
+            // Foundation in the link, lld took a generic specialization that both archives define weakly from
+            // libFoundation.a, which brought all of Foundation, CoreFoundation and ICU (34 MB of data).
+            "-Xlinker", "--start-group", "-lFoundationEssentials", "-l_FoundationCollections", "-l_FoundationCShims",
+            "-lstdc++", "-Xlinker", "--end-group", "-use-ld=lld",
             "-Xlinker", "--symbol-ordering-file=\(linkDirectory)/beamconsole.order",
             "-Xlinker", "--no-warn-symbol-ordering",
         ] + (getenv("BEAMCONSOLE_PIE") != nil
@@ -41,11 +42,20 @@ let releaseLinkerSettings: [LinkerSetting] = [
 /// On the executable target always; on the library targets only when `BEAMCONSOLE_RELEASE_LAYOUT=1` is set (the release
 /// scripts, `make install` and the Dockerfile set it), because SwiftPM refuses `unsafeFlags` in a package that another
 /// one depends on by version: without the variable the libraries carry no unsafe flags at all.
-let executableSwiftSettings: [SwiftSetting] = [
+let functionSections: [SwiftSetting] = [
     .unsafeFlags(["-Xfrontend", "-function-sections"], .when(platforms: [.linux], configuration: .release)),
 ]
+
+/// Every shipped module imports the modules whose members it uses (SE-0444). Without it the extension members of a
+/// module that is only a dependency's dependency are visible too (Foundation's, through a dependency), so a Foundation API
+/// could be used, and Foundation and ICU linked into the executable, with no `import Foundation` to show it. The
+/// shipped modules import `FoundationEssentials` at most (no ICU).
+let shippedModuleSwiftSettings: [SwiftSetting] = [.enableUpcomingFeature("MemberImportVisibility")]
+
+let executableSwiftSettings: [SwiftSetting] = shippedModuleSwiftSettings + functionSections
 let librarySwiftSettings: [SwiftSetting] =
-    getenv("BEAMCONSOLE_RELEASE_LAYOUT").map { String(cString: $0) == "1" } == true ? executableSwiftSettings : []
+    shippedModuleSwiftSettings
+    + (getenv("BEAMCONSOLE_RELEASE_LAYOUT").map { String(cString: $0) == "1" } == true ? functionSections : [])
 
 let package = Package(
     name: "beamconsole",
@@ -108,6 +118,7 @@ let package = Package(
             name: "ConsoleREPL",
             dependencies: [
                 "ErlangTerm", "TermSyntax", "CEditLine", "ErlangDistribution", "ClusterDiscovery", "ClusterMembership",
+                "SocketFailure",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],

@@ -1,6 +1,6 @@
+import Dispatch
 import ErlangDistribution
 import ErlangTerm
-import Foundation
 import Synchronization
 
 /// Tab completion: command names, node names, and remote module and function names fetched lazily from the

@@ -6,8 +6,8 @@
     import Darwin
 #endif
 import ClusterDiscovery
+import ClusterMembership
 import ErlangDistribution
-import Foundation
 
 /// One one-shot command line: the command, the start-up options, and how to print.
 public struct OneShot: Sendable {

@@ -181,7 +181,7 @@ extension ConsoleCommand {
             }
             guard !rest.isEmpty else { throw ConsoleCommandError(usage) }
             if rest.hasSuffix(" --nodes") { throw ConsoleCommandError("--nodes needs at least one node") }
-            if let range = rest.range(of: " --nodes ", options: .backwards) ?? rest.range(of: "--nodes ") {
+            if let range = rest.lastRange(of: " --nodes ") ?? rest.firstRange(of: "--nodes ") {
                 let expression = String(rest[..<range.lowerBound]).trimmingWhitespace()
                 let list = rest[range.upperBound...].split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init)
                 guard !list.isEmpty else { throw ConsoleCommandError("--nodes needs at least one node") }

@@ -2,8 +2,14 @@ import ClusterDiscovery
 import ClusterMembership
 import ErlangDistribution
 import ErlangTerm
-import Foundation
+import Synchronization
 import TermSyntax
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The console's state (the node, the target, the settings, discovery) and the one way a command runs: the read-only
 /// policy first, then the command (each in its own file under `Commands/`), then redaction of the cookie, then the
@@ -12,9 +18,16 @@ public final class ConsoleSession: @unchecked Sendable {
     public let node: LocalNode
     /// The ECS task the console itself runs in (shown by `info`), when its metadata could be read at start.
     public let ecsTask: ECSTaskMetadata?
-    private let lock = NSLock()
-    private var _target: String?
-    private var _settings: ConsoleSettings
+    /// What changes while commands run, behind one lock.
+    private struct State {
+        var target: String?
+        var settings: ConsoleSettings
+        var noticeHandler: (@Sendable (String) -> Void)?
+        var keepsState = false
+        var backgroundGroupLeader: Pid?
+        var origins: [String] = []
+    }
+    private let state: Mutex<State>
 
     /// Discovery: the sources (`--dns-query`, `--epmd-hosts`, `--nodes`) when configured, and always the nodes that
     /// connected nodes list (for `watch`).
@@ -31,30 +44,26 @@ public final class ConsoleSession: @unchecked Sendable {
     public let evaluators = EvaluatorRegistry()
     /// The log level changes in force (``LogCommand``).
     public let logOverrides = LogOverrides()
-    private var _noticeHandler: (@Sendable (String) -> Void)?
     /// Where notices that come later go (a level change reverting): the REPL prints them above the prompt.
     public var noticeHandler: (@Sendable (String) -> Void)? {
-        get { lock.lock(); defer { lock.unlock() }; return _noticeHandler }
-        set { lock.lock(); _noticeHandler = newValue; lock.unlock() }
+        get { state.withLock { $0.noticeHandler } }
+        set { state.withLock { $0.noticeHandler = newValue } }
     }
-    private var _keepsState = false
-    private var _backgroundGroupLeader: Pid?
-    private var _origins: [String] = []
     /// Where the target, the cookie and the discovery sources came from (`info` shows them; never the cookie).
     public var origins: [String] {
-        get { lock.withLock { _origins } }
-        set { lock.withLock { _origins = newValue } }
+        get { state.withLock { $0.origins } }
+        set { state.withLock { $0.origins = newValue } }
     }
     /// The REPL's own group leader on our node: the evaluators use it, so that what their processes print later (a
     /// `spawn` that prints after the line returned) still reaches the console, above the prompt, as in IEx.
     public var backgroundGroupLeader: Pid? {
-        get { lock.withLock { _backgroundGroupLeader } }
-        set { lock.withLock { _backgroundGroupLeader = newValue } }
+        get { state.withLock { $0.backgroundGroupLeader } }
+        set { state.withLock { $0.backgroundGroupLeader = newValue } }
     }
     /// Whether evaluations keep their state per node (the REPL), rather than each starting afresh (one-shot).
     public var keepsState: Bool {
-        get { lock.withLock { _keepsState } }
-        set { lock.withLock { _keepsState = newValue } }
+        get { state.withLock { $0.keepsState } }
+        set { state.withLock { $0.keepsState = newValue } }
     }
 
     public init(
@@ -66,20 +75,19 @@ public final class ConsoleSession: @unchecked Sendable {
         self.redactor = Redactor(cookie: node.configuration.cookie)
         self.ecsTask = ecsTask
         self.discovery = DiscoveryService(node: node, configuration: discovery ?? DiscoveryConfiguration())
-        self._target = target
         var settings = settings
         if settings.profiles == nil { settings.profiles = PrinterProfileRegistry() }
-        self._settings = settings
+        self.state = Mutex(State(target: target, settings: settings))
     }
 
     /// The default target of `call`, `eval` and `info`.
     public var target: String? {
-        get { lock.withLock { _target } }
-        set { lock.withLock { _target = newValue } }
+        get { state.withLock { $0.target } }
+        set { state.withLock { $0.target = newValue } }
     }
     public var settings: ConsoleSettings {
-        get { lock.withLock { _settings } }
-        set { lock.withLock { _settings = newValue } }
+        get { state.withLock { $0.settings } }
+        set { state.withLock { $0.settings = newValue } }
     }
 
     /// The profile each node's terms are rendered with where no call is spent on it (error messages): the one
@@ -204,7 +212,7 @@ public final class ConsoleSession: @unchecked Sendable {
     func record(_ command: ConsoleCommand, _ out: CommandOutput, duration: Duration, in audit: AuditLog) {
         var entry = AuditLog.Entry(
             time: Date(), console: node.name, operation: "", targets: [], outcome: "ok", duration: duration)
-        let parsed = (try? JSONSerialization.jsonObject(with: Data(out.json.utf8))) as? [String: Any]
+        let parsed = JSONValue.parse(out.json)
         func mfa(_ e: String) -> String {
             (try? parseCall(e)).map { "\($0.module.name):\($0.function.name)/\($0.arity)" } ?? redactor.redact(e)
         }
@@ -220,34 +228,34 @@ public final class ConsoleSession: @unchecked Sendable {
         case .multicall(let e, let nodes, _):
             entry.operation = "multicall"
             entry.mfa = mfa(e)
-            for r in parsed?["results"] as? [[String: Any]] ?? [] {
-                if let n = r["node"] as? String { entry.results[n] = r["status"] as? String ?? "?" }
+            for r in parsed?["results"]?.arrayValue ?? [] {
+                if let n = r["node"]?.stringValue { entry.results[n] = r["status"]?.stringValue ?? "?" }
             }
             entry.targets = entry.results.isEmpty ? (nodes ?? []) : entry.results.keys.sorted()
         case .trace(let r):
             entry.operation = "trace"
             entry.mfa = r.function
             entry.source = redactor.redact(Self.traceDescription(r))
-            for row in parsed?["nodes"] as? [[String: Any]] ?? [] {
-                if let n = row["node"] as? String {
-                    entry.results[n] = row["reason"] as? String ?? row["status"] as? String ?? "?"
+            for row in parsed?["nodes"]?.arrayValue ?? [] {
+                if let n = row["node"]?.stringValue {
+                    entry.results[n] = row["reason"]?.stringValue ?? row["status"]?.stringValue ?? "?"
                 }
             }
             entry.targets = entry.results.isEmpty ? (r.nodes ?? target.map { [$0] } ?? []) : entry.results.keys.sorted()
         case .log(let r):
             guard r.mutates else { return }
-            entry.operation = r.commandName.replacingOccurrences(of: " LEVEL", with: "").replacingOccurrences(of: " ", with: "_")
+            entry.operation = r.commandName.replacingEvery(" LEVEL", with: "").replacingEvery(" ", with: "_")
             switch r.action {
             case .set(let level, let module):
                 entry.source = "level=\(level)" + (module.map { " module=\($0)" } ?? "") + " for=\(r.seconds)s"
             case .tail(let level): entry.source = "level=\(level) limit=\(r.limit) rate=\(r.rate) for=\(r.seconds)s"
             default: break
             }
-            for row in parsed?["nodes"] as? [[String: Any]] ?? [] {
-                if let n = row["node"] as? String { entry.results[n] = row["status"] as? String ?? "?" }
+            for row in parsed?["nodes"]?.arrayValue ?? [] {
+                if let n = row["node"]?.stringValue { entry.results[n] = row["status"]?.stringValue ?? "?" }
             }
-            for row in parsed?["reverted"] as? [[String: Any]] ?? [] {
-                if let n = row["node"] as? String { entry.results[n] = (row["reverted"] as? Bool ?? false) ? "reverted" : "pending" }
+            for row in parsed?["reverted"]?.arrayValue ?? [] {
+                if let n = row["node"]?.stringValue { entry.results[n] = (row["reverted"]?.boolValue ?? false) ? "reverted" : "pending" }
             }
             entry.targets = entry.results.isEmpty ? (r.nodes ?? target.map { [$0] } ?? []) : entry.results.keys.sorted()
         default:
@@ -261,7 +269,7 @@ public final class ConsoleSession: @unchecked Sendable {
             if case .multicall = command {
                 entry.outcome = "partial"
             } else {
-                entry.outcome = parsed?["status"] as? String ?? "error"
+                entry.outcome = parsed?["status"]?.stringValue ?? "error"
             }
         }
         audit.write(entry)

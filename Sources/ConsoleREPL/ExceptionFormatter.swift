@@ -39,7 +39,7 @@ enum ExceptionFormatter {
     static func formatted(_ response: CallResponse, by m: Atom) -> String? {
         guard case .value(let v) = response.result, var t = flattenChardata(v) else { return nil }
         while t.hasSuffix("\n") { t.removeLast() }
-        if m.name == "erl_error" { t = "** " + t.replacingOccurrences(of: "\n", with: "\n   ") }
+        if m.name == "erl_error" { t = "** " + t.replacingEvery("\n", with: "\n   ") }
         return t
     }
 

@@ -1,3 +1,9 @@
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
 /// A small JSON document builder with stable output: no insignificant whitespace; ``object(_:)`` sorts its keys,
 /// ``orderedObject(_:)`` keeps the order given.
 public indirect enum JSONValue: Sendable, Hashable {
@@ -67,3 +73,49 @@ public indirect enum JSONValue: Sendable, Hashable {
 
 /// Encodes an object.
 func jsonObject(_ fields: [String: JSONValue]) -> String { JSONValue.object(fields).encoded }
+
+extension JSONValue {
+    /// Reads a JSON document (the console's own output, for the audit log): objects as ``object(_:)``, numbers as
+    /// ``number(_:)``; nil when it is not JSON. Through Foundation's `JSONDecoder` (`JSONSerialization` is not in
+    /// FoundationEssentials).
+    static func parse(_ text: String) -> JSONValue? {
+        try? JSONDecoder().decode(Parsed.self, from: Data(text.utf8)).value
+    }
+
+    /// A value's member `key` (nil when it is not an object or has no such member).
+    subscript(key: String) -> JSONValue? {
+        switch self {
+        case .object(let o): return o[key]
+        case .orderedObject(let pairs): return pairs.first { $0.0 == key }?.1
+        default: return nil
+        }
+    }
+
+    /// The string, when it is one.
+    var stringValue: String? { if case .string(let s) = self { return s } else { return nil } }
+    /// The boolean, when it is one.
+    var boolValue: Bool? { if case .bool(let b) = self { return b } else { return nil } }
+    /// The elements, when it is an array.
+    var arrayValue: [JSONValue]? { if case .array(let a) = self { return a } else { return nil } }
+
+    private struct Parsed: Decodable {
+        let value: JSONValue
+
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.singleValueContainer()
+            if c.decodeNil() {
+                value = .null
+            } else if let b = try? c.decode(Bool.self) {
+                value = .bool(b)
+            } else if let d = try? c.decode(Double.self) {
+                value = .number(d)
+            } else if let s = try? c.decode(String.self) {
+                value = .string(s)
+            } else if let a = try? c.decode([Parsed].self) {
+                value = .array(a.map(\.value))
+            } else {
+                value = .object(try c.decode([String: Parsed].self).mapValues(\.value))
+            }
+        }
+    }
+}

@@ -1,9 +1,23 @@
+import ClusterMembership
 import Dispatch
 import ErlangDistribution
 import ErlangTerm
-import Foundation
 import Synchronization
 import TermSyntax
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The interactive console: libedit line editing, a prompt that shows the target and its state, cluster events
 /// printed above the prompt, Ctrl-C that cancels the running command, tab completion of commands, node names and
@@ -36,7 +50,7 @@ public final class REPL: @unchecked Sendable {
     /// The default history file: `$XDG_STATE_HOME/beamconsole/history` (`~/.local/state/beamconsole/history`).
     public static func defaultHistoryPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         let base = environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.local/state"
+            ?? (environment["HOME"] ?? homeDirectory()) + "/.local/state"
         return base + "/beamconsole/history"
     }
 
@@ -156,14 +170,12 @@ public final class REPL: @unchecked Sendable {
         let list = targets.count <= 4 ? targets.joined(separator: ", ") : "\(targets.prefix(3).joined(separator: ", ")), …"
         let question = "run \(e) on \(targets.count) nodes (\(list))? [y/N] "
         let answer: LineEditor.Input = await withCheckedContinuation { continuation in
-            let thread = Thread { [editor] in
+            startDetachedThread(stackSize: 1 << 20) { [editor] in
                 continuation.resume(returning: editor.readLine(prompt: question, recordHistory: false))
             }
-            thread.stackSize = 1 << 20
-            thread.start()
         }
         guard case .line(let text) = answer else { return false }
-        return ["y", "yes"].contains(text.trimmingCharacters(in: .whitespaces).lowercased())
+        return ["y", "yes"].contains(text.trimmingScalars(where: \.isBlank).lowercased())
     }
 
     /// Runs a command as a cancellable task; Ctrl-C (SIGINT) cancels it.
@@ -188,7 +200,7 @@ public final class REPL: @unchecked Sendable {
             if editor.isInteractive {
                 editor.printAbove(line)
             } else {
-                FileHandle.standardError.write(Data((output.errorText + "\n").utf8))
+                writeAll(2, output.errorText + "\n")
             }
         }
     }
@@ -197,11 +209,9 @@ public final class REPL: @unchecked Sendable {
     private func readLine(continuing: Bool) async -> LineEditor.Input {
         let prompt = continuing ? Self.continuationPrompt(for: self.prompt()) : self.prompt()
         return await withCheckedContinuation { continuation in
-            let thread = Thread { [editor] in
+            startDetachedThread(stackSize: 1 << 20) { [editor] in
                 continuation.resume(returning: editor.readLine(prompt: prompt, continuationPrompt: "...> "))
             }
-            thread.stackSize = 1 << 20
-            thread.start()
         }
     }
 
@@ -273,6 +283,6 @@ public final class REPL: @unchecked Sendable {
 extension LineEditor {
     /// Writes text as it arrives (remote output during a call), without a newline of its own.
     public func printRaw(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+        writeAll(1, text)
     }
 }

@@ -1,7 +1,11 @@
-import Foundation
-
 #if canImport(Glibc)
     import Glibc
+#endif
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
 #endif
 
 /// Keeps a long-running view's resident set to what it uses.

@@ -1,5 +1,12 @@
-import Foundation
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Delivers SIGINT and SIGTERM to Swift code reliably. A C handler (run by whichever thread the kernel picks) writes
 /// the signal's number to a pipe, and one thread reads the pipe and calls the newest subscriber of that signal.
@@ -69,7 +76,7 @@ final class SignalRelay: @unchecked Sendable {
         _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
         signalRelayWriteFD.store(fds[1], ordering: .releasing)
         let readFD = fds[0]
-        let thread = Thread { [self] in
+        startDetachedThread(stackSize: 256 << 10) { [self] in
             var byte: UInt8 = 0
             while true {
                 let n = read(readFD, &byte, 1)
@@ -79,8 +86,6 @@ final class SignalRelay: @unchecked Sendable {
                 action?()
             }
         }
-        thread.stackSize = 256 << 10
-        thread.start()
     }
 }
 

@@ -2,8 +2,21 @@ import ClusterDiscovery
 import ClusterMembership
 import ErlangDistribution
 import ErlangTerm
-import Foundation
 import TermSyntax
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// How the console starts: our node name, the cookie, the default target, presentation. Pure: the environment and
 /// the host's facts are inputs.
@@ -302,7 +315,7 @@ public enum Startup {
             do {
                 text = try String(contentsOfFile: path, encoding: .utf8)
             } catch {
-                throw bad("cannot read the ssl_dist optfile \(path): \((error as NSError).localizedDescription)")
+                throw bad("cannot read the ssl_dist optfile \(path): \(readFailureText(error))")
             }
             let term: Term
             do {
@@ -405,4 +418,18 @@ public func localAddress(reaching host: String) -> String? {
 private func cString(_ buffer: [CChar]) -> String {
     let bytes = buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
     return String(decoding: bytes, as: UTF8.self)
+}
+
+/// Why a file could not be read, in the words Foundation's `NSError.localizedDescription` used for the errors
+/// `String(contentsOfFile:encoding:)` throws.
+func readFailureText(_ error: any Error) -> String {
+    let reasons = [
+        4: "The file doesn’t exist.", 257: "You don’t have permission.", 258: "The file name is invalid.",
+        259: "The file isn’t in the correct format.", 260: "The file doesn’t exist.",
+        261: "The specified text encoding isn’t applicable.", 263: "The item is too large.",
+        264: "The text encoding of the contents couldn’t be determined.",
+    ]
+    guard let e = error as? CocoaError else { return "The operation could not be completed. (\(error))" }
+    let code = e.code.rawValue
+    return "The operation could not be completed. " + (reasons[code] ?? "(NSCocoaErrorDomain error \(code).)")
 }

@@ -1,7 +1,12 @@
 import ClusterDiscovery
 import ClusterMembership
 import ErlangDistribution
-import Foundation
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Whether the console's target can take a line right now, and what the prompt and the refusal say when it cannot.
 /// Pure: made from what the node and discovery already know (our connection's state and since when, the sources that

@@ -1,7 +1,13 @@
 import ErlangDistribution
 import ErlangTerm
-import Foundation
+import Synchronization
 import TermSyntax
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 extension PrinterProfile {
     /// The profile for a node that answered `erlang:system_info(otp_release)` with `otpRelease` ("25") and
@@ -9,7 +15,7 @@ extension PrinterProfile {
     /// supported range; what is missing or unreadable is the newest release's.
     public static func forTarget(otpRelease: String?, elixirVersion: String?) -> PrinterProfile {
         var p = PrinterProfile.newest
-        if let r = otpRelease.flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }) {
+        if let r = otpRelease.flatMap({ Int($0.trimmingScalars(where: \.isBlank)) }) {
             p.otp = min(max(r, supportedOTP.lowerBound), supportedOTP.upperBound)
         }
         if let v = elixirVersion.flatMap(ElixirVersion.init) {
@@ -29,8 +35,7 @@ public final class PrinterProfileRegistry: @unchecked Sendable {
         var connection: Date?
     }
 
-    private let lock = NSLock()
-    private var entries: [String: Entry] = [:]
+    private let entries = Mutex<[String: Entry]>([:])
 
     public init() {}
 
@@ -50,7 +55,7 @@ public final class PrinterProfileRegistry: @unchecked Sendable {
             forget(node)
             return nil
         }
-        return lock.withLock {
+        return entries.withLock { entries in
             guard let e = entries[node], e.connection == current else { return nil }
             return e.profile
         }
@@ -59,11 +64,11 @@ public final class PrinterProfileRegistry: @unchecked Sendable {
     /// Records `profile` for `node` (as `info` learns it) over the current connection.
     public func record(_ profile: PrinterProfile, for node: String, caller: any RemoteCaller) {
         guard let current = Self.connection(to: node, caller: caller) else { return }
-        lock.withLock { entries[node] = Entry(profile: profile, connection: current) }
+        entries.withLock { $0[node] = Entry(profile: profile, connection: current) }
     }
 
     /// Forgets `node` (its connection went down).
-    public func forget(_ node: String) { _ = lock.withLock { entries.removeValue(forKey: node) } }
+    public func forget(_ node: String) { _ = entries.withLock { $0.removeValue(forKey: node) } }
 
     /// `node`'s profile: the cached one, or fetched now (one call after the other, as a blocking caller needs).
     /// The OTP release comes from the node's handshake flags when they tell it (bit 37: OTP 28, see

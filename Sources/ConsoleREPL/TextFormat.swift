@@ -1,7 +1,20 @@
 import ErlangDistribution
 import ErlangTerm
-import Foundation
 import TermSyntax
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// IEx's default syntax colours.
 public enum ElixirColors {
@@ -86,14 +99,14 @@ func formatDuration(_ d: Duration) -> String {
     return fixed(ms / 1000, places: 1) + " s"
 }
 
-/// `v` rounded to `places` decimals (0-6), as `String(format: "%.<places>f")` prints it for the values views show,
-/// without Foundation's formatter (`watch` formats a round trip per row on every frame).
+/// `v` rounded to `places` decimals (0-6), as `printf("%.<places>f")` prints it for the values views show, without a
+/// call to C's formatter (`watch` formats a round trip per row on every frame).
 func fixed(_ v: Double, places: Int) -> String {
     guard v.isFinite else { return "\(v)" }
     var scale = 1.0
     for _ in 0..<places { scale *= 10 }
     let scaled = (abs(v) * scale).rounded()
-    guard scaled < 9e15 else { return String(format: "%.\(places)f", v) }
+    guard scaled < 9e15 else { return printfFixed(v, places: places) }
     let n = Int64(scaled), unit = Int64(scale)
     let sign = v < 0 && n != 0 ? "-" : ""
     guard places > 0 else { return sign + "\(n)" }

@@ -138,7 +138,7 @@ public enum ElixirInspect {
         let depth = nestingDepth(term)
         if depth <= 64 { return render(term, options) }
         var text = ""
-        LargeStack.run(stackSize: max(16 << 20, depth * (64 << 10))) { text = render(term, options) }
+        onLargeStack(max(16 << 20, depth * (64 << 10))) { text = render(term, options) }
         return text
     }
 

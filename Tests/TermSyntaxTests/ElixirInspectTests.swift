@@ -126,6 +126,30 @@ final class ElixirInspectTests: XCTestCase {
         XCTAssertEqual(ElixirInspect.inspect(term, options: .pretty), ElixirInspect.inspect(term))
     }
 
+    /// `String.to_atom("\u{2003C}\u{338}")` and with an `a` before: already NFC, so an identifier (Foundation's NFC
+    /// composed the pair into U+226E, and the atom was quoted).
+    func test_atomSupplementaryAndCombiningMark() {
+        XCTAssertEqual(ElixirInspect.inspect(.atom("\u{2003C}\u{338}")), ":\u{2003C}\u{338}")
+        XCTAssertEqual(ElixirInspect.inspect(.atom("a\u{2003C}\u{338}")), ":a\u{2003C}\u{338}")
+    }
+
+    /// `String.to_atom("\u{CCA}\u{CD5}")`: NFC composes it into U+0CCB.
+    func test_atomThatComposes() {
+        XCTAssertEqual(ElixirInspect.inspect(.atom("\u{CCA}\u{CD5}")), ":\"\u{CCA}\u{CD5}\"")
+    }
+
+    /// `Enum.reduce(1..1000, :x, fn _, acc -> {acc} end)`, with the default limit and with `limit: :infinity`:
+    /// deeper than the calling thread's stack is sized for, so printed on a thread of its own.
+    func test_deepTuple() {
+        let term = (0..<1000).reduce(Term.atom("x")) { t, _ in .tuple([t]) }
+        let cut = String(repeating: "{", count: 51) + "..." + String(repeating: "}", count: 51)
+        XCTAssertEqual(ElixirInspect.inspect(term), cut)
+        XCTAssertEqual(ElixirInspect.inspect(term, options: .pretty), cut)
+        XCTAssertEqual(
+            ElixirInspect.inspect(term, options: ElixirInspectOptions(limit: nil)),
+            String(repeating: "{", count: 1000) + ":x" + String(repeating: "}", count: 1000))
+    }
+
     /// `:foo?`
     func test_atomQuestion() {
         let term: Term = .atom("foo?")

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// What the discovery table reads from a connection state: only whether it is up, in progress, or ended and why.
 /// ClusterMembership conforms ErlangDistribution's `PeerConnectionState` (and names the tables that use it

@@ -1,8 +1,13 @@
-import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
 import SocketFailure
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Where the task metadata endpoint v4 is: the parts of `ECS_CONTAINER_METADATA_URI_V4`
 /// (e.g. `http://169.254.170.2/v4/0123abcd-…`). Pure; parsing never does I/O.
@@ -19,7 +24,7 @@ public struct ECSMetadataEndpoint: Sendable, Hashable {
         func invalid(_ why: String) -> ECSMetadataError {
             ECSMetadataError(.invalidURI, "ECS task metadata URI '\(uri)' \(why)")
         }
-        guard let schemeEnd = uri.range(of: "://") else { throw invalid("is not an http:// URI") }
+        guard let schemeEnd = uri.firstRange(of: "://") else { throw invalid("is not an http:// URI") }
         let scheme = uri[..<schemeEnd.lowerBound].lowercased()
         guard scheme == "http" else {
             throw invalid("has scheme \(scheme); only http:// is supported (ECS gives http://169.254.170.2/v4/...)")
@@ -118,7 +123,7 @@ public struct ECSMetadataClient: Sendable {
     public static func fromEnvironment(
         _ environment: [String: String] = ProcessInfo.processInfo.environment, timeout: Duration = .seconds(2)
     ) -> ECSMetadataClient? {
-        guard let uri = environment[environmentVariable]?.trimmingCharacters(in: .whitespaces), !uri.isEmpty else {
+        guard let uri = environment[environmentVariable].map(trimmingBlanks), !uri.isEmpty else {
             return nil
         }
         return ECSMetadataClient(uri: uri, timeout: timeout)
@@ -288,4 +293,16 @@ private final class ResponseCollector: ChannelInboundHandler, @unchecked Sendabl
             fail(ECSMetadataError(.ioError, "ECS task metadata: GET \(url): \(error)"), context: context)
         }
     }
+}
+
+/// `text` without leading and trailing spaces and tabs: what Foundation's `trimmingCharacters(in: .whitespaces)` did
+/// (by Unicode scalar: general category Zs, tab, and U+200B, which older Unicode had in Zs).
+private func trimmingBlanks(_ text: String) -> String {
+    let scalars = text.unicodeScalars
+    let isBlank = { (c: Unicode.Scalar) in
+        c == "\t" || c.value == 0x200B || c.properties.generalCategory == .spaceSeparator
+    }
+    guard let first = scalars.firstIndex(where: { !isBlank($0) }), let last = scalars.lastIndex(where: { !isBlank($0) })
+    else { return "" }
+    return String(scalars[first...last])
 }

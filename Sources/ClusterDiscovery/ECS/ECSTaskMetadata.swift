@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// What beamconsole uses from the ECS task metadata endpoint v4 (`${ECS_CONTAINER_METADATA_URI_V4}/task`):
 /// the task's IP (for our own node name), ARN, family/revision, cluster and availability zone (shown in `info`).

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// libcluster's DNSPoll strategy, as a pure model: what each poll found, which nodes it forms, what changed, what
 /// libcluster itself would do, and what looks wrong.

@@ -1,9 +1,14 @@
 import ClusterDiscovery
 import ErlangDistribution
 import ErlangTerm
-import Foundation
 import NIOCore
 import Synchronization
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// What to discover and how often.
 public struct DiscoveryConfiguration: Sendable {

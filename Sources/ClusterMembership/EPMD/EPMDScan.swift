@@ -1,6 +1,5 @@
 import ClusterDiscovery
 import ErlangDistribution
-import Foundation
 import NIOCore
 import NIOPosix
 
@@ -101,7 +100,7 @@ public enum EPMDScan {
     public static func parseHosts(_ text: String) throws(EPMDScanError) -> [EPMDScanTarget] {
         var out: [EPMDScanTarget] = []
         for raw in text.split(separator: ",", omittingEmptySubsequences: false) {
-            let entry = raw.trimmingCharacters(in: .whitespaces)
+            let entry = trimmingBlanks(raw)
             let t = try parseHost(entry)
             if !out.contains(t) { out.append(t) }
         }
@@ -224,4 +223,16 @@ public struct EPMDScanner: Sendable {
             return EPMDHostScan(target: target, result: .failure(EPMDScanError(error, target: target)))
         }
     }
+}
+
+/// `text` without leading and trailing spaces and tabs: what Foundation's `trimmingCharacters(in: .whitespaces)` did
+/// (by Unicode scalar: general category Zs, tab, and U+200B, which older Unicode had in Zs).
+private func trimmingBlanks(_ text: Substring) -> String {
+    let scalars = text.unicodeScalars
+    let isBlank = { (c: Unicode.Scalar) in
+        c == "\t" || c.value == 0x200B || c.properties.generalCategory == .spaceSeparator
+    }
+    guard let first = scalars.firstIndex(where: { !isBlank($0) }), let last = scalars.lastIndex(where: { !isBlank($0) })
+    else { return "" }
+    return String(scalars[first...last])
 }

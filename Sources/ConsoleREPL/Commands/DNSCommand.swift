@@ -1,4 +1,5 @@
 import ClusterDiscovery
+import ClusterMembership
 
 /// `dns`.
 enum DNSCommand {

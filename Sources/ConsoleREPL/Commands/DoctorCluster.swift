@@ -1,4 +1,5 @@
 import ClusterDiscovery
+import ClusterMembership
 import ErlangDistribution
 import ErlangTerm
 import TermSyntax

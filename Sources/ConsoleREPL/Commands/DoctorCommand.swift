@@ -1,7 +1,8 @@
 import ClusterDiscovery
+import ClusterMembership
+import Dispatch
 import ErlangDistribution
 import ErlangTerm
-import Foundation
 
 /// `doctor [NODE…]`: every connection stage for each node, with the cause and the fix; with no NODE, the whole
 /// cluster's findings after them (``DoctorCluster``, ``ClusterDiagnosis``).

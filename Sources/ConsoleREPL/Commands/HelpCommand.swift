@@ -1,3 +1,5 @@
+import TermSyntax
+
 /// `help [COMMAND]`: every command's usage, one command's, or `help read-only`'s allowlist.
 enum HelpCommand {
     static func run(topic: String?, settings: ConsoleSettings) -> CommandOutput {

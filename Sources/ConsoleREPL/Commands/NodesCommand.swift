@@ -1,5 +1,10 @@
 import ErlangDistribution
-import Foundation
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// `nodes`: the console's own connections, each with a fresh round trip.
 enum NodesCommand {
@@ -21,7 +26,6 @@ enum NodesCommand {
             headers: ["node", "state", "type", "since", "rtt"], alignments: [.left, .left, .left, .left, .right])
         var rows: [JSONValue] = []
         let now = Date()
-        let iso = ISO8601DateFormatter()
         for p in caller.peerSnapshots() {
             let type = p.peerIsHidden.map { $0 ? "hidden" : "normal" } ?? "-"
             let rtt = fresh[p.node]
@@ -32,7 +36,7 @@ enum NodesCommand {
             ])
             var row: [String: JSONValue] = [
                 "node": .string(p.node), "state": .string(stateName(p.state)), "type": .string(type),
-                "since": .string(iso.string(from: p.since)),
+                "since": .string(isoSeconds(p.since)),
                 "rtt_ms": rtt.map { .number(milliseconds($0)) } ?? .null, "target": .bool(p.node == target),
             ]
             if case .failed(let e) = p.state { row["error"] = errorJSON(e) }

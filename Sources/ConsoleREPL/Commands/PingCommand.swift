@@ -1,4 +1,5 @@
 import ErlangDistribution
+import ErlangTerm
 
 /// `ping NODE`: connects if needed and times a round trip.
 enum PingCommand {

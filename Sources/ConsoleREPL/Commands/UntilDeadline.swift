@@ -1,16 +1,11 @@
-import Foundation
+import Synchronization
 
 /// A flag that can be claimed once, from any thread.
-private final class Once: @unchecked Sendable {
-    private let lock = NSLock()
-    private var done = false
+private final class Once: Sendable {
+    private let done = Atomic<Bool>(false)
     /// True for the first caller only.
     func claim() -> Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        if done { return false }
-        done = true
-        return true
+        done.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged
     }
 }
 

@@ -1,8 +1,21 @@
 import ClusterDiscovery
 import ClusterMembership
 import Dispatch
-import Foundation
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// `watch [SECONDS]`.
 enum WatchCommand {
@@ -103,14 +116,13 @@ final class KeyReader: @unchecked Sendable {
     private let state = Mutex<(keys: [Character], waiter: CheckedContinuation<Character?, Never>?, stop: Bool)>(
         ([], nil, false))
     private var saved = termios()
-    private var thread: Thread?
 
     func start() {
         tcgetattr(0, &saved)
         var raw = saved
         raw.c_lflag &= ~tcflag_t(ICANON | ECHO)
         tcsetattr(0, TCSANOW, &raw)
-        let t = Thread { [self] in
+        startDetachedThread { [self] in
             var pfd = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
             while !state.withLock({ $0.stop }) {
                 if poll(&pfd, 1, 100) > 0 {
@@ -119,8 +131,6 @@ final class KeyReader: @unchecked Sendable {
                 }
             }
         }
-        thread = t
-        t.start()
     }
 
     func stop() {

@@ -29,7 +29,7 @@ public enum ClusterConfig {
             func value(_ key: String, in pairs: [(Atom, Term)]) -> Term? { pairs.first { $0.0.name == key }?.1 }
             guard case .atom(let strategy)? = value("strategy", in: spec) else { return nil }
             let config = value("config", in: spec)?.keywordPairs ?? []
-            let short = strategy.name.replacingOccurrences(of: "Elixir.", with: "")
+            let short = strategy.name.replacingEvery("Elixir.", with: "")
             switch short {
             case "Cluster.Strategy.DNSPoll":
                 guard let query = value("query", in: config).flatMap(text),

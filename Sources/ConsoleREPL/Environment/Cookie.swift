@@ -1,5 +1,18 @@
 import ErlangDistribution
-import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Finding the cookie the way `erl` does, plus the explicit sources a CLI offers.
 public enum CookieSource {
@@ -46,7 +59,7 @@ public enum CookieSource {
             looked.append(path)
         }
         // Looked up only here: Foundation's home directory lookup is not free, and most runs have RELEASE_COOKIE.
-        let path = (home ?? NSHomeDirectory()) + "/.erlang.cookie"
+        let path = (home ?? homeDirectory()) + "/.erlang.cookie"
         do throws(DistributionError) {
             return Resolved(cookie: try read(path), warning: nil, origin: path)
         } catch where error.code == .cookie && !FileManager.default.fileExists(atPath: path) {
@@ -60,7 +73,7 @@ public enum CookieSource {
     /// `releases/COOKIE` as a release's start script reads it (`cat`): no permission check; nil when absent or empty.
     static func readReleaseCookie(_ path: String) -> String? {
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = String(decoding: data, as: UTF8.self).trimmingScalars { $0.isBlank || $0.isNewline }
         return text.isEmpty ? nil : text
     }
 
@@ -72,9 +85,7 @@ public enum CookieSource {
         var lines: [[String]] = []
         for pid in pids {
             // At most 64 KiB of a command line: enough for -root, which comes first.
-            guard let handle = FileHandle(forReadingAtPath: "\(proc)/\(pid)/cmdline") else { continue }
-            let data = (try? handle.read(upToCount: 65_536)) ?? Data()
-            try? handle.close()
+            guard let data = readPrefix(of: "\(proc)/\(pid)/cmdline", upTo: 65_536) else { continue }
             lines.append(data.split(separator: 0, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) })
         }
         return releaseRoots(commandLines: lines)
@@ -104,11 +115,30 @@ public enum CookieSource {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw DistributionError(.cookie, stage: .handshake, "cannot read the cookie file \(path)")
         }
-        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = String(decoding: data, as: UTF8.self).trimmingScalars { $0.isBlank || $0.isNewline }
         guard !text.isEmpty else { throw DistributionError(.cookie, stage: .handshake, "the cookie file \(path) is empty") }
         return text
     }
 }
+
+/// The first `limit` bytes of a file (all of it when shorter), or nil when it cannot be opened.
+private func readPrefix(of path: String, upTo limit: Int) -> [UInt8]? {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 4096)
+    while bytes.count < limit {
+        let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, min($0.count, limit - bytes.count)) }
+        if n < 0, errno == EINTR { continue }
+        guard n > 0 else { break }
+        bytes += chunk[..<n]
+    }
+    return bytes
+}
+
+/// The user's home directory, as Foundation's `NSHomeDirectory()` gave it (the password database's).
+func homeDirectory() -> String { FileManager.default.homeDirectoryForCurrentUser.path }
 
 extension LocalNode {
     /// A default name for a client node: `beamconsole_<random>@<host>`, short (like `-sname`) or long (`-name`).

@@ -1,7 +1,7 @@
 import ErlangDistribution
-import Foundation
 import NIOCore
 import NIOPosix
+import SocketFailure
 
 /// Single-purpose network checks for diagnostics (`doctor`): resolve a host, open and close one TCP connection.
 /// Neither touches a `LocalNode`'s connections. Console code (doctor), not part of the distribution library.

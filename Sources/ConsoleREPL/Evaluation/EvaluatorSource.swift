@@ -347,8 +347,8 @@ end
     /// outside it.)
     static func text(readOnly: Bool) -> String { readOnly ? withCheck : withoutCheck }
 
-    private static let withCheck = template.replacingOccurrences(
-        of: "'$READ_ONLY_CHECK'", with: ReadOnlyCheck.erlangFunSource)
-    private static let withoutCheck = template.replacingOccurrences(
-        of: "'$READ_ONLY_CHECK'", with: #"fun(_, _, _, _) -> {refused, <<"the session is not read-only">>} end"#)
+    private static let withCheck = template.replacingEvery(
+        "'$READ_ONLY_CHECK'", with: ReadOnlyCheck.erlangFunSource)
+    private static let withoutCheck = template.replacingEvery(
+        "'$READ_ONLY_CHECK'", with: #"fun(_, _, _, _) -> {refused, <<"the session is not read-only">>} end"#)
 }

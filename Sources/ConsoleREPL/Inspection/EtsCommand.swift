@@ -1,7 +1,12 @@
 import ErlangDistribution
 import ErlangTerm
-import Foundation
 import TermSyntax
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// `ets` (issue 15, operator need 10): the biggest ETS tables across the cluster, metadata only, each node reducing to
 /// its own top K; `ets TABLE --node N --peek K` shows at most K objects of one table (recorded by `--audit-log`).
@@ -75,8 +80,7 @@ enum EtsCommand {
             let outcome: String
             switch out.status {
             case CommandOutput.Status.ok: outcome = "ok"
-            default: outcome = (try? JSONSerialization.jsonObject(with: Data(out.json.utf8)) as? [String: Any])?
-                .flatMap { ($0["error"] as? [String: Any])?["code"] as? String } ?? "error"
+            default: outcome = JSONValue.parse(out.json)?["error"]?["code"]?.stringValue ?? "error"
             }
             audit.write(AuditLog.Entry(
                 time: Date(), console: session.node.name, operation: "ets_peek", targets: [node],

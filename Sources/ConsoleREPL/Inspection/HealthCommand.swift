@@ -1,6 +1,5 @@
 import ErlangDistribution
 import ErlangTerm
-import Foundation
 
 /// `health [--window S]`: per node, memory by type, process/port/atom/ETS counts as a share of their limits (warned
 /// at 85%), the run queue, scheduler utilisation over the window, and the bytes queued to each peer (``HealthSource``);
@@ -119,10 +118,10 @@ enum HealthView {
             func limit(_ name: String) -> String {
                 guard let l = n.limits.first(where: { $0.name == name }) else { return "-" }
                 guard l.limit > 0 else { return "\(l.count)" }
-                let text = "\(l.count) (\(String(format: "%.0f", l.share * 100))%)"
+                let text = "\(l.count) (\(printfFixed(l.share * 100, places: 0))%)"
                 return l.share >= HealthReport.warnShare ? "!" + text : text
             }
-            let util = n.utilization.map { String(format: "%.0f%% of %d", $0 * 100, n.schedulers) } ?? "-"
+            let util = n.utilization.map { printfFixed($0 * 100, places: 0) + "% of \(n.schedulers)" } ?? "-"
             let queued = n.dist.values.reduce(0, +)
             let worst = n.dist.max { $0.value < $1.value }
             let dist = queued == 0 ? "0" : "\(HumanUnits.bytes(queued)) (most to \(worst!.key))"
@@ -134,7 +133,7 @@ enum HealthView {
             out += "\n"
             for w in warnings {
                 out += paint(
-                    "\(w.node): \(w.limit.name) at \(String(format: "%.0f", w.limit.share * 100))% of the limit "
+                    "\(w.node): \(w.limit.name) at \(printfFixed(w.limit.share * 100, places: 0))% of the limit "
                         + "(\(w.limit.count) of \(w.limit.limit))", "31") + "\n"
             }
         }
@@ -144,9 +143,9 @@ enum HealthView {
             for x in outliers {
                 let bytes = x.metric == "memory" || x.metric == "binary"
                 let show = { (v: Int) in bytes ? HumanUnits.bytes(v) : "\(v)" }
-                out += "  \(x.node): \(x.metric.replacingOccurrences(of: "_", with: " ")) \(show(x.value)), "
+                out += "  \(x.node): \(x.metric.replacingEvery("_", with: " ")) \(show(x.value)), "
                     + (x.median == 0 ? "where the median is 0\n"
-                        : "\(String(format: "%.1f", x.ratio))× the median (\(show(x.median)))\n")
+                        : "\(printfFixed(x.ratio, places: 1))× the median (\(show(x.median)))\n")
             }
         }
         for (node, f) in r.failures.sorted(by: { $0.key < $1.key }) { out += "\(node): no answer: \(f)\n" }

@@ -1,6 +1,12 @@
+import ErlangDistribution
 import ErlangTerm
-import Foundation
 import TermSyntax
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// `proc PID|NAME [--node N] [--no-state]` (issue 15): one process, safely. ``ProcSource`` runs on the node: the
 /// sizes first, then the cheap `process_info/2` items, then (for a gen_* process under the thresholds) its state

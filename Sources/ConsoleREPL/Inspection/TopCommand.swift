@@ -1,7 +1,14 @@
 import ErlangDistribution
 import ErlangTerm
-import Foundation
 import TermSyntax
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// `top [--sort memory|reductions|mqueue|binary|heap] [--limit K] [--interval S] [--window S] [--force] [--once]`:
 /// the top K processes across every selected node, merged, with a node column (``TopSource`` on each node), and the

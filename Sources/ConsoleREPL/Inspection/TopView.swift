@@ -1,10 +1,9 @@
 import ErlangTerm
-import Foundation
 import TermSyntax
 
 /// Renders `top`: the merged rows, the outlier nodes, refusals and failures; and its JSON.
 enum TopView {
-    static func seconds(_ s: Double) -> String { s == s.rounded() ? "\(Int(s)) s" : String(format: "%.1f s", s) }
+    static func seconds(_ s: Double) -> String { s == s.rounded() ? "\(Int(s)) s" : printfFixed(s, places: 1) + " s" }
 
     /// `Elixir.MyApp.Worker` → `MyApp.Worker`.
     static func moduleName(_ atom: String) -> String {
@@ -65,7 +64,7 @@ enum TopView {
                     "mqueue": "messages queued",
                 ][x.metric] ?? x.metric
                 out += "  \(x.node): \(what) \(show(x.value)), "
-                    + (x.median == 0 ? "where the median is 0\n" : "\(String(format: "%.1f", x.ratio))× the median (\(show(x.median)))\n")
+                    + (x.median == 0 ? "where the median is 0\n" : "\(printfFixed(x.ratio, places: 1))× the median (\(show(x.median)))\n")
             }
         }
         for (node, (count, limit)) in s.refused.sorted(by: { $0.key < $1.key }) {

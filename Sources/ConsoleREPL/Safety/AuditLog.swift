@@ -1,4 +1,16 @@
-import Foundation
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// `--audit-log FILE`: one JSON line per remote operation (`call`, `multicall`, `eval`, also when refused), appended
 /// with `O_APPEND` so that concurrent consoles never interleave a line; the file is created `0600`. Never holds the
@@ -6,7 +18,6 @@ import Foundation
 public final class AuditLog: @unchecked Sendable {
     public let path: String
     private let fd: Int32
-    private let lock = NSLock()
 
     /// Opens (creating) `path` for appending.
     public init(path: String) throws(AuditLogError) {
@@ -75,19 +86,21 @@ public struct Redactor: Sendable {
         asciiSecret = secret.flatMap { s in s.utf8.allSatisfy { $0 < 0x80 } ? Array(s.utf8) : nil }
     }
 
+    /// Whether `s` holds the cookie's bytes anywhere.
     public func contains(_ s: String) -> Bool {
         guard let secret, mayContain(s) else { return false }
-        return s.contains(secret)
+        return s.utf8.firstRange(of: secret.utf8) != nil
     }
 
+    /// `s` with every occurrence of the cookie's bytes replaced.
     public func redact(_ s: String) -> String {
-        guard let secret, mayContain(s), s.contains(secret) else { return s }
-        return s.replacingOccurrences(of: secret, with: Self.replacement)
+        guard let secret, mayContain(s) else { return s }
+        return s.replacingEvery(secret, with: Self.replacement)
     }
 
-    /// False only when `s` certainly does not contain the secret: both are ASCII (where a character is a byte, so
-    /// `String.contains` finds nothing the bytes do not have) and the secret's bytes do not occur in `s`. A byte scan
-    /// instead of Foundation's search over every output (a multicall's JSON over 50 nodes is kilobytes).
+    /// False only when `s` certainly does not contain the secret: both are ASCII and the secret's bytes do not occur
+    /// in `s`. One byte scan with no allocation, for the common case, over every output (a multicall's JSON over 50
+    /// nodes is kilobytes).
     private func mayContain(_ s: String) -> Bool {
         guard let needle = asciiSecret, let first = needle.first else { return true }
         let found: Bool? = s.utf8.withContiguousStorageIfAvailable { h -> Bool in

@@ -1,7 +1,12 @@
 import ErlangDistribution
 import ErlangTerm
-import Foundation
 import TermSyntax
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// `trace`: bounded call tracing on one node or many (see ``TraceSource`` for what runs on each node). Events stream
 /// as they come (`--json`: one object per line); the command ends when every node has stopped and confirmed that

@@ -40,7 +40,7 @@ public struct LibclusterTopologyFacts: Hashable, Sendable {
             let config = spec.first { $0.0.name == "config" }?.1.keywordPairs ?? []
             func value(_ key: String) -> Term? { config.first { $0.0.name == key }?.1 }
             var t = LibclusterTopologyFacts(
-                name: name.name, strategy: strategy.name.replacingOccurrences(of: "Elixir.", with: ""))
+                name: name.name, strategy: strategy.name.replacingEvery("Elixir.", with: ""))
             if let q = value("query") {
                 t.query = ClusterConfig.text(q)
                 if case .binary = q {} else { t.queryIsBinary = false }

@@ -1,7 +1,20 @@
 import ClusterDiscovery
 import ClusterMembership
 import ErlangDistribution
-import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// `dns`: the latest DNS polls as libcluster DNSPoll computes them — each record with its TTL, the node it forms,
 /// what EPMD on its address says and our connection to that node; the resolver and its latency; what changed since
@@ -34,7 +47,7 @@ public enum DNSView {
         if table.rows.isEmpty {
             out += "no records\n"
         } else {
-            out += table.render(maxWidth: width).trimmingCharacters(in: .newlines) + "\n"
+            out += table.render(maxWidth: width).trimmingScalars(where: \.isNewline) + "\n"
         }
         if report.sequence > 1 || !report.added.isEmpty {
             if report.added.isEmpty && report.removed.isEmpty {
@@ -135,6 +148,13 @@ public enum DNSView {
 func paint(_ s: String, _ code: String, _ on: Bool) -> String { on ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
 
 func isoTime(_ d: Date) -> String { Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(d) }
+
+/// `2026-12-07T17:22:01Z`, as Foundation's `ISO8601DateFormatter()` printed it: ICU's time in milliseconds (rounded
+/// to the nearest), then whole seconds.
+func isoSeconds(_ d: Date) -> String {
+    let ms = ((d.timeIntervalSinceReferenceDate + Date.timeIntervalBetween1970AndReferenceDate) * 1000).rounded()
+    return Date.ISO8601FormatStyle().format(Date(timeIntervalSince1970: (ms / 1000).rounded(.down)))
+}
 
 /// `HH:MM:SS` in local time. With the C library rather than `Calendar` (ICU): `watch` prints one per event line on
 /// every frame, and ICU's calendar code and data were most of what a running `watch` kept resident.

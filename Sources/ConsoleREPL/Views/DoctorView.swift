@@ -1,5 +1,4 @@
 import ErlangDistribution
-import Foundation
 
 /// Rendering of a ``DoctorReport`` as text and JSON.
 public enum DoctorView {

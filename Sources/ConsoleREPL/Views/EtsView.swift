@@ -53,7 +53,7 @@ public enum EtsView {
             out += "(empty)\n"
         } else {
             out += "first \(p.objects.count) (at most \(p.limit), in the table's order; cut on the node):\n"
-            for o in p.objects { out += "  " + truncate(o.replacingOccurrences(of: "\n", with: " "), to: max(20, width * 4 - 2)) + "\n" }
+            for o in p.objects { out += "  " + truncate(o.replacingEvery("\n", with: " "), to: max(20, width * 4 - 2)) + "\n" }
             if p.more { out += "  … more objects not shown\n" }
         }
         return out

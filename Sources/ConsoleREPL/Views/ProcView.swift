@@ -1,5 +1,4 @@
 import ErlangTerm
-import Foundation
 import TermSyntax
 
 /// What `proc` learned about one process (``ProcSource``'s `{ok, Map}`), decoded. Everything in it was bounded on

@@ -1,7 +1,6 @@
 import CEditLine
 import ErlangDistribution
 import ErlangTerm
-import Foundation
 import TermSyntax
 
 /// The views build their JSON with ``JSONValue`` (ordered objects keep their byte-stable key order).
@@ -19,7 +18,7 @@ enum HumanUnits {
             value /= 1024
             unit += 1
         }
-        return String(format: "%.1f %@", value, units[unit])
+        return printfFixed(value, places: 1) + " " + units[unit]
     }
 
     /// `2d 3h 4m`, `3h 4m`, `4m 5s`, `5s`.
@@ -35,7 +34,7 @@ enum HumanUnits {
     /// `52 / 262144 (0.0%)`.
     static func usage(_ count: Int, of limit: Int) -> String {
         let pct = limit > 0 ? Double(count) * 100 / Double(limit) : 0
-        return "\(count) / \(limit) (\(String(format: "%.1f", pct))%)"
+        return "\(count) / \(limit) (\(printfFixed(pct, places: 1))%)"
     }
 }
 

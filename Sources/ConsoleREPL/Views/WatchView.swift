@@ -1,7 +1,12 @@
 import ClusterDiscovery
 import ClusterMembership
 import ErlangDistribution
-import Foundation
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// `watch`: a live view of the cluster. On a terminal, a full-screen table refreshed every second — a row per node
 /// with its sources, EPMD port, our connection's state and since when, the round trip, how many peers it sees against
@@ -37,7 +42,7 @@ public enum WatchView {
                 n.name, n.sources.sorted().map(\.rawValue).joined(separator: ","),
                 n.epmdPort.map(String.init) ?? "-",
                 state,
-                n.since.map { formatAge(now.timeIntervalSince($0)).replacingOccurrences(of: " ago", with: "") } ?? "-",
+                n.since.map { formatAge(now.timeIntervalSince($0)).replacingEvery(" ago", with: "") } ?? "-",
                 n.rtt.map(formatDuration) ?? "-", sees, n.lastEvent ?? "",
             ])
         }

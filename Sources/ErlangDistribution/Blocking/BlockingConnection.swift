@@ -6,6 +6,8 @@
     import Darwin
 #endif
 
+import SocketFailure
+
 /// One distribution connection over plain TCP with blocking I/O on the calling thread: no event loop, no threads, no
 /// Foundation. It is what a one-shot command needs (`beamconsole call`: resolve, EPMD, connect, handshake, one call,
 /// exit), and it runs the same pure pieces as ``LocalNode``: the ``DialPlan`` (resolve, EPMD, TCP, handshake), the

@@ -6,6 +6,8 @@
     import Darwin
 #endif
 
+import SocketFailure
+
 /// A resolved host address (IPv4 or IPv6) with a settable port: what `getaddrinfo` returned, chosen as OTP's default
 /// `inet_tcp` would (IPv4 preferred). Shared by the NIO path (``Net/resolve(host:port:node:)``) and the blocking one.
 struct HostAddress {

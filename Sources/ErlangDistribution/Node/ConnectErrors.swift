@@ -6,6 +6,8 @@
     import Darwin
 #endif
 
+import SocketFailure
+
 /// The errors of the connection steps, shared by the NIO path (``LocalNode``, ``EPMDClient``) and the blocking one
 /// (``BlockingConnection``) so that both name the same stage with the same words.
 extension DistributionError {

@@ -1,10 +1,15 @@
 import ErlangTerm
-import Foundation
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import NIOSSL
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The observable state of our connection to one peer.
 public enum PeerConnectionState: Hashable, Sendable, CustomStringConvertible {

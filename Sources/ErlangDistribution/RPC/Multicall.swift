@@ -1,4 +1,5 @@
 import ErlangTerm
+import NIOCore
 
 extension LocalNode {
     /// Calls the same function on many nodes at once and returns each node's outcome: its ``CallResponse`` (a value,
