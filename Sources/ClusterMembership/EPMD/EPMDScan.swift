@@ -225,14 +225,3 @@ public struct EPMDScanner: Sendable {
     }
 }
 
-/// `text` without leading and trailing spaces and tabs: what Foundation's `trimmingCharacters(in: .whitespaces)` did
-/// (by Unicode scalar: general category Zs, tab, and U+200B, which older Unicode had in Zs).
-private func trimmingBlanks(_ text: Substring) -> String {
-    let scalars = text.unicodeScalars
-    let isBlank = { (c: Unicode.Scalar) in
-        c == "\t" || c.value == 0x200B || c.properties.generalCategory == .spaceSeparator
-    }
-    guard let first = scalars.firstIndex(where: { !isBlank($0) }), let last = scalars.lastIndex(where: { !isBlank($0) })
-    else { return "" }
-    return String(scalars[first...last])
-}
