@@ -244,7 +244,7 @@ public final class ConsoleSession: @unchecked Sendable {
             entry.targets = entry.results.isEmpty ? (r.nodes ?? target.map { [$0] } ?? []) : entry.results.keys.sorted()
         case .log(let r):
             guard r.mutates else { return }
-            entry.operation = r.commandName.replacingEvery(" LEVEL", with: "").replacingEvery(" ", with: "_")
+            entry.operation = r.auditOperation
             switch r.action {
             case .set(let level, let module):
                 entry.source = "level=\(level)" + (module.map { " module=\($0)" } ?? "") + " for=\(r.seconds)s"

@@ -195,8 +195,7 @@ enum LogCommand {
                     guard case .message(let id, let body) = await sink.next(tag: "$beamconsole_log", until: deadline) else {
                         break
                     }
-                    guard let n = byID[id], let r = body.tagged("reverted"), r.count == 1, let map = r[0].mapValue
-                    else { continue }
+                    guard let n = byID[id], let map = revertedMap(body) else { continue }
                     left.remove(n)
                     if let o = owners[n] { overrides.remove(owner: o) }
                     notice?("log: \(n): " + revertedText(map, scope: scope))
@@ -227,14 +226,13 @@ enum LogCommand {
             case .timeout, .cancelled:
                 break hold
             case .interrupt:
-                for (_, o) in owners { try? session.node.send(.tuple([.atom("$beamconsole_revert"), .atom("asked")]), to: o) }
+                for (_, o) in owners { askToRevert(o, session: session) }
                 deadline = min(deadline, ContinuousClock.now + .seconds(5))
             case .nodeDown(let n):
                 guard left.remove(n) != nil else { continue }
                 done.append("\(n): connection lost; the node reverts by itself when it sees us gone")
             case .message(let id, let body):
-                guard let n = byID[id], let r = body.tagged("reverted"), r.count == 1, let map = r[0].mapValue
-                else { continue }
+                guard let n = byID[id], let map = revertedMap(body) else { continue }
                 left.remove(n)
                 if let o = owners[n] { session.logOverrides.remove(owner: o) }
                 done.append("\(n): " + revertedText(map, scope: scope))
@@ -249,6 +247,17 @@ enum LogCommand {
                 ("module", module.map { .string($0) } ?? .null), ("nodes", .array(rows)), ("reverted", .object(reverted)),
             ]).encoded,
             status: status)
+    }
+
+    /// `{reverted, Map}`: what an owner sends when it has put the level back (or left it).
+    static func revertedMap(_ body: Term) -> TermMap? {
+        guard let r = body.tagged("reverted"), r.count == 1 else { return nil }
+        return r[0].mapValue
+    }
+
+    /// Asks an owner to put its level back now.
+    static func askToRevert(_ owner: Pid, session: ConsoleSession) {
+        try? session.node.send(.tuple([.atom("$beamconsole_revert"), .atom("asked")]), to: owner)
     }
 
     static func revertedText(_ map: TermMap, scope: String) -> String {
@@ -288,7 +297,7 @@ enum LogCommand {
                                  json: JSONValue.orderedObject([("status", .string("ok")), ("reverted", .array([]))]).encoded)
         }
         // The owners answer their own command's watcher; here we ask and wait until they are gone from the list.
-        for e in entries { try? session.node.send(.tuple([.atom("$beamconsole_revert"), .atom("asked")]), to: e.owner) }
+        for e in entries { askToRevert(e.owner, session: session) }
         let deadline = ContinuousClock.now + .seconds(5)
         while ContinuousClock.now < deadline {
             let left = Set(session.logOverrides.all.map(\.owner))
@@ -374,7 +383,7 @@ enum LogCommand {
             guard !stopSent else { return }
             stopSent = true
             for (n, r) in relays where !down.contains(n) && reasons[n] == nil {
-                try? session.node.send(.tuple([.atom("$beamconsole_stop"), .atom(Atom(why))]), to: r)
+                sink.stop(r, why: why)
             }
         }
         stream: while !running.allSatisfy({ cleaned[$0] != nil || down.contains($0) }) {

@@ -158,6 +158,15 @@ public struct LogRequest: Equatable, Sendable {
         }
     }
 
+    /// The operation `--audit-log` records: `log_level`, `log_revert`, `log_tail`.
+    public var auditOperation: String {
+        switch action {
+        case .show, .set: return "log_level"
+        case .revert: return "log_revert"
+        case .tail: return "log_tail"
+        }
+    }
+
     /// Whether it changes something on the nodes (refused under `--read-only`).
     public var mutates: Bool { action != .show }
 }

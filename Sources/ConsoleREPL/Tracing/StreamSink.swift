@@ -38,6 +38,12 @@ final class StreamSink: @unchecked Sendable {
         node.exitProcess(pid)
     }
 
+    /// Tells a node's helper (a tracer, a log relay) to stop: `{'$beamconsole_stop', Why}`; it then cleans up and
+    /// reports as when it ends by itself.
+    func stop(_ helper: Pid, why: String) {
+        try? node.send(.tuple([.atom("$beamconsole_stop"), .atom(Atom(why))]), to: helper)
+    }
+
     /// What the stream loop reads next.
     enum Event {
         /// `{Tag, Id, Body}` from a node's helper.
@@ -71,7 +77,7 @@ final class StreamSink: @unchecked Sendable {
     }
 
     /// `{Tag, Id, Message}` from a node's helper, read as (id, message).
-    static func tagged(_ t: Term, _ tag: String) -> (Int, Term)? {
+    private static func tagged(_ t: Term, _ tag: String) -> (Int, Term)? {
         guard case .tuple(let items) = t, items.count == 3, items[0].isAtom(tag), case .integer(let id) = items[1]
         else { return nil }
         return (id, items[2])

@@ -166,7 +166,7 @@ enum TraceCommand {
             stopReason = why
             for n in running {
                 guard let t = states[n]!.tracer, !states[n]!.down, states[n]!.reason == nil else { continue }
-                try? session.node.send(.tuple([.atom("$beamconsole_stop"), .atom(Atom(why))]), to: t)
+                sink.stop(t, why: why)
             }
         }
         func finished(_ n: String) -> Bool { states[n]!.cleaned != nil || states[n]!.down }
