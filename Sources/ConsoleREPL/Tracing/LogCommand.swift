@@ -191,14 +191,23 @@ enum LogCommand {
                 defer { sink.close() }
                 var left = Set(owners.keys)
                 let deadline = ContinuousClock.now + .milliseconds(durationMs) + .seconds(60)
-                while !left.isEmpty {
-                    guard case .message(let id, let body) = await sink.next(tag: "$beamconsole_log", until: deadline) else {
-                        break
+                watch: while !left.isEmpty {
+                    switch await sink.next(tag: "$beamconsole_log", until: deadline) {
+                    case .message(let id, let body):
+                        guard let n = byID[id], let map = revertedMap(body) else { continue }
+                        left.remove(n)
+                        if let o = owners[n] { overrides.remove(owner: o) }
+                        notice?("log: \(n): " + revertedText(map, scope: scope))
+                    case .nodeDown(let n):
+                        // The owner there reverts when it sees us gone; the other nodes are still watched.
+                        guard left.remove(n) != nil else { continue }
+                        if let o = owners[n] { overrides.remove(owner: o) }
+                        notice?("log: \(n): connection lost; the node reverts by itself when it sees us gone")
+                    case .interrupt:
+                        continue
+                    case .timeout, .cancelled:
+                        break watch
                     }
-                    guard let n = byID[id], let map = revertedMap(body) else { continue }
-                    left.remove(n)
-                    if let o = owners[n] { overrides.remove(owner: o) }
-                    notice?("log: \(n): " + revertedText(map, scope: scope))
                 }
             }
             return CommandOutput(
