@@ -1,3 +1,4 @@
+import ClusterDiscovery
 import ClusterMembership
 import Dispatch
 import ErlangDistribution

@@ -1,3 +1,4 @@
+import ClusterDiscovery
 import ErlangDistribution
 import ErlangTerm
 import Synchronization

@@ -123,7 +123,7 @@ public struct ECSMetadataClient: Sendable {
     public static func fromEnvironment(
         _ environment: [String: String] = ProcessInfo.processInfo.environment, timeout: Duration = .seconds(2)
     ) -> ECSMetadataClient? {
-        guard let uri = environment[environmentVariable].map(trimmingBlanks), !uri.isEmpty else {
+        guard let uri = environment[environmentVariable].map { $0.trimmingScalars(where: \.isBlank) }, !uri.isEmpty else {
             return nil
         }
         return ECSMetadataClient(uri: uri, timeout: timeout)
@@ -293,16 +293,4 @@ private final class ResponseCollector: ChannelInboundHandler, @unchecked Sendabl
             fail(ECSMetadataError(.ioError, "ECS task metadata: GET \(url): \(error)"), context: context)
         }
     }
-}
-
-/// `text` without leading and trailing spaces and tabs: what Foundation's `trimmingCharacters(in: .whitespaces)` did
-/// (by Unicode scalar: general category Zs, tab, and U+200B, which older Unicode had in Zs). Also ClusterMembership's.
-package func trimmingBlanks<S: StringProtocol>(_ text: S) -> String {
-    let scalars = text.unicodeScalars
-    let isBlank = { (c: Unicode.Scalar) in
-        c == "\t" || c.value == 0x200B || c.properties.generalCategory == .spaceSeparator
-    }
-    guard let first = scalars.firstIndex(where: { !isBlank($0) }), let last = scalars.lastIndex(where: { !isBlank($0) })
-    else { return "" }
-    return String(String.UnicodeScalarView(scalars[first...last]))
 }

@@ -100,7 +100,7 @@ public enum EPMDScan {
     public static func parseHosts(_ text: String) throws(EPMDScanError) -> [EPMDScanTarget] {
         var out: [EPMDScanTarget] = []
         for raw in text.split(separator: ",", omittingEmptySubsequences: false) {
-            let entry = trimmingBlanks(raw)
+            let entry = raw.trimmingScalars(where: \.isBlank)
             let t = try parseHost(entry)
             if !out.contains(t) { out.append(t) }
         }

@@ -1,3 +1,4 @@
+import ClusterDiscovery
 import ErlangDistribution
 
 #if canImport(Glibc)
