@@ -175,6 +175,27 @@ extension ConsoleCommand {
             let usage = "usage: multicall EXPR [--nodes A,B] [--table]"
             var rest = rest
             var table = false
+            var leadingNodes: [String]?
+            // The options may also come first (`multicall --table EXPR`, `multicall --nodes A,B EXPR`), as in the
+            // one-shot command: an expression cannot start with `--`, so this is unambiguous.
+            while rest.hasPrefix("--table ") || rest.hasPrefix("--nodes ") {
+                let (flag, after) = splitFirstWord(rest)
+                if flag == "--table" {
+                    table = true
+                    rest = after
+                } else {
+                    let (list, code) = splitFirstWord(after)
+                    let nodes = list.split(separator: ",").map(String.init)
+                    guard !nodes.isEmpty else { throw ConsoleCommandError("--nodes needs at least one node") }
+                    for n in nodes { try validateNodeName(n) }
+                    leadingNodes = (leadingNodes ?? []) + nodes
+                    rest = code
+                }
+            }
+            if let leadingNodes {
+                guard !rest.isEmpty else { throw ConsoleCommandError(usage) }
+                return .multicall(expression: rest, nodes: leadingNodes, table: table)
+            }
             if rest == "--table" || rest.hasSuffix(" --table") {
                 table = true
                 rest = String(rest.dropLast("--table".count)).trimmingWhitespace()

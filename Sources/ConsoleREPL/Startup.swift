@@ -288,7 +288,9 @@ public enum Startup {
         settings.maxResultBytes = options.maxResultBytes
         settings.assumeYes = options.assumeYes
         let term = env["TERM"] ?? ""
-        settings.color = host.stdoutIsTerminal && !options.noColor && env["NO_COLOR"] == nil && term != "dumb"
+        // no-color.org: NO_COLOR turns colours off when it is set and not empty.
+        let noColorEnv = !(env["NO_COLOR"] ?? "").isEmpty
+        settings.color = host.stdoutIsTerminal && !options.noColor && !noColorEnv && term != "dumb"
         var plan = StartupPlan(
             name: name, cookie: cookie, target: target, connect: connect, settings: settings, notes: notes,
             discovery: discovery, ecsTask: ecsTask, tls: tls)

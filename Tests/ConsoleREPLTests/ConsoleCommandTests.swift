@@ -47,6 +47,15 @@ final class ConsoleCommandTests: XCTestCase {
         XCTAssertEqual(
             try ConsoleCommand.parse("multicall x |> y --nodes a@h --table"),
             .multicall(expression: "x |> y", nodes: ["a@h"], table: true))
+        // The options may come first too, as in the one-shot command.
+        XCTAssertEqual(
+            try ConsoleCommand.parse("multicall --table Node.self() |> to_string()"),
+            .multicall(expression: "Node.self() |> to_string()", nodes: nil, table: true))
+        XCTAssertEqual(
+            try ConsoleCommand.parse("multicall --nodes a@h,b@h --table length(Process.list())"),
+            .multicall(expression: "length(Process.list())", nodes: ["a@h", "b@h"], table: true))
+        XCTAssertThrowsError(try ConsoleCommand.parse("multicall --table --nodes a@h")) { _ in }
+        XCTAssertThrowsError(try ConsoleCommand.parse("multicall --nodes bad-name x()")) { _ in }
     }
 
     func testBadInputGivesOneLineErrors() {
