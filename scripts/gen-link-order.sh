@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Regenerates Resources/link/beamconsole.order: the functions a one-shot `call` and the REPL's start (connect, then
-# end of input) execute, as callgrind sees them in the current release build. The release link places them first
+# end of input; then on a terminal, then `quit`) execute, as callgrind sees them in the current release build. The release link places them first
 # (lld --symbol-ordering-file), so that these runs touch fewer text pages. Names that no longer exist are ignored
 # by the linker; regenerate after large changes and compare RSS with scripts/bench-dist.sh.
 #
-#   scripts/gen-link-order.sh        (starts its own erl node; needs valgrind, erl, epmd)
+#   scripts/gen-link-order.sh        (starts its own erl node; needs valgrind, erl, epmd, script)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Release builds as shipped: our modules compiled with function sections for the link order (Package.swift).
@@ -25,21 +25,29 @@ valgrind --tool=callgrind --demangle=no --callgrind-out-file="$tmp/call.cg" "$tm
     >/dev/null 2>&1
 valgrind --tool=callgrind --demangle=no --callgrind-out-file="$tmp/repl.cg" "$tmp/bc" --connect "$node" \
     </dev/null >/dev/null 2>&1
-python3 - "$tmp/call.cg" "$tmp/repl.cg" >Resources/link/beamconsole.order <<'PY'
+# The REPL on a terminal too (libedit, the terminal's settings, the coloured prompt), as `make bench`'s prompt row
+# starts it: `script` gives it a pty, and the typed `quit` ends it.
+printf 'quit\n' | TERM=xterm script -qec "valgrind --tool=callgrind --demangle=no \
+    --callgrind-out-file=$tmp/tty.cg $tmp/bc --connect $node" /dev/null >/dev/null 2>&1
+python3 - "$tmp/call.cg" "$tmp/repl.cg" "$tmp/tty.cg" >Resources/link/beamconsole.order <<'PY'
+# Every function of the executable that ran, in order of first appearance. callgrind's compressed format names a
+# function once, in the first `fn=(id) name` or `cfn=(id) name` line that mentions it; later lines give only the id.
 import re, sys
 seen, out = set(), []
 for path in sys.argv[1:]:
-    obs, cur = {}, None
+    objects, names, current = {}, {}, None
     for line in open(path):
         line = line.rstrip("\n")
         m = re.match(r"^(c?ob)=\((\d+)\)(?: (.*))?$", line)
         if m:
-            if m.group(3): obs[m.group(2)] = m.group(3)
-            if m.group(1) == "ob": cur = obs.get(m.group(2))
+            if m.group(3): objects[m.group(2)] = m.group(3)
+            if m.group(1) == "ob": current = objects.get(m.group(2))
             continue
-        m = re.match(r"^fn=\((\d+)\)(?: (.*))?$", line)
-        if m and m.group(2) and cur and cur.endswith("/bc"):
-            name = re.sub(r"'\d+$", "", m.group(2))
+        m = re.match(r"^(c?fn)=\((\d+)\)(?: (.*))?$", line)
+        if not m: continue
+        if m.group(3): names[m.group(2)] = m.group(3)
+        if m.group(1) == "fn" and current and current.endswith("/bc") and m.group(2) in names:
+            name = re.sub(r"'\d+$", "", names[m.group(2)])
             if name not in seen and not name.startswith("0x"):
                 seen.add(name); out.append(name)
 print("\n".join(out))
