@@ -25,21 +25,29 @@ valgrind --tool=callgrind --demangle=no --callgrind-out-file="$tmp/call.cg" "$tm
     >/dev/null 2>&1
 valgrind --tool=callgrind --demangle=no --callgrind-out-file="$tmp/repl.cg" "$tmp/bc" --connect "$node" \
     </dev/null >/dev/null 2>&1
+# Callgrind names each object and function once, on the first line that mentions it (ob=/cob=, fn=/cfn=) and by
+# number after that: a function first seen as a callee (cfn=) is named there only, so both kinds of line count.
 python3 - "$tmp/call.cg" "$tmp/repl.cg" >Resources/link/beamconsole.order <<'PY'
 import re, sys
 seen, out = set(), []
 for path in sys.argv[1:]:
-    obs, cur = {}, None
+    obs, fns, cur, callee_ob = {}, {}, None, None
     for line in open(path):
         line = line.rstrip("\n")
         m = re.match(r"^(c?ob)=\((\d+)\)(?: (.*))?$", line)
         if m:
             if m.group(3): obs[m.group(2)] = m.group(3)
             if m.group(1) == "ob": cur = obs.get(m.group(2))
+            else: callee_ob = obs.get(m.group(2))
             continue
-        m = re.match(r"^fn=\((\d+)\)(?: (.*))?$", line)
-        if m and m.group(2) and cur and cur.endswith("/bc"):
-            name = re.sub(r"'\d+$", "", m.group(2))
+        m = re.match(r"^(c?fn)=\((\d+)\)(?: (.*))?$", line)
+        if not m: continue
+        if m.group(3): fns[m.group(2)] = m.group(3)
+        ob = cur if m.group(1) == "fn" else (callee_ob or cur)
+        callee_ob = None
+        name = fns.get(m.group(2))
+        if name and ob and ob.endswith("/bc"):
+            name = re.sub(r"'\d+$", "", name)
             if name not in seen and not name.startswith("0x"):
                 seen.add(name); out.append(name)
 print("\n".join(out))
