@@ -52,10 +52,16 @@ let functionSections: [SwiftSetting] = [
 /// shipped modules import `FoundationEssentials` at most (no ICU).
 let shippedModuleSwiftSettings: [SwiftSetting] = [.enableUpcomingFeature("MemberImportVisibility")]
 
-let executableSwiftSettings: [SwiftSetting] = shippedModuleSwiftSettings + functionSections
-let librarySwiftSettings: [SwiftSetting] =
-    shippedModuleSwiftSettings
-    + (getenv("BEAMCONSOLE_RELEASE_LAYOUT").map { String(cString: $0) == "1" } == true ? functionSections : [])
+/// Release compiles of the modules off the codec's and the distribution's hot paths (the console, discovery, the
+/// executable) optimize for size (`-Osize`): measured in issue 18 (the installed executable and the bench rows).
+/// ErlangTerm, TermSyntax and ErlangDistribution keep `-O`. Gated like `functionSections` on the library targets.
+let sizeOptimized: [SwiftSetting] = [.unsafeFlags(["-Osize"], .when(configuration: .release))]
+
+let releaseLayout = getenv("BEAMCONSOLE_RELEASE_LAYOUT").map { String(cString: $0) == "1" } == true
+let executableSwiftSettings: [SwiftSetting] = shippedModuleSwiftSettings + functionSections + sizeOptimized
+let librarySwiftSettings: [SwiftSetting] = shippedModuleSwiftSettings + (releaseLayout ? functionSections : [])
+/// The library targets off the hot paths (see `sizeOptimized`).
+let offHotPathLibrarySwiftSettings: [SwiftSetting] = librarySwiftSettings + (releaseLayout ? sizeOptimized : [])
 
 let package = Package(
     name: "beamconsole",
@@ -101,7 +107,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
-            swiftSettings: librarySwiftSettings
+            swiftSettings: offHotPathLibrarySwiftSettings
         ),
         .target(
             // What drives a LocalNode: the EPMD host scan and the discovery service that connects what is found.
@@ -111,7 +117,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
-            swiftSettings: librarySwiftSettings
+            swiftSettings: offHotPathLibrarySwiftSettings
         ),
         .target(
             // The console application (not a product): commands, views, session setup, cookie lookup, probes.
@@ -122,7 +128,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
-            swiftSettings: librarySwiftSettings
+            swiftSettings: offHotPathLibrarySwiftSettings
         ),
         .executableTarget(
             name: "beamconsole",
@@ -140,7 +146,7 @@ let package = Package(
             dependencies: [
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ],
-            swiftSettings: librarySwiftSettings
+            swiftSettings: offHotPathLibrarySwiftSettings
         ),
         .target(
             name: "ErlangDistribution",

@@ -25,29 +25,33 @@ valgrind --tool=callgrind --demangle=no --callgrind-out-file="$tmp/call.cg" "$tm
     >/dev/null 2>&1
 valgrind --tool=callgrind --demangle=no --callgrind-out-file="$tmp/repl.cg" "$tmp/bc" --connect "$node" \
     </dev/null >/dev/null 2>&1
+# Callgrind names each object and function once, on the first line that mentions it (ob=/cob=, fn=/cfn=) and by
+# number after that: a function first seen as a callee (cfn=) is named there only, so both kinds of line count.
 # The REPL on a terminal too (libedit, the terminal's settings, the coloured prompt), as `make bench`'s prompt row
 # starts it: `script` gives it a pty, and the typed `quit` ends it.
 printf 'quit\n' | TERM=xterm script -qec "valgrind --tool=callgrind --demangle=no \
     --callgrind-out-file=$tmp/tty.cg $tmp/bc --connect $node" /dev/null >/dev/null 2>&1
 python3 - "$tmp/call.cg" "$tmp/repl.cg" "$tmp/tty.cg" >Resources/link/beamconsole.order <<'PY'
-# Every function of the executable that ran, in order of first appearance. callgrind's compressed format names a
-# function once, in the first `fn=(id) name` or `cfn=(id) name` line that mentions it; later lines give only the id.
 import re, sys
 seen, out = set(), []
 for path in sys.argv[1:]:
-    objects, names, current = {}, {}, None
+    obs, fns, cur, callee_ob = {}, {}, None, None
     for line in open(path):
         line = line.rstrip("\n")
         m = re.match(r"^(c?ob)=\((\d+)\)(?: (.*))?$", line)
         if m:
-            if m.group(3): objects[m.group(2)] = m.group(3)
-            if m.group(1) == "ob": current = objects.get(m.group(2))
+            if m.group(3): obs[m.group(2)] = m.group(3)
+            if m.group(1) == "ob": cur = obs.get(m.group(2))
+            else: callee_ob = obs.get(m.group(2))
             continue
         m = re.match(r"^(c?fn)=\((\d+)\)(?: (.*))?$", line)
         if not m: continue
-        if m.group(3): names[m.group(2)] = m.group(3)
-        if m.group(1) == "fn" and current and current.endswith("/bc") and m.group(2) in names:
-            name = re.sub(r"'\d+$", "", names[m.group(2)])
+        if m.group(3): fns[m.group(2)] = m.group(3)
+        ob = cur if m.group(1) == "fn" else (callee_ob or cur)
+        callee_ob = None
+        name = fns.get(m.group(2))
+        if name and ob and ob.endswith("/bc"):
+            name = re.sub(r"'\d+$", "", name)
             if name not in seen and not name.startswith("0x"):
                 seen.add(name); out.append(name)
 print("\n".join(out))
