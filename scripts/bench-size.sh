@@ -19,6 +19,14 @@ if grep -q 'not a dynamic executable' <<<"$lddout"; then deps="none"; else
 if (nm "$bin" 2>/dev/null || true) | grep -q 'icudt[0-9]*_dat'; then icu="yes"; else icu="no"; fi
 met=$([ "$bytes" -le $((20 * 1048576)) ] && [ "$deps" = none ] && echo yes || echo no)
 echo "installed stripped executable: $mb MB ($bytes bytes); shared libraries at run time: $deps; ICU data: $icu"
+# A stale link order costs RSS with nothing to show it (issue 18: 5 MB once): say how much of it still names
+# functions of this binary (the unstripped one has the symbol table).
+order=Resources/link/beamconsole.order
+if [ -f "$order" ]; then
+    found=$( (nm --defined-only "$bin" 2>/dev/null || true) | awk '{print $NF}' | sort -u | comm -12 - <(sort -u "$order") | wc -l)
+    echo "link order: $found of $(sort -u "$order" | wc -l) names in $order are functions of this binary" \
+        "(regenerate with scripts/gen-link-order.sh when many are missing)"
+fi
 if [ -n "${BENCH_RESULTS:-}" ]; then
     # The anchor column holds what the size does not say: the run-time libraries and whether ICU's data is in.
     printf '0\tinstalled stripped executable (MB)\t%s\tlibraries: %s; ICU data: %s\t—\t<= 20 MB, no libraries\t%s\n' \

@@ -57,3 +57,6 @@ for path in sys.argv[1:]:
 print("\n".join(out))
 PY
 wc -l Resources/link/beamconsole.order
+# SwiftPM does not know the order file is an input of the link: remove the binary so that the next release build
+# links again with the new order.
+rm -f "$bin"
