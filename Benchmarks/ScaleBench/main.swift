@@ -23,8 +23,11 @@
 //
 // Options: --sizes 10,25,50  --runs 5  --watch-seconds 60  --poll 1 (the tasks' DNSPoll interval)  --results FILE
 // (appends one tab-separated line per row: row, what, ours, anchor, ratio, target, met — see scripts/bench-all.sh)
-// --sections discovery,multicall,watch  --baseline PATH (another beamconsole, e.g. an older build: its multicall runs
-// alternate with ours and are printed, not recorded).
+// --sections discovery,multicall,watch  --baseline PATH (another beamconsole, e.g. an older build: its multicall runs,
+// one-shot and warm, alternate with ours and are printed, not recorded). SCALE_HOLD_READY=SECONDS holds each size's
+// cluster that long once its mesh is up (for a profiler; the namespace, cookie and nodes are printed).
+// The multicall rows' targets (issue 18): warm at the largest size <= 1.0x the BEAM's :erpc.multicall, and warm
+// growth from the smallest size no more than the BEAM's; one-shot latency sublinear in N.
 import ErlangTestSupport
 import Foundation
 
@@ -144,6 +147,15 @@ func run() throws {
             format: "SCALE\tN=%d\tstarted %d tasks in %.1f s\tfull mesh %.1f s after DNS registration\tnodes' RSS %.0f MB (%.1f MB each)\t",
             size, added.count, started, mesh, Double(rss) / 1024, Double(rss) / 1024 / Double(size)) + "load \(load())")
         let names = Set(tasks.map(\.node))
+        // SCALE_HOLD_READY=SECONDS keeps each size's cluster that long once its mesh is up, for a profiler on the
+        // console side: `ip netns exec NS beamconsole --nodes … ` (RELEASE_COOKIE as printed).
+        if let hold = Double(ProcessInfo.processInfo.environment["SCALE_HOLD_READY"] ?? "") {
+            let list = cluster.directory.appendingPathComponent("nodes-\(size).txt")
+            try names.sorted().joined(separator: ",").write(to: list, atomically: true, encoding: .utf8)
+            emit("HOLD\tN=\(size)\t\(hold) s\tnamespace \(cluster.consoleNamespace)\tRELEASE_COOKIE=\(cluster.cookie)\t"
+                + "nodes in \(list.path)\tdiscovery \(discovery.joined(separator: " "))")
+            Thread.sleep(forTimeInterval: hold)
+        }
 
         if o.sections.contains("discovery") {
             var ours: [Double] = [], beam: [Double] = []
@@ -203,9 +215,10 @@ func run() throws {
                 if let b = o.baseline { baseline.append(try multicallOnce(b, names: names).calls) }
             }
             // Ours warm and the anchor alternate, twice: the host's other load moves both alike.
-            var warm: [Double] = [], beam: (first: [Double], runs: [Double]) = ([], [])
+            var warm: [Double] = [], baselineWarm: [Double] = [], beam: (first: [Double], runs: [Double]) = ([], [])
             for round in 0..<2 {
                 warm += try multicallWarm(o.beamconsole, names: names)
+                if let b = o.baseline { baselineWarm += try multicallWarm(b, names: names) }
                 let b = try beamMulticall(nodes: tasks.map(\.node), name: "mcanchor\(size)x\(round)")
                 beam.first.append(b.first)
                 beam.runs += b.runs
@@ -216,11 +229,22 @@ func run() throws {
                 + walls.map { String(format: "%.0f", $0) }.joined(separator: ",") + " ms)\tload \(load())")
             if let b = o.baseline { emit("MULTICALL\tN=\(size)\tbaseline \(b): one-shot calls " + list(baseline) + " ms") }
             emit("MULTICALL\tN=\(size)\twarm (one REPL process) " + list(warm) + " ms")
+            if let b = o.baseline {
+                emit("MULTICALL\tN=\(size)\tbaseline \(b): warm " + list(baselineWarm) + " ms")
+                emit(String(format: "MULTICALL\tN=%d\tbaseline medians: one-shot %.2f ms, warm %.2f ms (%.3fx the BEAM)",
+                            size, median(baseline), median(baselineWarm), median(baselineWarm) / median(beam.runs)))
+            }
             emit("MULTICALL\tN=\(size)\tBEAM :erpc.multicall first " + list(beam.first) + " ms, then " + list(beam.runs) + " ms")
             emit(String(format: "MULTICALL\tN=%d\tmedians: ours one-shot %.2f ms, ours warm %.2f ms, BEAM %.2f ms", size,
                         m, w, b))
             let oneShot = "multicall latency, N=\(size), one-shot (ms, calls only)"
             let warmRow = "multicall latency, N=\(size), warm (ms, median of 2x\(multicallRuns))"
+            // Issue 18's fan-out targets: warm at the largest size at most the BEAM's own latency (ratio <= 1.0), and
+            // warm latency growing from the smallest size no faster than the BEAM's does (growth ratio <= 1.0). The
+            // one-shot rows (a fresh process: its first calls on fresh connections) are held to sublinear growth.
+            let largest = size == o.sizes.last
+            let warmTarget = largest ? "<= 1.0x" : "(<= 1.0x at N=\(o.sizes.last ?? size))"
+            let warmMet: Bool? = largest ? w / b <= 1.0 : nil
             if let base = multicallBase {
                 // Growth from the smallest size: linear growth would be N/N0; below it is sublinear.
                 let scale = Double(size) / Double(base.size)
@@ -228,16 +252,16 @@ func run() throws {
                 emit(String(format: "MULTICALL\tN=%d vs N=%d (N x%.1f)\tgrowth: ours one-shot x%.2f, ours warm x%.2f, BEAM x%.2f",
                             size, base.size, scale, gm, gw, gb))
                 record(o, row: "mc", what: oneShot, ours: m, anchor: b, target: "sublinear in N", met: gm < scale, digits: 2)
-                record(o, row: "mc", what: warmRow, ours: w, anchor: b, target: "sublinear in N", met: gw < scale, digits: 2)
+                record(o, row: "mc", what: warmRow, ours: w, anchor: b, target: warmTarget, met: warmMet, digits: 2)
                 let growth = "multicall growth N=\(base.size)->\(size) (latency ratio; N ratio \(String(format: "%.1f", scale)))"
                 record(o, row: "mc", what: growth + ", one-shot", ours: gm, anchor: gb,
                        target: String(format: "< %.1fx", scale), met: gm < scale, digits: 2)
                 record(o, row: "mc", what: growth + ", warm", ours: gw, anchor: gb,
-                       target: String(format: "< %.1fx", scale), met: gw < scale, digits: 2)
+                       target: String(format: "<= the BEAM's (x%.2f)", gb), met: gw <= gb, digits: 2)
             } else {
                 multicallBase = (size, m, w, b)
                 record(o, row: "mc", what: oneShot, ours: m, anchor: b, target: "sublinear in N", met: nil, digits: 2)
-                record(o, row: "mc", what: warmRow, ours: w, anchor: b, target: "sublinear in N", met: nil, digits: 2)
+                record(o, row: "mc", what: warmRow, ours: w, anchor: b, target: warmTarget, met: warmMet, digits: 2)
             }
         }
     }

@@ -136,8 +136,17 @@ public final class ConsoleSession: @unchecked Sendable {
             return await CallCommand.run(
                 node: n ?? target, expression: expression, caller: node, settings: settings, onOutput: onOutput)
         case .multicall(let expression, let nodes, let table):
+            let (targets, node) = (multicallTargets(nodes), self.node)
+            // On the connections' event loop from start to end: the calls are written and collected where the
+            // command already runs (no thread hop to the loop and back inside the timed calls).
+            if #available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, *) {
+                return await node.withEventLoopExecutor {
+                    await MulticallCommand.run(
+                        expression: expression, nodes: targets, table: table, caller: node, settings: settings)
+                }
+            }
             return await MulticallCommand.run(
-                expression: expression, nodes: multicallTargets(nodes), table: table, caller: node, settings: settings)
+                expression: expression, nodes: targets, table: table, caller: node, settings: settings)
         case .eval(let n, let code):
             if let unavailable = await unavailableTargetOutput(node: n) { return unavailable }
             return await EvalCommand.run(

@@ -95,9 +95,11 @@ enum MulticallCommand {
             }
             r.text = text
             r.ok = true
-            r.row["status"] = .string("ok")
-            r.row["result"] = .string(text)
-            r.row["value"] = (try? TermJSON.encode(v)).map(JSONValue.raw) ?? .null
+            // One dictionary of the final size (not grown entry by entry: this runs once per node).
+            r.row = [
+                "node": .string(n), "output": .string(response.output), "status": .string("ok"),
+                "result": .string(text), "value": (try? TermJSON.encode(v)).map(JSONValue.raw) ?? .null,
+            ]
             return r
         }
     }

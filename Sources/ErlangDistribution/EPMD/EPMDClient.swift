@@ -14,8 +14,10 @@ enum Net {
 
     /// Whether `host` is an IPv4 or IPv6 address literal (not a name to resolve or to put in TLS SNI).
     static func isIPAddress(_ host: String) -> Bool {
-        var v4 = in_addr(), v6 = in6_addr()
-        return inet_pton(AF_INET, host, &v4) == 1 || inet_pton(AF_INET6, host, &v6) == 1
+        // Room for either address (16 bytes), without naming in_addr/in6_addr (whose initializers a debug build
+        // finds only in NIO's C module).
+        var address = [UInt8](repeating: 0, count: 16)
+        return inet_pton(AF_INET, host, &address) == 1 || inet_pton(AF_INET6, host, &address) == 1
     }
 
     static func classify(_ error: any Error) -> ConnectFailure { ConnectFailure(error) }

@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 
@@ -27,6 +28,31 @@ extension LocalNode {
     ) async throws -> T {
         let peer = try await connectPeer(node)
         return try await withTaskExecutorPreference(EventLoopTaskExecutor(peer.channel.eventLoop)) { try await body() }
+    }
+}
+
+extension LocalNode {
+    /// Runs `body` (and the child tasks it creates) on the event loop of this node's connections: the loop of a
+    /// connected peer, else the group's next one (a node on a group of one thread, as the console's, has just the
+    /// one). A multicall in `body` then sends and collects on the thread it already runs on: no hop to the loop
+    /// before the first request and none back after the last reply. Everything in `body` shares that one thread:
+    /// keep blocking work out of it.
+    @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, *)
+    public func withEventLoopExecutor<T: Sendable>(_ body: @Sendable () async -> T) async -> T {
+        await withTaskExecutorPreference(taskExecutor(for: anyConnectionLoop() ?? group.next())) { await body() }
+    }
+
+    /// The task executor of `loop`, made once per loop: a task that already prefers it does not hop when a multicall
+    /// asks for it again.
+    @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, *)
+    func taskExecutor(for loop: any EventLoop) -> EventLoopTaskExecutor {
+        loopExecutors.withLockedValue { executors in
+            let key = ObjectIdentifier(loop)
+            if let e = executors[key] as? EventLoopTaskExecutor { return e }
+            let e = EventLoopTaskExecutor(loop)
+            executors[key] = e
+            return e
+        }
     }
 }
 

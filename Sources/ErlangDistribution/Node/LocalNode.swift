@@ -95,6 +95,18 @@ public final class LocalNode: Sendable {
         }
         /// Sends an encoded frame (length included).
         func send(frame: [UInt8]) {
+            if channel.eventLoop.inEventLoop {
+                // On the loop with nothing queued (frames queue only off the loop, and a queue is drained on the loop
+                // before anything after it runs there): written at once, without the outbox's lock and buffer swap.
+                // A multicall sends every request from the loop this way.
+                let idle = outbox.withLockedValue { o in !o.drainScheduled && o.buffer.readableBytes == 0 }
+                if idle {
+                    var buf = channel.allocator.buffer(capacity: frame.count)
+                    buf.writeBytes(frame)
+                    channel.writeAndFlush(buf, promise: nil)
+                    return
+                }
+            }
             let schedule = outbox.withLockedValue { o -> Bool in
                 o.buffer.writeBytes(frame)
                 if o.drainScheduled { return false }
@@ -144,8 +156,11 @@ public final class LocalNode: Sendable {
     /// Each entry also says whether the process ever watched a node (``LocalNode/watchNode(_:by:)``): only then does
     /// its exit look through every node's watchers. A multicall's group leaders (one per node) watch nothing, and
     /// each of their exits looking through N watcher sets made a multicall's cleanup quadratic in N.
+    ///
+    /// An entry may carry a tag: messages sent to its pid reach the mailbox as `{Tag, Message}`. A multicall's group
+    /// leaders (one pid per node) share one tagged mailbox and one server task that way.
     struct ProcessTable {
-        private var entries: [UInt64: (pid: Pid, mailbox: Mailbox, watches: Bool)] = [:]
+        private var entries: [UInt64: (pid: Pid, mailbox: Mailbox, watches: Bool, tag: Int?)] = [:]
 
         @inline(__always)
         private static func key(_ pid: Pid) -> UInt64 { UInt64(pid.id) << 32 | UInt64(pid.serial) }
@@ -155,7 +170,15 @@ public final class LocalNode: Sendable {
             return e.mailbox
         }
 
-        mutating func insert(_ pid: Pid, _ mailbox: Mailbox) { entries[Self.key(pid)] = (pid, mailbox, false) }
+        /// The mailbox of `pid` and the tag its messages get (nil: none).
+        func delivery(_ pid: Pid) -> (mailbox: Mailbox, tag: Int?)? {
+            guard let e = entries[Self.key(pid)], e.pid == pid else { return nil }
+            return (e.mailbox, e.tag)
+        }
+
+        mutating func insert(_ pid: Pid, _ mailbox: Mailbox, tag: Int? = nil) {
+            entries[Self.key(pid)] = (pid, mailbox, false, tag)
+        }
 
         /// Records that `pid` watches a node; false if it is not a live local process.
         @discardableResult
@@ -236,6 +259,8 @@ public final class LocalNode: Sendable {
     private let tlsContext = NIOLockedValueBox<NIOSSLContext?>(nil)
     /// ``Configuration/logger``, made once.
     let logger: Logger
+    /// One task executor per event loop (``taskExecutor(for:)``), by the loop's identity.
+    let loopExecutors = NIOLockedValueBox<[ObjectIdentifier: any Sendable]>([:])
 
     /// The TLS context for ``Configuration/tls`` (made once; loading certificates is not free).
     private func makeTLSContext(_ tls: DistributionTLSConfiguration) throws(DistributionError) -> NIOSSLContext {
@@ -303,41 +328,70 @@ public final class LocalNode: Sendable {
         }
     }
 
+    /// Creates `count` processes around one `mailbox`, under one lock: the `i`-th one's messages arrive as
+    /// `{i, Message}` (see ``ProcessTable``).
+    func spawnTaggedProcesses(_ count: Int, mailbox: Mailbox) -> [Pid] {
+        state.withLockedValue { s in
+            let node = Atom(s.nodeName)
+            return (0..<count).map { i in
+                let pid = s.ids.nextPid(node: node, creation: s.creation)
+                s.processes.insert(pid, mailbox, tag: i)
+                return pid
+            }
+        }
+    }
+
     /// Ends a process: its mailbox closes, its name is unregistered, peers monitoring it get `Reason`, linked peers
     /// get an exit signal.
     public func exitProcess(_ pid: Pid, reason: Term = .atom("normal")) {
-        let (mailbox, monitors, links): (Mailbox?, [(Reference, IncomingMonitor)], [[Pid]]) = state.withLockedValue { s in
-            let removed = s.processes.remove(pid)
-            if !s.registered.isEmpty {
-                for (name, p) in s.registered where p == pid { s.registered[name] = nil }
-            }
-            var mons: [(Reference, IncomingMonitor)] = []
-            if !s.monitors.isEmpty {
-                mons = s.monitors.filter { $0.value.target == pid }.map { ($0.key, $0.value) }
-                for (r, _) in mons { s.monitors[r] = nil }
-            }
-            var ls: [[Pid]] = []
-            if !s.links.isEmpty {
-                ls = s.links.filter { $0[0] == pid }
-                for l in ls { s.links.remove(l) }
-            }
-            // In place, through the values' indices: no copy of a watcher set and no array of keys per exit. A set
-            // that becomes empty stays (one per node ever watched), so the next call's watchNode allocates nothing.
-            // A process that never watched a node skips this (one not in the table may have: look).
-            if removed?.watches ?? true {
-                var i = s.nodeWatchers.values.startIndex
-                while i != s.nodeWatchers.values.endIndex {
-                    s.nodeWatchers.values[i].remove(pid)
-                    s.nodeWatchers.values.formIndex(after: &i)
-                }
-            }
-            return (removed?.mailbox, mons, ls)
+        let removed = state.withLockedValue { s in Self.removeProcess(pid, from: &s) }
+        signalExit(pid, removed, reason: reason)
+    }
+
+    /// ``exitProcess(_:reason:)`` for many processes, under one lock (a multicall's caller and group leaders).
+    func exitProcesses(_ pids: [Pid], reason: Term = .atom("normal")) {
+        let removed = state.withLockedValue { s in pids.map { Self.removeProcess($0, from: &s) } }
+        for (pid, r) in zip(pids, removed) { signalExit(pid, r, reason: reason) }
+    }
+
+    private typealias RemovedProcess = (mailbox: Mailbox?, monitors: [(Reference, IncomingMonitor)], links: [[Pid]])
+
+    /// Takes `pid` out of the state: its entry, its names, the monitors of it and its links (returned, to signal).
+    private static func removeProcess(_ pid: Pid, from s: inout State) -> RemovedProcess {
+        let removed = s.processes.remove(pid)
+        if !s.registered.isEmpty {
+            for (name, p) in s.registered where p == pid { s.registered[name] = nil }
         }
-        mailbox?.close()
-        for (ref, m) in monitors {
+        var mons: [(Reference, IncomingMonitor)] = []
+        if !s.monitors.isEmpty {
+            mons = s.monitors.filter { $0.value.target == pid }.map { ($0.key, $0.value) }
+            for (r, _) in mons { s.monitors[r] = nil }
+        }
+        var ls: [[Pid]] = []
+        if !s.links.isEmpty {
+            ls = s.links.filter { $0[0] == pid }
+            for l in ls { s.links.remove(l) }
+        }
+        // In place, through the values' indices: no copy of a watcher set and no array of keys per exit. A set
+        // that becomes empty stays (one per node ever watched), so the next call's watchNode allocates nothing.
+        // A process that never watched a node skips this (one not in the table may have: look).
+        if removed?.watches ?? true {
+            var i = s.nodeWatchers.values.startIndex
+            while i != s.nodeWatchers.values.endIndex {
+                s.nodeWatchers.values[i].remove(pid)
+                s.nodeWatchers.values.formIndex(after: &i)
+            }
+        }
+        return (removed?.mailbox, mons, ls)
+    }
+
+    /// Closes a removed process's mailbox and tells its monitors and links that it exited.
+    private func signalExit(_ pid: Pid, _ removed: RemovedProcess, reason: Term) {
+        removed.mailbox?.close()
+        for (ref, m) in removed.monitors {
             try? peer(named: m.peer)?.send(.monitorExit(from: .pid(pid), to: m.watcher, ref: ref, reason: reason))
         }
-        for l in links {
+        for l in removed.links {
             try? peer(named: l[1].node.name)?.send(.exit(from: pid, to: l[1], reason: reason))
         }
     }
@@ -414,6 +468,11 @@ public final class LocalNode: Sendable {
     }
 
     func peer(named node: String) -> Peer? { state.withLockedValue { $0.peers[node]?.peer } }
+
+    /// The event loop of some live connection (nil when there is none).
+    func anyConnectionLoop() -> (any EventLoop)? {
+        state.withLockedValue { s in s.peers.values.lazy.compactMap(\.peer).first?.channel.eventLoop }
+    }
 
     /// The connections to `nodes` (nil where not connected), under one lock.
     func peers(named nodes: [String]) -> [Peer?] {
@@ -657,7 +716,7 @@ public final class LocalNode: Sendable {
     /// Sends `message` to a remote pid (SEND). Local pids get it directly.
     public func send(_ message: Term, to pid: Pid) throws(DistributionError) {
         if pid.node.name == name {
-            _ = state.withLockedValue { $0.processes[pid] }?.deliver(message)
+            deliver(message, to: pid)
             return
         }
         guard let p = peer(named: pid.node.name) else { throw DistributionError.notConnected(pid.node.name) }
@@ -680,10 +739,17 @@ public final class LocalNode: Sendable {
 
     private func mailbox(_ pid: Pid) -> Mailbox? { state.withLockedValue { $0.processes[pid] } }
 
+    /// Delivers a message sent to `pid` (tagged when its entry is: ``ProcessTable``); false if there is no such process.
+    @discardableResult
+    private func deliver(_ message: Term, to pid: Pid) -> Bool {
+        guard let (mailbox, tag) = state.withLockedValue({ $0.processes.delivery(pid) }) else { return false }
+        return mailbox.deliver(tag.map { .tuple([.integer($0), message]) } ?? message)
+    }
+
     func handle(_ message: ControlMessage, from peer: Peer) {
         switch message {
         case .send(_, let to, let msg):
-            if mailbox(to)?.deliver(msg) != true { logger.debug("message to unknown pid dropped") }
+            if !deliver(msg, to: to) { logger.debug("message to unknown pid dropped") }
         case .regSend(_, let name, let msg):
             if let pid = whereis(name), let mb = mailbox(pid) {
                 mb.deliver(msg)

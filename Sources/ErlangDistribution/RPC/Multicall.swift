@@ -10,8 +10,8 @@ extension LocalNode {
     /// replies in one loop: no task, caller process, node watch or receive timer per node. It runs on the event loop
     /// of the connections (the first one's, when they are on several), so a request is written as it is made and a
     /// reply resumes the loop at once, without a thread hop per node. The argument list is encoded once for every erpc
-    /// node. Each node still has its own group leader (output is captured per node; its I/O server task starts only if
-    /// output arrives). Nodes not connected yet are connected concurrently and called one by one, as
+    /// node. Each node still has its own group leader pid (output is captured per node), all behind one mailbox and one
+    /// I/O server task, which starts only if output arrives. Nodes not connected yet are connected concurrently and called one by one, as
     /// ``call(node:module:function:arguments:options:)`` does, while the connected ones run.
     public func multicall(nodes: [String], module: Atom, function: Atom, arguments: [Term], options: CallOptions = .init())
         async -> [String: Result<CallResponse, DistributionError>]
@@ -60,7 +60,7 @@ extension LocalNode {
             })
         }
         if #available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, *) {
-            return await withTaskExecutorPreference(EventLoopTaskExecutor(loop)) {
+            return await withTaskExecutorPreference(taskExecutor(for: loop)) {
                 await self.collectMulticall(nodes, module: module, function: function, arguments: arguments,
                                             options: options)
             }
@@ -82,8 +82,13 @@ extension LocalNode {
         let resultRef = references[nodes.count]
         let methods = peers.map { RemoteCall.Method(options.method, negotiated: $0?.handshake.negotiatedFlags) }
         let outputs = nodes.map { _ in OutputCollector(onOutput: options.onOutput) }
-        var groupLeaders: [GroupLeader] = []
-        groupLeaders.reserveCapacity(nodes.count)
+        // A group leader per node (output is captured per node), behind one mailbox and one task that starts only if
+        // output arrives. No node whose connection is already gone needs one: its request is not sent.
+        let needs = nodes.indices.map { i in
+            peers[i] == nil ? .none : RemoteCall.GroupLeaderNeed(methods[i], captureOutput: options.captureOutput)
+        }
+        let groupLeaders = needs.contains { $0 != .none }
+            ? startGroupLeaders(nodes: nodes, outputs: outputs, discard: !options.captureOutput) : nil
         // Successful spawn replies go to these sinks without waking us (as erpc's `{reply, error_only}`), registered
         // before any request leaves.
         let erpcRequests = nodes.indices.compactMap { methods[$0] == .erpc ? references[$0] : nil }
@@ -95,19 +100,14 @@ extension LocalNode {
         var encodedArguments: [UInt8]?
         for (i, n) in nodes.enumerated() {
             let request: RemoteCall.Request
-            // No group leader for a node whose connection is already gone: its request is not sent.
-            let connected = peers[i] != nil
-            let need = RemoteCall.GroupLeaderNeed(methods[i], captureOutput: options.captureOutput)
-            let gl = connected && need != .none
-                ? startGroupLeader(node: n, output: outputs[i], discard: need == .discarding) : nil
-            if let gl { groupLeaders.append(gl) }
+            let gl = needs[i] != .none ? groupLeaders?.pids[i] : nil
             switch methods[i] {
             case .erpc:
-                request = .erpc(requestID: references[i], from: me, groupLeader: gl?.pid ?? me, resultRef: resultRef,
+                request = .erpc(requestID: references[i], from: me, groupLeader: gl ?? me, resultRef: resultRef,
                                 module: module, function: function, arguments: arguments)
             case .rex:
                 request = .rex(from: me, tag: references[i], module: module, function: function, arguments: arguments,
-                               groupLeader: gl?.pid)
+                               groupLeader: gl)
             }
             let id = calls.start(request, node: n, capturesOutput: options.captureOutput, timeout: options.timeout,
                                  now: now, context: i)
@@ -134,10 +134,11 @@ extension LocalNode {
         await drive(&calls, mailbox: mailbox, spawnSinks: sinks) { _, outcome, i in outcomes[i] = outcome }
 
         if !erpcRequests.isEmpty { removeSpawnSinks(erpcRequests) }
-        exitProcess(me)
-        for gl in groupLeaders {
-            exitProcess(gl.pid)
-            gl.task.cancel()
+        if let groupLeaders {
+            exitProcesses([me] + groupLeaders.pids)
+            groupLeaders.task.cancel()
+        } else {
+            exitProcess(me)
         }
 
         var out: [String: Result<CallResponse, DistributionError>] = [:]

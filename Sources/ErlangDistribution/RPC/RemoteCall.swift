@@ -207,6 +207,44 @@ extension LocalNode {
         return GroupLeader(pid: pid, task: runner)
     }
 
+    /// Group leaders for a multicall, one pid per entry of `outputs` (as ``startGroupLeader(node:output:discard:)``
+    /// makes for one call, each pid is the group leader of one node's call only), behind one mailbox and one task
+    /// started only when the first message arrives: a process, a mailbox, a task and a server per node cost more than
+    /// the rest of a node's share of a multicall. Each node's I/O requests are served in order by a server of its own
+    /// (`nodes[i]` is where the `i`-th pid's `put_chars` with `{M, F, A}` is formatted), started at its first request,
+    /// so that one node's nested formatting call does not hold up another's, as with a group leader task per node.
+    func startGroupLeaders(nodes: [String], outputs: [OutputCollector], discard: Bool) -> (pids: [Pid], task: LazyTask) {
+        let runner = LazyTask()
+        let mailbox = Mailbox(timers: nil, onFirstMessage: { runner.start() })
+        runner.prepare { [weak self] in
+            await withTaskGroup(of: Void.self) { group in
+                var servers: [Int: AsyncStream<Term>.Continuation] = [:]
+                for await tagged in mailbox {
+                    // {Index, Message}: the index of the group leader it was sent to (spawnTaggedProcesses).
+                    guard case .tuple(let t) = tagged, t.count == 2, case .integer(let i) = t[0], nodes.indices.contains(i)
+                    else { continue }
+                    if servers[i] == nil {
+                        let (stream, continuation) = AsyncStream<Term>.makeStream()
+                        servers[i] = continuation
+                        let (node, output) = (nodes[i], outputs[i])
+                        group.addTask { [weak self] in
+                            guard let server = self?.ioServer(
+                                formattingOn: node, write: { s in if !discard { output.append(s) } })
+                            else { return }
+                            for await message in stream {
+                                guard let (to, reply) = await server.handleMessage(message) else { continue }
+                                try? self?.send(reply, to: to)
+                            }
+                        }
+                    }
+                    servers[i]?.yield(t[1])
+                }
+                for c in servers.values { c.finish() }
+            }
+        }
+        return (spawnTaggedProcesses(nodes.count, mailbox: mailbox), runner)
+    }
+
     /// A long-lived group leader on this node, for remote processes that outlive any one call (a REPL's evaluator
     /// and what it spawns): every I/O request sent to `pid` is served until `task` is cancelled, its text given to
     /// `write`; a `put_chars` with `{M, F, A}` is formatted on the requesting process's node.
