@@ -232,9 +232,39 @@ enum EncoderCore {
         } ?? false
     }
 
+    /// How deep the recursive walk goes before a container is encoded by ``encodeTree(_:_:into:)`` instead.
+    ///
+    /// Recursion is cheapest for shallow terms (no set-up), but each level costs a few calls, and once they are
+    /// deeper than the CPU's return-address predictor every return mispredicts: on a 500-deep term that was most of
+    /// the time. Past this depth the walk goes on with an explicit stack, with no call or return per level.
+    static let recursionDepth = 6
+
     /// Encodes the term at `p`, which stays valid and unmodified for the duration of the call.
     static func encode(at p: UnsafePointer<Term>, into out: inout ByteWriter) throws(ETFError) {
-        switch kind(p) {
+        try encode(at: p, depth: 0, into: &out)
+    }
+
+    /// As ``encode(at:into:)``, `depth` levels down the recursive walk.
+    private static func encode(at p: UnsafePointer<Term>, depth: Int, into out: inout ByteWriter) throws(ETFError) {
+        let k = kind(p)
+        switch k {
+        case .tuple, .map, .list:
+            if _slowPath(depth >= recursionDepth) {
+                try encodeTree(p, k, into: &out)
+            } else if k == .list {
+                try encodeList(elements(p), depth: depth &+ 1, into: &out)
+            } else {
+                try encodeAll(try open(p, k, into: &out).elements, depth: depth &+ 1, into: &out)
+            }
+        default:
+            try encodeLeaf(p, k, into: &out)
+        }
+    }
+
+    /// Encodes a term that is not a tuple, proper list or map.
+    @inline(__always)
+    private static func encodeLeaf(_ p: UnsafePointer<Term>, _ k: Kind, into out: inout ByteWriter) throws(ETFError) {
+        switch k {
         case .integer:
             encodeInt(integerPayload(p), into: &out)
         case .atom:
@@ -255,6 +285,30 @@ enum EncoderCore {
             out.put(109)
             out.put(bigEndian: UInt32(truncatingIfNeeded: bytes.count))
             out.putSmall(bytes)
+        case .pid:
+            out.reserve(1 &+ 257 &+ 12)
+            if !putPid(p, into: &out) { try encodeOther(p.pointee, into: &out) }
+        case .tuple, .list, .map, .other:
+            try encodeOther(p.pointee, into: &out)
+        }
+    }
+
+    /// An open container while encoding: its elements `next..<end` are still to be written, then NIL_EXT when
+    /// `nilAfter` (a proper list's tail).
+    private struct Frame {
+        var next: UnsafePointer<Term>
+        var end: UnsafePointer<Term>
+        var nilAfter: Bool
+    }
+
+    /// Writes the header of the tuple, list or map at `p` (or the whole of it, for an empty list or a STRING_EXT) and
+    /// returns the elements still to write, in place in the container's storage (a map's entries are key/value pairs
+    /// of terms laid out one after the other: 2 × count terms), and whether NIL_EXT follows them.
+    @inline(__always)
+    private static func open(
+        _ p: UnsafePointer<Term>, _ k: Kind, into out: inout ByteWriter
+    ) throws(ETFError) -> (elements: UnsafeBufferPointer<Term>, nilAfter: Bool) {
+        switch k {
         case .tuple:
             let elements = elements(p)
             if elements.count <= 255 {
@@ -266,22 +320,94 @@ enum EncoderCore {
                 out.put(105)
                 out.put(bigEndian: UInt32(elements.count))
             }
-            try encodeAll(elements, into: &out)
+            return (elements, false)
         case .list:
-            try encodeList(elements(p), into: &out)
-        case .map:
+            let elements = elements(p)
+            return try listHeader(elements, into: &out) ? (elements, true) : (UnsafeBufferPointer(start: nil, count: 0), false)
+        default:
             let entries = mapEntries(p)
             try checkLength(entries.count, out.offset)
             out.reserve(5)
             out.put(116)
             out.put(bigEndian: UInt32(entries.count))
-            try encodeEntries(entries, into: &out)
-        case .pid:
-            out.reserve(1 &+ 257 &+ 12)
-            if !putPid(p, into: &out) { try encodeOther(p.pointee, into: &out) }
-        case .other:
-            try encodeOther(p.pointee, into: &out)
+            guard let base = entries.baseAddress else { return (UnsafeBufferPointer(start: nil, count: 0), false) }
+            // A pair's members are stored in the pair, the key first (checked by `CodecBasicTests.testMapEntryLayout`).
+            let terms = UnsafeRawPointer(base).assumingMemoryBound(to: Term.self)
+            return (UnsafeBufferPointer(start: terms, count: 2 &* entries.count), false)
         }
+    }
+
+    /// Encodes the tuple, list or map at `p`, walking nested containers with an explicit stack of open ones.
+    private static func encodeTree(_ root: UnsafePointer<Term>, _ rootKind: Kind, into out: inout ByteWriter) throws(ETFError) {
+        let opened = try open(root, rootKind, into: &out)
+        guard let first = opened.elements.baseAddress, opened.elements.count > 0 else {
+            if opened.nilAfter {
+                out.reserve(1)
+                out.put(106)
+            }
+            return
+        }
+        // The open containers below the current one start in stack memory (32 levels) and move to the heap, doubling.
+        let result: Result<Void, ETFError> = withUnsafeTemporaryAllocation(of: Frame.self, capacity: 32) { scratch in
+            var frames = scratch.baseAddress!
+            var capacity = scratch.count
+            var depth = 0
+            var onHeap = false
+            defer { if onHeap { frames.deallocate() } }
+            var current = Frame(next: first, end: first + opened.elements.count, nilAfter: opened.nilAfter)
+            do throws(ETFError) {
+                while true {
+                    if current.next == current.end {
+                        if current.nilAfter {
+                            out.reserve(1)
+                            out.put(106)
+                        }
+                        if depth == 0 { return .success(()) }
+                        depth &-= 1
+                        current = frames[depth]
+                        continue
+                    }
+                    let p = current.next
+                    current.next += 1
+                    // Integers and atoms, the commonest elements, without the switch below.
+                    if case .integer(let v) = p.pointee {
+                        encodeInt(v, into: &out)
+                        continue
+                    }
+                    let k = kind(p)
+                    switch k {
+                    case .atom:
+                        out.reserve(257)
+                        if !putAtom(p, into: &out) { try encodeAtomSlow(p.pointee, into: &out) }
+                    case .tuple, .list, .map:
+                        let inner = try open(p, k, into: &out)
+                        guard let base = inner.elements.baseAddress, inner.elements.count > 0 else {
+                            if inner.nilAfter {
+                                out.reserve(1)
+                                out.put(106)
+                            }
+                            continue
+                        }
+                        if _slowPath(depth == capacity) {
+                            let bigger = UnsafeMutablePointer<Frame>.allocate(capacity: capacity &* 2)
+                            bigger.moveInitialize(from: frames, count: depth)
+                            if onHeap { frames.deallocate() }
+                            frames = bigger
+                            capacity &*= 2
+                            onHeap = true
+                        }
+                        (frames + depth).initialize(to: current)
+                        depth &+= 1
+                        current = Frame(next: base, end: base + inner.elements.count, nilAfter: inner.nilAfter)
+                    default:
+                        try encodeLeaf(p, k, into: &out)
+                    }
+                }
+            } catch {
+                return .failure(error)
+            }
+        }
+        try result.get()
     }
 
     /// The rarer cases, copied out of the term as usual.
@@ -382,37 +508,27 @@ enum EncoderCore {
 
     /// Encodes one element of a container: integers and atoms, the commonest, without the call.
     @inline(__always)
-    private static func encodeElement(at p: UnsafePointer<Term>, into out: inout ByteWriter) throws(ETFError) {
+    private static func encodeElement(at p: UnsafePointer<Term>, depth: Int, into out: inout ByteWriter) throws(ETFError) {
         if case .integer(let v) = p.pointee {
             encodeInt(v, into: &out)
-        } else if kind(p) == .atom {
+            return
+        }
+        if kind(p) == .atom {
             out.reserve(257)
             if !putAtom(p, into: &out) { try encodeAtomSlow(p.pointee, into: &out) }
         } else {
-            try encode(at: p, into: &out)
+            try encode(at: p, depth: depth, into: &out)
         }
     }
 
     /// Encodes each element in order, in place in the container's storage.
     @inline(__always)
-    private static func encodeAll(_ elements: UnsafeBufferPointer<Term>, into out: inout ByteWriter) throws(ETFError) {
+    private static func encodeAll(
+        _ elements: UnsafeBufferPointer<Term>, depth: Int = 0, into out: inout ByteWriter
+    ) throws(ETFError) {
         guard let base = elements.baseAddress else { return }
         for i in 0..<elements.count {
-            try encodeElement(at: base + i, into: &out)
-        }
-    }
-
-    /// Encodes a map's entries in stored order, key then value, in place in the entries' storage.
-    @inline(__always)
-    private static func encodeEntries(
-        _ entries: UnsafeBufferPointer<TermMap.Element>, into out: inout ByteWriter
-    ) throws(ETFError) {
-        guard let base = entries.baseAddress else { return }
-        for i in 0..<entries.count {
-            // A pair's members are stored in the pair, the key first: pointers to them are valid while the pair's is.
-            let pair = UnsafeRawPointer(base + i)
-            try encodeElement(at: pair.assumingMemoryBound(to: Term.self), into: &out)
-            try encodeElement(at: (pair + valueOffset).assumingMemoryBound(to: Term.self), into: &out)
+            try encodeElement(at: base + i, depth: depth, into: &out)
         }
     }
 
@@ -437,11 +553,23 @@ enum EncoderCore {
         try encode(tail, into: &out)
     }
 
-    private static func encodeList(_ elements: UnsafeBufferPointer<Term>, into out: inout ByteWriter) throws(ETFError) {
+    private static func encodeList(
+        _ elements: UnsafeBufferPointer<Term>, depth: Int, into out: inout ByteWriter
+    ) throws(ETFError) {
+        guard try listHeader(elements, into: &out) else { return }
+        try encodeAll(elements, depth: depth, into: &out)
+        out.reserve(1)
+        out.put(106)
+    }
+
+    /// Writes a proper list's header and returns true when its elements (then NIL_EXT) are still to be written;
+    /// returns false when it wrote the whole list: `[]` (NIL_EXT) or a STRING_EXT of bytes.
+    @inline(__always)
+    private static func listHeader(_ elements: UnsafeBufferPointer<Term>, into out: inout ByteWriter) throws(ETFError) -> Bool {
         if elements.isEmpty {
             out.reserve(1)
             out.put(106)
-            return
+            return false
         }
         if elements.count <= 65535 {
             var bytesOnly = true
@@ -458,7 +586,7 @@ enum EncoderCore {
                 for i in elements.indices {
                     if case .integer(let v) = elements[i] { out.put(UInt8(truncatingIfNeeded: v)) }
                 }
-                return
+                return false
             }
         }
         try checkLength(elements.count, out.offset)
@@ -467,9 +595,7 @@ enum EncoderCore {
         out.reserve(overflow ? 6 : Swift.min(guess, 1 << 26) &+ 6)
         out.put(108)
         out.put(bigEndian: UInt32(elements.count))
-        try encodeAll(elements, into: &out)
-        out.reserve(1)
-        out.put(106)
+        return true
     }
 
     @inline(__always)
