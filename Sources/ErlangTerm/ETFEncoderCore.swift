@@ -245,17 +245,29 @@ enum EncoderCore {
     }
 
     /// As ``encode(at:into:)``, `depth` levels down the recursive walk.
+    @inline(__always)
     private static func encode(at p: UnsafePointer<Term>, depth: Int, into out: inout ByteWriter) throws(ETFError) {
         let k = kind(p)
         switch k {
-        case .tuple, .map, .list:
-            if _slowPath(depth >= recursionDepth) {
-                try encodeTree(p, k, into: &out)
-            } else if k == .list {
-                try encodeList(elements(p), depth: depth &+ 1, into: &out)
-            } else {
-                try encodeAll(try open(p, k, into: &out).elements, depth: depth &+ 1, into: &out)
-            }
+        case .tuple:
+            if _slowPath(depth >= recursionDepth) { return try encodeTree(p, k, into: &out) }
+            try encodeAll(try open(p, .tuple, into: &out).elements, depth: depth &+ 1, into: &out)
+        case .list:
+            if _slowPath(depth >= recursionDepth) { return try encodeTree(p, k, into: &out) }
+            try encodeList(elements(p), depth: depth &+ 1, into: &out)
+        case .map:
+            if _slowPath(depth >= recursionDepth) { return try encodeTree(p, k, into: &out) }
+            try encodeAll(try open(p, .map, into: &out).elements, depth: depth &+ 1, into: &out)
+        // The commonest leaves here too, as in `encodeLeaf`: one dispatch instead of two (measured: ~5% fewer
+        // instructions on small tuples).
+        case .integer:
+            encodeInt(integerPayload(p), into: &out)
+        case .atom:
+            out.reserve(257)
+            if !putAtom(p, into: &out) { try encodeAtomSlow(p.pointee, into: &out) }
+        case .pid:
+            out.reserve(1 &+ 257 &+ 12)
+            if !putPid(p, into: &out) { try encodeOther(p.pointee, into: &out) }
         default:
             try encodeLeaf(p, k, into: &out)
         }
@@ -517,8 +529,14 @@ enum EncoderCore {
             out.reserve(257)
             if !putAtom(p, into: &out) { try encodeAtomSlow(p.pointee, into: &out) }
         } else {
-            try encode(at: p, depth: depth, into: &out)
+            try encodeNested(at: p, depth: depth, into: &out)
         }
+    }
+
+    /// ``encode(at:depth:into:)`` out of line, for elements: keeps the element loops (long integer lists) small.
+    @inline(never)
+    private static func encodeNested(at p: UnsafePointer<Term>, depth: Int, into out: inout ByteWriter) throws(ETFError) {
+        try encode(at: p, depth: depth, into: &out)
     }
 
     /// Encodes each element in order, in place in the container's storage.
