@@ -582,8 +582,8 @@ public struct ETFIndex: Sendable {
     }
 }
 
-/// The nodes of an ``ETFIndex`` and its stack of open containers, in raw memory that grows by doubling: appending a
-/// node is a store and a count, with no copy-on-write or bounds checks in the indexing loop. Written only by
+/// The nodes of an ``ETFIndex`` and its stack of open containers, in raw memory that grows by doubling: the indexing
+/// loop stores nodes and frames directly, with no copy-on-write or bounds checks. Written only by
 /// `ETFIndex.load` while uniquely referenced; read-only once shared.
 final class NodeStore: @unchecked Sendable {
     private(set) var base: UnsafeMutablePointer<ETFIndex.Entry>
@@ -611,13 +611,6 @@ final class NodeStore: @unchecked Sendable {
         set { base[i] = newValue }
     }
 
-    @inline(__always)
-    func append(_ entry: ETFIndex.Entry) {
-        if _slowPath(count == capacity) { grow(1) }
-        (base + count).initialize(to: entry)
-        count &+= 1
-    }
-
     /// Makes room for `extra` more nodes.
     @inline(__always)
     func reserve(_ extra: Int) {
@@ -633,13 +626,6 @@ final class NodeStore: @unchecked Sendable {
         base.deallocate()
         base = moved
         capacity = newCapacity
-    }
-
-    @inline(__always)
-    func push(_ frame: ETFIndex.Frame) {
-        if _slowPath(depth == frameCapacity) { growFrames() }
-        (frames + depth).initialize(to: frame)
-        depth &+= 1
     }
 
     @inline(never)
