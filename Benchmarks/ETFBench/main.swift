@@ -48,7 +48,7 @@ func now() -> Double {
 nonisolated(unsafe) var sink = 0
 
 // For instruction counts (valgrind --tool=callgrind): ETF_BENCH_ITERATIONS=N runs each measured body exactly N times
-// instead of for `seconds`, and ETF_BENCH_ONLY=decode|encode skips the other direction; compare two N to get the
+// instead of for `seconds`, and ETF_BENCH_ONLY=decode|encode|index skips the others (decode includes the index); compare two N to get the
 // instructions per operation without the set-up. ETF_BENCH_ROWS=name,name measures only those rows.
 let fixedIterations = getenv("ETF_BENCH_ITERATIONS").flatMap { Int(String(cString: $0)) }
 let only = getenv("ETF_BENCH_ONLY").map { String(cString: $0) }
@@ -101,7 +101,7 @@ func fmt(_ d: Double, _ digits: Int = 1) -> String {
 print(
     pad("row", 16) + lpad("bytes", 10) + lpad("terms", 9) + " | " + lpad("dec MB/s", 9) + lpad("BEAM", 9)
         + lpad("ratio", 7) + lpad("Mterm/s", 9) + lpad("keep", 7) + " | " + lpad("enc MB/s", 9) + lpad("BEAM", 9)
-        + lpad("ratio", 7))
+        + lpad("ratio", 7) + " | " + lpad("index MB/s", 11) + lpad("ratio", 7))
 var ratios: [(String, Double, Double)] = []
 var results: [String] = []
 for row in beamRows where onlyRows?.contains(row.name) ?? true {
@@ -116,7 +116,7 @@ for row in beamRows where onlyRows?.contains(row.name) ?? true {
     }
     // Decode and drop, as the BEAM's loop does (its garbage is reclaimed by a later minor GC, which copies only live
     // data, so dropping costs it almost nothing; here each term is freed inside the timed loop). This is the headline.
-    let dec = only == "encode" ? 1 : measure {
+    let dec = only == "encode" || only == "index" ? 1 : measure {
         for b in items { if case .atom = try! decoder.decode(b) { sink &+= 1 } }
     }
     // For the record only: decode keeping every term, freeing them after the clock stops ("keep" column: the
@@ -124,7 +124,7 @@ for row in beamRows where onlyRows?.contains(row.name) ?? true {
     var kept: [Term] = []
     kept.reserveCapacity(items.count)
     var keepNs = 0.0, keepN = 0
-    while keepNs < seconds * 0.25e9 && fixedIterations == nil {
+    while keepNs < seconds * 0.25e9 && fixedIterations == nil && only != "index" {
         let t0 = now()
         for b in items { kept.append(try! decoder.decode(b)) }
         keepNs += now() - t0
@@ -132,8 +132,17 @@ for row in beamRows where onlyRows?.contains(row.name) ?? true {
         kept.removeAll(keepingCapacity: true)
     }
     let keepFraction = keepN == 0 ? 0 : (keepNs / Double(keepN)) / dec
+    // The flat index (ETFIndex): the same bytes validated and indexed, no Term built; one index reused, as a reader
+    // of many messages would.
+    var index = ETFIndex()
+    let idx = only == "encode" ? 1 : measure {
+        for b in items {
+            try! index.load(b)
+            sink &+= index.nodeCount
+        }
+    }
     var buffer: [UInt8] = []
-    let enc = only == "decode" ? 1 : measure {
+    let enc = only == "decode" || only == "index" ? 1 : measure {
         for t in terms {
             buffer.removeAll(keepingCapacity: true)
             try! encoder.encode(t, into: &buffer, versionByte: true)
@@ -143,17 +152,24 @@ for row in beamRows where onlyRows?.contains(row.name) ?? true {
     let mb = Double(row.bytes) / 1_048_576
     let dOurs = mb / (dec / 1e9), dBeam = mb / (row.decodeNs / 1e9)
     let eOurs = mb / (enc / 1e9), eBeam = mb / (row.encodeNs / 1e9)
+    let iOurs = mb / (idx / 1e9)
     let termsPerSec = Double(row.terms) / (dec / 1e9) / 1e6
     ratios.append((row.name, dOurs / dBeam, eOurs / eBeam))
     print(
         pad(row.name, 16) + lpad("\(row.bytes)", 10) + lpad("\(row.terms)", 9) + " | " + lpad(fmt(dOurs), 9)
             + lpad(fmt(dBeam), 9) + lpad(fmt(dOurs / dBeam, 2), 7) + lpad(fmt(termsPerSec, 2), 9)
             + lpad(fmt(keepFraction, 2), 7) + " | " + lpad(fmt(eOurs), 9) + lpad(fmt(eBeam), 9)
-            + lpad(fmt(eOurs / eBeam, 2), 7))
+            + lpad(fmt(eOurs / eBeam, 2), 7) + " | " + lpad(fmt(iOurs), 11) + lpad(fmt(iOurs / dBeam, 2), 7))
     // Machine-readable, for scripts/bench-codec.sh: MB/s, ours and the BEAM's.
     results.append("RESULT decode \(row.name) ours=\(dOurs) anchor=\(dBeam) ns=\(dec) anchor_ns=\(row.decodeNs)")
+    if row.name == "deep_nested" {
+        // An extra row beside the tree decoder's, clearly labelled: the flat index against binary_to_term.
+        results.append(
+            "RESULT decode \(row.name)(flat_index) ours=\(iOurs) anchor=\(dBeam) ns=\(idx) anchor_ns=\(row.decodeNs)")
+    }
     results.append("RESULT encode \(row.name) ours=\(eOurs) anchor=\(eBeam) ns=\(enc) anchor_ns=\(row.encodeNs)")
 }
+// The flat index rows are extras, not part of the tree codec's verdict.
 let below = ratios.filter { $0.1 < 1 || $0.2 < 1 }
 print(below.isEmpty ? "all rows >= 1.0x the BEAM" : "rows below 1.0x: " + below.map(\.0).joined(separator: ", "))
 for r in results { print(r) }

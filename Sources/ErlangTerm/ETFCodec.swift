@@ -86,9 +86,11 @@ public struct ETFDecoder: Sendable {
         return (term, core.position)
     }
 
-    private func decodeCompressed(
-        _ bytes: UnsafeRawBufferPointer, at tagOffset: Int
-    ) throws(ETFError) -> (term: Term, end: Int) {
+    /// The bytes of a COMPRESSED term (its tag at `tagOffset`), inflated, after checking its declared size against
+    /// the limits and against what zlib can produce from the bytes present; and the offset just past it.
+    static func inflateCompressed(
+        _ bytes: UnsafeRawBufferPointer, at tagOffset: Int, limits: ETFLimits
+    ) throws(ETFError) -> (inflated: [UInt8], end: Int) {
         let tag = ETFTag.compressed.rawValue
         guard bytes.count - tagOffset >= 5 else {
             throw ETFError(.truncated, offset: tagOffset, tag: tag, "COMPRESSED header needs 5 bytes")
@@ -113,6 +115,15 @@ public struct ETFDecoder: Sendable {
             throw ETFError(.badCompression, offset: tagOffset, tag: tag, "compressed term declares 0 bytes")
         }
         let (inflated, consumed) = try Zlib.inflate(compressed, exactSize: declared, errorOffset: tagOffset)
+        return (inflated, dataStart + consumed)
+    }
+
+    /// A COMPRESSED term (its tag at `tagOffset`, right after the version byte) decoded.
+    private func decodeCompressed(
+        _ bytes: UnsafeRawBufferPointer, at tagOffset: Int
+    ) throws(ETFError) -> (term: Term, end: Int) {
+        let tag = ETFTag.compressed.rawValue
+        let (inflated, end) = try Self.inflateCompressed(bytes, at: tagOffset, limits: limits)
         let limits = self.limits
         let result: Result<Term, ETFError> = inflated.withUnsafeBytes { inner in
             do throws(ETFError) {
@@ -129,7 +140,7 @@ public struct ETFDecoder: Sendable {
             }
         }
         let term = try result.get()
-        return (term, dataStart + consumed)
+        return (term, end)
     }
 }
 

@@ -13,7 +13,8 @@ struct DecoderCore {
     let buffer: UnsafeRawBufferPointer
     var position: Int
     let limits: ETFLimits
-    private var termCount = 0
+    /// Terms decoded so far (tags read, plus the elements of STRING_EXT lists).
+    private(set) var termCount = 0
     private var atomCache: AtomCache?
     private var atomsSeen = 0
 

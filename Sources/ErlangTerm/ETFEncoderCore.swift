@@ -8,6 +8,8 @@ struct ByteWriter {
     private var capacity: Int
     private var ownsMemory = false
     let origin: Int
+    /// How many containers the encoder's recursive walk is inside (see `EncoderCore.recursionDepth`).
+    var depth = 0
 
     init(scratch: UnsafeMutableBufferPointer<UInt8>, origin: Int) {
         base = scratch.baseAddress!
@@ -232,6 +234,14 @@ enum EncoderCore {
         } ?? false
     }
 
+    /// How deep the recursive walk goes before a container is encoded by ``encodeTree(_:_:into:)`` instead.
+    ///
+    /// Recursion is cheapest for shallow terms (no set-up), but each level costs a few calls, and once they are
+    /// deeper than the CPU's return-address predictor every return mispredicts: on a 500-deep term that was most of
+    /// the time. Past this depth the walk goes on with an explicit stack, with no call or return per level. The depth
+    /// is counted in the writer (`ByteWriter.depth`), not passed along, so that the element loops stay as they were.
+    static let recursionDepth = 6
+
     /// Encodes the term at `p`, which stays valid and unmodified for the duration of the call.
     static func encode(at p: UnsafePointer<Term>, into out: inout ByteWriter) throws(ETFError) {
         switch kind(p) {
@@ -256,6 +266,7 @@ enum EncoderCore {
             out.put(bigEndian: UInt32(truncatingIfNeeded: bytes.count))
             out.putSmall(bytes)
         case .tuple:
+            if _slowPath(out.depth >= recursionDepth) { return try encodeTree(p, .tuple, into: &out) }
             let elements = elements(p)
             if elements.count <= 255 {
                 out.reserve(2)
@@ -266,22 +277,179 @@ enum EncoderCore {
                 out.put(105)
                 out.put(bigEndian: UInt32(elements.count))
             }
+            out.depth &+= 1
             try encodeAll(elements, into: &out)
+            out.depth &-= 1
         case .list:
+            if _slowPath(out.depth >= recursionDepth) { return try encodeTree(p, .list, into: &out) }
+            out.depth &+= 1
             try encodeList(elements(p), into: &out)
+            out.depth &-= 1
         case .map:
+            if _slowPath(out.depth >= recursionDepth) { return try encodeTree(p, .map, into: &out) }
             let entries = mapEntries(p)
             try checkLength(entries.count, out.offset)
             out.reserve(5)
             out.put(116)
             out.put(bigEndian: UInt32(entries.count))
+            out.depth &+= 1
             try encodeEntries(entries, into: &out)
+            out.depth &-= 1
         case .pid:
             out.reserve(1 &+ 257 &+ 12)
             if !putPid(p, into: &out) { try encodeOther(p.pointee, into: &out) }
         case .other:
             try encodeOther(p.pointee, into: &out)
         }
+    }
+
+    /// Encodes a term that is not a tuple, proper list or map.
+    @inline(__always)
+    private static func encodeLeaf(_ p: UnsafePointer<Term>, _ k: Kind, into out: inout ByteWriter) throws(ETFError) {
+        switch k {
+        case .integer:
+            encodeInt(integerPayload(p), into: &out)
+        case .atom:
+            out.reserve(257)
+            if !putAtom(p, into: &out) { try encodeAtomSlow(p.pointee, into: &out) }
+        case .float:
+            let d = floatPayload(p)
+            guard d.isFinite else {
+                throw ETFError(.unencodable, offset: out.offset, "\(d) has no Erlang representation")
+            }
+            out.reserve(9)
+            out.put(70)
+            out.put(bigEndian: d.bitPattern)
+        case .binary:
+            let bytes = binaryPayload(p)
+            try checkLength(bytes.count, out.offset)
+            out.reserve(5 &+ bytes.count)
+            out.put(109)
+            out.put(bigEndian: UInt32(truncatingIfNeeded: bytes.count))
+            out.putSmall(bytes)
+        case .pid:
+            out.reserve(1 &+ 257 &+ 12)
+            if !putPid(p, into: &out) { try encodeOther(p.pointee, into: &out) }
+        case .tuple, .list, .map, .other:
+            try encodeOther(p.pointee, into: &out)
+        }
+    }
+
+    /// An open container while encoding: its elements `next..<end` are still to be written, then NIL_EXT when
+    /// `nilAfter` (a proper list's tail).
+    private struct Frame {
+        var next: UnsafePointer<Term>
+        var end: UnsafePointer<Term>
+        var nilAfter: Bool
+    }
+
+    /// Writes the header of the tuple, list or map at `p` (or the whole of it, for an empty list or a STRING_EXT) and
+    /// returns the elements still to write, in place in the container's storage (a map's entries are key/value pairs
+    /// of terms laid out one after the other: 2 × count terms), and whether NIL_EXT follows them.
+    @inline(__always)
+    private static func open(
+        _ p: UnsafePointer<Term>, _ k: Kind, into out: inout ByteWriter
+    ) throws(ETFError) -> (elements: UnsafeBufferPointer<Term>, nilAfter: Bool) {
+        switch k {
+        case .tuple:
+            let elements = elements(p)
+            if elements.count <= 255 {
+                out.reserve(2)
+                out.put(bigEndian: UInt16(104) << 8 | UInt16(elements.count))
+            } else {
+                try checkLength(elements.count, out.offset)
+                out.reserve(5)
+                out.put(105)
+                out.put(bigEndian: UInt32(elements.count))
+            }
+            return (elements, false)
+        case .list:
+            let elements = elements(p)
+            return try listHeader(elements, into: &out) ? (elements, true) : (UnsafeBufferPointer(start: nil, count: 0), false)
+        default:
+            let entries = mapEntries(p)
+            try checkLength(entries.count, out.offset)
+            out.reserve(5)
+            out.put(116)
+            out.put(bigEndian: UInt32(entries.count))
+            guard let base = entries.baseAddress else { return (UnsafeBufferPointer(start: nil, count: 0), false) }
+            // A pair's members are stored in the pair, the key first (checked by `CodecBasicTests.testMapEntryLayout`).
+            let terms = UnsafeRawPointer(base).assumingMemoryBound(to: Term.self)
+            return (UnsafeBufferPointer(start: terms, count: 2 &* entries.count), false)
+        }
+    }
+
+    /// Encodes the tuple, list or map at `p`, walking nested containers with an explicit stack of open ones.
+    private static func encodeTree(_ root: UnsafePointer<Term>, _ rootKind: Kind, into out: inout ByteWriter) throws(ETFError) {
+        let opened = try open(root, rootKind, into: &out)
+        guard let first = opened.elements.baseAddress, opened.elements.count > 0 else {
+            if opened.nilAfter {
+                out.reserve(1)
+                out.put(106)
+            }
+            return
+        }
+        // The open containers below the current one start in stack memory (32 levels) and move to the heap, doubling.
+        let result: Result<Void, ETFError> = withUnsafeTemporaryAllocation(of: Frame.self, capacity: 32) { scratch in
+            var frames = scratch.baseAddress!
+            var capacity = scratch.count
+            var depth = 0
+            var onHeap = false
+            defer { if onHeap { frames.deallocate() } }
+            var current = Frame(next: first, end: first + opened.elements.count, nilAfter: opened.nilAfter)
+            do throws(ETFError) {
+                while true {
+                    if current.next == current.end {
+                        if current.nilAfter {
+                            out.reserve(1)
+                            out.put(106)
+                        }
+                        if depth == 0 { return .success(()) }
+                        depth &-= 1
+                        current = frames[depth]
+                        continue
+                    }
+                    let p = current.next
+                    current.next += 1
+                    // Integers and atoms, the commonest elements, without the switch below.
+                    if case .integer(let v) = p.pointee {
+                        encodeInt(v, into: &out)
+                        continue
+                    }
+                    let k = kind(p)
+                    switch k {
+                    case .atom:
+                        out.reserve(257)
+                        if !putAtom(p, into: &out) { try encodeAtomSlow(p.pointee, into: &out) }
+                    case .tuple, .list, .map:
+                        let inner = try open(p, k, into: &out)
+                        guard let base = inner.elements.baseAddress, inner.elements.count > 0 else {
+                            if inner.nilAfter {
+                                out.reserve(1)
+                                out.put(106)
+                            }
+                            continue
+                        }
+                        if _slowPath(depth == capacity) {
+                            let bigger = UnsafeMutablePointer<Frame>.allocate(capacity: capacity &* 2)
+                            bigger.moveInitialize(from: frames, count: depth)
+                            if onHeap { frames.deallocate() }
+                            frames = bigger
+                            capacity &*= 2
+                            onHeap = true
+                        }
+                        (frames + depth).initialize(to: current)
+                        depth &+= 1
+                        current = Frame(next: base, end: base + inner.elements.count, nilAfter: inner.nilAfter)
+                    default:
+                        try encodeLeaf(p, k, into: &out)
+                    }
+                }
+            } catch {
+                return .failure(error)
+            }
+        }
+        try result.get()
     }
 
     /// The rarer cases, copied out of the term as usual.
@@ -438,10 +606,20 @@ enum EncoderCore {
     }
 
     private static func encodeList(_ elements: UnsafeBufferPointer<Term>, into out: inout ByteWriter) throws(ETFError) {
+        guard try listHeader(elements, into: &out) else { return }
+        try encodeAll(elements, into: &out)
+        out.reserve(1)
+        out.put(106)
+    }
+
+    /// Writes a proper list's header and returns true when its elements (then NIL_EXT) are still to be written;
+    /// returns false when it wrote the whole list: `[]` (NIL_EXT) or a STRING_EXT of bytes.
+    @inline(__always)
+    private static func listHeader(_ elements: UnsafeBufferPointer<Term>, into out: inout ByteWriter) throws(ETFError) -> Bool {
         if elements.isEmpty {
             out.reserve(1)
             out.put(106)
-            return
+            return false
         }
         if elements.count <= 65535 {
             var bytesOnly = true
@@ -458,7 +636,7 @@ enum EncoderCore {
                 for i in elements.indices {
                     if case .integer(let v) = elements[i] { out.put(UInt8(truncatingIfNeeded: v)) }
                 }
-                return
+                return false
             }
         }
         try checkLength(elements.count, out.offset)
@@ -467,9 +645,7 @@ enum EncoderCore {
         out.reserve(overflow ? 6 : Swift.min(guess, 1 << 26) &+ 6)
         out.put(108)
         out.put(bigEndian: UInt32(elements.count))
-        try encodeAll(elements, into: &out)
-        out.reserve(1)
-        out.put(106)
+        return true
     }
 
     @inline(__always)

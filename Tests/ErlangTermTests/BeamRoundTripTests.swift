@@ -68,6 +68,34 @@ final class BeamRoundTripTests: XCTestCase {
         print("BEAM round trip: \(checked) terms, \(byteExact) byte-exact, \(normalisedOnly) with large maps")
     }
 
+    /// Terms deeper than the encoder's recursive walk (EncoderCore.recursionDepth), which it finishes with an
+    /// explicit stack: random deep terms and the benchmark's 500-level term, byte for byte against the BEAM.
+    func testDeepTermsEncodeAsTheBEAMDoes() throws {
+        let oracle = try BeamOracle.shared()
+        var options = TermGenerator.Options()
+        options.maxDepth = 10
+        options.maxBreadth = 2
+        var generator = TermGenerator(seed: 0xDEE9, options: options)
+        var terms: [Term] = (0..<400).map { _ in generator.next() }.filter { !hasLargeMap($0) }
+        var nested: Term = "leaf"
+        for i in 1...500 { nested = i % 2 == 0 ? .list([nested, .integer(i)]) : .tuple([nested, .integer(i)]) }
+        terms.append(nested)
+        var chain: Term = .map([:])
+        for i in 0..<300 { chain = .map([.integer(i): chain, "l": .list([.integer(i), .list([])])]) }
+        terms.append(chain)
+        let ours = try terms.map { try $0.etf() }
+        let answers = try oracle.batch("roundtrip", ours)
+        for (i, answer) in answers.enumerated() {
+            let beam = try answer.get()
+            XCTAssertEqual(ours[i], beam, "our bytes differ from the BEAM's for a deep term")
+            XCTAssertEqual(try Term(etf: beam), terms[i])
+        }
+        let built = try oracle.batch(
+            "eval",
+            [Array("Enum.reduce(1..500, :leaf, fn i, acc -> if rem(i, 2) == 0, do: [acc, i], else: {acc, i} end)".utf8)])
+        XCTAssertEqual(try built[0].get(), try nested.etf())
+    }
+
     func testCompressionMatchesTheBEAM() throws {
         let oracle = try BeamOracle.shared()
         var generator = TermGenerator(seed: 7)
