@@ -26,16 +26,19 @@ enum MulticallCommand {
         let started = clock.now
         let results: [NodeResult]
         let what: String
+        // `callsTime` is the calls alone, from the first request to the last reply (what `:erpc.multicall` takes);
+        // `elapsed` adds reading and rendering the results.
+        let callsTime: Duration
         if let call = try? CallCommand.parse(expression, syntax: settings.syntax) {
             what = call.description
-            results = await calls(call, nodes: nodes, caller: caller, settings: settings)
+            (results, callsTime) = await calls(call, nodes: nodes, caller: caller, settings: settings)
         } else {
             what = expression
-            results = await evaluations(expression, nodes: nodes, caller: caller, settings: settings)
+            (results, callsTime) = await evaluations(expression, nodes: nodes, caller: caller, settings: settings)
         }
         let elapsed = clock.now - started
         let failures = results.filter { !$0.ok }.count
-        let summary = "\(nodes.count - failures)/\(nodes.count) ok in \(formatDuration(elapsed))"
+        let summary = "\(nodes.count - failures)/\(nodes.count) ok in \(formatDuration(callsTime))"
         let groups = group(results)
         let text: String
         if table {
@@ -56,18 +59,21 @@ enum MulticallCommand {
                             "result": .string(g[0].text),
                         ])
                     }),
-                "elapsed_ms": .number(milliseconds(elapsed)),
+                "elapsed_ms": .number(milliseconds(elapsed)), "calls_ms": .number(milliseconds(callsTime)),
             ]),
             status: failures == 0 ? CommandOutput.Status.ok : CommandOutput.Status.remoteFailure)
     }
 
     /// `Mod.fun(literals)` on every node.
     static func calls(_ call: CallExpression, nodes: [String], caller: any ClusterCaller, settings: ConsoleSettings)
-        async -> [NodeResult]
+        async -> (results: [NodeResult], calls: Duration)
     {
+        let clock = ContinuousClock()
+        let started = clock.now
         let responses = await caller.multicall(
             nodes: nodes, module: call.module, function: call.function, arguments: call.arguments,
             options: CallOptions(timeout: settings.timeout, captureOutput: true))
+        let callsTime = clock.now - started
         // Each node's result is rendered with its own printer profile, fetched for all of them at once, and only
         // for the nodes whose result prints differently between releases.
         let needed = nodes.filter { n in
@@ -79,7 +85,7 @@ enum MulticallCommand {
             }
         }
         await settings.profiles?.prefetch(needed, caller: caller, timeout: settings.timeout)
-        return await collect(responses, nodes: nodes) { n, response in
+        let results = await collect(responses, nodes: nodes) { n, response in
             let settings = needed.contains(n) ? await settings.forTarget(n, caller: caller) : settings
             var r = NodeResult(node: n, text: "", ok: false, row: ["node": .string(n)])
             r.row["output"] = .string(response.output)
@@ -102,12 +108,15 @@ enum MulticallCommand {
             ]
             return r
         }
+        return (results, callsTime)
     }
 
     /// Any expression, evaluated on every node with a fresh state.
     static func evaluations(_ code: String, nodes: [String], caller: any ClusterCaller, settings: ConsoleSettings)
-        async -> [NodeResult]
+        async -> (results: [NodeResult], calls: Duration)
     {
+        let clock = ContinuousClock()
+        let started = clock.now
         var request = Evaluation.Request(code: code, settings: settings)
         request.color = false
         if settings.readOnly { request.readOnly = Evaluation.readOnlyAllowlist }
@@ -115,7 +124,8 @@ enum MulticallCommand {
         let responses = await caller.multicall(
             nodes: nodes, module: m, function: f, arguments: a,
             options: CallOptions(timeout: settings.timeout, captureOutput: true))
-        return await collect(responses, nodes: nodes) { n, response in
+        let callsTime = clock.now - started
+        let results = await collect(responses, nodes: nodes) { n, response in
             var r = NodeResult(node: n, text: "", ok: false, row: ["node": .string(n)])
             if case .value(let v) = response.result, let inner = Evaluation.bootstrapValue(v),
                 let reply = Evaluation.Reply(inner)
@@ -132,6 +142,7 @@ enum MulticallCommand {
             }
             return r
         }
+        return (results, callsTime)
     }
 
     /// One result per node, in node order: `answered` reads a response; a node without one is ``unreached(_:_:)``.
