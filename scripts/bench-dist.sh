@@ -50,6 +50,10 @@ BIN="$(swift build -c release --show-bin-path)"
 BC="${BEAMCONSOLE_BIN:-$BIN/beamconsole}"
 DIST_BENCH="${DIST_BENCH_BIN:-$BIN/dist-bench}"
 
+# The binary as a container reads it from its image (scripts/bench-lib.sh).
+source scripts/bench-lib.sh   # (the repository root is the working directory here)
+evict_page_cache "$BC"
+
 tmp="$(mktemp -d)"
 summary="$tmp/summary.tsv"   # row, ours, anchor, ours/anchor, target, met (printed at the end)
 : >"$summary"

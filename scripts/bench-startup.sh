@@ -16,6 +16,10 @@ if [ "$SKIP_BUILD" != 1 ]; then
     swift build -c release --product beamconsole >/dev/null
 fi
 bin="${BEAMCONSOLE_BIN:-$(swift build -c release --show-bin-path)/beamconsole}"
+
+# The binary as a container reads it from its image (scripts/bench-lib.sh).
+source scripts/bench-lib.sh   # (the repository root is the working directory here)
+evict_page_cache "$bin"
 host="$(hostname -s)"
 cookie="bench$RANDOM$RANDOM"
 work="$(mktemp -d)"
