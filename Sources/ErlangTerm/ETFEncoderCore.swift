@@ -244,27 +244,8 @@ enum EncoderCore {
 
     /// Encodes the term at `p`, which stays valid and unmodified for the duration of the call.
     static func encode(at p: UnsafePointer<Term>, into out: inout ByteWriter) throws(ETFError) {
-        switch kind(p) {
-        case .integer:
-            encodeInt(integerPayload(p), into: &out)
-        case .atom:
-            out.reserve(257)
-            if !putAtom(p, into: &out) { try encodeAtomSlow(p.pointee, into: &out) }
-        case .float:
-            let d = floatPayload(p)
-            guard d.isFinite else {
-                throw ETFError(.unencodable, offset: out.offset, "\(d) has no Erlang representation")
-            }
-            out.reserve(9)
-            out.put(70)
-            out.put(bigEndian: d.bitPattern)
-        case .binary:
-            let bytes = binaryPayload(p)
-            try checkLength(bytes.count, out.offset)
-            out.reserve(5 &+ bytes.count)
-            out.put(109)
-            out.put(bigEndian: UInt32(truncatingIfNeeded: bytes.count))
-            out.putSmall(bytes)
+        let k = kind(p)
+        switch k {
         case .tuple:
             if _slowPath(out.depth >= recursionDepth) { return try encodeTree(p, .tuple, into: &out) }
             let elements = elements(p)
@@ -295,11 +276,8 @@ enum EncoderCore {
             out.depth &+= 1
             try encodeEntries(entries, into: &out)
             out.depth &-= 1
-        case .pid:
-            out.reserve(1 &+ 257 &+ 12)
-            if !putPid(p, into: &out) { try encodeOther(p.pointee, into: &out) }
-        case .other:
-            try encodeOther(p.pointee, into: &out)
+        default:
+            try encodeLeaf(p, k, into: &out)
         }
     }
 
