@@ -5,8 +5,9 @@
 #
 # Each DIR holds release binaries beamconsole, dist-bench, etf-bench and scale-bench (copy them out of
 # `BEAMCONSOLE_RELEASE_LAYOUT=1 swift build -c release --show-bin-path` of each revision; a `git worktree` of the older
-# revision builds its own). Copy the binaries well before the run: a freshly written file is mapped from large page-cache
-# folios and shows a higher peak RSS (seen here: 13.4 MB for a binary that measures 11.7 MB at rest).
+# revision builds its own). A freshly written file is mapped from large page-cache folios and shows a higher peak RSS
+# (8.1 MB for a binary that measures 6.6 MB once read back from disk), so the one-shot and prompt rows drop the
+# executable from the page cache before they measure it (scripts/bench-lib.sh).
 # The scripts and the scale harness of this checkout drive both builds. Knobs: BENCH_SECTIONS [size,dist,startup,codec,scale],
 # SCALE_SIZES [10,25,50], SCALE_RUNS [5], WATCH_SECONDS [60], STARTUP_RUNS [5], CODEC_SECONDS [1.0], and
 # bench-dist.sh's own. The scale rows need root (network namespaces). BENCH_COMPARE_OUT [a temporary directory] keeps
