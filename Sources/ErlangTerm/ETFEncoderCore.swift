@@ -249,15 +249,7 @@ enum EncoderCore {
         case .tuple:
             if _slowPath(out.depth >= recursionDepth) { return try encodeTree(p, .tuple, into: &out) }
             let elements = elements(p)
-            if elements.count <= 255 {
-                out.reserve(2)
-                out.put(bigEndian: UInt16(104) << 8 | UInt16(elements.count))
-            } else {
-                try checkLength(elements.count, out.offset)
-                out.reserve(5)
-                out.put(105)
-                out.put(bigEndian: UInt32(elements.count))
-            }
+            try tupleHeader(elements.count, into: &out)
             out.depth &+= 1
             try encodeAll(elements, into: &out)
             out.depth &-= 1
@@ -269,16 +261,36 @@ enum EncoderCore {
         case .map:
             if _slowPath(out.depth >= recursionDepth) { return try encodeTree(p, .map, into: &out) }
             let entries = mapEntries(p)
-            try checkLength(entries.count, out.offset)
-            out.reserve(5)
-            out.put(116)
-            out.put(bigEndian: UInt32(entries.count))
+            try mapHeader(entries.count, into: &out)
             out.depth &+= 1
             try encodeEntries(entries, into: &out)
             out.depth &-= 1
         default:
             try encodeLeaf(p, k, into: &out)
         }
+    }
+
+    /// SMALL_TUPLE_EXT or LARGE_TUPLE_EXT and the arity.
+    @inline(__always)
+    private static func tupleHeader(_ count: Int, into out: inout ByteWriter) throws(ETFError) {
+        if count <= 255 {
+            out.reserve(2)
+            out.put(bigEndian: UInt16(104) << 8 | UInt16(count))
+        } else {
+            try checkLength(count, out.offset)
+            out.reserve(5)
+            out.put(105)
+            out.put(bigEndian: UInt32(count))
+        }
+    }
+
+    /// MAP_EXT and the number of pairs.
+    @inline(__always)
+    private static func mapHeader(_ count: Int, into out: inout ByteWriter) throws(ETFError) {
+        try checkLength(count, out.offset)
+        out.reserve(5)
+        out.put(116)
+        out.put(bigEndian: UInt32(count))
     }
 
     /// Encodes a term that is not a tuple, proper list or map.
@@ -331,25 +343,14 @@ enum EncoderCore {
         switch k {
         case .tuple:
             let elements = elements(p)
-            if elements.count <= 255 {
-                out.reserve(2)
-                out.put(bigEndian: UInt16(104) << 8 | UInt16(elements.count))
-            } else {
-                try checkLength(elements.count, out.offset)
-                out.reserve(5)
-                out.put(105)
-                out.put(bigEndian: UInt32(elements.count))
-            }
+            try tupleHeader(elements.count, into: &out)
             return (elements, false)
         case .list:
             let elements = elements(p)
             return try listHeader(elements, into: &out) ? (elements, true) : (UnsafeBufferPointer(start: nil, count: 0), false)
         default:
             let entries = mapEntries(p)
-            try checkLength(entries.count, out.offset)
-            out.reserve(5)
-            out.put(116)
-            out.put(bigEndian: UInt32(entries.count))
+            try mapHeader(entries.count, into: &out)
             guard let base = entries.baseAddress else { return (UnsafeBufferPointer(start: nil, count: 0), false) }
             // A pair's members are stored in the pair, the key first (checked by `CodecBasicTests.testMapEntryLayout`).
             let terms = UnsafeRawPointer(base).assumingMemoryBound(to: Term.self)
